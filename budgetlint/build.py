@@ -1,0 +1,526 @@
+"""Lines → the typed model.  Header rows are read by label, indicator rows by content.
+
+The reader is forgiving by design: real tables arrive from PDF extraction with
+labels broken by blanks, cells split over two lines and cells in the wrong
+column.  Whatever it repairs or cannot place, it reports as a layout finding
+(BL0xx) with the line and column, and it reads on: one damaged row never
+costs the rest of the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from budgetlint.findings import Finding
+from budgetlint.model import Directive, Document, Field, GroupRef, Indicator, Project, Span
+from budgetlint.syntax import Cell, Line, read_lines
+from budgetlint.text import normalize_label, squeeze
+from budgetlint.units import UnitTable
+from budgetlint.values import ValueReader
+from budgetlint.vocabulary import Vocabulary, split_code
+
+_TITLE_YEAR = re.compile(r"(\d{4})\s*年.*(?:表|目标)\s*$")
+_YEAR_LINE = re.compile(r"^\s*[(（]?\s*(\d{4})\s*年\s*度?\s*[)）]?\s*$")
+_DIRECTIVE = re.compile(
+    r"<!--\s*budgetlint\s*:\s*(?P<verb>[a-z-]+)\s*(?:=\s*(?P<codes>[A-Za-z0-9,\s]*?))?\s*-->"
+)
+_CODE_LIST = re.compile(r"^BL\d{3}$")
+_DIRECTIVE_SCOPES = {
+    "disable": "auto",
+    "disable-next-row": "row",
+    "disable-row": "row",
+    "disable-table": "table",
+    "disable-file": "file",
+}
+_LEVEL2_TAILS = ("指标", "效益", "影响", "满意度", "成本")
+
+
+@dataclass
+class _Pending:
+    """A header label whose value has not been read yet."""
+
+    key: str | None  # None: an unknown label, whose value is swallowed
+    cell: Cell
+    broken_tail: str = ""  # the missing end of a label cut by a line break
+
+
+@dataclass
+class _TableState:
+    project: Project
+    zone: str = "header"  # header | indicators
+    pending: _Pending | None = None
+    last_field: Field | None = None
+    level1: GroupRef | None = None
+    level2: GroupRef | None = None
+    stray: list[Line] = field(default_factory=list)  # non-row lines since the last row
+    fragments: list[tuple[str, Cell]] = field(default_factory=list)  # expected tails of broken labels
+
+
+class Builder:
+    """Builds a Document from text.  One Builder serves many documents (it holds no per-file state)."""
+
+    def __init__(self, vocabulary: Vocabulary, units: UnitTable, reader: ValueReader | None = None):
+        self.vocab = vocabulary
+        self.units = units
+        self.values = reader or ValueReader(vocabulary, units)
+
+    # ================================================================ document
+    def build(self, text: str, path: str = "<text>") -> Document:
+        document = Document(path=path, line_count=text.count("\n") + (0 if text.endswith("\n") else 1))
+        run = _Run(self, document)
+        for line in read_lines(text):
+            run.feed(line)
+        run.finish()
+        return document
+
+
+class _Run:
+    """The state of reading one document."""
+
+    def __init__(self, builder: Builder, document: Document):
+        self.b = builder
+        self.vocab = builder.vocab
+        self.doc = document
+        self.table: _TableState | None = None
+        self.money_unit_text = "万元"
+        self.fiscal_year: int | None = None
+        self.fiscal_year_span: Span | None = None
+        self.fiscal_year_rank = 0  # 3 metadata, 2 "(2024年度)", 1 title
+        self.open_directives: list[Directive] = []
+        self.previous_kind = ""
+
+    # ---------------------------------------------------------------- helpers
+    def report(self, code: str, span: Span, **args) -> Finding:
+        expected = args.pop("expected", None)
+        actual = args.pop("actual", None)
+        project = self.table.project.name if self.table else None
+        finding = Finding(code, span, args=args, expected=expected, actual=actual, project=project)
+        self.doc.findings.append(finding)
+        return finding
+
+    def read_value(self, text: str):
+        return self.b.values.read(text)
+
+    def looks_like_value(self, text: str) -> bool:
+        return self.read_value(text).kind in ("amount", "date", "period", "na", "mixed")
+
+    # ---------------------------------------------------------------- lines
+    def feed(self, line: Line) -> None:
+        kind = line.kind
+        if kind == "row":
+            self.row(line)
+        elif kind == "separator":
+            pass
+        elif kind == "directive":
+            self.directive(line)
+        elif kind == "comment":
+            pass
+        else:  # meta, heading, text
+            self.non_row(line)
+        if kind not in ("directive", "comment"):
+            self._attach_directives(line)
+        self.previous_kind = kind
+
+    def non_row(self, line: Line) -> None:
+        text = line.text.strip()
+        if line.kind == "meta":
+            key, _, value = re.split(r"([:：])", text, maxsplit=1)
+            meta_key = self.vocab.metadata_keys.get(normalize_label(key))
+            if meta_key:
+                self.metadata(meta_key, key, value.strip(), line)
+        elif line.kind in ("heading", "text"):
+            self.year_from_text(text.lstrip("#").strip(), line)
+        if self.table is not None:
+            self.table.stray.append(line)
+
+    def metadata(self, key: str, label: str, value: str, line: Line) -> None:
+        column = line.text.find(value) + 1 if value else 1
+        span = Span(line.number, max(column, 1), line.number, max(column, 1) + max(len(value), 1))
+        self.doc.metadata[key] = (value, span)
+        if key == "money_unit" and value:
+            self.money_unit_text = squeeze(value)
+        elif key == "fiscal_year":
+            match = re.search(r"\d{4}", value)
+            if match:
+                self.set_year(int(match.group()), span, 3)
+
+    def year_from_text(self, text: str, line: Line) -> None:
+        match = _YEAR_LINE.match(text)
+        rank = 2
+        if not match:
+            match = _TITLE_YEAR.search(text)
+            rank = 1
+        if match:
+            start = line.text.find(match.group(1))
+            span = Span(line.number, start + 1, line.number, start + 5)
+            self.set_year(int(match.group(1)), span, rank)
+
+    def set_year(self, year: int, span: Span, rank: int) -> None:
+        # Between tables, the latest statement wins; a weaker source never overrides a stronger one
+        # stated after the previous table.
+        if self.table is None and rank < self.fiscal_year_rank and self.fiscal_year is not None:
+            return
+        self.fiscal_year, self.fiscal_year_span, self.fiscal_year_rank = year, span, rank
+
+    # ---------------------------------------------------------------- directives
+    def directive(self, line: Line) -> None:
+        span = Span(line.number, 1, line.number, len(line.text) + 1)
+        match = _DIRECTIVE.search(line.text)
+        if not match or match.group("verb") not in _DIRECTIVE_SCOPES:
+            directive = Directive(span, (), "row", error=line.text.strip())
+            self.doc.directives.append(directive)
+            return
+        codes = tuple(code.strip().upper() for code in (match.group("codes") or "").split(",") if code.strip())
+        bad = [code for code in codes if not _CODE_LIST.match(code)]
+        directive = Directive(span, codes, _DIRECTIVE_SCOPES[match.group("verb")])
+        if bad:
+            directive.error = ", ".join(bad)
+        self.doc.directives.append(directive)
+        if directive.scope == "file":
+            directive.first_line, directive.last_line = 1, 10**9
+        else:
+            self.open_directives.append(directive)
+
+    def _attach_directives(self, line: Line) -> None:
+        """Give the directives just above `line` their range, now that we know what follows them."""
+        if not self.open_directives:
+            return
+        for directive in self.open_directives:
+            scope = directive.scope
+            starts_table = line.kind == "row" and self.table is not None and self.table.project.span.line == line.number
+            if scope == "auto":
+                if line.kind == "row":
+                    scope = "table" if starts_table else "row"
+                else:
+                    scope = "file" if not self.doc.projects else "table"
+                directive.scope = scope
+            if scope == "row":
+                directive.first_line = directive.last_line = line.number
+            elif scope == "table":
+                if self.table is not None and (starts_table or line.kind != "row"):
+                    directive.first_line = self.table.project.span.line
+                    directive.last_line = -1  # closed when the table ends
+                    if not starts_table:
+                        directive.first_line = self.table.project.span.line
+                elif self.table is not None:
+                    directive.first_line, directive.last_line = self.table.project.span.line, -1
+                else:
+                    directive.first_line, directive.last_line = line.number, -1
+            else:
+                directive.first_line, directive.last_line = 1, 10**9
+        self.open_directives = []
+
+    # ---------------------------------------------------------------- rows
+    def row(self, line: Line) -> None:
+        cells = line.filled
+        if not cells:
+            return
+        if all(set(cell.text) <= set("-—:|") for cell in cells):
+            return  # a rule line damaged by extraction
+        if self.vocab.header_field(cells[0].text) == "name" and normalize_label(cells[0].text) in (
+            normalize_label(self.vocab.header_canonical["name"]),
+        ):
+            self.start_project(line)
+            return
+        if self.table is None:
+            self.report("BL007", Span.of_cell(cells[0]).to(Span.of_cell(cells[-1])), variant="outside")
+            return
+        table = self.table
+        for stray in table.stray:
+            if stray.kind in ("text", "heading", "meta"):
+                self.report("BL006", Span(stray.number, 1, stray.number, len(stray.text) + 1), line=stray.text.strip()[:40])
+        table.stray = []
+        table.project.end_line = line.number
+        if table.zone == "header" and self.is_indicator_start(cells):
+            self.close_pending()
+            table.zone = "indicators"
+        if table.zone == "header":
+            self.header_row(line, cells)
+        else:
+            self.indicator_row(line, cells)
+
+    def start_project(self, line: Line) -> None:
+        self.finish_table()
+        cells = line.filled
+        name_cells = cells[1:]
+        name = "".join(cell.text for cell in name_cells)
+        span = Span.of_cell(cells[0]).to(Span.of_cell(cells[-1]))
+        unit = self.b.units.get(self.money_unit_text) if self.money_unit_text else None
+        project = Project(
+            name=name,
+            span=span,
+            end_line=line.number,
+            fiscal_year=self.fiscal_year,
+            fiscal_year_span=self.fiscal_year_span,
+            money_unit=unit,
+            money_unit_text=self.money_unit_text,
+        )
+        self.doc.projects.append(project)
+        self.table = _TableState(project)
+        label = Field("name", cells[0].text, Span.of_cell(cells[0]))
+        if name_cells:
+            label.text = name
+            label.span = Span.of_cell(name_cells[0]).to(Span.of_cell(name_cells[-1]))
+        project.fields["name"] = label
+        self.table.last_field = label
+        self.fiscal_year_rank = 0  # the next table's title may restate the year
+
+    def finish_table(self) -> None:
+        if self.table is None:
+            return
+        self.close_pending()
+        project = self.table.project
+        for tail, cell in self.table.fragments:
+            pass  # broken labels were reported when found; an unseen tail is not a new problem
+        for directive in self.doc.directives:
+            if directive.last_line == -1:
+                directive.last_line = project.end_line
+        self.finalize_fields(project)
+        self.table = None
+
+    def finish(self) -> None:
+        self.finish_table()
+        for directive in self.open_directives:  # directives at the end of the file
+            directive.scope = "file" if directive.scope == "auto" else directive.scope
+            directive.first_line, directive.last_line = 1, 10**9
+        self.open_directives = []
+
+    # ---------------------------------------------------------------- header zone
+    def is_indicator_start(self, cells: tuple[Cell, ...]) -> bool:
+        if len(cells) >= 2 and all(normalize_label(c.text) in self.vocab.indicator_header for c in cells):
+            return True
+        return any(self.group_cell(c.text, i > 0 and not cells[0].text) for i, c in enumerate(cells[:-1]))
+
+    def header_row(self, line: Line, cells: tuple[Cell, ...]) -> None:
+        table = self.table
+        assert table is not None
+        project = table.project
+        row_has_label = any(self.vocab.header_field(c.text) for c in cells)
+        for index, cell in enumerate(cells):
+            text = cell.text
+            key = self.vocab.header_field(text)
+            if key is not None and key != "name":
+                if table.pending is not None:
+                    self.close_pending()
+                table.pending = _Pending(key, cell)
+                continue
+            if table.pending is not None and self.vocab.is_sublabel(text):
+                continue
+            if table.pending is not None:
+                pending = table.pending
+                table.pending = None
+                if pending.cell.line != cell.line and pending.key is not None:
+                    self.report(
+                        "BL001",
+                        Span.of_cell(cell),
+                        variant="value-next-line",
+                        label=pending.cell.text,
+                        label_line=pending.cell.line,
+                    )
+                self.assign(pending, cell)
+                continue
+            broken = None if self.looks_like_value(text) else self.vocab.header_prefix_field(text)
+            if broken is not None:
+                key, tail = broken
+                table.pending = _Pending(key, cell, tail)
+                table.fragments.append((tail, cell))
+                continue
+            if self.absorb_fragment(cell):
+                continue
+            last = table.last_field
+            if not row_has_label and last is not None and last.key in self.vocab.long_text_fields and last.span:
+                self.report(
+                    "BL001", Span.of_cell(cell), variant="continued", label=last.label, label_line=last.label_span.line
+                )
+                last.text += text
+                last.span = last.span.to(Span.of_cell(cell))
+                continue
+            following = cells[index + 1] if index + 1 < len(cells) else None
+            if following is not None and not self.vocab.header_field(following.text):
+                self.report("BL002", Span.of_cell(cell), label=text, actual=text)
+                table.pending = _Pending(None, cell)
+                continue
+            self.report("BL007", Span.of_cell(cell), variant="unlabelled", text=text[:30])
+
+    def absorb_fragment(self, cell: Cell) -> bool:
+        """A cell that is the missing end of a label broken over lines ('金' of 其他资|金)."""
+        table = self.table
+        assert table is not None
+        text = normalize_label(cell.text)
+        for index, (tail, label_cell) in enumerate(table.fragments):
+            if text and text == tail:
+                del table.fragments[index]
+                return True
+        return False
+
+    def close_pending(self) -> None:
+        table = self.table
+        if table is None or table.pending is None:
+            return
+        pending = table.pending
+        table.pending = None
+        if pending.key is not None:
+            self.assign(pending, None)
+
+    def assign(self, pending: _Pending, cell: Cell | None) -> None:
+        table = self.table
+        assert table is not None
+        project = table.project
+        key = pending.key
+        if key is None:
+            return
+        label_span = Span.of_cell(pending.cell)
+        if pending.broken_tail:
+            self.report(
+                "BL001",
+                label_span,
+                variant="label-cut",
+                label=pending.cell.text,
+                expected=pending.cell.text + pending.broken_tail,
+                actual=pending.cell.text,
+            )
+        new = Field(key, pending.cell.text, label_span)
+        if cell is not None:
+            new.text = cell.text
+            new.span = Span.of_cell(cell)
+        existing = project.fields.get(key)
+        if existing is not None and existing.text and new.text:
+            if squeeze(existing.text) != squeeze(new.text):
+                self.report(
+                    "BL008",
+                    new.where,
+                    label=pending.cell.text,
+                    first_line=existing.where.line,
+                    expected=existing.text,
+                    actual=new.text,
+                )
+            return
+        if existing is not None and existing.text and not new.text:
+            return
+        project.fields[key] = new
+        table.last_field = new
+
+    def finalize_fields(self, project: Project) -> None:
+        """Read money fields as exact amounts; report the ones that cannot be read."""
+        for key in self.vocab.money_fields:
+            found = project.fields.get(key)
+            if found is None or not found.text:
+                continue
+            value = self.read_value(found.text)
+            found.value = value
+            amount = value.amount
+            if value.kind == "na" and squeeze(found.text) in ("0",):
+                found.amount = 0 * (project.money_unit.factor if project.money_unit else 1)
+                continue
+            if value.kind == "amount" and amount is not None and not amount.is_rate:
+                yuan = amount.in_yuan(project.money_unit)
+                if yuan is not None:
+                    found.amount = yuan
+                    continue
+            self.report(
+                "BL004", found.where, label=found.label, text=found.text, expected="金额（如 123.57）", actual=found.text
+            )
+
+    # ---------------------------------------------------------------- indicator zone
+    def group_cell(self, text: str, after_blank: bool = False) -> tuple[int, str | None, str, str | None] | None:
+        """(level, code, name, kind) when `text` is a level-1 or level-2 group cell."""
+        code, name = split_code(text)
+        norm = normalize_label(name)
+        if not norm:
+            return None
+        if code is not None:
+            if len(code) == 1:
+                kind = self.vocab.level1_names.get(norm)
+                if kind or norm.endswith("指标"):
+                    return 1, code, squeeze(name), kind
+            elif len(code) == 2:
+                kind = self.vocab.level2_names.get(norm)
+                if kind or norm.endswith(_LEVEL2_TAILS):
+                    return 2, code, squeeze(name), kind
+            return None
+        kind1 = self.vocab.level1_names.get(norm)
+        kind2 = self.vocab.level2_names.get(norm)
+        if kind1 and not (kind2 and after_blank):
+            return 1, None, squeeze(name), kind1
+        if kind2:
+            return 2, None, squeeze(name), kind2
+        return None
+
+    def indicator_row(self, line: Line, cells: tuple[Cell, ...]) -> None:
+        table = self.table
+        assert table is not None
+        if all(normalize_label(c.text) in self.vocab.indicator_header for c in cells):
+            return  # the column headings, repeated after a page break
+        level1 = level2 = None
+        fragments: list[Cell] = []
+        rest: list[Cell] = []
+        for index, cell in enumerate(cells):
+            if not rest:
+                is_last = index == len(cells) - 1
+                group = None if is_last and (level1 or level2) else self.group_cell(
+                    cell.text, after_blank=not line.cells[0].text and index == 0 or level1 is not None
+                )
+                if group is not None and not (is_last and len(cells) > 1):
+                    level, code, name, kind = group
+                    ref = GroupRef(code, name, kind, Span.of_cell(cell))
+                    if level == 1 and level1 is None and level2 is None:
+                        level1 = ref
+                        continue
+                    if level == 2 and level2 is None:
+                        level2 = ref
+                        continue
+                    if level == 1 and level2 is None and level1 is not None and kind in self.vocab.level2_names.values():
+                        level2 = GroupRef(code, name, self.vocab.level2_names.get(normalize_label(name)), ref.span)
+                        continue
+                if not is_last and normalize_label(cell.text) in self.vocab.fragments:
+                    fragments.append(cell)
+                    continue
+            rest.append(cell)
+        for cell in fragments:
+            self.report("BL001", Span.of_cell(cell), variant="fragment", text=cell.text)
+        if level1 is not None:
+            table.level1 = level1
+            table.level2 = None
+        if level2 is not None:
+            table.level2 = level2
+        if not rest:
+            if not (level1 or level2) and not fragments:
+                for cell in cells:
+                    if not self.absorb_fragment(cell):
+                        self.report("BL001", Span.of_cell(cell), variant="fragment", text=cell.text)
+            elif not (level1 or level2):
+                pass
+            return
+        if len(rest) == 1 and not (level1 or level2) and normalize_label(rest[0].text) in self.vocab.fragments:
+            self.report("BL001", Span.of_cell(rest[0]), variant="fragment", text=rest[0].text)
+            return
+        if len(rest) == 1 and not (level1 or level2) and self.absorb_fragment(rest[0]):
+            return
+        if len(rest) == 1:
+            only = rest[0]
+            if self.looks_like_value(only.text) or self.is_vague(only.text):
+                name_cells, value_cell = [], only
+            else:
+                name_cells, value_cell = [only], None
+        else:
+            name_cells, value_cell = rest[:-1], rest[-1]
+        inherited1 = table.level1 if level1 is None else None
+        ref1 = level1 or (GroupRef(table.level1.code, table.level1.name, table.level1.kind, table.level1.span, True) if table.level1 else None)
+        ref2 = level2 or (GroupRef(table.level2.code, table.level2.name, table.level2.kind, table.level2.span, True) if table.level2 else None)
+        del inherited1
+        name = "".join(cell.text for cell in name_cells)
+        name_span = Span.of_cell(name_cells[0]).to(Span.of_cell(name_cells[-1])) if name_cells else None
+        if value_cell is not None:
+            value = self.read_value(value_cell.text)
+            value_span = Span.of_cell(value_cell)
+        else:
+            value = self.read_value("")
+            last = cells[-1]
+            value_span = Span(last.line, last.end_column, last.line, last.end_column + 1)
+        row_span = Span.of_cell(cells[0]).to(Span.of_cell(cells[-1]))
+        table.project.indicators.append(Indicator(ref1, ref2, name, name_span, value, value_span, row_span))
+
+    def is_vague(self, text: str) -> bool:
+        norm = squeeze(text)
+        return any(norm.startswith(word) for word in self.vocab.vague)

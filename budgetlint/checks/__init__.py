@@ -1,0 +1,66 @@
+"""Check kinds: the few pure functions of the model that every rule's logic is one of.
+
+A check kind is `fn(project, params, ctx) -> iterable of Finding` (or, with
+scope "document", `fn(document, params, ctx)`).  It never sees text.  Rules in
+rules/*.toml name a kind and give it parameters; one kind serves many rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any, Callable, Iterable
+
+from budgetlint.findings import Finding
+
+CheckFn = Callable[..., Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class CheckKind:
+    name: str
+    fn: CheckFn
+    scope: str  # project | document
+
+
+_KINDS: dict[str, CheckKind] = {}
+_MODULES = ("layout", "funding", "cost", "timing", "satisfaction", "units", "structure", "narrative", "wording")
+_loaded = False
+
+
+def check_kind(name: str, scope: str = "project") -> Callable[[CheckFn], CheckFn]:
+    def register(fn: CheckFn) -> CheckFn:
+        _KINDS[name] = CheckKind(name, fn, scope)
+        return fn
+
+    return register
+
+
+def kinds() -> dict[str, CheckKind]:
+    global _loaded
+    if not _loaded:
+        for module in _MODULES:
+            try:
+                import_module(f"budgetlint.checks.{module}")
+            except ModuleNotFoundError as error:
+                if error.name != f"budgetlint.checks.{module}":
+                    raise
+        _loaded = True
+    return _KINDS
+
+
+@dataclass
+class Context:
+    """What a check may use besides the model: the vocabulary, units, value reader and settings."""
+
+    vocabulary: Any
+    units: Any
+    values: Any
+    fiscal_year: int | None = None  # from config; overrides the document's
+    tolerance: Any = None  # Decimal, in 元
+    memo: dict[tuple, Any] = field(default_factory=dict)
+
+    def cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]

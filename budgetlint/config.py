@@ -1,0 +1,270 @@
+"""Configuration: `[tool.budgetlint]` in pyproject.toml or budgetlint.toml, found upward from a file.
+
+Config is data only — nothing in it is imported or evaluated.  It is validated
+against the rules' declared parameters: an unknown key, an unknown rule code
+or a value of the wrong type is a ConfigError naming the file and the key
+(the CLI exits 2), never silence.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from budgetlint.findings import SEVERITIES
+from budgetlint.rules import Catalogue, CatalogueError, load_catalogue
+
+CONFIG_FILES = ("budgetlint.toml", "pyproject.toml")
+
+# Shortcuts for the parameters users set most: key → (rule code, parameter).
+SHORTCUTS = {
+    "satisfaction-minimum": ("BL403", "minimum"),
+}
+_KNOWN_KEYS = {
+    "select", "extend-select", "ignore", "extend-ignore", "per-file-ignores", "severity", "params",
+    "fiscal-year", "tolerance", "packs", "include", "exclude", "lang", "fail-on", *SHORTCUTS,
+}
+DEFAULT_INCLUDE = ("*.md", "*.txt", "*.markdown", "*.tsv")
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be used; str() is one line naming the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    root: Path = field(default_factory=Path.cwd)
+    select: tuple[str, ...] = ("BL",)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    fiscal_year: int | None = None
+    tolerance: Decimal | None = None
+    packs: tuple[Path, ...] = ()
+    include: tuple[str, ...] = DEFAULT_INCLUDE
+    exclude: tuple[str, ...] = ()
+    lang: str | None = None
+    fail_on: str | None = None
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return load_catalogue(self.packs)
+
+    def relative(self, path: Path) -> str:
+        try:
+            return PurePosixPath(path.resolve().relative_to(self.root.resolve())).as_posix()
+        except ValueError:
+            return PurePosixPath(path).as_posix()
+
+    def enabled(self, code: str, path: Path | None = None) -> bool:
+        selected = any(code.startswith(p) for p in (*self.select, *self.extend_select))
+        if not selected:
+            return False
+        best_select = max((len(p) for p in (*self.select, *self.extend_select) if code.startswith(p)), default=-1)
+        best_ignore = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        if best_ignore >= best_select and best_ignore >= 0:
+            return False
+        if path is not None and self.per_file_ignores:
+            relative = self.relative(path)
+            for pattern, codes in self.per_file_ignores:
+                if _matches(relative, pattern) and any(code.startswith(c) for c in codes):
+                    return False
+        return True
+
+    def severity_of(self, code: str, default: str) -> str:
+        return dict(self.severity).get(code, default)
+
+    def params_of(self, code: str, defaults: dict[str, Any]) -> dict[str, Any]:
+        merged = dict(defaults)
+        merged.update(dict(dict(self.params).get(code, ())))
+        return merged
+
+    def is_included(self, path: Path) -> bool:
+        relative = self.relative(path)
+        if any(_matches(relative, pattern) for pattern in self.exclude):
+            return False
+        return any(fnmatch.fnmatch(path.name, pattern) for pattern in self.include)
+
+    def is_excluded_dir(self, path: Path) -> bool:
+        relative = self.relative(path)
+        return any(_matches(relative, pattern) or _matches(relative + "/", pattern) for pattern in self.exclude)
+
+
+def _matches(relative: str, pattern: str) -> bool:
+    pattern = pattern.rstrip("/") if pattern.endswith("/") else pattern
+    if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(relative, pattern + "/*"):
+        return True
+    parts = relative.split("/")
+    return any(fnmatch.fnmatch("/".join(parts[i:]), pattern) for i in range(len(parts))) or any(
+        fnmatch.fnmatch(part, pattern) for part in parts
+    )
+
+
+def _codes(value: Any, where: str, catalogue: Catalogue) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of rule codes or prefixes, e.g. [\"BL2\", \"BL801\"]")
+    codes = []
+    for item in value:
+        code = item.strip()
+        rule = catalogue.get(code)
+        if rule is not None:
+            codes.append(rule.code)
+            continue
+        upper = code.upper()
+        if not upper.startswith("BL") or not catalogue.select(upper):
+            raise ConfigError(f"{where}: {item!r} is not a rule code, rule name or code prefix")
+        codes.append(upper)
+    return tuple(codes)
+
+
+def parse_config(data: dict[str, Any], path: Path | None, root: Path) -> Config:
+    """Validate a `[tool.budgetlint]` table."""
+    where = str(path) if path else "<config>"
+    unknown = sorted(set(data) - _KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} in [tool.budgetlint]")
+    packs: list[Path] = []
+    for item in data.get("packs", []):
+        if not isinstance(item, str):
+            raise ConfigError(f"{where}: packs: expected a list of file paths")
+        pack = (root / item).resolve()
+        if not pack.is_file():
+            raise ConfigError(f"{where}: packs: rule pack {item!r} not found")
+        packs.append(pack)
+    try:
+        catalogue = load_catalogue(tuple(packs))
+    except CatalogueError as error:
+        raise ConfigError(str(error)) from None
+    select = _codes(data.get("select", ["BL"]), f"{where}: select", catalogue)
+    extend_select = _codes(data.get("extend-select", []), f"{where}: extend-select", catalogue)
+    ignore = _codes(data.get("ignore", []) + data.get("extend-ignore", []), f"{where}: ignore", catalogue)
+    per_file = data.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        raise ConfigError(f"{where}: per-file-ignores: expected a table of pattern = [codes]")
+    per_file_ignores = tuple(
+        (pattern, _codes(codes, f"{where}: per-file-ignores.{pattern}", catalogue)) for pattern, codes in per_file.items()
+    )
+    severity = data.get("severity", {})
+    if not isinstance(severity, dict):
+        raise ConfigError(f"{where}: severity: expected a table of CODE = \"error\"|\"warning\"|\"info\"")
+    severities = []
+    for code, level in severity.items():
+        rule = catalogue.get(code)
+        if rule is None:
+            raise ConfigError(f"{where}: severity.{code}: unknown rule")
+        if level not in SEVERITIES:
+            raise ConfigError(f"{where}: severity.{code}: {level!r} is not one of {', '.join(SEVERITIES)}")
+        severities.append((rule.code, level))
+    params_data = data.get("params", {})
+    if not isinstance(params_data, dict):
+        raise ConfigError(f"{where}: params: expected a table of [params.CODE] tables")
+    params: dict[str, dict[str, Any]] = {}
+    for code, values in params_data.items():
+        rule = catalogue.get(code)
+        if rule is None:
+            raise ConfigError(f"{where}: params.{code}: unknown rule")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{where}: params.{code}: expected a table of parameters")
+        for name, value in values.items():
+            params.setdefault(rule.code, {})[name] = _param(rule, name, value, f"{where}: params.{code}.{name}")
+    for key, (code, name) in SHORTCUTS.items():
+        if key in data and code in catalogue.rules:
+            params.setdefault(code, {})[name] = _param(catalogue.rules[code], name, data[key], f"{where}: {key}")
+    fiscal_year = data.get("fiscal-year")
+    if fiscal_year is not None and (not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool) or not 1900 <= fiscal_year <= 2200):
+        raise ConfigError(f"{where}: fiscal-year: expected a year such as 2024, got {fiscal_year!r}")
+    tolerance = data.get("tolerance")
+    if tolerance is not None:
+        try:
+            if isinstance(tolerance, bool):
+                raise InvalidOperation
+            tolerance = Decimal(str(tolerance))
+            if tolerance < 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            raise ConfigError(f"{where}: tolerance: expected a non-negative amount in 元, got {data['tolerance']!r}") from None
+    for key in ("include", "exclude"):
+        value = data.get(key)
+        if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
+            raise ConfigError(f"{where}: {key}: expected a list of glob patterns")
+    lang = data.get("lang")
+    if lang is not None and lang not in ("zh", "en"):
+        raise ConfigError(f"{where}: lang: expected \"zh\" or \"en\", got {lang!r}")
+    fail_on = data.get("fail-on")
+    if fail_on is not None and fail_on not in (*SEVERITIES, "never"):
+        raise ConfigError(f"{where}: fail-on: expected one of {', '.join(SEVERITIES)}, never")
+    return Config(
+        path=path,
+        root=root,
+        select=select,
+        extend_select=extend_select,
+        ignore=ignore,
+        per_file_ignores=per_file_ignores,
+        severity=tuple(severities),
+        params=tuple((code, tuple(values.items())) for code, values in params.items()),
+        fiscal_year=fiscal_year,
+        tolerance=tolerance,
+        packs=tuple(packs),
+        include=tuple(data.get("include", DEFAULT_INCLUDE)),
+        exclude=tuple(data.get("exclude", ())),
+        lang=lang,
+        fail_on=fail_on,
+    )
+
+
+def _param(rule, name: str, value: Any, where: str) -> Any:
+    spec = rule.params.get(name)
+    if spec is None:
+        known = ", ".join(sorted(rule.params)) or "none"
+        raise ConfigError(f"{where}: {rule.code} has no parameter {name!r} (it has: {known})")
+    try:
+        return spec.coerce(value, where)
+    except CatalogueError as error:
+        raise ConfigError(str(error)) from None
+
+
+def read_config_file(path: Path) -> Config | None:
+    """The config in `path`, or None for a pyproject.toml without [tool.budgetlint]."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read ({error.strerror})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    if path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        if not isinstance(tool, dict) or "budgetlint" not in tool:
+            return None
+        section = tool["budgetlint"]
+    else:
+        section = data.get("tool", {}).get("budgetlint", data) if "tool" in data else data
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [tool.budgetlint] must be a table")
+    return parse_config(section, path, path.parent)
+
+
+@lru_cache(maxsize=256)
+def config_for_dir(directory: Path) -> Config:
+    """The nearest config at or above `directory` (the defaults if there is none)."""
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file():
+                found = read_config_file(candidate)
+                if found is not None:
+                    return found
+    return Config(root=directory)
+
+
+def config_for(path: Path) -> Config:
+    path = path.resolve()
+    return config_for_dir(path if path.is_dir() else path.parent)

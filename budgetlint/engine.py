@@ -1,0 +1,173 @@
+"""The engine: text → Document → every enabled rule's check → suppressions → Findings.
+
+`Linter` holds what is built once per rule-pack set (vocabulary, units,
+value reader, the catalogue) and checks one document at a time.  Findings
+come out complete (rule name, severity, message in the chosen language) and
+in a deterministic order.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import replace
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from budgetlint.build import Builder
+from budgetlint.checks import Context, kinds
+from budgetlint.config import Config
+from budgetlint.findings import Finding
+from budgetlint.model import Document, Span
+from budgetlint.units import load_units
+from budgetlint.values import ValueReader
+from budgetlint.vocabulary import load_vocabulary
+
+READER_KINDS = ("reader", "suppression")
+
+
+class _Args(dict):
+    """Message placeholders; a missing one stays visible as {name} rather than raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def format_value(value: Any) -> str:
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
+
+
+def render_message(template: str, finding: Finding) -> str:
+    args = _Args({key: format_value(value) for key, value in finding.args.items()})
+    args.setdefault("expected", format_value(finding.expected) if finding.expected is not None else "")
+    args.setdefault("actual", format_value(finding.actual) if finding.actual is not None else "")
+    args.setdefault("line", str(finding.span.line))
+    return template.format_map(args)
+
+
+@lru_cache(maxsize=8)
+def _pack_units(packs: tuple[Path, ...]) -> str:
+    extra = []
+    for pack in packs:
+        with pack.open("rb") as handle:
+            units = tomllib.load(handle).get("units", "")
+        if isinstance(units, str):
+            extra.append(units)
+    return "\n".join(extra)
+
+
+class Linter:
+    """Checks documents under one configuration."""
+
+    def __init__(self, config: Config | None = None, lang: str = "zh"):
+        self.config = config or Config()
+        self.lang = lang
+        self.catalogue = self.config.catalogue
+        self.vocabulary = load_vocabulary(self.config.packs)
+        self.units = load_units(_pack_units(self.config.packs))
+        self.values = ValueReader(self.vocabulary, self.units)
+        self.builder = Builder(self.vocabulary, self.units, self.values)
+
+    def parse(self, text: str, path: str = "<text>") -> Document:
+        return self.builder.build(text, path)
+
+    def check_text(self, text: str, path: str = "<text>", file: Path | None = None) -> tuple[Document, list[Finding]]:
+        document = self.parse(text, path)
+        return document, self.check_document(document, file)
+
+    def check_document(self, document: Document, file: Path | None = None) -> list[Finding]:
+        config = self.config
+        catalogue = self.catalogue
+        registry = kinds()
+        context = Context(
+            vocabulary=self.vocabulary,
+            units=self.units,
+            values=self.values,
+            fiscal_year=config.fiscal_year,
+            tolerance=config.tolerance,
+        )
+        raw: list[Finding] = [f for f in document.findings if config.enabled(f.code, file)]
+        for rule in catalogue:
+            if rule.kind in READER_KINDS or not config.enabled(rule.code, file):
+                continue
+            kind = registry.get(rule.kind)
+            if kind is None:
+                continue  # a pack naming a kind this version lacks: its rules stay silent
+            params = config.params_of(rule.code, rule.defaults())
+            if kind.scope == "document":
+                produced: Iterable[Finding] = kind.fn(document, params, context)
+                raw.extend(_stamp(produced, rule.code, None))
+            else:
+                for project in document.projects:
+                    raw.extend(_stamp(kind.fn(project, params, context), rule.code, project.name))
+        findings = self._suppress(document, raw, file)
+        complete = [self._complete(f, document.path) for f in findings]
+        complete.sort(key=Finding.sort_key)
+        return _dedupe(complete)
+
+    # ---------------------------------------------------------------- suppression
+    def _suppress(self, document: Document, findings: list[Finding], file: Path | None) -> list[Finding]:
+        kept: list[Finding] = []
+        used = [False] * len(document.directives)
+        for finding in findings:
+            suppressed = False
+            for index, directive in enumerate(document.directives):
+                if directive.error and not directive.codes:
+                    continue
+                if directive.codes and finding.code not in directive.codes:
+                    continue
+                if directive.first_line <= finding.span.line <= directive.last_line:
+                    used[index] = True
+                    suppressed = True
+            if not suppressed:
+                kept.append(finding)
+        if self.config.enabled("BL009", file):
+            for directive, was_used in zip(document.directives, used):
+                if directive.error:
+                    kept.append(Finding("BL009", directive.span, args={"variant": "malformed"}, actual=directive.error))
+                elif not was_used:
+                    codes = ", ".join(directive.codes) or "任何规则 / any rule"
+                    kept.append(Finding("BL009", directive.span, expected=codes, actual=""))
+        return kept
+
+    # ---------------------------------------------------------------- completion
+    def _complete(self, finding: Finding, path: str) -> Finding:
+        rule = self.catalogue.rules.get(finding.code)
+        if rule is None:
+            return replace(finding, path=path, rule="unknown", message=finding.message or finding.code)
+        variant = str(finding.args.get("variant", "default"))
+        message = render_message(rule.message(variant, self.lang), finding)
+        return replace(
+            finding,
+            path=path,
+            rule=rule.name,
+            severity=self.config.severity_of(rule.code, rule.severity),
+            message=message,
+        )
+
+
+def _stamp(findings: Iterable[Finding], code: str, project: str | None) -> Iterable[Finding]:
+    for finding in findings:
+        finding.code = code
+        if finding.project is None:
+            finding.project = project
+        yield finding
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple] = set()
+    unique = []
+    for finding in findings:
+        key = (finding.code, finding.span, finding.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(finding)
+    return unique
+
+
+def whole_span(document: Document) -> Span:
+    return Span(1, 1, max(document.line_count, 1), 1)

@@ -1,0 +1,201 @@
+"""The typed model of a document: Document → Project → Funding fields and Indicators.
+
+Checks see only this model, never text.  Every element keeps the Span it was
+read from, so that every finding has a line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Iterator
+
+from budgetlint.units import Unit
+from budgetlint.values import Value
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """1-based line and column; end_column is exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def of_cell(cls, cell) -> "Span":
+        return cls(cell.line, cell.column, cell.line, max(cell.end_column, cell.column + 1))
+
+    def to(self, other: "Span") -> "Span":
+        return Span(self.line, self.column, other.end_line, other.end_column)
+
+    def sub(self, start: int, end: int) -> "Span":
+        """The part of a one-line span from character `start` to `end` of its text."""
+        return Span(self.line, self.column + start, self.line, self.column + max(end, start + 1))
+
+
+@dataclass(slots=True)
+class Field:
+    """A header field (项目总额, 本级资金 …): its label, its value, where both are."""
+
+    key: str
+    label: str  # as written
+    label_span: Span
+    text: str = ""  # the value as written; "" when the table has none
+    span: Span | None = None  # of the value
+    value: Value | None = None
+    amount: Decimal | None = None  # money fields: exact amount in 元
+
+    @property
+    def where(self) -> Span:
+        return self.span or self.label_span
+
+
+FUNDING_KEYS = ("total", "annual", "own", "transfer", "appropriation", "other", "carryover", "central", "regional")
+
+
+@dataclass(slots=True)
+class GroupRef:
+    """A level-1 or level-2 group cell (1-产出指标, 11-数量指标), possibly inherited from a row above."""
+
+    code: str | None
+    name: str
+    kind: str | None  # vocabulary kind: output / quantity / cost …; None if unknown
+    span: Span
+    inherited: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.code}-{self.name}" if self.code else self.name
+
+
+@dataclass(slots=True)
+class Indicator:
+    """A level-3 indicator row: its groups, name, target value and where they are."""
+
+    level1: GroupRef | None
+    level2: GroupRef | None
+    name: str
+    name_span: Span | None
+    value: Value
+    value_span: Span
+    row_span: Span
+
+    @property
+    def line(self) -> int:
+        return self.row_span.line
+
+    @property
+    def kind(self) -> str | None:
+        return self.level2.kind if self.level2 else None
+
+    @property
+    def where(self) -> Span:
+        return self.name_span or self.value_span
+
+
+@dataclass(slots=True)
+class Project:
+    """One project table (项目支出绩效目标表)."""
+
+    name: str
+    span: Span  # the 项目名称 row
+    end_line: int
+    fields: dict[str, Field] = field(default_factory=dict)
+    indicators: list[Indicator] = field(default_factory=list)
+    fiscal_year: int | None = None
+    fiscal_year_span: Span | None = None
+    money_unit: Unit | None = None  # 单位 of bare numbers
+    money_unit_text: str = "万元"
+
+    def field(self, key: str) -> Field | None:
+        return self.fields.get(key)
+
+    def amount(self, key: str) -> Decimal | None:
+        found = self.fields.get(key)
+        return found.amount if found else None
+
+    @property
+    def goal(self) -> Field | None:
+        return self.fields.get("goal")
+
+    def of_kind(self, *kinds: str) -> Iterator[Indicator]:
+        return (ind for ind in self.indicators if ind.kind in kinds)
+
+    def groups(self) -> set[str]:
+        return {ind.kind for ind in self.indicators if ind.kind}
+
+
+@dataclass(slots=True)
+class Directive:
+    """`<!-- budgetlint: disable=BL201 -->`: which codes, over which lines."""
+
+    span: Span
+    codes: tuple[str, ...]  # empty = all
+    scope: str  # row | table | file
+    first_line: int = 0
+    last_line: int = 0
+    error: str = ""
+
+
+@dataclass(slots=True)
+class Document:
+    path: str
+    projects: list[Project] = field(default_factory=list)
+    metadata: dict[str, tuple[str, Span]] = field(default_factory=dict)
+    directives: list[Directive] = field(default_factory=list)
+    findings: list[Any] = field(default_factory=list)  # layout findings from the reader
+    encoding: str = "utf-8"
+    line_count: int = 0
+
+
+def to_data(obj: Any) -> Any:
+    """The model as plain JSON data (`budgetlint parse --format json`)."""
+    from dataclasses import fields as dc_fields, is_dataclass
+
+    if isinstance(obj, Decimal):
+        return format(obj, "f")
+    if isinstance(obj, Unit):
+        return obj.name
+    if isinstance(obj, Value):
+        return value_data(obj)
+    if is_dataclass(obj):
+        return {f.name: to_data(getattr(obj, f.name)) for f in dc_fields(obj)}
+    if isinstance(obj, dict):
+        return {key: to_data(item) for key, item in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_data(item) for item in obj]
+    return obj
+
+
+def value_data(value: Value) -> dict[str, Any]:
+    data: dict[str, Any] = {"raw": value.raw, "kind": value.kind}
+    if value.amounts:
+        data["amounts"] = [
+            {
+                "comparator": a.comparator,
+                "number": to_data(a.number),
+                "unit": a.unit.name if a.unit else None,
+                "per": a.per.name if a.per else (a.per_text or None),
+                "percent": a.percent,
+                "approximate": a.approximate,
+                "noun": a.noun or None,
+            }
+            for a in value.amounts
+        ]
+    if value.dates:
+        data["dates"] = [
+            {"year": d.year, "month": d.month, "day": d.day, "suffix": d.suffix or None} for d in value.dates
+        ]
+    if value.periods:
+        data["periods"] = [
+            {
+                "from": {"year": p.first.year, "month": p.first.month, "day": p.first.day},
+                "to": {"year": p.last.year, "month": p.last.month, "day": p.last.day},
+            }
+            for p in value.periods
+        ]
+    if value.texts:
+        data["text"] = value.text
+    return data

@@ -1,0 +1,32 @@
+"""Output formats.  A reporter sees only the Result (findings, errors, sources); one format is one module.
+
+`render(result, stream, options)` writes the whole output.  Formats are
+imported lazily so that `--format concise` never pays for rich.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any, TextIO
+
+FORMATS = {
+    "rich": "budgetlint.reporters.rich_text",
+    "concise": "budgetlint.reporters.concise",
+    "json": "budgetlint.reporters.json_output",
+    "sarif": "budgetlint.reporters.sarif",
+    "github": "budgetlint.reporters.github",
+}
+
+
+@dataclass
+class Options:
+    lang: str = "zh"
+    color: bool | None = None
+    catalogue: Any = None  # for formats that describe the rules (SARIF)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def render(name: str, result, stream: TextIO, options: Options) -> None:
+    module = import_module(FORMATS[name])
+    module.render(result, stream, options)

@@ -1,0 +1,12 @@
+"""`path:line:col: CODE message` — one line a finding, for editors' error matchers and grep."""
+
+from __future__ import annotations
+
+
+def render(result, stream, options) -> None:
+    write = stream.write
+    for error in result.errors:
+        where = f"{error.path}:{error.line}:1" if error.line else f"{error.path}:1:1"
+        write(f"{where}: E000 {error.message}\n")
+    for f in result.findings:
+        write(f"{f.path}:{f.span.line}:{f.span.column}: {f.code} [{f.severity}] {f.message}\n")

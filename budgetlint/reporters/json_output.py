@@ -1,0 +1,66 @@
+"""The versioned JSON envelope `{"version", "tool", "findings", "errors", "summary"}`.
+
+Its schema is budgetlint/schemas/findings-1.json; a change that breaks a
+consumer bumps SCHEMA_VERSION.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from budgetlint import __version__
+from budgetlint.engine import format_value
+
+SCHEMA_VERSION = "1.0"
+
+
+def span_data(span) -> dict:
+    return {"line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column}
+
+
+def finding_data(f) -> dict:
+    data = {
+        "path": f.path,
+        **span_data(f.span),
+        "code": f.code,
+        "rule": f.rule,
+        "severity": f.severity,
+        "message": f.message,
+        "project": f.project,
+        "expected": format_value(f.expected) if f.expected is not None else None,
+        "actual": format_value(f.actual) if f.actual is not None else None,
+    }
+    if f.related:
+        data["related"] = [{**span_data(r.span), "label": r.label} for r in f.related]
+    if f.fix is not None:
+        data["fix"] = {
+            "description": f.fix.description,
+            "safe": f.fix.safe,
+            "edits": [{**span_data(e.span), "text": e.text} for e in f.fix.edits],
+        }
+    return data
+
+
+def envelope(result) -> dict:
+    severities = Counter(f.severity for f in result.findings)
+    codes = Counter(f.code for f in result.findings)
+    return {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "budgetlint", "version": __version__},
+        "findings": [finding_data(f) for f in result.findings],
+        "errors": [{"path": e.path, "line": e.line, "message": e.message} for e in result.errors],
+        "summary": {
+            "files": result.files,
+            "projects": result.projects,
+            "findings": len(result.findings),
+            "errors": len(result.errors),
+            "by_severity": {name: severities.get(name, 0) for name in ("error", "warning", "info")},
+            "by_code": dict(sorted(codes.items())),
+        },
+    }
+
+
+def render(result, stream, options) -> None:
+    json.dump(envelope(result), stream, ensure_ascii=False, indent=2)
+    stream.write("\n")

@@ -1,0 +1,56 @@
+"""Where the grammars and the rule data live: inside the wheel, or in a source checkout."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """The folder `grammar` or `rules`: packaged as budgetlint/_data/NAME, or at the repository top."""
+    for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"budgetlint data folder {name!r} is missing from the installation")
+
+
+def grammar_path(name: str) -> Path:
+    return data_dir("grammar") / name
+
+
+def rules_path(name: str = "") -> Path:
+    return data_dir("rules") / name if name else data_dir("rules")
+
+
+def cache_dir() -> Path:
+    """The per-user cache (parser tables, unit factors); never a user's document folder."""
+    base = os.environ.get("BUDGETLINT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    path = root / "budgetlint" if not os.environ.get("BUDGETLINT_CACHE_DIR") else root
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        import tempfile
+
+        path = Path(tempfile.gettempdir()) / "budgetlint-cache"
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder and rename it over `path`."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

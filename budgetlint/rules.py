@@ -1,0 +1,218 @@
+"""The rule catalogue: rules/*.toml (and users' rule packs) read into Rule objects.
+
+A rule is data — code, kebab-case name, check kind, default severity, typed
+parameters, messages in Chinese and English, a rationale, and bad and good
+examples.  Its logic is one of the few check kinds in budgetlint/checks/.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from budgetlint.findings import SEVERITIES
+from budgetlint.resources import rules_path
+
+LANGS = ("zh", "en")
+_CODE = re.compile(r"^BL\d{3}$")
+_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+_PARAM_TYPES = ("int", "decimal", "string", "bool", "list", "table")
+
+
+class CatalogueError(ValueError):
+    """A rule file or pack that is not valid: the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: Any
+    description: dict[str, str]
+
+    def coerce(self, value: Any, where: str) -> Any:
+        """Check a configured value against the declared type; raise CatalogueError with `where`."""
+        kind = self.type
+        if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if kind == "decimal" and isinstance(value, (int, float, str)) and not isinstance(value, bool):
+            try:
+                return Decimal(str(value))
+            except InvalidOperation:
+                pass
+        if kind == "string" and isinstance(value, str):
+            return value
+        if kind == "bool" and isinstance(value, bool):
+            return value
+        if kind == "list" and isinstance(value, list):
+            return tuple(value)
+        if kind == "table" and isinstance(value, dict):
+            return dict(value)
+        raise CatalogueError(f"{where}: expected {kind}, got {type(value).__name__} {value!r}")
+
+
+@dataclass(frozen=True)
+class Example:
+    expect: str  # bad | good
+    text: str
+    line: int | None = None  # the line a bad example must be reported at
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    kind: str
+    severity: str
+    family: str
+    summary: dict[str, str]
+    messages: dict[str, dict[str, str]]  # variant → lang → template
+    rationale: dict[str, str]
+    params: dict[str, Param]
+    examples: tuple[Example, ...]
+    fixable: bool = False
+    source: str = ""
+
+    def defaults(self) -> dict[str, Any]:
+        return {name: param.default for name, param in self.params.items()}
+
+    def message(self, variant: str, lang: str) -> str:
+        variants = self.messages.get(variant) or self.messages["default"]
+        return variants.get(lang) or variants.get("zh") or next(iter(variants.values()))
+
+
+@dataclass
+class Catalogue:
+    rules: dict[str, Rule] = field(default_factory=dict)
+    families: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __iter__(self):
+        return iter(sorted(self.rules.values(), key=lambda r: r.code))
+
+    def get(self, code_or_name: str) -> Rule | None:
+        key = code_or_name.strip()
+        if key.upper() in self.rules:
+            return self.rules[key.upper()]
+        for rule in self.rules.values():
+            if rule.name == key:
+                return rule
+        return None
+
+    def select(self, prefix: str) -> list[Rule]:
+        prefix = prefix.upper()
+        return [rule for rule in self if rule.code.startswith(prefix)]
+
+
+def _lang_table(data: Any, where: str) -> dict[str, str]:
+    if isinstance(data, str):
+        return {"zh": data, "en": data}
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise CatalogueError(f"{where}: expected a table of zh/en strings")
+    unknown = set(data) - set(LANGS)
+    if unknown:
+        raise CatalogueError(f"{where}: unknown language {sorted(unknown)[0]!r} (use zh, en)")
+    return dict(data)
+
+
+def _parse_param(name: str, data: Any, where: str) -> Param:
+    if not isinstance(data, dict) or "type" not in data or "default" not in data:
+        raise CatalogueError(f"{where}.params.{name}: needs `type` and `default`")
+    kind = data["type"]
+    if kind not in _PARAM_TYPES:
+        raise CatalogueError(f"{where}.params.{name}.type: {kind!r} is not one of {', '.join(_PARAM_TYPES)}")
+    param = Param(name, kind, None, _lang_table(data.get("description", ""), f"{where}.params.{name}.description"))
+    default = param.coerce(data["default"], f"{where}.params.{name}.default")
+    return Param(name, kind, default, param.description)
+
+
+_RULE_KEYS = {
+    "code", "name", "kind", "severity", "summary", "messages", "rationale", "params", "examples", "fixable",
+}
+
+
+def parse_rule(data: dict[str, Any], source: str, family: str) -> Rule:
+    code = data.get("code", "?")
+    where = f"{source}: rule {code}"
+    unknown = set(data) - _RULE_KEYS
+    if unknown:
+        raise CatalogueError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+    for key in ("code", "name", "kind", "severity", "summary", "messages"):
+        if key not in data:
+            raise CatalogueError(f"{where}: missing key {key!r}")
+    if not isinstance(code, str) or not _CODE.match(code):
+        raise CatalogueError(f"{where}: code must look like BL123")
+    if not _NAME.match(str(data["name"])):
+        raise CatalogueError(f"{where}: name {data['name']!r} must be kebab-case")
+    if data["severity"] not in SEVERITIES:
+        raise CatalogueError(f"{where}: severity {data['severity']!r} is not one of {', '.join(SEVERITIES)}")
+    messages_data = data["messages"]
+    if not isinstance(messages_data, dict) or "default" not in messages_data:
+        raise CatalogueError(f"{where}: messages needs a `default` variant")
+    messages = {variant: _lang_table(text, f"{where}.messages.{variant}") for variant, text in messages_data.items()}
+    params = {name: _parse_param(name, spec, where) for name, spec in (data.get("params") or {}).items()}
+    examples = []
+    for index, example in enumerate(data.get("examples") or ()):
+        if example.get("expect") not in ("bad", "good") or not isinstance(example.get("text"), str):
+            raise CatalogueError(f"{where}.examples[{index}]: needs expect = bad|good and text")
+        examples.append(Example(example["expect"], example["text"], example.get("line"), example.get("note", "")))
+    return Rule(
+        code=code,
+        name=data["name"],
+        kind=data["kind"],
+        severity=data["severity"],
+        family=family,
+        summary=_lang_table(data["summary"], f"{where}.summary"),
+        messages=messages,
+        rationale=_lang_table(data.get("rationale", ""), f"{where}.rationale"),
+        params=params,
+        examples=tuple(examples),
+        fixable=bool(data.get("fixable", False)),
+        source=source,
+    )
+
+
+def read_rule_file(path: Path, catalogue: Catalogue, replace: bool = False) -> None:
+    """Add the rules of one TOML file; a pack may override a built-in rule's data (same code)."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        raise CatalogueError(f"{path}: cannot read rule file ({error.strerror})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise CatalogueError(f"{path}: not valid TOML ({error})") from None
+    family = data.get("family", {})
+    family_id = family.get("id", path.stem) if isinstance(family, dict) else path.stem
+    if isinstance(family, dict) and family.get("title"):
+        catalogue.families[family_id] = _lang_table(family["title"], f"{path}: family.title")
+    rules = data.get("rule", [])
+    if not isinstance(rules, list):
+        raise CatalogueError(f"{path}: `rule` must be an array of tables ([[rule]])")
+    for entry in rules:
+        rule = parse_rule(entry, str(path), family_id)
+        if rule.code in catalogue.rules and not replace:
+            raise CatalogueError(f"{path}: rule {rule.code} is defined twice")
+        catalogue.rules[rule.code] = rule
+
+
+BUILTIN_FILES = (
+    "layout.toml", "funding.toml", "cost.toml", "time.toml", "satisfaction.toml",
+    "units.toml", "structure.toml", "narrative.toml", "wording.toml",
+)
+
+
+@lru_cache(maxsize=8)
+def load_catalogue(packs: tuple[Path, ...] = ()) -> Catalogue:
+    catalogue = Catalogue()
+    for name in BUILTIN_FILES:
+        path = rules_path(name)
+        if path.exists():
+            read_rule_file(path, catalogue)
+    for pack in packs:
+        read_rule_file(pack, catalogue, replace=True)
+    return catalogue

@@ -1,0 +1,167 @@
+"""Walk the paths given on the command line and check every document under its own config.
+
+Problems with one file or one config never stop the others: they are
+collected as `FileError`s (one line each, exit code 2) beside the findings.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from budgetlint.config import Config, ConfigError, config_for
+from budgetlint.engine import Linter
+from budgetlint.findings import SEVERITY_RANK, Finding
+from budgetlint.io import InputError, Source, read_source
+from budgetlint.model import Span
+
+
+@dataclass(frozen=True)
+class FileError:
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Result:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    files: int = 0
+    projects: int = 0
+    sources: dict[str, str] = field(default_factory=dict)  # path → text, for code frames
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def exit_code(self, fail_on: str = "error") -> int:
+        if self.errors:
+            return 2
+        if fail_on == "never":
+            return 0
+        threshold = SEVERITY_RANK[fail_on]
+        return 1 if any(SEVERITY_RANK.get(f.severity, 0) >= threshold for f in self.findings) else 0
+
+
+class Runner:
+    def __init__(self, lang: str = "zh", config_path: Path | None = None, keep_sources: bool = True,
+                 overrides: dict | None = None):
+        self.lang = lang
+        self.keep_sources = keep_sources
+        self.overrides = overrides or {}
+        self._fixed_config: Config | None = None
+        if config_path is not None:
+            from budgetlint.config import read_config_file
+
+            found = read_config_file(config_path)
+            self._fixed_config = found or Config(root=config_path.parent)
+        self._linters: dict[object, Linter] = {}
+        self._config_errors: set[str] = set()
+
+    # ---------------------------------------------------------------- config
+    def config_for(self, path: Path) -> Config:
+        config = self._fixed_config or config_for(path)
+        if self.overrides:
+            from dataclasses import replace
+
+            config = replace(config, **self.overrides)
+        return config
+
+    def linter_for(self, config: Config) -> Linter:
+        key = (config.path, config.packs, config.fiscal_year, config.tolerance, config.select, config.ignore,
+               config.extend_select, config.severity, config.params, config.per_file_ignores)
+        linter = self._linters.get(key)
+        if linter is None:
+            linter = self._linters[key] = Linter(config, self.lang)
+        return linter
+
+    # ---------------------------------------------------------------- walking
+    def iter_files(self, paths: list[Path], result: Result) -> Iterator[tuple[Path, bool]]:
+        """(file, named explicitly) for every document under `paths`, in a stable order."""
+        for path in paths:
+            if path.is_dir():
+                try:
+                    config = self.config_for(path)
+                except ConfigError as error:
+                    self._config_error(error, result)
+                    continue
+                for root, dirs, files in os.walk(path):
+                    root_path = Path(root)
+                    dirs[:] = sorted(
+                        d for d in dirs if not d.startswith(".") and not config.is_excluded_dir(root_path / d)
+                    )
+                    for name in sorted(files):
+                        file = root_path / name
+                        try:
+                            file_config = self.config_for(file)
+                        except ConfigError as error:
+                            self._config_error(error, result)
+                            continue
+                        if file_config.is_included(file):
+                            yield file, False
+            elif path.exists() or path.is_symlink():
+                yield path, True
+            else:
+                result.errors.append(FileError(str(path), "no such file or directory"))
+
+    def _config_error(self, error: ConfigError, result: Result) -> None:
+        message = str(error)
+        if message not in self._config_errors:
+            self._config_errors.add(message)
+            path, _, rest = message.partition(": ")
+            result.errors.append(FileError(path, rest or message))
+
+    # ---------------------------------------------------------------- checking
+    def check_paths(self, paths: list[Path]) -> Result:
+        result = Result()
+        for file, explicit in self.iter_files(paths, result):
+            self.check_file(file, explicit, result)
+        result.findings.sort(key=Finding.sort_key)
+        return result
+
+    def check_file(self, file: Path, explicit: bool, result: Result) -> None:
+        shown = display_path(file)
+        try:
+            config = self.config_for(file)
+        except ConfigError as error:
+            self._config_error(error, result)
+            return
+        try:
+            source = read_source(file, shown)
+        except InputError as error:
+            result.errors.append(FileError(error.path, error.message, error.line))
+            return
+        self.check_source(source, file, explicit, result, config)
+
+    def check_source(self, source: Source, file: Path | None, explicit: bool, result: Result,
+                     config: Config | None = None) -> list[Finding]:
+        linter = self.linter_for(config or (self.config_for(file) if file else Config()))
+        document, findings = linter.check_text(source.text, source.path, file)
+        if source.encoding not in ("utf-8", "utf-8-sig") and linter.config.enabled("BL005", file):
+            encoding = Finding("BL005", Span(1, 1, 1, 2), expected="UTF-8", actual=source.encoding.upper())
+            findings = [linter._complete(encoding, source.path), *findings]
+        result.files += 1
+        result.projects += len(document.projects)
+        if not document.projects:
+            if explicit:
+                result.errors.append(FileError(source.path, "no project table found (no 项目名称 row)"))
+            else:
+                result.notes.append(f"{source.path}: skipped, no project table")
+        result.findings.extend(findings)
+        if self.keep_sources:
+            result.sources[source.path] = source.text
+        return findings
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,50 @@
+"""Text normalisation shared by the reader and the checks: full-width forms, labels, widths."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Full-width ASCII (！ to ～) maps to ASCII by a fixed offset; the ideographic space to a space.
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+_VALUE_EXTRA = str.maketrans(
+    {
+        "，": ",", "；": ";", "：": ":", "（": "(", "）": ")", "—": "-", "–": "-",
+        "－": "-", "～": "~", "〜": "~", "．": ".", "％": "%",
+    }
+)
+_LABEL_DROP = re.compile(r"[\s\u3000:：]+")
+_LEAD_QIZHONG = re.compile(r"^(?:其中[:：]?\s*)+")
+
+
+def halfwidth(text: str) -> str:
+    """Full-width digits, letters and ASCII punctuation to their half-width forms."""
+    return text.translate(_FULLWIDTH)
+
+
+def normalize_value(text: str) -> str:
+    """The form a value is parsed in: half-width digits and signs, CJK punctuation unified."""
+    return halfwidth(text.translate(_VALUE_EXTRA)).strip()
+
+
+def normalize_label(text: str) -> str:
+    """The form a label is compared in: no blanks, no colons, half-width brackets, no leading 其中."""
+    text = halfwidth(text).replace("（", "(").replace("）", ")")
+    text = _LEAD_QIZHONG.sub("", text.strip())
+    return _LABEL_DROP.sub("", text)
+
+
+def squeeze(text: str) -> str:
+    """Remove every blank (PDF extraction puts blanks inside words: '中央 资金')."""
+    return "".join(text.split())
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a monospaced terminal: CJK and full-width forms count two."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+    return width

@@ -1,0 +1,350 @@
+"""Read one value cell (绩效值 or a money cell) into a typed Value, through grammar/value.lark.
+
+The grammar gives the structure (comparator, number, the word after it, a
+rate's denominator, dates and periods); the vocabulary splits the word after a
+number into magnitude, unit, noun and a trailing comparator.  Parsing is
+memoised: real tables repeat the same few hundred values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from budgetlint.resources import grammar_path
+from budgetlint.text import normalize_value
+from budgetlint.units import Unit, UnitTable
+from budgetlint.vocabulary import Vocabulary
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A measured amount inside a value: ≥ 14.775 万元 / 期."""
+
+    start: int  # offsets of the amount in the raw value text
+    end: int
+    comparator: str | None  # canonical sign ≥ ≤ > < =, from a prefix or a suffix (以上)
+    comparator_text: str  # as written: "不少于", ">=", "以上", or ""
+    comparator_start: int  # offset of the comparator as written (-1 if none)
+    number: Decimal  # with the magnitude applied: "20.5 万" → 205000
+    written: str  # the digits as written
+    decimals: int  # digits after the point, as written: the precision stated
+    magnitude_text: str  # "万" in "20.5 万余师生" or a bare "40 万"; "" otherwise
+    approximate: bool  # 余 / 多
+    percent: bool
+    unit: Unit | None
+    unit_text: str  # as written: "万元", "件"
+    per: Unit | None  # denominator of a rate: 万元/期 → 期
+    per_text: str
+    noun: str  # the words after the unit: 10 件「设备设施」
+
+    @property
+    def is_rate(self) -> bool:
+        return bool(self.per_text)
+
+    @property
+    def is_money(self) -> bool:
+        return self.unit is not None and self.unit.is_money
+
+    @property
+    def bare_wan(self) -> bool:
+        """A money-looking amount with 万 but no 元: '40 万', '828万/次'."""
+        return self.magnitude_text == "万" and self.unit is None and not self.noun
+
+    def in_yuan(self, default: Unit | None = None) -> Decimal | None:
+        """The amount in 元 (per denominator for a rate); a bare number is in `default`."""
+        if self.unit is not None:
+            return self.number * self.unit.factor if self.unit.is_money else None
+        if self.percent or self.noun:
+            return None
+        if self.magnitude_text:  # a bare 万 / 亿: the magnitude is already applied
+            return self.number
+        return self.number * default.factor if default is not None and default.is_money else None
+
+
+@dataclass(frozen=True, slots=True)
+class DatePoint:
+    """A calendar point, as precise as written: 2024年 / 2024年12月 / 2024年12月30日 / 12月."""
+
+    start: int
+    end: int
+    year: int | None
+    month: int | None
+    day: int | None
+    suffix: str  # meaning of the word after it: before / end / by / within / year / ""
+    suffix_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: int
+    end: int
+    first: DatePoint
+    last: DatePoint
+
+
+@dataclass(frozen=True, slots=True)
+class TextPart:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A value cell, read: its amounts, dates, periods and the text around them."""
+
+    raw: str
+    amounts: tuple[Amount, ...] = ()
+    dates: tuple[DatePoint, ...] = ()
+    periods: tuple[Period, ...] = ()
+    texts: tuple[TextPart, ...] = ()
+    not_applicable: bool = False
+
+    @property
+    def amount(self) -> Amount | None:
+        return self.amounts[0] if self.amounts else None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.raw.strip()
+
+    @property
+    def text(self) -> str:
+        return "".join(part.text for part in self.texts)
+
+    @property
+    def kind(self) -> str:
+        """empty | na | amount | date | period | text | mixed — the shape of the value."""
+        if self.is_empty:
+            return "empty"
+        if self.not_applicable:
+            return "na"
+        shapes = [
+            name
+            for name, present in (
+                ("amount", self.amounts),
+                ("date", self.dates),
+                ("period", self.periods),
+            )
+            if present
+        ]
+        if not shapes:
+            return "text"
+        if len(shapes) == 1 and not self.texts:
+            return shapes[0]
+        return "mixed"
+
+
+_INT = re.compile(r"\d+")
+
+
+class ValueReader:
+    """Parses value texts with grammar/value.lark and the vocabulary; one per (vocabulary, units)."""
+
+    def __init__(self, vocabulary: Vocabulary, units: UnitTable):
+        self.vocabulary = vocabulary
+        self.units = units
+        self._parser = _value_parser()
+        self.read = lru_cache(maxsize=65536)(self._read)
+
+    # ---------------------------------------------------------------- entry
+    def _read(self, raw: str) -> Value:
+        text = normalize_value(raw)
+        if len(text) != len(raw):  # normalisation is one char for one char; guard anyway
+            text = raw
+        stripped = text.strip()
+        if not stripped:
+            return Value(raw)
+        if stripped in self.vocabulary.not_applicable:
+            return Value(raw, not_applicable=True)
+        try:
+            tree = self._parser.parse(text)
+        except Exception:  # the grammar is total; a failure is a bug, so keep the text
+            return Value(raw, texts=(TextPart(0, len(raw), raw),))
+        amounts: list[Amount] = []
+        dates: list[DatePoint] = []
+        periods: list[Period] = []
+        texts: list[TextPart] = []
+        for part in tree.children:
+            kind = part.data
+            if kind == "measure":
+                amount = self._measure(part, raw)
+                if amount is not None:
+                    amounts.append(amount)
+                else:
+                    texts.append(_span_text(part, raw))
+            elif kind == "date":
+                dates.append(self._date(part.children, raw))
+            elif kind == "period":
+                periods.append(self._period(part.children, raw))
+            elif kind == "text":
+                texts.append(_span_text(part, raw))
+        return Value(raw, tuple(amounts), tuple(dates), tuple(periods), _merge_texts(texts, raw))
+
+    # ---------------------------------------------------------------- measures
+    def _measure(self, tree, raw: str) -> Amount | None:
+        comparator_key = comparator_text = None
+        comparator_start = -1
+        number_token = None
+        percent = False
+        unit_word = per_word = ""
+        unit_token = None
+        for child in tree.children:
+            if hasattr(child, "data"):
+                if child.data == "comparator":
+                    token = child.children[0]
+                    comparator_key = str(token)
+                    comparator_text = raw[token.start_pos:token.end_pos]
+                    comparator_start = token.start_pos
+                elif child.data == "unit":
+                    unit_token = child.children[0]
+                    unit_word = str(unit_token)
+                elif child.data == "rate":
+                    per_word = str(child.children[1])
+            elif child.type == "NUMBER":
+                number_token = child
+            elif child.type == "PERCENT":
+                percent = True
+        if number_token is None:
+            return None
+        written = str(number_token)
+        try:
+            number = Decimal(written)
+        except InvalidOperation:
+            return None
+        decimals = len(written.split(".", 1)[1]) if "." in written else 0
+        vocab = self.vocabulary
+        magnitude_text, approximate, unit, unit_text, suffix, noun = self._split_word(unit_word)
+        if magnitude_text:
+            number *= vocab.magnitudes[magnitude_text]
+        per = None
+        per_text = ""
+        if per_word:
+            per_split = self._split_word(per_word)
+            per, per_text = per_split[2], per_split[3] or per_word
+        canonical = vocab.comparators.get(comparator_key) if comparator_key else None
+        if suffix and canonical is None:
+            canonical = vocab.suffix_comparators[suffix]
+            comparator_text = suffix
+            comparator_start = unit_token.start_pos + unit_word.rfind(suffix) if unit_token else -1
+        return Amount(
+            start=tree.meta.start_pos,
+            end=tree.meta.end_pos,
+            comparator=canonical,
+            comparator_text=comparator_text or "",
+            comparator_start=comparator_start,
+            number=number,
+            written=written,
+            decimals=decimals,
+            magnitude_text=magnitude_text,
+            approximate=approximate,
+            percent=percent,
+            unit=unit,
+            unit_text=unit_text,
+            per=per,
+            per_text=per_text,
+            noun=noun,
+        )
+
+    def _split_word(self, word: str) -> tuple[str, bool, Unit | None, str, str, str]:
+        """'万余师生' → magnitude 万, approximate, no unit, noun 师生; '万元以上' → unit 万元, suffix 以上."""
+        vocab = self.vocabulary
+        rest = word.strip()
+        magnitude = ""
+        approximate = False
+        unit: Unit | None = None
+        unit_text = ""
+        found = self.units.prefix(rest)
+        if found is None and rest[:1] in vocab.magnitudes:
+            magnitude, rest = rest[:1], rest[1:]
+            found = self.units.prefix(rest)
+        if found is None:
+            for mark in vocab.approximate:
+                if rest.startswith(mark):
+                    approximate, rest = True, rest[len(mark):]
+                    found = self.units.prefix(rest)
+                    break
+        if found is not None:
+            unit, size = found
+            unit_text, rest = rest[:size], rest[size:]
+        elif rest.isascii() and rest.isalpha():
+            unit = self.units.get(rest)
+            if unit is not None:
+                unit_text, rest = rest, ""
+        for mark in vocab.approximate:
+            if rest.startswith(mark):
+                approximate, rest = True, rest[len(mark):]
+                break
+        suffix = ""
+        for mark in sorted(vocab.suffix_comparators, key=len, reverse=True):
+            if rest.startswith(mark):
+                suffix, rest = mark, rest[len(mark):]
+                break
+        return magnitude, approximate, unit, unit_text, suffix, rest.strip()
+
+    # ---------------------------------------------------------------- dates
+    def _date(self, children, raw: str, year: int | None = None) -> DatePoint:
+        token = children[0]
+        numbers = [int(n) for n in _INT.findall(str(token))]
+        if token.type == "DATE":
+            y, rest = numbers[0], numbers[1:]
+        else:
+            y, rest = year, numbers
+        month = rest[0] if rest else None
+        day = rest[1] if len(rest) > 1 else None
+        suffix_text = str(children[1]).strip() if len(children) > 1 else ""
+        suffix = self.vocabulary.date_suffixes.get(suffix_text, "other" if suffix_text else "")
+        end = children[-1].end_pos
+        return DatePoint(token.start_pos, end, y, month, day, suffix, suffix_text)
+
+    def _period(self, children, raw: str) -> Period:
+        tokens = [c for c in children if c.type != "DASH"]
+        suffix = [tokens.pop()] if tokens[-1].type == "WORD" else []
+        first_token = tokens[0]
+        if first_token.type == "NUMBER":  # "1-12月" or the month of "2024年1-12月"
+            first = DatePoint(first_token.start_pos, first_token.end_pos, None, int(first_token), None, "", "")
+            last = self._date([tokens[1], *suffix], raw)
+        elif len(tokens) == 3:  # DATE NUMBER - MONTH: "2024年 1-12 月"
+            year = int(_INT.findall(str(first_token))[0])
+            first = DatePoint(first_token.start_pos, tokens[1].end_pos, year, int(tokens[1]), None, "", "")
+            last = self._date([tokens[2], *suffix], raw, year)
+        else:
+            first = self._date([first_token], raw)
+            last = self._date([tokens[1], *suffix], raw, first.year)
+        if first.year is not None and last.year is None:
+            last = DatePoint(last.start, last.end, first.year, last.month, last.day, last.suffix, last.suffix_text)
+        return Period(children[0].start_pos, children[-1].end_pos, first, last)
+
+
+def _span_text(tree, raw: str) -> TextPart:
+    start, end = tree.meta.start_pos, tree.meta.end_pos
+    return TextPart(start, end, raw[start:end])
+
+
+def _merge_texts(texts: list[TextPart], raw: str) -> tuple[TextPart, ...]:
+    """Join adjacent text pieces (the grammar splits text at blanks and stray signs)."""
+    merged: list[TextPart] = []
+    for part in texts:
+        if merged and not raw[merged[-1].end:part.start].strip():
+            last = merged.pop()
+            part = TextPart(last.start, part.end, raw[last.start:part.end])
+        merged.append(part)
+    return tuple(merged)
+
+
+@lru_cache(maxsize=1)
+def _value_parser():
+    from lark import Lark
+
+    from budgetlint.resources import cache_dir
+
+    path = grammar_path("value.lark")
+    return Lark(
+        path.read_text(encoding="utf-8"),
+        parser="lalr",
+        propagate_positions=True,
+        cache=str(cache_dir() / "value-grammar.lark-cache"),
+    )

@@ -1,0 +1,198 @@
+"""The label vocabulary (rules/vocabulary.toml) as lookups the reader and the checks use."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from budgetlint.resources import rules_path
+from budgetlint.text import normalize_label
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A known 项目属性: code, name and the 项目期 range (years) that fits it."""
+
+    code: str
+    name: str
+    aliases: tuple[str, ...]
+    years: tuple[int, int]
+
+    @property
+    def label(self) -> str:
+        return f"{self.code}-{self.name}"
+
+
+@dataclass(frozen=True)
+class Group:
+    """A level-1 or level-2 indicator group kind (产出 / 数量 …)."""
+
+    kind: str
+    names: tuple[str, ...]
+    code: str
+    parent: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.names[0]
+
+
+@dataclass
+class Vocabulary:
+    header_labels: dict[str, str]  # normalised label → field key
+    header_canonical: dict[str, str]  # field key → canonical label
+    sublabels: frozenset[str]
+    money_fields: tuple[str, ...]
+    required_fields: tuple[str, ...]
+    long_text_fields: frozenset[str]
+    attributes: tuple[Attribute, ...]
+    indicator_header: frozenset[str]
+    level1: dict[str, Group]
+    level2: dict[str, Group]
+    level1_names: dict[str, str]  # normalised name → kind
+    level2_names: dict[str, str]
+    cost_kinds: frozenset[str]
+    not_applicable: frozenset[str]
+    name_prefix: re.Pattern[str]
+    fragments: frozenset[str]
+    magnitudes: dict[str, Decimal]
+    approximate: tuple[str, ...]
+    suffix_comparators: dict[str, str]
+    comparators: dict[str, str]
+    date_suffixes: dict[str, str]
+    vague: tuple[str, ...]
+    placeholders: re.Pattern[str]
+    metadata_keys: dict[str, str]  # normalised key → department / fiscal_year / money_unit
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    # ------------------------------------------------------------ header labels
+    def header_field(self, cell: str) -> str | None:
+        """The model field a header cell names, or None."""
+        return self.header_labels.get(normalize_label(cell))
+
+    def header_prefix_field(self, cell: str) -> tuple[str, str] | None:
+        """A label cut short by a line break ('其他资' of 其他资金): (field, missing tail)."""
+        label = normalize_label(cell)
+        if len(label) < 2:
+            return None
+        hits = {
+            (key, name[len(label):])
+            for name, key in self.header_labels.items()
+            if name.startswith(label) and len(name) > len(label)
+        }
+        keys = {key for key, _ in hits}
+        if len(keys) != 1:
+            return None
+        return min(hits, key=lambda hit: len(hit[1]))
+
+    def is_sublabel(self, cell: str) -> bool:
+        return normalize_label(cell) in self.sublabels
+
+    # ------------------------------------------------------------ indicator groups
+    def group_kind(self, level: int, name: str) -> str | None:
+        table = self.level1_names if level == 1 else self.level2_names
+        return table.get(normalize_label(name))
+
+    def attribute_for(self, text: str) -> Attribute | None:
+        """The known 项目属性 a cell names exactly (code and name, any dash), or None."""
+        code, name = split_code(text)
+        for attribute in self.attributes:
+            names = (attribute.name, *attribute.aliases)
+            if code == attribute.code and normalize_label(name) in names:
+                return attribute
+        return None
+
+
+_CODE = re.compile(r"^\s*(\d+)\s*[-—–－_.、]+\s*(.*)$", re.S)
+
+
+def split_code(text: str) -> tuple[str | None, str]:
+    """'11-数量指标' → ('11', '数量指标'); '数量指标' → (None, '数量指标')."""
+    match = _CODE.match(text)
+    if match:
+        return match.group(1), match.group(2).strip()
+    return None, text.strip()
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """A rule pack's vocabulary extends the built-in one: tables merge, lists append."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        elif isinstance(value, list) and isinstance(merged.get(key), list):
+            merged[key] = merged[key] + [item for item in value if item not in merged[key]]
+        else:
+            merged[key] = value
+    return merged
+
+
+def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
+    header_labels: dict[str, str] = {}
+    header_canonical: dict[str, str] = {}
+    for key, entry in data["header"].items():
+        header_canonical[key] = entry["label"]
+        for name in (entry["label"], *entry.get("aliases", ())):
+            header_labels[normalize_label(name)] = key
+    rules = data["header_rules"]
+    level1 = {
+        kind: Group(kind, tuple(entry["names"]), str(entry.get("code", "")))
+        for kind, entry in data["level1"].items()
+    }
+    level2 = {
+        kind: Group(kind, tuple(entry["names"]), str(entry.get("code", "")), entry.get("parent"))
+        for kind, entry in data["level2"].items()
+    }
+    values = data["values"]
+    indicator_rules = data["indicator_rules"]
+    return Vocabulary(
+        header_labels=header_labels,
+        header_canonical=header_canonical,
+        sublabels=frozenset(normalize_label(s) for s in rules["sublabels"]),
+        money_fields=tuple(rules["money"]),
+        required_fields=tuple(rules["required"]),
+        long_text_fields=frozenset(rules["long_text"]),
+        attributes=tuple(
+            Attribute(str(a["code"]), a["name"], tuple(a.get("aliases", ())), tuple(a["years"]))
+            for a in data["attribute"]
+        ),
+        indicator_header=frozenset(normalize_label(s) for s in data["indicator_header"]["labels"]),
+        level1=level1,
+        level2=level2,
+        level1_names={normalize_label(n): g.kind for g in level1.values() for n in g.names},
+        level2_names={normalize_label(n): g.kind for g in level2.values() for n in g.names},
+        cost_kinds=frozenset(indicator_rules["cost_kinds"]),
+        not_applicable=frozenset(indicator_rules["not_applicable"]),
+        name_prefix=re.compile(indicator_rules["name_prefix"]),
+        fragments=frozenset(indicator_rules["fragments"]),
+        magnitudes={k: Decimal(v) for k, v in values["magnitudes"].items()},
+        approximate=tuple(sorted(values["approximate"], key=len, reverse=True)),
+        suffix_comparators=dict(values["suffix_comparators"]),
+        comparators=dict(values["comparators"]),
+        date_suffixes=dict(values["date_suffixes"]),
+        vague=tuple(sorted(data["words"]["vague"], key=len, reverse=True)),
+        placeholders=re.compile("|".join(data["words"]["placeholders"])),
+        metadata_keys={
+            normalize_label(name): key for key, names in data["metadata"].items() for name in names
+        },
+        raw=data,
+    )
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@lru_cache(maxsize=8)
+def load_vocabulary(extra: tuple[Path, ...] = ()) -> Vocabulary:
+    """The built-in vocabulary, extended by the `[vocabulary]` tables of rule packs."""
+    data = read_toml(rules_path("vocabulary.toml"))
+    for path in extra:
+        data = _merge(data, read_toml(path).get("vocabulary", {}))
+    return build_vocabulary(data)
