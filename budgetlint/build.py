@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from budgetlint.findings import Finding
 from budgetlint.model import Directive, Document, Field, GroupRef, Indicator, Project, Span
-from budgetlint.syntax import Cell, Line, read_lines
+from budgetlint.syntax import Cell, Line, iter_lines
 from budgetlint.text import normalize_label, squeeze
 from budgetlint.units import UnitTable
 from budgetlint.values import ValueReader
@@ -67,12 +68,28 @@ class Builder:
 
     # ================================================================ document
     def build(self, text: str, path: str = "<text>") -> Document:
-        document = Document(path=path, line_count=text.count("\n") + (0 if text.endswith("\n") else 1))
-        run = _Run(self, document)
-        for line in read_lines(text):
-            run.feed(line)
-        run.finish()
+        """The whole document, every project kept."""
+        document = self.new_document(text, path)
+        document.projects.extend(self.iter_projects(text, document))
         return document
+
+    @staticmethod
+    def new_document(text: str, path: str) -> Document:
+        return Document(path=path, line_count=text.count("\n") + (0 if text.endswith("\n") else 1))
+
+    def iter_projects(self, text: str, document: Document) -> Iterator[Project]:
+        """Each project as soon as its table ends: a 100 MB document is read one table at a time.
+
+        `document` collects the metadata, directives and layout findings as reading goes.
+        """
+        run = _Run(self, document)
+        for line in iter_lines(text):
+            run.feed(line)
+            if run.completed:
+                yield from run.completed
+                run.completed.clear()
+        run.finish()
+        yield from run.completed
 
 
 class _Run:
@@ -89,6 +106,8 @@ class _Run:
         self.fiscal_year_rank = 0  # 3 metadata, 2 "(2024年度)", 1 title
         self.open_directives: list[Directive] = []
         self.previous_kind = ""
+        self.completed: list[Project] = []
+        self.project_count = 0
 
     # ---------------------------------------------------------------- helpers
     def report(self, code: str, span: Span, **args) -> Finding:
@@ -193,7 +212,7 @@ class _Run:
                 if line.kind == "row":
                     scope = "table" if starts_table else "row"
                 else:
-                    scope = "file" if not self.doc.projects else "table"
+                    scope = "file" if not self.project_count else "table"
                 directive.scope = scope
             if scope == "row":
                 directive.first_line = directive.last_line = line.number
@@ -256,7 +275,7 @@ class _Run:
             money_unit=unit,
             money_unit_text=self.money_unit_text,
         )
-        self.doc.projects.append(project)
+        self.project_count += 1
         self.table = _TableState(project)
         label = Field("name", cells[0].text, Span.of_cell(cells[0]))
         if name_cells:
@@ -271,12 +290,11 @@ class _Run:
             return
         self.close_pending()
         project = self.table.project
-        for tail, cell in self.table.fragments:
-            pass  # broken labels were reported when found; an unseen tail is not a new problem
         for directive in self.doc.directives:
             if directive.last_line == -1:
                 directive.last_line = project.end_line
         self.finalize_fields(project)
+        self.completed.append(project)
         self.table = None
 
     def finish(self) -> None:

@@ -75,35 +75,67 @@ class Linter:
     def parse(self, text: str, path: str = "<text>") -> Document:
         return self.builder.build(text, path)
 
-    def check_text(self, text: str, path: str = "<text>", file: Path | None = None) -> tuple[Document, list[Finding]]:
-        document = self.parse(text, path)
-        return document, self.check_document(document, file)
+    def check_text(
+        self, text: str, path: str = "<text>", file: Path | None = None, keep_projects: bool = True
+    ) -> tuple[Document, list[Finding]]:
+        """Read and check a document, one table at a time; `keep_projects=False` keeps memory flat."""
+        document = Builder.new_document(text, path)
+        plan = self._plan(file)
+        context = self._context()
+        raw: list[Finding] = []
+        count = 0
+        for project in self.builder.iter_projects(text, document):
+            count += 1
+            raw.extend(self._check_project(project, plan, context))
+            if keep_projects:
+                document.projects.append(project)
+        document.project_count = count
+        return document, self._finish(document, raw, plan, context, file)
 
     def check_document(self, document: Document, file: Path | None = None) -> list[Finding]:
-        config = self.config
-        catalogue = self.catalogue
-        registry = kinds()
-        context = Context(
+        """Check an already-built document (every project kept)."""
+        plan = self._plan(file)
+        context = self._context()
+        raw: list[Finding] = []
+        for project in document.projects:
+            raw.extend(self._check_project(project, plan, context))
+        return self._finish(document, raw, plan, context, file)
+
+    def _context(self) -> Context:
+        return Context(
             vocabulary=self.vocabulary,
             units=self.units,
             values=self.values,
-            fiscal_year=config.fiscal_year,
-            tolerance=config.tolerance,
+            fiscal_year=self.config.fiscal_year,
+            tolerance=self.config.tolerance,
         )
-        raw: list[Finding] = [f for f in document.findings if config.enabled(f.code, file)]
-        for rule in catalogue:
-            if rule.kind in READER_KINDS or not config.enabled(rule.code, file):
+
+    def _plan(self, file: Path | None) -> list[tuple[Any, Any, dict[str, Any]]]:
+        """(rule, check kind, parameters) of every enabled rule with a check, in code order."""
+        registry = kinds()
+        plan = []
+        for rule in self.catalogue:
+            if rule.kind in READER_KINDS or not self.config.enabled(rule.code, file):
                 continue
             kind = registry.get(rule.kind)
             if kind is None:
                 continue  # a pack naming a kind this version lacks: its rules stay silent
-            params = config.params_of(rule.code, rule.defaults())
+            plan.append((rule, kind, self.config.params_of(rule.code, rule.defaults())))
+        return plan
+
+    def _check_project(self, project, plan, context) -> list[Finding]:
+        found: list[Finding] = []
+        for rule, kind, params in plan:
+            if kind.scope == "project":
+                found.extend(_stamp(kind.fn(project, params, context), rule.code, project.name))
+        context.memo.clear()  # analyses are per project
+        return found
+
+    def _finish(self, document, raw, plan, context, file) -> list[Finding]:
+        for rule, kind, params in plan:
             if kind.scope == "document":
-                produced: Iterable[Finding] = kind.fn(document, params, context)
-                raw.extend(_stamp(produced, rule.code, None))
-            else:
-                for project in document.projects:
-                    raw.extend(_stamp(kind.fn(project, params, context), rule.code, project.name))
+                raw.extend(_stamp(kind.fn(document, params, context), rule.code, None))
+        raw = [f for f in document.findings if self.config.enabled(f.code, file)] + raw
         findings = self._suppress(document, raw, file)
         complete = [self._complete(f, document.path) for f in findings]
         complete.sort(key=Finding.sort_key)

@@ -148,6 +148,7 @@ class Document:
     findings: list[Any] = field(default_factory=list)  # layout findings from the reader
     encoding: str = "utf-8"
     line_count: int = 0
+    project_count: int = 0
 
 
 def to_data(obj: Any) -> Any:

@@ -54,3 +54,18 @@ def write_atomic(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def lark_parser(name: str, **options):
+    """A Lark LALR parser for grammar/NAME, its tables cached by the grammar's content hash."""
+    import hashlib
+
+    from lark import Lark, __version__ as lark_version
+
+    text = grammar_path(name).read_text(encoding="utf-8")
+    key = hashlib.sha256(f"{lark_version}{sorted(options.items())}{text}".encode()).hexdigest()[:16]
+    cache = cache_dir() / f"{Path(name).stem}-{key}.lark-cache"
+    try:
+        return Lark(text, parser="lalr", cache=str(cache), **options)
+    except OSError:  # an unwritable cache: build without it
+        return Lark(text, parser="lalr", **options)

@@ -143,13 +143,13 @@ class Runner:
     def check_source(self, source: Source, file: Path | None, explicit: bool, result: Result,
                      config: Config | None = None) -> list[Finding]:
         linter = self.linter_for(config or (self.config_for(file) if file else Config()))
-        document, findings = linter.check_text(source.text, source.path, file)
+        document, findings = linter.check_text(source.text, source.path, file, keep_projects=False)
         if source.encoding not in ("utf-8", "utf-8-sig") and linter.config.enabled("BL005", file):
             encoding = Finding("BL005", Span(1, 1, 1, 2), expected="UTF-8", actual=source.encoding.upper())
             findings = [linter._complete(encoding, source.path), *findings]
         result.files += 1
-        result.projects += len(document.projects)
-        if not document.projects:
+        result.projects += document.project_count
+        if not document.project_count:
             if explicit:
                 result.errors.append(FileError(source.path, "no project table found (no 项目名称 row)"))
             else:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
-from budgetlint.resources import cache_dir, grammar_path
+from budgetlint.resources import lark_parser
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,25 +89,22 @@ def split_tab_row(text: str, line: int) -> tuple[Cell, ...]:
 
 @lru_cache(maxsize=1)
 def _table_parser():
-    from lark import Lark
-
-    return Lark(
-        grammar_path("table.lark").read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        cache=str(cache_dir() / "table-grammar.lark-cache"),
-    )
+    return lark_parser("table.lark", lexer="contextual")
 
 
 def read_lines(text: str) -> list[Line]:
-    """Every non-blank line of `text`, classified; rows split into cells.
+    """Every non-blank line of `text`, classified; rows split into cells."""
+    return list(iter_lines(text))
+
+
+def iter_lines(text: str) -> Iterator[Line]:
+    """Every non-blank line of `text`, classified, one at a time (a 100 MB document streams).
 
     `text` must already have '\\n' line ends (budgetlint.io normalises CR and CRLF).
     """
     if not text.endswith("\n"):
         text += "\n"
     parser = _table_parser()
-    lines: list[Line] = []
     # The lexer alone gives the line tokens; the LALR parser only checks their
     # order, which the grammar accepts in any sequence, so lexing is enough and
     # avoids building a tree for a 100 MB document.
@@ -118,10 +116,9 @@ def read_lines(text: str) -> list[Line]:
         raw = str(token)
         if kind == "row":
             cells = split_pipe_row(raw, number) if token.type == "PIPE_ROW" else split_tab_row(raw, number)
-            lines.append(Line(kind, number, raw, cells, "|" if token.type == "PIPE_ROW" else "\t"))
+            yield Line(kind, number, raw, cells, "|" if token.type == "PIPE_ROW" else "\t")
         else:
-            lines.append(Line(kind, number, raw))
-    return lines
+            yield Line(kind, number, raw)
 
 
 def parse_tree(text: str):

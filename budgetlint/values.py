@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from budgetlint.resources import grammar_path
+from budgetlint.resources import lark_parser
 from budgetlint.text import normalize_value
 from budgetlint.units import Unit, UnitTable
 from budgetlint.vocabulary import Vocabulary
@@ -337,14 +337,4 @@ def _merge_texts(texts: list[TextPart], raw: str) -> tuple[TextPart, ...]:
 
 @lru_cache(maxsize=1)
 def _value_parser():
-    from lark import Lark
-
-    from budgetlint.resources import cache_dir
-
-    path = grammar_path("value.lark")
-    return Lark(
-        path.read_text(encoding="utf-8"),
-        parser="lalr",
-        propagate_positions=True,
-        cache=str(cache_dir() / "value-grammar.lark-cache"),
-    )
+    return lark_parser("value.lark", propagate_positions=True)
