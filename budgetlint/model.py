@@ -200,3 +200,37 @@ def value_data(value: Value) -> dict[str, Any]:
     if value.texts:
         data["text"] = value.text
     return data
+
+
+def value_signature(value: Value) -> tuple:
+    """What a value means, independent of spelling and position (for equality across layouts)."""
+    return (
+        value.kind,
+        tuple(
+            (a.comparator, a.number, a.unit.name if a.unit else None, a.per.name if a.per else a.per_text,
+             a.percent, a.approximate, a.noun)
+            for a in value.amounts
+        ),
+        tuple((d.year, d.month, d.day, d.suffix) for d in value.dates),
+        tuple(((p.first.year, p.first.month, p.first.day), (p.last.year, p.last.month, p.last.day)) for p in value.periods),
+        "".join(value.text.split()),
+    )
+
+
+def project_signature(project: Project) -> tuple:
+    """A project's content without spans: equal for the same table in any layout."""
+    return (
+        project.name,
+        project.fiscal_year,
+        project.money_unit_text,
+        tuple(sorted((key, "".join(f.text.split()), f.amount) for key, f in project.fields.items())),
+        tuple(
+            (
+                (i.level1.code, i.level1.kind) if i.level1 else None,
+                (i.level2.code, i.level2.kind) if i.level2 else None,
+                "".join(i.name.split()),
+                value_signature(i.value),
+            )
+            for i in project.indicators
+        ),
+    )

@@ -1,0 +1,165 @@
+"""The command line as users run it: exit codes, formats, the JSON schema, parse, rules, explain."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from budgetlint.cli import main
+from conftest import PIPE_SEED, ROOT, SEED, table
+
+SCHEMA = json.loads((ROOT / "budgetlint" / "schemas" / "findings-1.json").read_text(encoding="utf-8"))
+
+CLEAN = table("""
+    # 2024年部门项目支出绩效目标表
+    单位：万元
+
+    | 项目名称 | 示例项目 |
+    | 项目属性 | 02-经常性项目 | 项目期 | 99年 |
+    | 项目总额 | 10 | 年度资金总额 | 10 |
+    | 本级资金 | 10 | 转移市县（区）资金 | 0 |
+    | 财政拨款 | 10 | 中央资金 | 0 |
+    | 其他资金 | 0 | 自治区资金 | 0 |
+    | 结余结转资金 | 0 |
+    | 年度总体绩效目标 | 举办培训 2 期。 |
+
+    | 一级指标 | 二级指标 | 三级指标 | 绩效值 |
+    |---|---|---|---|
+    | 1-产出指标 | 11-数量指标 | 举办培训 | 2 期 |
+    | | 12-质量指标 | 培训合格率 | ≥90% |
+    | | 13-时效指标 | 完成时间 | 2024年12月31日前 |
+    | | 14-成本指标 | 举办培训 | 5 万元/期 |
+    | 2-效益指标 | 22-社会效益 | 参训人员技能达标率 | ≥85% |
+    | 3-满意度指标 | 31-服务对象满意度 | 参训人员满意度 | ≥90% |
+""")
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def clean_file(tmp_path: Path) -> Path:
+    path = tmp_path / "clean.md"
+    path.write_text(CLEAN, encoding="utf-8")
+    return path
+
+
+def test_clean_document_exits_zero(clean_file):
+    result = run("check", str(clean_file), "--format", "concise")
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+
+
+def test_missing_required_field_exits_one_with_the_line(tmp_path):
+    path = tmp_path / "t.md"
+    path.write_text(CLEAN.replace("| 年度总体绩效目标 | 举办培训 2 期。 |\n", ""), encoding="utf-8")
+    result = run("check", str(path), "--format", "concise", "--lang", "en")
+    assert result.exit_code == 1
+    assert f"{path}:4:3: BL003 [error] missing '年度总体绩效目标'" in result.output or ":4:3: BL003" in result.output
+
+
+def test_fail_on_warning_and_never(tmp_path):
+    path = tmp_path / "t.md"
+    path.write_text(CLEAN.replace("| 其他资金 | 0 |", "| 其他资 | 0 |\n| 金 |"), encoding="utf-8")
+    assert run("check", str(path), "--format", "concise").exit_code == 0  # BL001 is a warning
+    assert run("check", str(path), "--format", "concise", "--fail-on", "warning").exit_code == 1
+    assert run("check", str(path), "--format", "concise", "--fail-on", "never").exit_code == 0
+
+
+def test_missing_path_is_exit_two_and_others_still_checked(clean_file, tmp_path):
+    result = run("check", str(tmp_path / "nope.md"), str(clean_file), "--format", "json")
+    assert result.exit_code == 2
+    data = json.loads(result.output)
+    assert data["summary"]["files"] == 1
+    assert data["errors"][0]["message"] == "no such file or directory"
+
+
+def test_json_output_of_the_seed_validates_against_the_schema():
+    result = run("check", str(SEED), "--format", "json")
+    data = json.loads(result.output)
+    jsonschema.validate(data, SCHEMA)
+    assert data["summary"]["projects"] == 19
+    assert data["findings"], "the seed has real defects"
+    first = data["findings"][0]
+    assert {"path", "line", "column", "end_line", "end_column", "code", "rule", "severity", "message", "project"} <= set(first)
+    assert data["summary"]["findings"] == len(data["findings"])
+
+
+def test_json_schema_rejects_a_finding_without_a_line():
+    result = run("check", str(SEED), "--format", "json")
+    data = json.loads(result.output)
+    del data["findings"][0]["line"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, SCHEMA)
+
+
+def test_same_findings_in_every_format_and_every_run():
+    concise = run("check", str(SEED), "--format", "concise").output.splitlines()
+    again = run("check", str(SEED), "--format", "concise").output.splitlines()
+    data = json.loads(run("check", str(SEED), "--format", "json").output)
+    assert concise == again
+    assert [(f["line"], f["column"], f["code"]) for f in data["findings"]] == [
+        (int(line.split(":")[1]), int(line.split(":")[2]), line.split(": ")[1].split()[0]) for line in concise
+    ]
+
+
+def test_rich_output_shows_the_row_as_a_code_frame(tmp_path):
+    path = tmp_path / "t.md"
+    path.write_text(CLEAN.replace("| 其他资金 | 0 |", "| 其他资 | 0 |\n| 金 |"), encoding="utf-8")
+    result = run("check", str(path), "--no-color", "--lang", "en")
+    assert "BL001" in result.output
+    assert "9 │ | 其他资 | 0 |\n" in result.output
+    assert "│   ^^^^^^" in result.output  # caret under 其他资: 3 CJK characters, 6 columns
+    assert "Checked 1 files, 1 project tables" in result.output
+
+
+def test_folder_walk_reads_md_and_txt_only(tmp_path, clean_file):
+    (tmp_path / "notes.csv").write_text("a,b\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "more.txt").write_text(CLEAN, encoding="utf-8")
+    data = json.loads(run("check", str(tmp_path), "--format", "json").output)
+    assert data["summary"]["files"] == 2
+
+
+def test_parse_prints_the_model_as_json():
+    data = json.loads(run("parse", str(PIPE_SEED)).output)
+    assert len(data["projects"]) == 19
+    first = data["projects"][0]
+    assert first["fields"]["annual"]["amount"] == "1235700"
+    assert first["indicators"][0]["value"] == {
+        "raw": "≥5 项", "kind": "amount",
+        "amounts": [{"comparator": "≥", "number": "5", "unit": "项", "per": None, "percent": False,
+                     "approximate": False, "noun": None}],
+    }
+
+
+def test_parse_rich_shows_the_tree():
+    result = run("parse", str(PIPE_SEED), "--format", "rich")
+    assert "学术交流及学会能力提升专项" in result.output
+    assert "≥5 项" in result.output
+
+
+def test_rules_and_explain():
+    listing = run("rules", "--lang", "en").output
+    assert "BL001" in listing and "broken-row" in listing
+    text = run("explain", "BL802", "--lang", "en").output
+    assert text.startswith("BL802 non-standard-comparator")
+    assert "达90%以上" in text  # the bad example
+    assert run("explain", "BL999").exit_code == 2
+
+
+def test_unknown_option_is_a_usage_error():
+    assert run("check", "--format", "xml").exit_code == 2
+
+
+def test_select_and_ignore_on_the_command_line():
+    only = run("check", str(SEED), "--format", "concise", "--select", "BL001").output.splitlines()
+    assert only and all(": BL001 " in line for line in only)
+    without = run("check", str(SEED), "--format", "concise", "--ignore", "BL8").output
+    assert "BL80" not in without
+    assert run("check", str(SEED), "--select", "XX1").exit_code == 2

@@ -1,0 +1,135 @@
+"""The value language (grammar/value.lark + the unit vocabulary): one target value at a time."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def read(linter):
+    return linter.values.read
+
+
+@pytest.mark.parametrize(
+    "text, comparator, number, unit, per",
+    [
+        ("≥5 项", "≥", "5", "项", None),
+        ("14.775万元/期", None, "14.775", "万元", "期"),
+        ("2 元/人次", None, "2", "元", "人次"),
+        ("82900 元/人", None, "82900", "元", "人"),
+        ("达 90%以上", "≥", "90", None, None),
+        ("不少于 10 项", "≥", "10", "项", None),
+        ("不高于平均0.104万元/场次", "≤", "0.104", "万元", "场"),
+        ("＞80%", ">", "80", None, None),
+        (">=99%", "≥", "99", None, None),
+        ("10件设备设施", None, "10", "件", None),
+        ("≥1000 分钟", "≥", "1000", "分钟", None),
+        ("１２３ 个", None, "123", "个", None),
+    ],
+)
+def test_amounts(read, text, comparator, number, unit, per):
+    amount = read(text).amount
+    assert amount is not None
+    assert amount.comparator == comparator
+    assert amount.number == Decimal(number)
+    assert (amount.unit.name if amount.unit else None) == unit
+    assert (amount.per.name if amount.per else None) == per
+
+
+def test_chinese_magnitude_and_approximation(read):
+    amount = read("20.5 万余师生").amount
+    assert amount.number == Decimal("205000")
+    assert amount.approximate and amount.magnitude_text == "万" and amount.noun == "师生"
+    assert amount.unit is None
+
+
+def test_money_is_converted_exactly(read, linter):
+    assert read("6.57 万元").amount.in_yuan() == Decimal("65700")
+    assert read("75353.6 元/件").amount.in_yuan() == Decimal("75353.6")
+    assert read("1.2 亿元").amount.in_yuan() == Decimal("120000000")
+    wan = linter.units.get("万元")
+    assert read("123.57").amount.in_yuan(wan) == Decimal("1235700")
+    assert isinstance(read("0.1 万元").amount.in_yuan(), Decimal)
+
+
+def test_bare_wan_is_money_but_flagged(read):
+    amount = read("40 万").amount
+    assert amount.bare_wan and amount.unit is None
+    assert amount.in_yuan() == Decimal("400000")
+    assert read("828万/次").amount.bare_wan
+
+
+def test_percent_and_precision(read):
+    amount = read("≥85.50%").amount
+    assert amount.percent and amount.decimals == 2
+
+
+@pytest.mark.parametrize(
+    "text, year, month, day, suffix",
+    [
+        ("2024年12月30日前", 2024, 12, 30, "before"),
+        ("2024 年 6 月 30 日前", 2024, 6, 30, "before"),
+        ("2024年底", 2024, None, None, "end"),
+        ("2024年12月底完成", 2024, 12, None, "end"),
+        ("2024 年", 2024, None, None, ""),
+    ],
+)
+def test_dates(read, text, year, month, day, suffix):
+    value = read(text)
+    assert value.kind == "date"
+    point = value.dates[0]
+    assert (point.year, point.month, point.day, point.suffix) == (year, month, day, suffix)
+
+
+@pytest.mark.parametrize(
+    "text, first, last",
+    [
+        ("2024年1月-2024年12月", (2024, 1), (2024, 12)),
+        ("2024 年 1-12 月", (2024, 1), (2024, 12)),
+        ("2024年1月-12月", (2024, 1), (2024, 12)),
+        ("1-12月", (None, 1), (None, 12)),
+        ("1-8 月", (None, 1), (None, 8)),
+    ],
+)
+def test_periods(read, text, first, last):
+    value = read(text)
+    assert value.kind == "period"
+    period = value.periods[0]
+    assert (period.first.year, period.first.month) == first
+    assert (period.last.year, period.last.month) == last
+
+
+def test_durations_are_amounts_in_time_units(read):
+    amount = read("99 年").amount
+    assert amount.number == 99 and amount.unit.is_time
+
+
+def test_mixed_text_and_several_amounts(read):
+    value = read("推荐我区参赛企业 15 家，宣传推介企业科技创新成果 15 项")
+    assert value.kind == "mixed"
+    assert [a.unit.name for a in value.amounts] == ["家", "项"]
+    value = read("1-12月,全年运行不少于120天")
+    assert value.periods and value.amounts[0].comparator == "≥"
+
+
+@pytest.mark.parametrize("text", ["0", "无", "—"])
+def test_not_applicable(read, text):
+    assert read(text).kind == "na"
+
+
+@pytest.mark.parametrize("text", ["明显提升", "效果显著,逐年提升", "合格"])
+def test_qualitative_text(read, text):
+    value = read(text)
+    assert value.kind == "text" and not value.amounts
+
+
+def test_ascii_unit_unknown_to_our_definitions_is_asked_of_pint(read):
+    amount = read("10 kg").amount
+    assert amount.unit is not None and amount.unit.dimension == "[mass]"
+
+
+def test_every_string_reads(read):
+    for text in ["", "|||", "≥", "≥≥5", "5/", "/5", "年月日", "2024年13月40日", "-", "9" * 400, "达", "以上"]:
+        read(text)  # total grammar: never raises
