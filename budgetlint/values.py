@@ -28,6 +28,7 @@ class Amount:
     comparator: str | None  # canonical sign ≥ ≤ > < =, from a prefix or a suffix (以上)
     comparator_text: str  # as written: "不少于", ">=", "以上", or ""
     comparator_start: int  # offset of the comparator as written (-1 if none)
+    qualifier: str  # a word between comparator and number: 不少于「指导」12 场
     number: Decimal  # with the magnitude applied: "20.5 万" → 205000
     written: str  # the digits as written
     decimals: int  # digits after the point, as written: the precision stated
@@ -190,12 +191,13 @@ class ValueReader:
         comparator_start = -1
         number_token = None
         percent = False
-        unit_word = per_word = ""
+        unit_word = per_word = qualifier = ""
         unit_token = None
         for child in tree.children:
             if hasattr(child, "data"):
                 if child.data == "comparator":
                     token = child.children[0]
+                    qualifier = str(child.children[1]) if len(child.children) > 1 else ""
                     comparator_key = str(token)
                     comparator_text = raw[token.start_pos:token.end_pos]
                     comparator_start = token.start_pos
@@ -236,6 +238,7 @@ class ValueReader:
             comparator=canonical,
             comparator_text=comparator_text or "",
             comparator_start=comparator_start,
+            qualifier=qualifier,
             number=number,
             written=written,
             decimals=decimals,

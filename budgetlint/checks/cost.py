@@ -1,0 +1,329 @@
+"""Cost (BL2xx): the cost indicators, with per-unit costs times their quantities, give the money.
+
+One analysis per project (cached in the context) matches each cost row to a
+quantity row by name and unit, computes every term exactly, and searches for
+the reading under which a table that does not add up would: a cost written
+as a lump sum that only balances as a per-unit rate.  The rules of the family
+are views of that analysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import combinations
+
+from budgetlint.checks import check_kind
+from budgetlint.checks.common import decimals_of, show_money, tolerance
+from budgetlint.engine import format_value
+from budgetlint.findings import Edit, Finding, Fix, Related
+from budgetlint.matching import assign, normalize_name, similarity
+from budgetlint.model import Indicator
+
+MAX_REREADING_ROWS = 16  # 2^16 subsets at most when searching for the per-unit reading
+
+
+@dataclass
+class CostRow:
+    indicator: Indicator
+    amount: object  # values.Amount
+    yuan: Decimal  # the amount in 元 (per unit for a rate)
+    key: str  # normalised name
+
+    @property
+    def is_rate(self) -> bool:
+        return self.amount.is_rate
+
+
+@dataclass
+class QuantityRow:
+    indicator: Indicator
+    amount: object
+    key: str
+
+    @property
+    def unit_word(self) -> str:
+        amount = self.amount
+        return amount.unit.name if amount.unit else (amount.noun or "")
+
+
+@dataclass
+class Term:
+    cost: CostRow
+    quantity: QuantityRow | None
+    multiplier: Decimal
+    yuan: Decimal
+    formula: str
+
+
+@dataclass
+class CostAnalysis:
+    costs: list[CostRow] = field(default_factory=list)
+    quantities: list[QuantityRow] = field(default_factory=list)
+    not_money: list[Indicator] = field(default_factory=list)
+    matches: dict[int, tuple[int, float]] = field(default_factory=dict)
+    terms: list[Term] = field(default_factory=list)
+    unresolved: list[CostRow] = field(default_factory=list)
+    mismatched_units: list[tuple[CostRow, QuantityRow]] = field(default_factory=list)
+    total: Decimal = Decimal(0)
+    balanced: bool | None = None  # None: cannot be judged (no annual, no costs, unresolved rates)
+    per_unit_rows: list[Term] = field(default_factory=list)  # lump sums that balance only per unit
+
+
+def _cost_amount(value):
+    """The money of a cost cell: the first money amount (a bare number is in the table's unit)."""
+    for amount in value.amounts:
+        if amount.is_money or amount.bare_wan:
+            return amount
+    for amount in value.amounts:
+        if amount.unit is None and not amount.percent and not amount.noun and not amount.magnitude_text:
+            return amount
+    return None
+
+
+def _quantity_amount(value):
+    for amount in value.amounts:
+        if not amount.percent and not amount.is_money and not amount.is_rate:
+            return amount
+    return None
+
+
+def _units_fit(cost: CostRow, quantity: QuantityRow) -> str:
+    """'same' when the quantity is counted in the rate's denominator, 'none' when it has no unit, else 'differ'."""
+    per, unit = cost.amount.per, quantity.amount.unit
+    if unit is None:
+        return "none"
+    if per is not None and per.dimension == unit.dimension:
+        return "same"
+    return "differ"
+
+
+def analyse(project, ctx) -> CostAnalysis:
+    return ctx.cached(("cost", id(project)), lambda: _analyse(project, ctx))
+
+
+def _analyse(project, ctx) -> CostAnalysis:
+    vocab = ctx.vocabulary
+    prefix = vocab.name_prefix
+    result = CostAnalysis()
+    for indicator in project.indicators:
+        if indicator.kind in vocab.cost_kinds:
+            value = indicator.value
+            if value.not_applicable or value.is_empty:
+                continue
+            amount = _cost_amount(value)
+            if amount is None:
+                result.not_money.append(indicator)
+                continue
+            yuan = amount.in_yuan(project.money_unit)
+            if yuan is None:
+                result.not_money.append(indicator)
+                continue
+            result.costs.append(CostRow(indicator, amount, yuan, normalize_name(indicator.name, prefix)))
+        elif indicator.kind == "quantity":
+            amount = _quantity_amount(indicator.value)
+            if amount is not None:
+                result.quantities.append(QuantityRow(indicator, amount, normalize_name(indicator.name, prefix)))
+
+    def score(cost: CostRow, quantity: QuantityRow) -> float:
+        name = similarity(cost.key, quantity.key)
+        if not cost.is_rate:
+            return name
+        fit = _units_fit(cost, quantity)
+        if fit == "same":
+            return name + 0.05  # a matching unit breaks ties between similar names
+        if fit == "none":
+            return name
+        if cost.amount.per is not None and cost.amount.per.is_time:
+            return 0.0  # 元/年 is never multiplied by 场 or 个
+        return name - 0.1
+
+    result.matches = assign(result.costs, result.quantities, score, threshold=0.5)
+    year = ctx.units.get("年")
+    for index, cost in enumerate(result.costs):
+        match = result.matches.get(index)
+        quantity = result.quantities[match[0]] if match else None
+        if not cost.is_rate:
+            result.terms.append(Term(cost, quantity, Decimal(1), cost.yuan, cost.indicator.value.raw))
+            continue
+        per = cost.amount.per
+        multiplier: Decimal | None = None
+        if quantity is not None:
+            fit = _units_fit(cost, quantity)
+            if fit == "same" and per is not None:
+                multiplier = quantity.amount.number * quantity.amount.unit.factor / per.factor
+            else:
+                multiplier = quantity.amount.number
+                if fit == "differ" or (fit == "none" and quantity.amount.noun):
+                    result.mismatched_units.append((cost, quantity))
+        elif per is not None and per.is_time and year is not None:
+            multiplier = year.factor / per.factor  # 万元/年: one fiscal year
+        if multiplier is None:
+            result.unresolved.append(cost)
+            continue
+        formula = f"{cost.indicator.value.raw} × {quantity.indicator.value.raw if quantity else '1年'}"
+        result.terms.append(Term(cost, quantity, multiplier, cost.yuan * multiplier, formula))
+    result.total = sum((term.yuan for term in result.terms), Decimal(0))
+    annual = project.field("annual")
+    if annual is None or annual.amount is None or not result.costs or result.unresolved:
+        return result
+    allowed = tolerance(project, ctx, decimals_of(annual.text))
+    result.balanced = abs(result.total - annual.amount) <= allowed
+    if not result.balanced:
+        result.per_unit_rows = _per_unit_reading(result, annual.amount, allowed)
+    return result
+
+
+def _per_unit_reading(result: CostAnalysis, annual: Decimal, allowed: Decimal) -> list[Term]:
+    """The smallest set of lump-sum rows that, read as per-unit costs, make the table balance."""
+    candidates = [
+        term
+        for term in result.terms
+        if not term.cost.is_rate
+        and term.quantity is not None
+        and term.quantity.amount.number > 1
+        and not (term.quantity.amount.unit and term.quantity.amount.unit.is_time)
+    ][:MAX_REREADING_ROWS]
+    gap = annual - result.total
+    for size in range(1, len(candidates) + 1):
+        found = [
+            subset
+            for subset in combinations(candidates, size)
+            if abs(sum(t.yuan * (t.quantity.amount.number - 1) for t in subset) - gap) <= allowed
+        ]
+        if len(found) == 1:
+            return list(found[0])
+        if len(found) > 1:
+            return []  # more than one reading balances: do not guess
+    return []
+
+
+# ---------------------------------------------------------------- rules (views of the analysis)
+@check_kind("cost-sum")
+def cost_sum(project, params, ctx):
+    """BL201: Σ(cost, per-unit costs × quantity) equals 年度资金总额."""
+    analysis = analyse(project, ctx)
+    if analysis.balanced is not False or analysis.per_unit_rows:
+        return
+    annual = project.field("annual")
+    terms = analysis.terms
+    shown = " + ".join(_term_text(project, t) for t in terms[: params["max_terms"]])
+    if len(terms) > params["max_terms"]:
+        shown += f" + …（{len(terms) - params['max_terms']} 项）"
+    first = terms[0].cost.indicator
+    related = [Related(annual.where, f"年度资金总额 {annual.text}")]
+    related += [Related(t.cost.indicator.value_span, f"{t.cost.indicator.name}: {t.formula}") for t in terms]
+    yield Finding(
+        "",
+        first.level2.span if first.level2 is not None and not first.level2.inherited else first.value_span,
+        args={"equation": f"{shown} = {show_money(project, analysis.total)}", "unit": project.money_unit_text,
+              "difference": show_money(project, annual.amount - analysis.total)},
+        expected=show_money(project, annual.amount),
+        actual=show_money(project, analysis.total),
+        related=tuple(related),
+    )
+
+
+def _term_text(project, term: Term) -> str:
+    if term.multiplier == 1 and not term.cost.is_rate:
+        return show_money(project, term.yuan)
+    return f"{show_money(project, term.cost.yuan)}×{format_value(term.multiplier)}"
+
+
+@check_kind("cost-rate-unmatched")
+def cost_rate_unmatched(project, params, ctx):
+    """BL202: a per-unit cost whose quantity cannot be found."""
+    for cost in analyse(project, ctx).unresolved:
+        indicator = cost.indicator
+        yield Finding(
+            "",
+            indicator.value_span,
+            args={"name": indicator.name, "per": cost.amount.per_text},
+            expected=f"以“{cost.amount.per_text}”计的数量指标",
+            actual=indicator.value.raw,
+        )
+
+
+@check_kind("cost-lump-per-unit")
+def cost_lump_per_unit(project, params, ctx):
+    """BL203: a cost written as a lump sum that only balances read per unit (the /站 is missing)."""
+    analysis = analyse(project, ctx)
+    if not analysis.per_unit_rows:
+        return
+    annual = project.field("annual")
+    for term in analysis.per_unit_rows:
+        indicator = term.cost.indicator
+        quantity = term.quantity
+        unit = quantity.unit_word or "单位"
+        written = indicator.value.raw
+        amount = term.cost.amount
+        as_rate = written[: amount.end].rstrip() + f"/{unit}" + written[amount.end:]
+        per_unit_total = term.yuan * quantity.amount.number
+        yield Finding(
+            "",
+            indicator.value_span,
+            args={
+                "name": indicator.name,
+                "unit": unit,
+                "quantity": quantity.indicator.value.raw,
+                "product": show_money(project, per_unit_total),
+                "annual": annual.text,
+                "money_unit": project.money_unit_text,
+            },
+            expected=as_rate,
+            actual=written,
+            related=(
+                Related(quantity.indicator.value_span, f"{quantity.indicator.name}: {quantity.indicator.value.raw}"),
+                Related(annual.where, f"年度资金总额 {annual.text}"),
+            ),
+            fix=Fix(f"{written} → {as_rate}", (Edit(indicator.value_span, as_rate),), safe=False),
+        )
+
+
+@check_kind("cost-unit-mismatch")
+def cost_unit_mismatch(project, params, ctx):
+    """BL204: the quantity is counted in another unit than the rate's denominator."""
+    for cost, quantity in analyse(project, ctx).mismatched_units:
+        yield Finding(
+            "",
+            cost.indicator.value_span,
+            args={"name": cost.indicator.name, "quantity_name": quantity.indicator.name},
+            expected=f"数量以“{cost.amount.per_text}”计",
+            actual=f"{quantity.indicator.value.raw}",
+            related=(Related(quantity.indicator.value_span, f"{quantity.indicator.name}: {quantity.indicator.value.raw}"),),
+        )
+
+
+@check_kind("cost-name-drift")
+def cost_name_drift(project, params, ctx):
+    """BL205: a cost row and a quantity row whose names nearly, but not exactly, match."""
+    analysis = analyse(project, ctx)
+    low, high = params["min_similarity"], params["max_similarity"]
+    exact_quantities = {q.key for q in analysis.quantities}
+    for index, (q_index, score) in sorted(analysis.matches.items()):
+        cost = analysis.costs[index]
+        quantity = analysis.quantities[q_index]
+        name_score = similarity(cost.key, quantity.key)
+        if not low <= name_score < high or cost.key in exact_quantities:
+            continue
+        yield Finding(
+            "",
+            cost.indicator.where,
+            args={"name": cost.indicator.name},
+            expected=quantity.indicator.name,
+            actual=cost.indicator.name,
+            related=(Related(quantity.indicator.where, f"数量指标: {quantity.indicator.name}"),),
+        )
+
+
+@check_kind("cost-not-money")
+def cost_not_money(project, params, ctx):
+    """BL206: a cost indicator whose value is not an amount of money."""
+    for indicator in analyse(project, ctx).not_money:
+        yield Finding(
+            "",
+            indicator.value_span,
+            args={"name": indicator.name},
+            expected="金额（如 5 万元、2 元/人次）",
+            actual=indicator.value.raw,
+        )

@@ -1,0 +1,211 @@
+"""Narrative (BL7xx): 年度总体绩效目标 agrees with the indicators and the money, and says things once.
+
+Counts and amounts are read out of the narrative with the same value reader
+as the indicator cells; each is matched to the indicator (or cost row) its
+phrase names — by how much of the indicator's name the phrase covers — and
+only a confident match is compared.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from budgetlint.checks import check_kind
+from budgetlint.checks.common import decimals_of, field_label, show_money, tolerance
+from budgetlint.findings import Edit, Finding, Fix, Related
+from budgetlint.matching import _bigrams, normalize_name, similarity
+
+_CLAUSE = re.compile(r"[^，,；;。！!？?\n]+")
+_SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def coverage(phrase: str, name: str) -> float:
+    """How much of `name` the phrase contains: the share of the name's bigrams found in the phrase."""
+    if not phrase or not name:
+        return 0.0
+    if name in phrase:
+        return 1.0
+    grams = _bigrams(name)
+    pool: dict[str, int] = {}
+    for gram in _bigrams(phrase):
+        pool[gram] = pool.get(gram, 0) + 1
+    found = 0
+    for gram in grams:
+        if pool.get(gram, 0) > 0:
+            pool[gram] -= 1
+            found += 1
+    return found / len(grams)
+
+
+def narrative_amounts(project, ctx):
+    """(offset in the goal text, phrase before it, Amount) for every amount the narrative states."""
+    goal = project.goal
+    if goal is None or not goal.text:
+        return []
+    text = _TAG.sub(lambda m: " " * len(m.group()), goal.text)
+    found = []
+    for clause in _CLAUSE.finditer(text):
+        value = ctx.values.read(clause.group())
+        previous = 0
+        for amount in value.amounts:
+            phrase = clause.group()[previous:amount.start] + amount.qualifier + amount.noun
+            found.append((clause.start() + amount.start, phrase, amount))
+            previous = amount.end
+    return found
+
+
+def _span(goal, offset: int, length: int):
+    span = goal.where
+    if span.line == span.end_line:
+        return span.sub(offset, offset + length)
+    return span
+
+
+def _best(phrase, candidates, key, threshold, margin):
+    """The single candidate the phrase names confidently, or None."""
+    threshold, margin = float(threshold), float(margin)
+    scored = sorted(((coverage(phrase, key(c)), i) for i, c in enumerate(candidates)), reverse=True)
+    if not scored or scored[0][0] < threshold:
+        return None
+    if len(scored) > 1 and scored[1][0] > scored[0][0] - margin:
+        return None
+    return candidates[scored[0][1]]
+
+
+@check_kind("narrative-counts")
+def narrative_counts(project, params, ctx):
+    """BL701: a count in the narrative ("培育…5 个") that contradicts its indicator ("6个")."""
+    prefix = ctx.vocabulary.name_prefix
+    quantities = []
+    for indicator in project.of_kind("quantity"):
+        amount = next((a for a in indicator.value.amounts if a.unit is not None and not a.is_money), None)
+        if amount is not None and not amount.unit.is_time:
+            quantities.append((indicator, amount, normalize_name(indicator.name, prefix)))
+    if not quantities:
+        return
+    goal = project.goal
+    for offset, phrase, amount in narrative_amounts(project, ctx):
+        if amount.unit is None or amount.is_money or amount.unit.is_time or amount.percent or amount.is_rate:
+            continue
+        same_unit = [q for q in quantities if q[1].unit.dimension == amount.unit.dimension]
+        match = _best(normalize_name(phrase), same_unit, lambda q: q[2], params["threshold"], params["margin"])
+        if match is None:
+            continue
+        indicator, target, _ = match
+        if target.number == amount.number:
+            continue
+        written = goal.text[offset:offset + (amount.end - amount.start)]
+        yield Finding(
+            "",
+            _span(goal, offset, amount.end - amount.start),
+            args={"name": indicator.name, "indicator_line": indicator.line},
+            expected=indicator.value.raw,
+            actual=written,
+            related=(Related(indicator.value_span, f"{indicator.name}: {indicator.value.raw}"),),
+        )
+
+
+@check_kind("narrative-money")
+def narrative_money(project, params, ctx):
+    """BL702: an amount in the narrative that contradicts its cost row or the funding (计划2.8万元 vs 2.4)."""
+    prefix = ctx.vocabulary.name_prefix
+    costs = []
+    for indicator in project.indicators:
+        if indicator.kind in ctx.vocabulary.cost_kinds:
+            amount = next((a for a in indicator.value.amounts if a.is_money or a.bare_wan), None)
+            if amount is not None and not amount.is_rate:
+                costs.append((indicator, amount, normalize_name(indicator.name, prefix)))
+    totals = [project.field(key) for key in params["totals"]]
+    totals = [f for f in totals if f is not None and f.amount is not None]
+    words = tuple(params["total_words"])
+    goal = project.goal
+    money_amounts = [(o, p, a) for o, p, a in narrative_amounts(project, ctx) if (a.is_money or a.bare_wan) and not a.is_rate]
+    for offset, phrase, amount in money_amounts:
+        yuan = amount.in_yuan()
+        if yuan is None:
+            continue
+        length = amount.end - amount.start
+        written = goal.text[offset:offset + length]
+        match = _best(normalize_name(phrase), costs, lambda c: c[2], params["threshold"], params["margin"])
+        if match is not None:
+            indicator, target, _ = match
+            target_yuan = target.in_yuan(project.money_unit)
+            allowed = tolerance(project, ctx, decimals_of(indicator.value.raw), amount.decimals)
+            if target_yuan is not None and abs(target_yuan - yuan) > allowed:
+                yield Finding(
+                    "",
+                    _span(goal, offset, length),
+                    args={"variant": "cost", "name": indicator.name},
+                    expected=indicator.value.raw,
+                    actual=written,
+                    related=(Related(indicator.value_span, f"{indicator.name}: {indicator.value.raw}"),),
+                )
+            continue
+        if not totals or not (any(word in phrase for word in words) or len(money_amounts) == 1):
+            continue
+        allowed = tolerance(project, ctx, amount.decimals, *(decimals_of(f.text) for f in totals))
+        if any(abs(f.amount - yuan) <= allowed for f in totals):
+            continue
+        annual = totals[0]
+        yield Finding(
+            "",
+            _span(goal, offset, length),
+            args={"variant": "total", "field": field_label(ctx, annual.key), "unit": project.money_unit_text},
+            expected=f"{show_money(project, annual.amount)} {project.money_unit_text}",
+            actual=written,
+            related=tuple(Related(f.where, f"{field_label(ctx, f.key)} {f.text}") for f in totals),
+        )
+
+
+@check_kind("repeated-paragraph")
+def repeated_paragraph(project, params, ctx):
+    """BL703: a sentence of the narrative that repeats an earlier one (a paste done twice)."""
+    goal = project.goal
+    if goal is None:
+        return
+    text = _TAG.sub(lambda m: " " * len(m.group()), goal.text)
+    sentences = [(m.start(), m.group()) for m in _SENTENCE.finditer(text) if len(normalize_name(m.group())) >= params["min_length"]]
+    threshold = float(params["similarity"])
+    for index, (start, sentence) in enumerate(sentences):
+        for earlier_start, earlier in sentences[:index]:
+            if similarity(normalize_name(sentence), normalize_name(earlier)) < threshold:
+                continue
+            yield Finding(
+                "",
+                _span(goal, start, len(sentence)),
+                args={"chars": len(normalize_name(sentence))},
+                expected="每段内容只写一次",
+                actual=_excerpt(sentence),
+                related=(Related(_span(goal, earlier_start, len(earlier)), _excerpt(earlier)),),
+            )
+            return  # one finding a narrative: the first repeat shows where the paste went twice
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 30 else flat[:30] + "…"
+
+
+@check_kind("markup")
+def markup(project, params, ctx):
+    """BL704: HTML tags (<p>…</p>) pasted from a web form into a cell."""
+    for field in project.fields.values():
+        if not field.text or field.span is None:
+            continue
+        tags = list(_TAG.finditer(field.text))
+        if not tags:
+            continue
+        cleaned = _TAG.sub("", field.text)
+        single = field.span.line == field.span.end_line
+        fix = Fix("删除 HTML 标记 / remove the HTML tags", (Edit(field.span, cleaned),), safe=True) if single else None
+        first = tags[0]
+        yield Finding(
+            "",
+            _span(field, first.start(), len(first.group())),
+            args={"label": field.label, "tags": " ".join(sorted({t.group() for t in tags}))},
+            expected="纯文本",
+            actual=" ".join(t.group() for t in tags),
+            fix=fix,
+        )

@@ -1,0 +1,67 @@
+"""Satisfaction (BL4xx): the 满意度 target exists, has a comparator, is plausible and is a percentage."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from budgetlint.checks import check_kind
+from budgetlint.findings import Edit, Finding, Fix
+
+
+def _percent_amounts(project):
+    for indicator in project.of_kind("satisfaction"):
+        for amount in indicator.value.amounts:
+            if amount.percent:
+                yield indicator, amount
+
+
+@check_kind("satisfaction-comparator")
+def satisfaction_comparator(project, params, ctx):
+    """BL402: a satisfaction target without ≥ (59% reads as exactly 59%)."""
+    for indicator, amount in _percent_amounts(project):
+        if amount.comparator is not None:
+            continue
+        span = indicator.value_span.sub(amount.start, amount.end)
+        written = indicator.value.raw[amount.start:amount.end]
+        yield Finding(
+            "",
+            span,
+            args={"name": indicator.name},
+            expected=f"≥{written.strip()}",
+            actual=written,
+            fix=Fix(f"{written} → ≥{written.strip()}", (Edit(span, f"≥{written.strip()}"),), safe=False),
+        )
+
+
+@check_kind("satisfaction-minimum")
+def satisfaction_minimum(project, params, ctx):
+    """BL403: a satisfaction threshold below the configured minimum (default 80%)."""
+    minimum = Decimal(params["minimum"])
+    for indicator, amount in _percent_amounts(project):
+        if amount.comparator in ("≤", "<") or amount.number >= minimum or amount.number < 0:
+            continue
+        yield Finding(
+            "",
+            indicator.value_span.sub(amount.start, amount.end),
+            args={"name": indicator.name, "minimum": minimum},
+            expected=f"≥{minimum}%",
+            actual=indicator.value.raw,
+        )
+
+
+@check_kind("percent-range")
+def percent_range(project, params, ctx):
+    """BL404: a percentage outside 0–100 where a share is meant (满意度, 完成率 …)."""
+    kinds = set(params["groups"])
+    for indicator in project.indicators:
+        if indicator.kind not in kinds:
+            continue
+        for amount in indicator.value.amounts:
+            if amount.percent and not Decimal(0) <= amount.number <= Decimal(100):
+                yield Finding(
+                    "",
+                    indicator.value_span.sub(amount.start, amount.end),
+                    args={"name": indicator.name},
+                    expected="0%–100%",
+                    actual=indicator.value.raw[amount.start:amount.end],
+                )

@@ -1,0 +1,111 @@
+"""Structure (BL6xx): the indicator tree — codes agree with parents and names, no duplicates or blanks."""
+
+from __future__ import annotations
+
+from budgetlint.checks import check_kind
+from budgetlint.findings import Finding, Related
+from budgetlint.matching import normalize_name
+
+
+@check_kind("group-codes")
+def group_codes(project, params, ctx):
+    """BL602: a level-2 code at odds with its level 1 (24-… under 1-产出指标) or with its own name."""
+    vocab = ctx.vocabulary
+    seen = set()
+    for indicator in project.indicators:
+        level1, level2 = indicator.level1, indicator.level2
+        if level2 is None or level2.inherited:
+            continue
+        key = (level2.span, level1.span if level1 else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        group2 = vocab.level2.get(level2.kind) if level2.kind else None
+        if level1 is not None and level1.kind and group2 is not None and group2.parent and group2.parent != level1.kind:
+            yield Finding("", level2.span, args={"child": level2.label, "parent": level1.label, "variant": "parent"},
+                          expected=f"{vocab.level1[group2.parent].names[0]}之下", actual=level1.label,
+                          related=(Related(level1.span, level1.label),))
+            continue
+        if level1 is not None and level1.code and level2.code and not level2.code.startswith(level1.code):
+            yield Finding("", level2.span, args={"child": level2.label, "parent": level1.label, "variant": "parent"},
+                          expected=f"以 {level1.code} 开头的编码", actual=level2.code,
+                          related=(Related(level1.span, level1.label),))
+            continue
+        if params["check_names"] and level2.code and group2 is not None and group2.code and len(level2.code) == len(group2.code):
+            owner = next((g for g in vocab.level2.values() if g.code == level2.code), None)
+            if owner is not None and owner.kind != group2.kind:
+                yield Finding("", level2.span, args={"child": level2.label, "variant": "name"},
+                              expected=f"{group2.code}-{level2.name}", actual=level2.label)
+
+
+@check_kind("duplicate-indicator")
+def duplicate_indicator(project, params, ctx):
+    """BL603: the same indicator twice in the same group."""
+    seen: dict[tuple, object] = {}
+    prefix = ctx.vocabulary.name_prefix
+    for indicator in project.indicators:
+        if not indicator.name or indicator.value.not_applicable:
+            continue
+        key = (indicator.kind, normalize_name(indicator.name, prefix))
+        first = seen.get(key)
+        if first is None:
+            seen[key] = indicator
+            continue
+        yield Finding(
+            "",
+            indicator.where,
+            args={"name": indicator.name, "first_line": first.line},
+            expected="每个指标只出现一次",
+            actual=f"第 {first.line} 行与第 {indicator.line} 行",
+            related=(Related(first.where, f"{first.name}: {first.value.raw}"),),
+        )
+
+
+@check_kind("empty-cell")
+def empty_cell(project, params, ctx):
+    """BL604: an indicator with no name or no value ('0 | 0' rows of 经济效益 are fine)."""
+    for indicator in project.indicators:
+        if not indicator.name.strip() and not indicator.value.not_applicable and not indicator.value.is_empty:
+            yield Finding("", indicator.value_span, args={"variant": "name", "value": indicator.value.raw},
+                          expected="三级指标名称", actual="")
+        elif indicator.value.is_empty:
+            yield Finding("", indicator.where, args={"variant": "value", "name": indicator.name},
+                          expected="绩效值", actual="")
+
+
+@check_kind("placeholder")
+def placeholder(project, params, ctx):
+    """BL605: template placeholders left in (≥**, XX, 某某)."""
+    pattern = ctx.vocabulary.placeholders
+    cells = [(f.where, f.text) for f in project.fields.values() if f.text]
+    for indicator in project.indicators:
+        if indicator.name_span:
+            cells.append((indicator.name_span, indicator.name))
+        cells.append((indicator.value_span, indicator.value.raw))
+    for span, text in cells:
+        match = pattern.search(text)
+        if match is None:
+            continue
+        yield Finding("", span.sub(match.start(), match.end()) if span.line == span.end_line else span,
+                      args={"text": match.group()}, expected="实际内容", actual=text)
+
+
+@check_kind("unknown-group")
+def unknown_group(project, params, ctx):
+    """BL606: an indicator row with no recognisable level-1 / level-2 group."""
+    reported = set()
+    for indicator in project.indicators:
+        if indicator.level2 is not None and indicator.level2.kind is not None:
+            continue
+        ref = indicator.level2 or indicator.level1
+        key = ref.span if ref is not None else indicator.row_span
+        if key in reported:
+            continue
+        reported.add(key)
+        yield Finding(
+            "",
+            key,
+            args={"variant": "unknown" if ref is not None else "none", "group": ref.label if ref else ""},
+            expected="词表中的二级指标（如 11-数量指标）",
+            actual=ref.label if ref else "无",
+        )

@@ -1,0 +1,85 @@
+"""Matching names that drift: cost rows to quantity rows, narrative phrases to indicators.
+
+Real tables name the same thing differently in two places (编印科普刊物 /
+编印科普内刊, 支持市级科技馆 / 支持市级科技馆-四市科技馆).  Names are
+normalised (numbering prefixes, quotes and blanks dropped), then scored:
+1.0 equal, 0.9 one contains the other, else the Dice coefficient of character
+bigrams.  Pairs are assigned one-to-one, best score first.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Sequence, TypeVar
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+_PUNCT = re.compile(r"[\s“”\"'‘’《》<>〈〉()（）\[\]【】·.。,，、;；:：!！?？\-—_/|]+")
+
+
+def normalize_name(name: str, prefix: re.Pattern[str] | None = None) -> str:
+    text = name.strip()
+    if prefix is not None:
+        text = prefix.sub("", text)
+    return _PUNCT.sub("", text)
+
+
+def _bigrams(text: str) -> list[str]:
+    return [text[i:i + 2] for i in range(len(text) - 1)] or ([text] if text else [])
+
+
+def similarity(a: str, b: str) -> float:
+    """1.0 equal; 0.9 containment (of at least 3 characters); else bigram Dice in [0, 1)."""
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 3 and short in long:
+        return 0.9
+    left, right = _bigrams(a), _bigrams(b)
+    pool: dict[str, int] = {}
+    for gram in right:
+        pool[gram] = pool.get(gram, 0) + 1
+    common = 0
+    for gram in left:
+        if pool.get(gram, 0) > 0:
+            pool[gram] -= 1
+            common += 1
+    return min(2 * common / (len(left) + len(right)), 0.89)
+
+
+def assign(
+    left: Sequence[A],
+    right: Sequence[B],
+    score: Callable[[A, B], float],
+    threshold: float,
+) -> dict[int, tuple[int, float]]:
+    """One-to-one assignment, best score first: {left index: (right index, score)} above `threshold`."""
+    pairs = []
+    for i, a in enumerate(left):
+        for j, b in enumerate(right):
+            s = score(a, b)
+            if s >= threshold:
+                pairs.append((-s, i, j))
+    pairs.sort()
+    taken_left: set[int] = set()
+    taken_right: set[int] = set()
+    result: dict[int, tuple[int, float]] = {}
+    for negative, i, j in pairs:
+        if i in taken_left or j in taken_right:
+            continue
+        taken_left.add(i)
+        taken_right.add(j)
+        result[i] = (j, -negative)
+    return result
+
+
+def best(items: Sequence[B], key: Callable[[B], float]) -> tuple[int, float] | None:
+    """The index and score of the highest-scoring item, or None when there are none."""
+    scored = [(key(item), index) for index, item in enumerate(items)]
+    if not scored:
+        return None
+    value, index = max(scored, key=lambda pair: (pair[0], -pair[1]))
+    return index, value
