@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from budgetlint.findings import Finding
+from budgetlint.findings import Finding, words
 from budgetlint.model import Directive, Document, Field, GroupRef, Indicator, Project, Span
 from budgetlint.syntax import Cell, Line, iter_lines
 from budgetlint.text import normalize_label, squeeze
@@ -437,7 +437,8 @@ class _Run:
                     found.amount = yuan
                     continue
             self.report(
-                "BL004", found.where, label=found.label, text=found.text, expected="金额（如 123.57）", actual=found.text
+                "BL004", found.where, label=found.label, text=found.text,
+                expected=words("金额（如 123.57）", "an amount (123.57)"), actual=found.text,
             )
 
     # ---------------------------------------------------------------- indicator zone

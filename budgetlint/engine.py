@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from budgetlint.build import Builder
 from budgetlint.checks import Context, kinds
 from budgetlint.config import Config
-from budgetlint.findings import Finding
+from budgetlint.findings import Finding, words
 from budgetlint.model import Document, Span
 from budgetlint.units import load_units
 from budgetlint.values import ValueReader
@@ -162,16 +162,21 @@ class Linter:
                 if directive.error:
                     kept.append(Finding("BL009", directive.span, args={"variant": "malformed"}, actual=directive.error))
                 elif not was_used:
-                    codes = ", ".join(directive.codes) or "任何规则 / any rule"
-                    kept.append(Finding("BL009", directive.span, expected=codes, actual=""))
+                    codes = ", ".join(directive.codes)
+                    expected = codes or words("任何规则", "any rule")
+                    kept.append(Finding("BL009", directive.span, expected=expected, actual=""))
         return kept
 
     # ---------------------------------------------------------------- completion
+    def _say(self, value: Any) -> Any:
+        return _said(value, self.lang)
+
     def _complete(self, finding: Finding, path: str) -> Finding:
         rule = self.catalogue.rules.get(finding.code)
         if rule is None:
             return replace(finding, path=path, rule="unknown", message=finding.message or finding.code)
         variant = str(finding.args.get("variant", "default"))
+        finding = replace(finding, expected=self._say(finding.expected), actual=self._say(finding.actual))
         message = render_message(rule.message(variant, self.lang), finding)
         return replace(
             finding,
@@ -180,6 +185,10 @@ class Linter:
             severity=self.config.severity_of(rule.code, rule.severity),
             message=message,
         )
+
+
+def _said(value: Any, lang: str) -> Any:
+    return value.get(lang) or value.get("zh") if isinstance(value, dict) else value
 
 
 def _stamp(findings: Iterable[Finding], code: str, project: str | None) -> Iterable[Finding]:

@@ -11,6 +11,11 @@ SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 
+def words(zh: str, en: str) -> dict[str, str]:
+    """An `expected` / `actual` that is a description rather than a value: said in both languages."""
+    return {"zh": zh, "en": en}
+
+
 @dataclass(frozen=True, slots=True)
 class Edit:
     """Replace the text of `span` (one line) with `text`."""

@@ -16,7 +16,7 @@ from itertools import combinations
 from budgetlint.checks import check_kind
 from budgetlint.checks.common import decimals_of, show_money, tolerance
 from budgetlint.engine import format_value
-from budgetlint.findings import Edit, Finding, Fix, Related
+from budgetlint.findings import Edit, Finding, Fix, Related, words
 from budgetlint.matching import assign, normalize_name, similarity
 from budgetlint.model import Indicator
 
@@ -239,7 +239,7 @@ def cost_rate_unmatched(project, params, ctx):
             "",
             indicator.value_span,
             args={"name": indicator.name, "per": cost.amount.per_text},
-            expected=f"以“{cost.amount.per_text}”计的数量指标",
+            expected=words(f"以“{cost.amount.per_text}”计的数量指标", f"a quantity counted in {cost.amount.per_text}"),
             actual=indicator.value.raw,
         )
 
@@ -288,8 +288,8 @@ def cost_unit_mismatch(project, params, ctx):
             "",
             cost.indicator.value_span,
             args={"name": cost.indicator.name, "quantity_name": quantity.indicator.name},
-            expected=f"数量以“{cost.amount.per_text}”计",
-            actual=f"{quantity.indicator.value.raw}",
+            expected=words(f"数量以“{cost.amount.per_text}”计", f"the quantity counted in {cost.amount.per_text}"),
+            actual=quantity.indicator.value.raw,
             related=(Related(quantity.indicator.value_span, f"{quantity.indicator.name}: {quantity.indicator.value.raw}"),),
         )
 
@@ -324,6 +324,6 @@ def cost_not_money(project, params, ctx):
             "",
             indicator.value_span,
             args={"name": indicator.name},
-            expected="金额（如 5 万元、2 元/人次）",
+            expected=words("金额（如 5 万元、2 元/人次）", "an amount of money (5 万元, 2 元/人次)"),
             actual=indicator.value.raw,
         )

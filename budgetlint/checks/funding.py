@@ -163,7 +163,7 @@ def attribute_period(project, params, ctx):
         "",
         period.where,
         args={"attribute": attribute.label},
-        expected=f"{low}–{high} 年" if low != high else f"{low} 年",
+        expected=f"{low}–{high}年" if low != high else f"{low}年",
         actual=period.text,
         related=(Related(found.where, f"项目属性 {found.text}"),),
     )

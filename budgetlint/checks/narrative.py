@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from budgetlint.checks import check_kind
 from budgetlint.checks.common import decimals_of, field_label, show_money, tolerance
-from budgetlint.findings import Edit, Finding, Fix, Related
+from budgetlint.findings import Edit, Finding, Fix, Related, words
 from budgetlint.matching import _bigrams, normalize_name, similarity
 
 _CLAUSE = re.compile(r"[^，,；;。！!？?\n]+")
@@ -176,7 +176,7 @@ def repeated_paragraph(project, params, ctx):
                 "",
                 _span(goal, start, len(sentence)),
                 args={"chars": len(normalize_name(sentence))},
-                expected="每段内容只写一次",
+                expected=words("每段内容只写一次", "each passage once"),
                 actual=_excerpt(sentence),
                 related=(Related(_span(goal, earlier_start, len(earlier)), _excerpt(earlier)),),
             )
@@ -205,7 +205,7 @@ def markup(project, params, ctx):
             "",
             _span(field, first.start(), len(first.group())),
             args={"label": field.label, "tags": " ".join(sorted({t.group() for t in tags}))},
-            expected="纯文本",
+            expected=words("纯文本", "plain text"),
             actual=" ".join(t.group() for t in tags),
             fix=fix,
         )

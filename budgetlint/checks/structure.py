@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from budgetlint.checks import check_kind
-from budgetlint.findings import Finding, Related
+from budgetlint.findings import Finding, Related, words
 from budgetlint.matching import normalize_name
 
 
@@ -23,12 +23,12 @@ def group_codes(project, params, ctx):
         group2 = vocab.level2.get(level2.kind) if level2.kind else None
         if level1 is not None and level1.kind and group2 is not None and group2.parent and group2.parent != level1.kind:
             yield Finding("", level2.span, args={"child": level2.label, "parent": level1.label, "variant": "parent"},
-                          expected=f"{vocab.level1[group2.parent].names[0]}之下", actual=level1.label,
+                          expected=words(f"{vocab.level1[group2.parent].names[0]}之下", f"under {vocab.level1[group2.parent].names[0]}"), actual=level1.label,
                           related=(Related(level1.span, level1.label),))
             continue
         if level1 is not None and level1.code and level2.code and not level2.code.startswith(level1.code):
             yield Finding("", level2.span, args={"child": level2.label, "parent": level1.label, "variant": "parent"},
-                          expected=f"以 {level1.code} 开头的编码", actual=level2.code,
+                          expected=words(f"以 {level1.code} 开头的编码", f"a code starting with {level1.code}"), actual=level2.code,
                           related=(Related(level1.span, level1.label),))
             continue
         if params["check_names"] and level2.code and group2 is not None and group2.code and len(level2.code) == len(group2.code):
@@ -55,8 +55,8 @@ def duplicate_indicator(project, params, ctx):
             "",
             indicator.where,
             args={"name": indicator.name, "first_line": first.line},
-            expected="每个指标只出现一次",
-            actual=f"第 {first.line} 行与第 {indicator.line} 行",
+            expected=words("每个指标只出现一次", "each indicator once"),
+            actual=words(f"第 {first.line} 行与第 {indicator.line} 行", f"lines {first.line} and {indicator.line}"),
             related=(Related(first.where, f"{first.name}: {first.value.raw}"),),
         )
 
@@ -67,10 +67,10 @@ def empty_cell(project, params, ctx):
     for indicator in project.indicators:
         if not indicator.name.strip() and not indicator.value.not_applicable and not indicator.value.is_empty:
             yield Finding("", indicator.value_span, args={"variant": "name", "value": indicator.value.raw},
-                          expected="三级指标名称", actual="")
+                          expected=words("三级指标名称", "a level-3 name"), actual="")
         elif indicator.value.is_empty:
             yield Finding("", indicator.where, args={"variant": "value", "name": indicator.name},
-                          expected="绩效值", actual="")
+                          expected=words("绩效值", "a target value"), actual="")
 
 
 @check_kind("placeholder")
@@ -87,7 +87,7 @@ def placeholder(project, params, ctx):
         if match is None:
             continue
         yield Finding("", span.sub(match.start(), match.end()) if span.line == span.end_line else span,
-                      args={"text": match.group()}, expected="实际内容", actual=text)
+                      args={"text": match.group()}, expected=words("实际内容", "real content"), actual=text)
 
 
 @check_kind("unknown-group")
@@ -106,6 +106,6 @@ def unknown_group(project, params, ctx):
             "",
             key,
             args={"variant": "unknown" if ref is not None else "none", "group": ref.label if ref else ""},
-            expected="词表中的二级指标（如 11-数量指标）",
-            actual=ref.label if ref else "无",
+            expected=words("词表中的二级指标（如 11-数量指标）", "a level-2 group of the vocabulary (11-数量指标 …)"),
+            actual=ref.label if ref else words("无", "none"),
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from budgetlint.checks import check_kind
-from budgetlint.findings import Finding, Related
+from budgetlint.findings import Finding, Related, words
 
 
 def fiscal_year(project, ctx):
@@ -47,7 +47,7 @@ def date_in_fiscal_year(project, params, ctx):
                 "",
                 indicator.value_span.sub(start, end),
                 args={"name": indicator.name, "year": year},
-                expected=f"{year}年内",
+                expected=words(f"{year}年内", f"within {year}"),
                 actual=_date_text(point),
                 related=related,
             )
@@ -64,14 +64,14 @@ def period_order(project, params, ctx):
             end = (last.year or first.year or 0, last.month or 0, last.day or 99)
             if end < start:
                 yield Finding("", indicator.value_span.sub(period.start, period.end), args={"name": indicator.name},
-                              expected="开始早于结束", actual=value.raw[period.start:period.end])
+                              expected=words("开始早于结束", "the start before the end"), actual=value.raw[period.start:period.end])
         for point in [*value.dates, *(p.first for p in value.periods), *(p.last for p in value.periods)]:
             if (point.month is not None and not 1 <= point.month <= 12) or (
                 point.day is not None and not 1 <= point.day <= 31
             ):
                 yield Finding("", indicator.value_span.sub(point.start, point.end),
                               args={"name": indicator.name, "variant": "invalid"},
-                              expected="有效日期（1–12 月，1–31 日）", actual=value.raw[point.start:point.end])
+                              expected=words("有效日期（1–12 月，1–31 日）", "a real date (months 1–12, days 1–31)"), actual=value.raw[point.start:point.end])
 
 
 @check_kind("time-target-readable")
@@ -87,7 +87,7 @@ def time_target_readable(project, params, ctx):
             "",
             indicator.value_span,
             args={"name": indicator.name},
-            expected="日期、期间、时长或比率（如 2024年12月31日前、1-12月、≥98%）",
+            expected=words("日期、期间、时长或比率（如 2024年12月31日前、1-12月、≥98%）", "a date, period, duration or rate (2024年12月31日前, 1-12月, ≥98%)"),
             actual=value.raw,
         )
 
@@ -99,9 +99,10 @@ def group_present(project, params, ctx):
         return
     present = project.groups()
     names = ctx.vocabulary.level2
+    cost_kinds = ctx.vocabulary.cost_kinds
     for kind in params["groups"]:
-        if kind in present:
-            continue
+        if kind in present or (kind in cost_kinds and present & cost_kinds):
+            continue  # 101号 style: 经济成本指标 etc. stand for 成本
         group = names.get(kind)
         label = f"{group.code}-{group.names[0]}" if group and group.code else (group.names[0] if group else kind)
         yield Finding("", project.span, args={"group": label}, expected=label)

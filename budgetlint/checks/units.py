@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from budgetlint.checks import check_kind
-from budgetlint.findings import Edit, Finding, Fix
+from budgetlint.findings import Edit, Finding, Fix, words
 
 _RATIO_NAME = re.compile(r"(率|度|比例|占比|比重|覆盖面)$")
 
@@ -32,7 +32,7 @@ def unknown_unit(project, params, ctx):
             "",
             indicator.value_span.sub(amount.start, amount.end),
             args={"unit": amount.noun, "name": indicator.name},
-            expected="已定义的计量单位（项、个、次、人次、万元……，可在规则包 units 中补充）",
+            expected=words("已定义的计量单位（项、个、次、人次、万元……，可在规则包 units 中补充）", "a defined unit (项, 个, 次, 人次, 万元 …; a rule pack can add units)"),
             actual=amount.noun,
         )
 
@@ -85,9 +85,9 @@ def _expected_unit(project, indicator, amount, vocab) -> str | None:
     if kind == "satisfaction" or _RATIO_NAME.search(indicator.name):
         return "%"
     if kind in vocab.cost_kinds:
-        return f"货币单位（如 {project.money_unit_text}）"
+        return words(f"货币单位（如 {project.money_unit_text}）", f"a money unit ({project.money_unit_text} …)")
     if kind == "quantity":
-        return "计量单位（如 项、个、次、台）"
+        return words("计量单位（如 项、个、次、台）", "a unit (项, 个, 次, 台 …)")
     siblings = [
         other
         for other in project.indicators
@@ -107,10 +107,13 @@ def _expected_unit(project, indicator, amount, vocab) -> str | None:
 
 @check_kind("mixed-money-units")
 def mixed_money_units(project, params, ctx):
-    """BL504: cost rows written in more than one money unit (元 here, 万元 there)."""
+    """BL504: lump-sum cost rows written in more than one money unit (元 here, 万元 there).
+
+    Unit prices (200 元/套) are conventionally in 元 beside totals in 万元; only lump sums count.
+    """
     seen: dict[str, object] = {}
     for indicator, amount in _amounts(project, ctx.vocabulary.cost_kinds):
-        if amount.is_money and amount.unit_text not in seen:
+        if amount.is_money and not amount.is_rate and amount.unit_text not in seen:
             seen[amount.unit_text] = (indicator, amount)
     if len(seen) < 2:
         return
@@ -120,6 +123,6 @@ def mixed_money_units(project, params, ctx):
         "",
         indicator.value_span.sub(amount.start, amount.end),
         args={"units": "、".join(units)},
-        expected=f"统一使用 {units[0]}",
+        expected=words(f"统一使用 {units[0]}", f"{units[0]} throughout"),
         actual="、".join(units),
     )

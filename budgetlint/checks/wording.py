@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from budgetlint.checks import check_kind
-from budgetlint.findings import Edit, Finding, Fix
+from budgetlint.findings import Edit, Finding, Fix, words
 from budgetlint.text import squeeze
 
 CANONICAL = "≥≤><="
@@ -87,6 +87,6 @@ def vague_target(project, params, ctx):
             "",
             indicator.value_span,
             args={"name": indicator.name, "word": word},
-            expected="可衡量的目标值（如 ≥90%、≥5 项）",
+            expected=words("可衡量的目标值（如 ≥90%、≥5 项）", "a measurable target (≥90%, ≥5 项)"),
             actual=value.raw,
         )
