@@ -143,6 +143,7 @@ def parse_config(data: dict[str, Any], path: Path | None, root: Path) -> Config:
         catalogue = load_catalogue(tuple(packs))
     except CatalogueError as error:
         raise ConfigError(str(error)) from None
+    _check_pack_data(packs)
     select = _codes(data.get("select", ["BL"]), f"{where}: select", catalogue)
     extend_select = _codes(data.get("extend-select", []), f"{where}: extend-select", catalogue)
     ignore = _codes(data.get("ignore", []) + data.get("extend-ignore", []), f"{where}: ignore", catalogue)
@@ -218,6 +219,27 @@ def parse_config(data: dict[str, Any], path: Path | None, root: Path) -> Config:
         lang=lang,
         fail_on=fail_on,
     )
+
+
+def _check_pack_data(packs: list[Path]) -> None:
+    """A pack's `units` and `[vocabulary]` must be readable: say which pack and why, once, here."""
+    from budgetlint.units import UnitsError, load_units
+    from budgetlint.vocabulary import load_vocabulary
+
+    for pack in packs:
+        with pack.open("rb") as handle:
+            data = tomllib.load(handle)
+        units = data.get("units", "")
+        if not isinstance(units, str):
+            raise ConfigError(f"{pack}: units: expected a string of pint definitions")
+        try:
+            if units:
+                load_units(units)
+            load_vocabulary((pack,))
+        except UnitsError as error:
+            raise ConfigError(f"{pack}: units: {error}") from None
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise ConfigError(f"{pack}: vocabulary: cannot be used ({type(error).__name__}: {error})") from None
 
 
 def _param(rule, name: str, value: Any, where: str) -> Any:

@@ -58,15 +58,22 @@ def _definition_names(text: str) -> list[str]:
     return names
 
 
+class UnitsError(ValueError):
+    """A unit definition pint cannot read: str() names the line."""
+
+
 def _build_with_pint(text: str) -> dict[str, list[str]]:
     """Ask pint for the dimension and base factor of every defined name."""
     import pint
 
     registry = pint.UnitRegistry(None, non_int_type=Decimal)
-    for raw in text.splitlines():
+    for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
         if line:
-            registry.define(line)
+            try:
+                registry.define(line)
+            except Exception as error:  # pint raises several types for a bad definition
+                raise UnitsError(f"unit definition {line!r} cannot be read ({type(error).__name__}: {error})") from None
     table: dict[str, list[str]] = {}
     for name in _definition_names(text):
         quantity = registry.Quantity(Decimal(1), name).to_base_units()
