@@ -161,7 +161,8 @@ class Runner:
 
 
 def display_path(path: Path) -> str:
+    """`path` relative to the current folder when it is inside it; a symlink keeps its own name."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
