@@ -36,7 +36,9 @@ class Result:
     notes: list[str] = field(default_factory=list)
     files: int = 0
     projects: int = 0
-    sources: dict[str, str] = field(default_factory=dict)  # path → text, for code frames
+    # path → text for code frames: only the lines that findings point at are kept (the others are
+    # empty), so a clean 100 MB document costs nothing here and line numbers still index it.
+    sources: dict[str, str] = field(default_factory=dict)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -64,10 +66,21 @@ class Runner:
             self._fixed_config = found or Config(root=config_path.parent)
         self._linters: dict[object, Linter] = {}
         self._config_errors: set[str] = set()
+        self._broken: dict[Path, ConfigError] = {}  # folder → its config's error, read once
 
     # ---------------------------------------------------------------- config
     def config_for(self, path: Path) -> Config:
-        config = self._fixed_config or config_for(path)
+        if self._fixed_config is not None:
+            config = self._fixed_config
+        else:
+            folder = path.resolve() if path.is_dir() else path.resolve().parent
+            if folder in self._broken:
+                raise self._broken[folder]
+            try:
+                config = config_for(path)
+            except ConfigError as error:  # 10,000 files under one broken config: read it once
+                self._broken[folder] = error
+                raise
         if self.overrides:
             from dataclasses import replace
 
@@ -92,7 +105,11 @@ class Runner:
                 except ConfigError as error:
                     self._config_error(error, result)
                     continue
-                for root, dirs, files in os.walk(path):
+                def unreadable(error: OSError) -> None:
+                    shown = display_path(Path(error.filename)) if error.filename else str(path)
+                    result.errors.append(FileError(shown, f"cannot read folder ({error.strerror or error})"))
+
+                for root, dirs, files in os.walk(path, onerror=unreadable):
                     root_path = Path(root)
                     dirs[:] = sorted(
                         d for d in dirs if not d.startswith(".") and not config.is_excluded_dir(root_path / d)
@@ -116,7 +133,7 @@ class Runner:
         if message not in self._config_errors:
             self._config_errors.add(message)
             path, _, rest = message.partition(": ")
-            result.errors.append(FileError(path, rest or message))
+            result.errors.append(FileError(display_path(Path(path)) if rest else path, rest or message))
 
     # ---------------------------------------------------------------- checking
     def check_paths(self, paths: list[Path]) -> Result:
@@ -155,9 +172,24 @@ class Runner:
             else:
                 result.notes.append(f"{source.path}: skipped, no project table")
         result.findings.extend(findings)
-        if self.keep_sources:
-            result.sources[source.path] = source.text
+        if self.keep_sources and findings:
+            result.sources[source.path] = frame_lines(source.text, {f.span.line for f in findings})
         return findings
+
+
+def frame_lines(text: str, wanted: set[int]) -> str:
+    """`text` with only the lines numbered in `wanted` kept; the others empty, the line count the same."""
+    last = max(wanted, default=0)
+    kept: list[str] = []
+    start = 0
+    for number in range(1, last + 1):
+        end = text.find("\n", start)
+        if end < 0:
+            kept.append(text[start:] if number in wanted else "")
+            break
+        kept.append(text[start:end] if number in wanted else "")
+        start = end + 1
+    return "\n".join(kept)
 
 
 def display_path(path: Path) -> str:
