@@ -9,7 +9,6 @@ or a value of the wrong type is a ConfigError naming the file and the key
 from __future__ import annotations
 
 import fnmatch
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -17,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from budgetlint.findings import SEVERITIES
-from budgetlint.rules import Catalogue, CatalogueError, load_catalogue
+from budgetlint.rules import Catalogue, CatalogueError, load_catalogue, read_toml_file
 
 CONFIG_FILES = ("budgetlint.toml", "pyproject.toml")
 
@@ -132,7 +131,10 @@ def parse_config(data: dict[str, Any], path: Path | None, root: Path) -> Config:
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r} in [tool.budgetlint]")
     packs: list[Path] = []
-    for item in data.get("packs", []):
+    pack_items = data.get("packs", [])
+    if not isinstance(pack_items, list):
+        raise ConfigError(f"{where}: packs: expected a list of file paths")
+    for item in pack_items:
         if not isinstance(item, str):
             raise ConfigError(f"{where}: packs: expected a list of file paths")
         pack = (root / item).resolve()
@@ -146,7 +148,9 @@ def parse_config(data: dict[str, Any], path: Path | None, root: Path) -> Config:
     _check_pack_data(packs)
     select = _codes(data.get("select", ["BL"]), f"{where}: select", catalogue)
     extend_select = _codes(data.get("extend-select", []), f"{where}: extend-select", catalogue)
-    ignore = _codes(data.get("ignore", []) + data.get("extend-ignore", []), f"{where}: ignore", catalogue)
+    ignore = _codes(data.get("ignore", []), f"{where}: ignore", catalogue) + _codes(
+        data.get("extend-ignore", []), f"{where}: extend-ignore", catalogue
+    )
     per_file = data.get("per-file-ignores", {})
     if not isinstance(per_file, dict):
         raise ConfigError(f"{where}: per-file-ignores: expected a table of pattern = [codes]")
@@ -227,17 +231,20 @@ def _check_pack_data(packs: list[Path]) -> None:
     from budgetlint.vocabulary import load_vocabulary
 
     for pack in packs:
-        with pack.open("rb") as handle:
-            data = tomllib.load(handle)
+        data = read_toml_file(pack, ConfigError, "rule pack")
         units = data.get("units", "")
         if not isinstance(units, str):
             raise ConfigError(f"{pack}: units: expected a string of pint definitions")
         try:
             if units:
                 load_units(units)
+        except UnitsError as error:  # pint's messages may span lines: a config error is one line
+            raise ConfigError(f"{pack}: units: {' '.join(str(error).split())}") from None
+        except Exception as error:  # pint, after the definitions: undefined names, even RecursionError (元 = 2 元)
+            detail = " ".join(str(error).split())[:200]
+            raise ConfigError(f"{pack}: units: cannot be used ({type(error).__name__}: {detail})") from None
+        try:
             load_vocabulary((pack,))
-        except UnitsError as error:
-            raise ConfigError(f"{pack}: units: {error}") from None
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ConfigError(f"{pack}: vocabulary: cannot be used ({type(error).__name__}: {error})") from None
 
@@ -255,20 +262,18 @@ def _param(rule, name: str, value: Any, where: str) -> Any:
 
 def read_config_file(path: Path) -> Config | None:
     """The config in `path`, or None for a pyproject.toml without [tool.budgetlint]."""
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    data = read_toml_file(path, ConfigError, "config")
+    tool = data.get("tool", {})
     if path.name == "pyproject.toml":
-        tool = data.get("tool", {})
         if not isinstance(tool, dict) or "budgetlint" not in tool:
             return None
         section = tool["budgetlint"]
+    elif "tool" in data:
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{path}: tool: expected a [tool.budgetlint] table, got {tool!r}"[:300])
+        section = tool.get("budgetlint", data)
     else:
-        section = data.get("tool", {}).get("budgetlint", data) if "tool" in data else data
+        section = data
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [tool.budgetlint] must be a table")
     return parse_config(section, path, path.parent)

@@ -42,9 +42,11 @@ class Param:
             return value
         if kind == "decimal" and isinstance(value, (int, float, str)) and not isinstance(value, bool):
             try:
-                return Decimal(str(value))
+                number = Decimal(str(value))
             except InvalidOperation:
-                pass
+                number = None
+            if number is not None and number.is_finite():  # nan and inf compare badly in every check
+                return number
         if kind == "string" and isinstance(value, str):
             return value
         if kind == "bool" and isinstance(value, bool):
@@ -120,6 +122,24 @@ def _lang_table(data: Any, where: str) -> dict[str, str]:
     return dict(data)
 
 
+_PLACEHOLDER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _check_template(text: str, where: str) -> None:
+    """A message is filled with str.format_map: allow only plain {name} fields — no attribute,
+    index, conversion or format spec, so that a pack's message can read nothing but the finding's values."""
+    import string
+
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text) if name is not None]
+    except ValueError as error:
+        raise CatalogueError(f"{where}: not a valid message template ({error})") from None
+    for name, spec, conversion in fields:
+        if not _PLACEHOLDER.match(name) or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise CatalogueError(f"{where}: placeholder {shown} must be a plain name such as {{expected}}")
+
+
 def _parse_param(name: str, data: Any, where: str) -> Param:
     if not isinstance(data, dict) or "type" not in data or "default" not in data:
         raise CatalogueError(f"{where}.params.{name}: needs `type` and `default`")
@@ -155,11 +175,26 @@ def parse_rule(data: dict[str, Any], source: str, family: str) -> Rule:
     if not isinstance(messages_data, dict) or "default" not in messages_data:
         raise CatalogueError(f"{where}: messages needs a `default` variant")
     messages = {variant: _lang_table(text, f"{where}.messages.{variant}") for variant, text in messages_data.items()}
-    params = {name: _parse_param(name, spec, where) for name, spec in (data.get("params") or {}).items()}
+    for variant, texts in messages.items():
+        for lang, text in texts.items():
+            _check_template(text, f"{where}.messages.{variant}.{lang}")
+    if not isinstance(data["kind"], str):
+        raise CatalogueError(f"{where}: kind must be a string (the name of a check kind)")
+    params_data = data.get("params") or {}
+    if not isinstance(params_data, dict):
+        raise CatalogueError(f"{where}: params must be a table of [rule.params.NAME] tables")
+    params = {name: _parse_param(name, spec, where) for name, spec in params_data.items()}
+    examples_data = data.get("examples") or []
+    if not isinstance(examples_data, list):
+        raise CatalogueError(f"{where}: examples must be an array of tables ([[rule.examples]])")
     examples = []
-    for index, example in enumerate(data.get("examples") or ()):
-        if example.get("expect") not in ("bad", "good") or not isinstance(example.get("text"), str):
+    for index, example in enumerate(examples_data):
+        if (not isinstance(example, dict) or example.get("expect") not in ("bad", "good")
+                or not isinstance(example.get("text"), str)):
             raise CatalogueError(f"{where}.examples[{index}]: needs expect = bad|good and text")
+        line = example.get("line")
+        if line is not None and (not isinstance(line, int) or isinstance(line, bool)):
+            raise CatalogueError(f"{where}.examples[{index}].line: expected a line number, got {line!r}")
         examples.append(Example(example["expect"], example["text"], example.get("line"), example.get("note", "")))
     return Rule(
         code=code,
@@ -177,27 +212,60 @@ def parse_rule(data: dict[str, Any], source: str, family: str) -> Rule:
     )
 
 
-def read_rule_file(path: Path, catalogue: Catalogue, replace: bool = False) -> None:
-    """Add the rules of one TOML file; a pack may override a built-in rule's data (same code)."""
+_PACK_KEYS = {"family", "rule", "vocabulary", "units"}
+
+
+def read_toml_file(path: Path, error: type[ValueError], what: str) -> dict[str, Any]:
+    """A TOML file as data; every way it can be unusable is `error` with one line naming the file."""
     try:
         with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as error:
-        raise CatalogueError(f"{path}: cannot read rule file ({error.strerror})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise CatalogueError(f"{path}: not valid TOML ({error})") from None
+            return tomllib.load(handle)
+    except OSError as problem:
+        raise error(f"{path}: cannot read {what} ({problem.strerror or problem})") from None
+    except tomllib.TOMLDecodeError as problem:
+        raise error(f"{path}: not valid TOML ({problem})") from None
+    except UnicodeDecodeError as problem:
+        raise error(f"{path}: not valid TOML (not UTF-8: byte {problem.start + 1})") from None
+
+
+def read_rule_file(path: Path, catalogue: Catalogue, replace: bool = False) -> None:
+    """Add the rules of one TOML file; a pack may override a built-in rule's data (same code).
+
+    A pack is data only: rules, its family title, [vocabulary] extensions and unit definitions
+    are read and checked here; nothing in it is imported or evaluated.
+    """
+    data = read_toml_file(path, CatalogueError, "rule file")
+    if replace:
+        _check_pack(data, path)
     family = data.get("family", {})
-    family_id = family.get("id", path.stem) if isinstance(family, dict) else path.stem
-    if isinstance(family, dict) and family.get("title"):
+    if not isinstance(family, dict) or not isinstance(family.get("id", ""), str):
+        raise CatalogueError(f"{path}: family must be a table with a string id")
+    family_id = family.get("id", path.stem)
+    if family.get("title"):
         catalogue.families[family_id] = _lang_table(family["title"], f"{path}: family.title")
     rules = data.get("rule", [])
     if not isinstance(rules, list):
         raise CatalogueError(f"{path}: `rule` must be an array of tables ([[rule]])")
-    for entry in rules:
+    for index, entry in enumerate(rules):
+        if not isinstance(entry, dict):
+            raise CatalogueError(f"{path}: rule[{index}]: expected a table ([[rule]]), got {entry!r}"[:300])
         rule = parse_rule(entry, str(path), family_id)
         if rule.code in catalogue.rules and not replace:
             raise CatalogueError(f"{path}: rule {rule.code} is defined twice")
         catalogue.rules[rule.code] = rule
+
+
+def _check_pack(data: dict[str, Any], path: Path) -> None:
+    unknown = sorted(set(data) - _PACK_KEYS)
+    if unknown:
+        raise CatalogueError(f"{path}: unknown key {unknown[0]!r} (a rule pack has {', '.join(sorted(_PACK_KEYS))})")
+    if "vocabulary" in data:
+        from budgetlint.vocabulary import VocabularyError, check_extension
+
+        try:
+            check_extension(data["vocabulary"], str(path))
+        except VocabularyError as error:
+            raise CatalogueError(str(error)) from None
 
 
 BUILTIN_FILES = (

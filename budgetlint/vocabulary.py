@@ -184,6 +184,92 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
     )
 
 
+class VocabularyError(ValueError):
+    """A rule pack's [vocabulary] that does not fit the built-in one; the message names the file and key."""
+
+
+# Entries a pack may add to a table of entries, and the keys each new entry needs.
+_NEW_ENTRY_KEYS = {"header": ("label",), "level1": ("names",), "level2": ("names",), "attribute": ("code", "name", "years")}
+_REGEX_KEYS = {("indicator_rules", "name_prefix"), ("words", "placeholders")}
+_SIGNS = ("≥", "≤", ">", "<", "=")
+
+
+def check_extension(extra: Any, where: str) -> None:
+    """Raise VocabularyError unless `extra` (a pack's [vocabulary]) has the shape of the built-in vocabulary.
+
+    Known keys keep their type, tables of entries (header, level1, level2, [[attribute]], the value
+    word tables) may gain entries shaped like their siblings, and nothing else is accepted.  Regular
+    expressions must compile; magnitudes are numbers; comparators map to ≥ ≤ > < =.
+    """
+    base = read_toml(rules_path("vocabulary.toml"))
+    _check_shape(extra, base, ("vocabulary",), where)
+    for path in _REGEX_KEYS:
+        value = _dig(extra, path)
+        for pattern in [value] if isinstance(value, str) else value or ():
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise VocabularyError(f"{where}: vocabulary.{'.'.join(path)}: {pattern!r} is not a regular expression ({error})") from None
+    for name, number in (_dig(extra, ("values", "magnitudes")) or {}).items():
+        try:
+            Decimal(number)
+        except ArithmeticError:
+            raise VocabularyError(f"{where}: vocabulary.values.magnitudes.{name}: {number!r} is not a number") from None
+    for table in ("comparators", "suffix_comparators"):
+        for name, sign in (_dig(extra, ("values", table)) or {}).items():
+            if sign not in _SIGNS:
+                raise VocabularyError(f"{where}: vocabulary.values.{table}.{name}: {sign!r} is not one of {' '.join(_SIGNS)}")
+
+
+def _dig(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "a table", list: "a list", str: "a string", int: "an integer", bool: "true/false"}.get(type(value), type(value).__name__)
+
+
+def _check_shape(value: Any, base: Any, path: tuple[str, ...], where: str) -> None:
+    name = ".".join(path)
+    if type(value) is not type(base) and not (isinstance(base, float) and isinstance(value, int)):
+        raise VocabularyError(f"{where}: {name}: expected {_type_name(base)}, got {_type_name(value)} {value!r}"[:300])
+    if isinstance(base, dict):
+        for key, item in value.items():
+            if key in base:
+                _check_shape(item, base[key], (*path, key), where)
+                continue
+            siblings = list(base.values())
+            if not siblings or len({type(v) for v in siblings}) != 1 or (isinstance(siblings[0], dict) and path[-1] not in _NEW_ENTRY_KEYS):
+                raise VocabularyError(f"{where}: {name}: unknown key {key!r}")
+            _check_entry(item, siblings, (*path, key), where)
+    elif isinstance(base, list) and base:
+        for index, item in enumerate(value):
+            _check_entry(item, base, (*path[:-1], f"{path[-1]}[{index}]"), where)
+
+
+def _check_entry(item: Any, siblings: list[Any], path: tuple[str, ...], where: str) -> None:
+    """A new entry of a table or list: shaped like its siblings, with the keys the reader needs."""
+    model = siblings[0]
+    if isinstance(model, dict):
+        if not isinstance(item, dict):
+            raise VocabularyError(f"{where}: {'.'.join(path)}: expected a table, got {_type_name(item)} {item!r}"[:300])
+        table = path[-1].split("[")[0] if path[-1].endswith("]") else path[-2]
+        for key in _NEW_ENTRY_KEYS.get(table, ()):
+            if key not in item:
+                raise VocabularyError(f"{where}: {'.'.join(path)}: missing key {key!r}")
+        known = {key: value for sibling in siblings for key, value in sibling.items()}
+        for key, value in item.items():
+            if key not in known:
+                raise VocabularyError(f"{where}: {'.'.join(path)}: unknown key {key!r}")
+            _check_shape(value, known[key], (*path, key), where)
+    else:
+        _check_shape(item, model, path, where)
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     with path.open("rb") as handle:
         return tomllib.load(handle)
