@@ -21,10 +21,16 @@ from budgetlint.units import UnitTable
 from budgetlint.values import ValueReader
 from budgetlint.vocabulary import Vocabulary, split_code
 
-_TITLE_YEAR = re.compile(r"(\d{4})\s*年.*(?:表|目标)\s*$")
-_YEAR_LINE = re.compile(r"^\s*[(（]?\s*(\d{4})\s*年\s*度?\s*[)）]?\s*$")
+# A title names the year before it ends in 表 or 目标 ("2024年…绩效目标表"); see title_year().
+_YEAR_MARK = re.compile(r"(\d{4})\s*年")
+_TITLE_ENDS = ("表", "目标")
+# "(2024年度)" alone on a line.  Each blank run belongs to one place (no two \s* side by side), so a
+# line of a million blanks is read in linear time.
+_YEAR_LINE = re.compile(r"^\s*(?:[(（]\s*)?(\d{4})\s*年(?:\s*度)?(?:\s*[)）])?\s*$")
+# Blanks are taken possessively (\s*+): codes never start or end with one, so a blank run has one
+# owner and a long line of blanks is rejected in linear time.
 _DIRECTIVE = re.compile(
-    r"<!--\s*budgetlint\s*:\s*(?P<verb>[a-z-]+)\s*(?:=\s*(?P<codes>[A-Za-z0-9,\s]*?))?\s*-->"
+    r"<!--\s*+budgetlint\s*+:\s*+(?P<verb>[a-z-]+)\s*+(?:=\s*+(?P<codes>[A-Za-z0-9,]+(?:\s+[A-Za-z0-9,]+)*+)?)?\s*+-->"
 )
 _CODE_LIST = re.compile(r"^BL\d{3}$")
 _DIRECTIVE_SCOPES = {
@@ -56,6 +62,19 @@ class _TableState:
     level2: GroupRef | None = None
     stray: list[Line] = field(default_factory=list)  # non-row lines since the last row
     fragments: list[tuple[str, Cell]] = field(default_factory=list)  # expected tails of broken labels
+
+
+def title_year(text: str) -> re.Match[str] | None:
+    r"""The first "2024年" of a line that ends in 表 or 目标, before that ending.
+
+    The same as searching r"(\d{4})\s*年.*(?:表|目标)\s*$", without that pattern's quadratic
+    backtracking on a long line full of "1111年".
+    """
+    stripped = text.rstrip()
+    for ending in _TITLE_ENDS:
+        if stripped.endswith(ending):
+            return _YEAR_MARK.search(stripped, 0, len(stripped) - len(ending))
+    return None
 
 
 class Builder:
@@ -168,7 +187,7 @@ class _Run:
         match = _YEAR_LINE.match(text)
         rank = 2
         if not match:
-            match = _TITLE_YEAR.search(text)
+            match = title_year(text)
             rank = 1
         if match:
             start = line.text.find(match.group(1))

@@ -88,3 +88,51 @@ def test_grammar_file_holds_the_linear_separator():
 
     grammar = grammar_path("table.lark").read_text(encoding="utf-8")
     assert r"SEPARATOR.9: /[ \t]*\|[ \t|:]*-[ \t|:-]*(?=\n)/" in grammar
+
+
+# ---------------------------------------------------------------- the builder's patterns
+
+def test_year_patterns_are_linear_on_long_lines():
+    assert_linear(build._YEAR_LINE.match, lambda n: "2024年" + " " * n + "x", 200)
+    assert_linear(build._YEAR_LINE.match, lambda n: "(" + " " * n + "x", 200)
+    assert_linear(build.title_year, lambda n: "1111年" * n, 200)
+    assert_linear(build.title_year, lambda n: "1111年" * n + "表", 200)
+
+
+def test_directive_pattern_is_linear_on_long_lines():
+    assert_linear(build._DIRECTIVE.search, lambda n: "<!-- budgetlint: disable=" + " " * n + "! -->", 200)
+    assert_linear(build._DIRECTIVE.search, lambda n: "<!-- budgetlint: disable=" + "BL1 " * n + "! -->", 200)
+
+
+OLD_YEAR_LINE = re.compile(r"^\s*[(（]?\s*(\d{4})\s*年\s*度?\s*[)）]?\s*$")
+OLD_TITLE_YEAR = re.compile(r"(\d{4})\s*年.*(?:表|目标)\s*$")
+OLD_DIRECTIVE = re.compile(r"<!--\s*budgetlint\s*:\s*(?P<verb>[a-z-]+)\s*(?:=\s*(?P<codes>[A-Za-z0-9,\s]*?))?\s*-->")
+
+year_text = st.text(alphabet=" (（)）2024年度表目标x\t", max_size=14)
+
+
+@FAST
+@given(year_text)
+def test_year_line_pattern_accepts_what_it_always_did(text):
+    old, new = OLD_YEAR_LINE.match(text), build._YEAR_LINE.match(text)
+    assert (old and old.group(1)) == (new and new.group(1))
+
+
+@FAST
+@given(year_text)
+def test_title_year_finds_what_the_pattern_found(text):
+    old, new = OLD_TITLE_YEAR.search(text), build.title_year(text)
+    assert (old and (old.group(1), old.start(1))) == (new and (new.group(1), new.start(1)))
+
+
+@FAST
+@given(st.builds(lambda a, b: "<!--" + a + "budgetlint" + b, st.text(alphabet=" :", max_size=3),
+                 st.text(alphabet=" \t:=,-!>abdeilsBL12", max_size=16)))
+def test_directive_pattern_reads_what_it_always_did(text):
+    def read(match):
+        if match is None:
+            return None
+        codes = [code.strip() for code in (match.group("codes") or "").split(",") if code.strip()]
+        return match.group("verb"), codes
+
+    assert read(OLD_DIRECTIVE.search(text)) == read(build._DIRECTIVE.search(text))
