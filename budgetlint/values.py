@@ -180,7 +180,11 @@ class ValueReader:
             elif kind == "date":
                 dates.append(self._date(part.children, raw))
             elif kind == "period":
-                periods.append(self._period(part.children, raw))
+                period = self._period(part.children, raw)
+                if period is not None:
+                    periods.append(period)
+                else:
+                    texts.append(_span_text(part, raw))
             elif kind == "text":
                 texts.append(_span_text(part, raw))
         return Value(raw, tuple(amounts), tuple(dates), tuple(periods), _merge_texts(texts, raw))
@@ -303,10 +307,14 @@ class ValueReader:
         end = children[-1].end_pos
         return DatePoint(token.start_pos, end, y, month, day, suffix, suffix_text)
 
-    def _period(self, children, raw: str) -> Period:
+    def _period(self, children, raw: str) -> Period | None:
+        """The period, or None when its first month is not a month ("1.5-12月", a 5000-digit number)."""
         tokens = [c for c in children if c.type != "DASH"]
         suffix = [tokens.pop()] if tokens[-1].type == "WORD" else []
         first_token = tokens[0]
+        month = next((t for t in tokens[:2] if t.type == "NUMBER"), None)
+        if month is not None and not (str(month).isdigit() and len(month) <= 2):
+            return None
         if first_token.type == "NUMBER":  # "1-12月" or the month of "2024年1-12月"
             first = DatePoint(first_token.start_pos, first_token.end_pos, None, int(first_token), None, "", "")
             last = self._date([tokens[1], *suffix], raw)

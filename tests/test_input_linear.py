@@ -136,3 +136,27 @@ def test_directive_pattern_reads_what_it_always_did(text):
         return match.group("verb"), codes
 
     assert read(OLD_DIRECTIVE.search(text)) == read(build._DIRECTIVE.search(text))
+
+
+# ---------------------------------------------------------------- values
+
+def test_a_one_megabyte_value_cell_reads_in_linear_time(linter):
+    read = linter.values._read  # not the memoised entry point
+    assert_linear(read, lambda n: "不" * n, 50_000)
+    assert_linear(read, lambda n: "不少达" * n, 20_000)
+    assert_linear(read, lambda n: "≥1万元/期、" * n, 500)
+    value = read("不" * 1_000_000)
+    assert (value.kind, len(value.text)) == ("text", 1_000_000)
+
+
+def test_a_period_whose_first_month_is_not_a_month_is_text(linter):
+    # These raised ValueError: int('1.5'), and int() of more than 4300 digits.
+    for raw in ("1.5-12月", "2024年1.5-12月", "1" * 5000 + "-12月", "2024年" + "1" * 5000 + "-12月"):
+        value = linter.values.read(raw)
+        assert (value.kind, value.periods) == ("text", ())
+    assert [(p.first.month, p.last.month) for p in linter.values.read("1-12月").periods] == [(1, 12)]
+
+
+def test_huge_numbers_read_as_exact_amounts(linter):
+    value = linter.values.read("≥" + "9" * 5000 + " 项")
+    assert (value.amount.number, value.amount.unit_text) == (Decimal("9" * 5000), "项")
