@@ -10,6 +10,7 @@ costs the rest of the file.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -61,7 +62,19 @@ class _TableState:
     level1: GroupRef | None = None
     level2: GroupRef | None = None
     stray: list[Line] = field(default_factory=list)  # non-row lines since the last row
-    fragments: list[tuple[str, Cell]] = field(default_factory=list)  # expected tails of broken labels
+    # Expected tails of labels broken over lines ("金" of 其他资|金) → how many are still expected;
+    # a count, not a list, so that each cell is looked up once however many labels broke.
+    fragments: Counter[str] = field(default_factory=Counter)
+    # Pieces of a long text continued over rows, joined once (appending to the str each row is
+    # quadratic in a text split over 100,000 rows).
+    continued: list[str] = field(default_factory=list)
+    continued_field: Field | None = None
+
+    def join_continued(self) -> None:
+        if self.continued_field is not None:
+            self.continued_field.text = "".join([self.continued_field.text, *self.continued])
+            self.continued.clear()
+            self.continued_field = None
 
 
 def title_year(text: str) -> re.Match[str] | None:
@@ -307,6 +320,7 @@ class _Run:
     def finish_table(self) -> None:
         if self.table is None:
             return
+        self.table.join_continued()
         self.close_pending()
         project = self.table.project
         for directive in self.doc.directives:
@@ -361,7 +375,7 @@ class _Run:
             if broken is not None:
                 key, tail = broken
                 table.pending = _Pending(key, cell, tail)
-                table.fragments.append((tail, cell))
+                table.fragments[tail] += 1
                 continue
             if self.absorb_fragment(cell):
                 continue
@@ -370,7 +384,10 @@ class _Run:
                 self.report(
                     "BL001", Span.of_cell(cell), variant="continued", label=last.label, label_line=last.label_span.line
                 )
-                last.text += text
+                if table.continued_field is not last:
+                    table.join_continued()
+                    table.continued_field = last
+                table.continued.append(text)
                 last.span = last.span.to(Span.of_cell(cell))
                 continue
             following = cells[index + 1] if index + 1 < len(cells) else None
@@ -385,10 +402,9 @@ class _Run:
         table = self.table
         assert table is not None
         text = normalize_label(cell.text)
-        for index, (tail, label_cell) in enumerate(table.fragments):
-            if text and text == tail:
-                del table.fragments[index]
-                return True
+        if text and table.fragments[text] > 0:
+            table.fragments[text] -= 1
+            return True
         return False
 
     def close_pending(self) -> None:
@@ -403,6 +419,7 @@ class _Run:
     def assign(self, pending: _Pending, cell: Cell | None) -> None:
         table = self.table
         assert table is not None
+        table.join_continued()
         project = table.project
         key = pending.key
         if key is None:

@@ -160,3 +160,91 @@ def test_a_period_whose_first_month_is_not_a_month_is_text(linter):
 def test_huge_numbers_read_as_exact_amounts(linter):
     value = linter.values.read("≥" + "9" * 5000 + " 项")
     assert (value.amount.number, value.amount.unit_text) == (Decimal("9" * 5000), "项")
+
+
+# ---------------------------------------------------------------- deeply repeated structures
+#
+# The builder's own work is counted, not timed: the lines of budgetlint's Python executed while
+# reading (sys.settrace), which is exact and the same on every machine.  A quadratic loop in the
+# builder shows as a count growing with the square of the input.
+
+HEAD = "| 项目名称 | 示例 |\n"
+PACKAGE = str(Path(build.__file__).parent)
+
+
+def executed_lines(fn, arg) -> int:
+    count = 0
+
+    def local(frame, event, _):
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def tracer(frame, event, _):
+        return local if frame.f_code.co_filename.startswith(PACKAGE) else None
+
+    sys.settrace(tracer)
+    try:
+        fn(arg)
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def work_ratio(fn, make, size: int, factor: int) -> float:
+    fn(make(2))  # warm the caches (parsers, value memo) before counting
+    small = executed_lines(fn, make(size))  # first: the large input must not warm the small one's values
+    return executed_lines(fn, make(size * factor)) / small
+
+
+def assert_linear_work(fn, make, size: int, factor: int = 8) -> None:
+    ratio = work_ratio(fn, make, size, factor)
+    # Linear work gives exactly x{factor} plus the fixed cost of a document; the old quadratic loops
+    # gave x13 to x16 at these sizes.
+    assert ratio < 1.15 * factor, f"x{factor} input ran x{ratio:.2f} lines (quadratic: x{factor * factor})"
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda n: HEAD + "| 其他资 | 0 |\n| 无关文字 |\n" * n, id="label broken on every row"),
+        pytest.param(lambda n: HEAD + "| 其他资 |\n" * n + "| 无关 | 文字 | 更多 | 内容 |\n" * n, id="many broken labels"),
+        pytest.param(lambda n: HEAD + "| 年度总体绩效目标 | 开始 |\n" + "| 继续的内容 |\n" * n, id="goal over many rows"),
+        pytest.param(lambda n: "".join(f"| 项目名称 | 示例{i} |\n| 项目总额 | 10 |\n" for i in range(n)), id="many tables"),
+        pytest.param(lambda n: HEAD + "散行文字\n" * n + "| 项目总额 | 1 |\n", id="many stray lines"),
+        pytest.param(lambda n: HEAD + "| 专项债 | 10 | 某某 | 20 |\n" * n, id="many unknown labels"),
+        pytest.param(lambda n: HEAD + "| 项目总额 " * n + "|\n", id="one row of many cells"),
+        pytest.param(lambda n: HEAD + "| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n"
+                     + "".join(f"| 1-产出指标 | 11-数量指标 | 活动{i} | {i} 项 |\n" for i in range(n)), id="many indicators"),
+        pytest.param(lambda n: HEAD + "<!-- budgetlint: disable=BL001 -->\n| 其他资 | 0 |\n| 金 |\n" * n, id="many directives"),
+    ],
+)
+def test_the_builder_does_linear_work_on_repeated_structures(linter, make):
+    assert_linear_work(linter.parse, make, 100)
+
+
+def test_a_goal_text_continued_over_many_rows_is_copied_once(linter, monkeypatch):
+    # The text was extended with += on every row: each row copied the whole text so far.
+    from budgetlint import model
+
+    assigned = []
+
+    class CountingField(model.Field):
+        __slots__ = ()
+
+        def __setattr__(self, name, value):
+            if name == "text" and self.key == "goal":
+                assigned.append(len(value))
+            super().__setattr__(name, value)
+
+    monkeypatch.setattr(build, "Field", CountingField)
+    rows = 2000
+    linter.parse(HEAD + "| 年度总体绩效目标 | 开始 |\n" + "| 继续的内容 |\n" * rows)
+    assert len(assigned) <= 3 and assigned[-1] == 2 + 5 * rows
+
+
+def test_a_continued_goal_text_is_whole_and_each_row_reported(linter):
+    document = linter.parse(HEAD + "| 年度总体绩效目标 | 开始 |\n| 继续一 |\n| 继续二 |\n| 项目总额 | 10 |\n| 继续三 |\n")
+    assert document.projects[0].fields["goal"].text == "开始继续一继续二"
+    assert [(f.code, f.span.line) for f in document.findings if f.code == "BL001"] == [("BL001", 3), ("BL001", 4)]
