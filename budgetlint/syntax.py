@@ -114,6 +114,8 @@ def iter_lines(text: str) -> Iterator[Line]:
             continue
         number = token.line
         raw = str(token)
+        if kind == "text" and not raw.strip():
+            continue  # blanks only (spaces, an ideographic space from a PDF): a blank line
         if kind == "row":
             cells = split_pipe_row(raw, number) if token.type == "PIPE_ROW" else split_tab_row(raw, number)
             yield Line(kind, number, raw, cells, "|" if token.type == "PIPE_ROW" else "\t")
