@@ -168,13 +168,19 @@ class Runner:
         result.projects += document.project_count
         if not document.project_count:
             if explicit:
-                result.errors.append(FileError(source.path, "no project table found (no 项目名称 row)"))
+                result.errors.append(FileError(source.path, _no_table_reason(source.text)))
             else:
                 result.notes.append(f"{source.path}: skipped, no project table")
         result.findings.extend(findings)
         if self.keep_sources and findings:
             result.sources[source.path] = frame_lines(source.text, {f.span.line for f in findings})
         return findings
+
+
+def _no_table_reason(text: str) -> str:
+    if "项目名称" in text:  # the label is there, but not in a row: full-width ｜, spaces for columns …
+        return "no project table found (项目名称 is not in a row: a row starts with | or holds a TAB)"
+    return "no project table found (no 项目名称 row)"
 
 
 def frame_lines(text: str, wanted: set[int]) -> str:

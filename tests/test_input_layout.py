@@ -161,8 +161,11 @@ def test_a_thousand_tables_in_one_document(linter):
         ("", "no project table found (no 项目名称 row)"),
         ("\n\n   \n", "no project table found (no 项目名称 row)"),
         ("# 说明\n本文件没有表格。\n", "no project table found (no 项目名称 row)"),
+        (CLEAN.replace("|", "｜"), "no project table found (项目名称 is not in a row: a row starts with | or holds a TAB)"),
+        (CLEAN.replace("| ", "").replace(" |", "  "),
+         "no project table found (项目名称 is not in a row: a row starts with | or holds a TAB)"),
     ],
-    ids=["empty", "blank", "prose"],
+    ids=["empty", "blank", "prose", "full-width pipes", "columns of spaces"],
 )
 def test_a_file_without_a_table_is_an_error_when_named_and_a_note_in_a_folder(tmp_path, monkeypatch, content, message):
     (tmp_path / "docs").mkdir()
