@@ -1,0 +1,202 @@
+"""Fuzzing: mutated real tables never make the reader, the builder or the CLI raise.
+
+Inputs are windows of the real documents in examples/ (the damaged seed
+among them) and tests/data/table.md, mutated the way documents get damaged:
+lines deleted, duplicated, swapped, joined or split inside a cell; TABs,
+pipes, full-width forms and random characters inserted; truncation.  The
+budget is bounded for CI (the whole file runs in well under a minute);
+benchmarks/fuzz.py runs the same mutations over 100,000 inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from decimal import Decimal
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from budgetlint.cli import main
+from budgetlint.io import InputError, decode
+from budgetlint.syntax import iter_lines
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS_FILES = sorted((ROOT / "examples").rglob("*.txt")) + sorted((ROOT / "examples").rglob("*.md")) + [
+    ROOT / "tests" / "data" / "table.md"
+]
+CORPUS = [path.read_text(encoding="utf-8").split("\n") for path in CORPUS_FILES]
+FULL_WIDTH = "０１２３４５６７８９：（）｜％，．－／　＞＜＝～"
+INSERTS = ["\t", "|", "\\|", " ", "\n", "|---|", "<!--", "-->", "<!-- budgetlint: disable=BL201 -->", "项目名称",
+           "1-产出指标", "11-数量指标", "14-成本指标", "≥", "万元", "/期", "2024年12月", "1-12月", "%", "以上", "不少于"]
+UNICODE = st.characters(codec="utf-8", exclude_categories=("Cs",))
+CI = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+# ---------------------------------------------------------------- mutations (shared with benchmarks/fuzz.py)
+
+def window(rng: random.Random, lines: list[str] | None = None) -> list[str]:
+    """A run of 1–60 lines of one corpus document."""
+    lines = lines if lines is not None else rng.choice(CORPUS)
+    start = rng.randrange(len(lines))
+    return lines[start:start + rng.randint(1, 60)]
+
+
+def mutate(lines: list[str], rng: random.Random, count: int, unicode: str = "") -> str:
+    """Apply `count` random mutations to `lines`; `unicode` is a pool of random characters to insert."""
+    lines = list(lines) or [""]
+    for _ in range(count):
+        op = rng.randrange(11)
+        i = rng.randrange(len(lines))
+        line = lines[i]
+        at = rng.randint(0, len(line))
+        if op == 0 and len(lines) > 1:  # delete a line
+            del lines[i]
+        elif op == 1:  # duplicate a line
+            lines.insert(i, line)
+        elif op == 2:  # swap two lines
+            j = rng.randrange(len(lines))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == 3:  # split a cell across two lines (PDF extraction)
+            lines[i:i + 1] = [line[:at], line[at:]]
+        elif op == 4 and i + 1 < len(lines):  # join a line with the next one
+            lines[i:i + 2] = [line + rng.choice(["", " ", "\t", " | "]) + lines[i + 1]]
+        elif op == 5:  # insert a TAB, a pipe or a piece of the format
+            lines[i] = line[:at] + rng.choice(INSERTS) + line[at:]
+        elif op == 6:  # a full-width form
+            lines[i] = line[:at] + rng.choice(FULL_WIDTH) + line[at:]
+        elif op == 7 and unicode:  # random characters
+            piece = "".join(rng.choice(unicode) for _ in range(rng.randint(1, 8)))
+            lines[i] = line[:at] + piece + line[at:]
+        elif op == 8:  # drop a character
+            lines[i] = line[:at] + line[at + 1:]
+        elif op == 9:  # truncate the document here
+            lines = lines[:i] + [line[:at]]
+        elif op == 10:  # a repeated structure
+            lines.insert(i, rng.choice(["| 其他资 | 0 |", "| 金 |", "| | | |", "\t\t\t", line]) * rng.randint(1, 3))
+    return "\n".join(lines)
+
+
+@st.composite
+def documents(draw, max_mutations: int = 12) -> str:
+    rng = random.Random(draw(st.integers(0, 2**32 - 1)))
+    unicode = draw(st.text(UNICODE, min_size=1, max_size=20))
+    return mutate(window(rng), rng, draw(st.integers(0, max_mutations)), unicode)
+
+
+# ---------------------------------------------------------------- the table grammar
+
+def normalized(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@CI
+@given(documents())
+def test_iter_lines_classifies_every_line_and_cells_point_at_their_text(text):
+    text = normalized(text)
+    physical = text.split("\n")
+    previous = 0
+    for line in iter_lines(text):
+        assert previous < line.number <= len(physical)
+        previous = line.number
+        assert line.text == physical[line.number - 1]
+        for cell in line.cells:
+            raw = line.text[cell.column - 1:cell.end_column - 1]
+            assert raw.replace("\\|", "|") == cell.text  # `\|` is a literal pipe (in TAB rows too)
+
+
+@CI
+@given(st.text(UNICODE, max_size=200))
+def test_iter_lines_takes_any_text(text):
+    for line in iter_lines(normalized(text)):
+        assert line.kind in ("row", "separator", "directive", "comment", "heading", "meta", "text")
+
+
+# ---------------------------------------------------------------- the value grammar
+
+VALUE_ALPHABET = st.sampled_from(list("0123456789.%‰ -~至/,;、年月日号前底内以上下≥≤><=万亿千元项个次期场人余多不少于达到约")
+                                 + list(FULL_WIDTH))
+
+
+def check_value(linter, raw: str) -> None:
+    value = linter.values.read(raw)
+    assert value.raw == raw
+    assert value.kind in ("empty", "na", "amount", "date", "period", "text", "mixed")
+    for part in (*value.amounts, *value.dates, *value.periods, *value.texts):
+        assert 0 <= part.start <= part.end <= len(raw)
+    for amount in value.amounts:
+        assert isinstance(amount.number, Decimal) and amount.number.is_finite()
+        assert amount.comparator in (None, "≥", "≤", ">", "<", "=")
+    for date in (*value.dates, *(p.first for p in value.periods), *(p.last for p in value.periods)):
+        assert date.month is None or isinstance(date.month, int)
+
+
+@CI
+@given(st.text(VALUE_ALPHABET, max_size=40))
+def test_value_reader_takes_any_value_made_of_value_characters(linter, raw):
+    check_value(linter, raw)
+
+
+@CI
+@given(st.text(UNICODE, max_size=60))
+def test_value_reader_takes_any_text(linter, raw):
+    check_value(linter, raw)
+
+
+@CI
+@given(st.data())
+def test_value_reader_takes_mutated_real_values(linter, data):
+    rng = random.Random(data.draw(st.integers(0, 2**32 - 1)))
+    row = rng.choice([line for line in window(rng, rng.choice(CORPUS)) if "\t" in line or "|" in line] or ["≥5 项"])
+    cells = [cell for cell in row.replace("|", "\t").split("\t") if cell.strip()] or ["0"]
+    unicode = data.draw(st.text(UNICODE, min_size=1, max_size=10))
+    check_value(linter, mutate([rng.choice(cells)], rng, rng.randint(0, 4), unicode).replace("\n", ""))
+
+
+# ---------------------------------------------------------------- the model builder and the checks
+
+@CI
+@given(documents())
+def test_builder_and_checks_take_any_damaged_table(linter, text):
+    text = normalized(text)
+    document, findings = linter.check_text(text, "t.md", keep_projects=True)
+    lines = text.count("\n") + 1
+    assert document.project_count == len(document.projects)
+    for finding in findings:
+        assert finding.rule and finding.message and finding.severity in ("error", "warning", "info")
+        assert 1 <= finding.span.line <= max(lines, finding.span.line if finding.code == "BL009" else lines)
+        assert finding.span.column >= 1
+
+
+# ---------------------------------------------------------------- the whole command line
+
+def encodings(text: str, choice: int) -> bytes:
+    if choice == 1:
+        return text.encode("gb18030", errors="replace")
+    if choice == 2:
+        return ("\ufeff" + text).encode("utf-16-le")
+    if choice == 3:
+        return text.replace("\n", "\r\n").encode("utf-8", errors="surrogatepass")
+    return text.encode("utf-8", errors="surrogatepass")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(documents(), st.integers(0, 4), st.binary(max_size=8), st.sampled_from(["json", "concise", "rich"]))
+def test_cli_check_never_raises_and_exits_with_a_documented_code(tmp_path_factory, text, encoding, noise, fmt):
+    folder = tmp_path_factory.mktemp("fuzz")
+    data = encodings(text, encoding)
+    if noise:  # stray bytes: binary debris in a text file
+        data = data[: len(data) // 2] + noise + data[len(data) // 2:]
+    (folder / "t.md").write_bytes(data)
+    result = CliRunner().invoke(main, ["check", str(folder / "t.md"), "--format", fmt, "--lang", "en", "--no-color"]
+                                if fmt == "rich" else ["check", str(folder / "t.md"), "--format", fmt])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
+    assert result.exit_code in (0, 1, 2)
+    if fmt == "json":
+        envelope = json.loads(result.output)
+        assert (result.exit_code == 2) == bool(envelope["errors"])
+    try:
+        decode(data, "t.md")
+    except InputError as error:
+        assert result.exit_code == 2 and "\n" not in str(error)
