@@ -16,8 +16,10 @@ from __future__ import annotations
 import codecs
 import re
 import stat
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 
 class InputError(Exception):
@@ -62,54 +64,163 @@ def normalize_newlines(text: str) -> str:
     return text
 
 
+CHUNK = 1024 * 1024  # bytes read at a time when a file is streamed
+
+
+class _Bytes:
+    """A document's bytes: whole in memory, or read from a file a chunk at a time."""
+
+    def __init__(self, data: bytes | None = None, file: Path | None = None):
+        self.data, self.file = data, file
+        if data is not None:
+            self.size, self.head, self.tail = len(data), data[:SAMPLE], data[-8192:]
+        else:
+            assert file is not None
+            with file.open("rb") as handle:
+                self.head = handle.read(SAMPLE)
+                self.size = handle.seek(0, 2)
+                handle.seek(max(self.size - 8192, 0))
+                self.tail = handle.read()
+
+    def chunks(self, skip: int = 0) -> Iterator[bytes]:
+        """CHUNK bytes at a time after the first `skip` (a BOM), from memory or the file alike."""
+        if self.data is not None:
+            view = memoryview(self.data)[skip:]
+            for start in range(0, len(view), CHUNK):
+                yield view[start:start + CHUNK]
+            return
+        assert self.file is not None
+        with self.file.open("rb") as handle:
+            handle.seek(skip)
+            while chunk := handle.read(CHUNK):
+                yield chunk
+
+    def line_at(self, offset: int) -> int:
+        """The 1-based line of byte `offset` (line ends counted as bytes: for 8-bit encodings)."""
+        if self.data is not None:
+            return self.data.count(b"\n", 0, offset) + 1
+        count = seen = 0
+        for chunk in self.chunks():
+            count += chunk.count(b"\n", 0, max(offset - seen, 0))
+            seen += len(chunk)
+            if seen >= offset:
+                break
+        return count + 1
+
+
+class _NotThis(Exception):
+    """The bytes are not in the encoding tried; `line` is where that shows."""
+
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+def _pieces(source: _Bytes, codec: str, path: str, skip: int = 0, guess: bool = False) -> Iterator[str]:
+    """The decoded text piece by piece, line ends normalised across pieces (a CR waits for its LF).
+
+    Raises _NotThis at the first undecodable byte.  NUL characters and a start full of control
+    characters are InputErrors — or _NotThis when the encoding is only a `guess`.
+    """
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    lines = 0  # line ends in the pieces yielded so far
+    held_cr = ""
+    sample = ""
+    chunks = source.chunks(skip)
+    final = False
+    while not final:
+        chunk = next(chunks, None)
+        final = chunk is None
+        try:
+            text = decoder.decode(chunk or b"", final=final)
+        except UnicodeDecodeError as error:
+            good = bytes(error.object[: error.start]).decode(codec, errors="replace")
+            raise _NotThis(lines + normalize_newlines(held_cr + good).count("\n") + 1) from None
+        text = held_cr + text
+        held_cr = "\r" if text.endswith("\r") and not final else ""
+        piece = normalize_newlines(text[:-1] if held_cr else text)
+        if "\x00" in piece:
+            line = lines + piece.count("\n", 0, piece.index("\x00")) + 1
+            if guess:
+                raise _NotThis(line)
+            raise InputError(path, "NUL character in text (a binary or corrupted file)", line)
+        if len(sample) < SAMPLE:
+            before = len(sample)
+            sample += piece[: SAMPLE - before]
+            controls = _CONTROL.findall(sample)
+            if guess and controls:
+                raise _NotThis(1)
+            if len(sample) >= SAMPLE or final:
+                if len(controls) > 8 and len(controls) * 100 > len(sample):
+                    first = _CONTROL.search(sample)
+                    raise InputError(path, "binary file (control characters), not a text document",
+                                     sample.count("\n", 0, first.start()) + 1)
+        lines += piece.count("\n")
+        if piece:
+            yield piece
+
+
+def _read(source: _Bytes, codec: str, path: str, keep: bool, skip: int = 0, guess: bool = False) -> str | None:
+    """Decode all of `source` (raising as _pieces does); the text if `keep`, else None."""
+    pieces = [piece for piece in _pieces(source, codec, path, skip, guess) if keep]
+    return "".join(pieces) if keep else None
+
+
 def decode(data: bytes, path: str) -> Source:
     """Decode `data`, detecting the encoding; raise InputError for binary or undecodable data."""
-    text, encoding = _decode(data, path)
-    del data  # a 100 MB file: let the bytes go before the newline copy
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise InputError(path, "NUL character in text (a binary or corrupted file)", line)
-    sample = text[:SAMPLE]
-    controls = len(_CONTROL.findall(sample))
-    if controls > 8 and controls * 100 > len(sample):
-        first = _CONTROL.search(text)
-        line = text.count("\n", 0, first.start()) + 1 if first else None
-        raise InputError(path, "binary file (control characters), not a text document", line)
-    return Source(path, normalize_newlines(text), encoding)
+    source = _Bytes(data)
+    del data  # a 100 MB file: no reference left here once the text is decoded
+    encoding, _, _, text = _detect(source, path, keep=True)
+    assert text is not None
+    return Source(path, text, encoding)
 
 
-def _decode(data: bytes, path: str) -> tuple[str, str]:
-    if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[len(codecs.BOM_UTF8):], "utf-8", path), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return _strict(data, "utf-32", path), "utf-32"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16", path), "utf-16"
-    utf16 = _utf16_without_bom(data)
-    if utf16 is not None:
-        return utf16, "utf-16"
-    head, tail = data[:8192], data[-8192:]
-    if b"\x00" in head or b"\x00" in tail:
-        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        raise InputError(path, "binary file (NUL bytes), not a text document", line)
+_BOMS = (  # (mark, encoding as reported, codec after the mark); UTF-32 LE before UTF-16 LE, its prefix
+    (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32", "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32", "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be"),
+)
+
+
+def _detect(source: _Bytes, path: str, keep: bool) -> tuple[str, str, int, str | None]:
+    """(encoding as reported, codec to read it with, bytes of BOM to skip, the text if `keep`), or an InputError."""
+    head = source.head
+    for bom, encoding, codec in _BOMS:
+        if head.startswith(bom):
+            try:
+                return encoding, codec, len(bom), _read(source, codec, path, keep, len(bom))
+            except _NotThis as error:
+                name = encoding.replace("-sig", "").upper()
+                raise InputError(path, f"invalid {name} despite its byte-order mark", error.line) from None
+    codec = _utf16_guess(head, source.size)
+    if codec is not None:
+        try:
+            return "utf-16", codec, 0, _read(source, codec, path, keep, guess=True)
+        except _NotThis:
+            pass
+    start = head[:8192]  # a NUL byte near either end: binary; further in, "NUL character in text" below
+    if b"\x00" in start or b"\x00" in source.tail:
+        offset = start.index(b"\x00") if b"\x00" in start else source.size - len(source.tail) + source.tail.index(b"\x00")
+        raise InputError(path, "binary file (NUL bytes), not a text document", source.line_at(offset))
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as error:
-        utf8_error = error
-    # The line reported is where the text stops being UTF-8: most often one stray byte in a UTF-8 file.
-    line = data.count(b"\n", 0, utf8_error.start) + 1
+        return "utf-8", "utf-8", 0, _read(source, "utf-8", path, keep)
+    except _NotThis as error:
+        # The line reported is where the text stops being UTF-8: most often one stray byte in a UTF-8 file.
+        line = error.line
     try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
+        text = _read(source, "gb18030", path, keep)
+    except _NotThis:
         raise InputError(path, "not text in UTF-8, UTF-16 or GB18030 (undecodable bytes)", line) from None
-    if common_share(data[:SAMPLE]) < _MIN_COMMON_SHARE:
+    if common_share(head) < _MIN_COMMON_SHARE:
         raise InputError(
             path,
             "not text in UTF-8, UTF-16 or GB18030 (as GB18030 it is mostly rare characters: "
             "another encoding such as Big5 or Shift-JIS, or binary data)",
             line,
         )
-    return text, "gb18030"
+    return "gb18030", "gb18030", 0, text
 
 
 def common_share(data: bytes) -> float:
@@ -129,48 +240,83 @@ def common_share(data: bytes) -> float:
     return common / (common + rare)
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text with no byte-order mark: a NUL high byte for every ASCII character (digits, pipes, line ends).
+def _utf16_guess(sample: bytes, size: int) -> str | None:
+    """UTF-16 with no byte-order mark: a NUL high byte for every ASCII character (digits, pipes, line ends).
 
     A few NULs fall on the other bytes too (一 is U+4E00); the decoded text must then be clean text.
     """
-    sample = data[:SAMPLE]
-    if len(data) % 2 or len(sample) < 4 or b"\x00" not in sample:
+    if size % 2 or len(sample) < 4 or b"\x00" not in sample:
         return None
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     major, minor = max(even, odd), min(even, odd)
     if major * 5 < len(sample) // 2 or minor * 10 > major:  # fewer than one ASCII character in five
         return None
-    encoding = "utf-16-le" if odd > even else "utf-16-be"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        return None
-    if "\x00" in text or _CONTROL.search(text[:SAMPLE]):
-        return None
-    return text
+    return "utf-16-le" if odd > even else "utf-16-be"
 
 
-def _strict(data: bytes, encoding: str, path: str) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as error:
-        # Count line ends in the good part as text: in UTF-16 a 0x0A byte may be half of 上 (U+4E0A).
-        line = normalize_newlines(data[: error.start].decode(encoding, errors="replace")).count("\n") + 1
-        raise InputError(path, f"invalid {encoding.upper()} despite its byte-order mark", line) from None
+@dataclass(frozen=True)
+class Stream:
+    """A document read block by block, so that its whole text is never in memory (a 100 MB file).
+
+    The encoding was found and the bytes checked by one streaming pass when it was opened;
+    `blocks()` reads the file again each time it is called.
+    """
+
+    path: str  # as shown to the user
+    file: Path
+    encoding: str  # as in Source
+    codec: str  # what it is read with, after the byte-order mark: utf-16-le for "utf-16" …
+    skip: int = 0  # bytes of byte-order mark
+
+    def blocks(self) -> Iterator[str]:
+        """The text in blocks of whole lines, '\n' line ends, about CHUNK bytes each."""
+        carry = ""
+        try:
+            for piece in _pieces(_Bytes(file=self.file), self.codec, self.path, self.skip):
+                text = carry + piece
+                cut = text.rfind("\n") + 1
+                if cut:
+                    yield text[:cut]
+                carry = text[cut:]
+        except _NotThis as error:  # the file changed since it was opened
+            raise InputError(self.path, "changed while it was read (no longer valid text)", error.line) from None
+        except OSError as error:
+            raise InputError(self.path, f"cannot read ({error.strerror or error})") from None
+        if carry:
+            yield carry
+
+
+def _checked_file(path: Path, shown: str) -> None:
+    info = path.stat()
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(shown, "is a directory")
+    if not stat.S_ISREG(info.st_mode):  # reading a FIFO or a device would block or never end
+        raise InputError(shown, "not a regular file (a device, pipe or socket)")
+    if info.st_size > MAX_BYTES:
+        raise InputError(shown, f"file too large ({info.st_size // (1024 * 1024)} MB > {MAX_BYTES // (1024 * 1024)} MB)")
+
+
+def open_source(path: Path, shown: str | None = None) -> Stream:
+    """Check that `path` is readable text and find its encoding, reading it once without keeping it."""
+    shown = shown or str(path)
+    with _os_errors(path, shown):
+        _checked_file(path, shown)
+        encoding, codec, skip, _ = _detect(_Bytes(file=path), shown, keep=False)
+    return Stream(shown, path, encoding, codec, skip)
 
 
 def read_source(path: Path, shown: str | None = None) -> Source:
+    """The whole text of `path` (for one document at a time: parse, the language server)."""
     shown = shown or str(path)
+    with _os_errors(path, shown):
+        _checked_file(path, shown)
+        return decode(path.read_bytes(), shown)
+
+
+@contextmanager
+def _os_errors(path: Path, shown: str) -> Iterator[None]:
     try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError(shown, "is a directory")
-        if not stat.S_ISREG(info.st_mode):  # reading a FIFO or a device would block or never end
-            raise InputError(shown, "not a regular file (a device, pipe or socket)")
-        if info.st_size > MAX_BYTES:
-            raise InputError(shown, f"file too large ({info.st_size // (1024 * 1024)} MB > {MAX_BYTES // (1024 * 1024)} MB)")
-        return decode(path.read_bytes(), shown)  # no other reference: decode can free the bytes early
+        yield
     except FileNotFoundError:
         message = "broken symbolic link" if path.is_symlink() else "no such file"
         raise InputError(shown, message) from None
