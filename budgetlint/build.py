@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from budgetlint.findings import Finding, words
 from budgetlint.model import Directive, Document, Field, GroupRef, Indicator, Project, Span
@@ -106,20 +106,33 @@ class Builder:
         return document
 
     @staticmethod
-    def new_document(text: str, path: str) -> Document:
+    def new_document(text: str | Iterable[str], path: str) -> Document:
+        """An empty Document; its line count is known now for a text, after reading for blocks."""
+        if not isinstance(text, str):
+            return Document(path=path)
         return Document(path=path, line_count=text.count("\n") + (0 if text.endswith("\n") else 1))
 
-    def iter_projects(self, text: str, document: Document) -> Iterator[Project]:
+    def iter_projects(self, text: str | Iterable[str], document: Document) -> Iterator[Project]:
         """Each project as soon as its table ends: a 100 MB document is read one table at a time.
 
-        `document` collects the metadata, directives and layout findings as reading goes.
+        `text` is the document, or its blocks of whole lines (budgetlint.io.Stream.blocks), so that
+        the text itself need not be in memory.  `document` collects the metadata, directives and
+        layout findings as reading goes.
         """
         run = _Run(self, document)
-        for line in iter_lines(text):
-            run.feed(line)
-            if run.completed:
-                yield from run.completed
-                run.completed.clear()
+        blocks = (text,) if isinstance(text, str) else text
+        line_ends = 0
+        last = "\n"
+        for block in blocks:
+            for line in iter_lines(block, line_ends + 1):
+                run.feed(line)
+                if run.completed:
+                    yield from run.completed
+                    run.completed.clear()
+            line_ends += block.count("\n")
+            last = block[-1:] or last
+        if not isinstance(text, str):
+            document.line_count = line_ends + (0 if last == "\n" and line_ends else 1)
         run.finish()
         yield from run.completed
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from budgetlint.config import Config, ConfigError, config_for
 from budgetlint.engine import Linter
 from budgetlint.findings import SEVERITY_RANK, Finding
-from budgetlint.io import InputError, Source, read_source
+from budgetlint.io import InputError, Source, Stream, open_source
 from budgetlint.model import Span
 
 
@@ -151,16 +151,17 @@ class Runner:
             self._config_error(error, result)
             return
         try:
-            source = read_source(file, shown)
+            # Streamed: the text is read block by block and never held whole (a 100 MB document).
+            source = open_source(file, shown)
+            self.check_source(source, file, explicit, result, config)
         except InputError as error:
             result.errors.append(FileError(error.path, error.message, error.line))
-            return
-        self.check_source(source, file, explicit, result, config)
 
-    def check_source(self, source: Source, file: Path | None, explicit: bool, result: Result,
+    def check_source(self, source: Source | Stream, file: Path | None, explicit: bool, result: Result,
                      config: Config | None = None) -> list[Finding]:
         linter = self.linter_for(config or (self.config_for(file) if file else Config()))
-        document, findings = linter.check_text(source.text, source.path, file, keep_projects=False)
+        text = source.text if isinstance(source, Source) else source.blocks()
+        document, findings = linter.check_text(text, source.path, file, keep_projects=False)
         if source.encoding not in ("utf-8", "utf-8-sig") and linter.config.enabled("BL005", file):
             encoding = Finding("BL005", Span(1, 1, 1, 2), expected="UTF-8", actual=source.encoding.upper())
             findings = [linter._complete(encoding, source.path), *findings]
@@ -168,34 +169,42 @@ class Runner:
         result.projects += document.project_count
         if not document.project_count:
             if explicit:
-                result.errors.append(FileError(source.path, _no_table_reason(source.text)))
+                result.errors.append(FileError(source.path, _no_table_reason(source)))
             else:
                 result.notes.append(f"{source.path}: skipped, no project table")
         result.findings.extend(findings)
         if self.keep_sources and findings:
-            result.sources[source.path] = frame_lines(source.text, {f.span.line for f in findings})
+            text = source.text if isinstance(source, Source) else source.blocks()  # read again
+            result.sources[source.path] = frame_lines(text, {f.span.line for f in findings})
         return findings
 
 
-def _no_table_reason(text: str) -> str:
-    if "项目名称" in text:  # the label is there, but not in a row: full-width ｜, spaces for columns …
+def _no_table_reason(source: Source | Stream) -> str:
+    blocks = (source.text,) if isinstance(source, Source) else source.blocks()
+    if any("项目名称" in block for block in blocks):  # the label is there, but not in a row: full-width ｜ …
         return "no project table found (项目名称 is not in a row: a row starts with | or holds a TAB)"
     return "no project table found (no 项目名称 row)"
 
 
-def frame_lines(text: str, wanted: set[int]) -> str:
-    """`text` with only the lines numbered in `wanted` kept; the others empty, the line count the same."""
+def frame_lines(text: str | Iterable[str], wanted: set[int]) -> str:
+    """The text (or its blocks of whole lines) with only the lines numbered in `wanted` kept;
+    the others empty, the line count the same up to the last wanted line."""
     last = max(wanted, default=0)
-    kept: list[str] = []
-    start = 0
-    for number in range(1, last + 1):
-        end = text.find("\n", start)
-        if end < 0:
-            kept.append(text[start:] if number in wanted else "")
-            break
-        kept.append(text[start:end] if number in wanted else "")
-        start = end + 1
+    kept = [line if number in wanted else "" for number, line in zip(range(1, last + 1), _split_lines(text))]
     return "\n".join(kept)
+
+
+def _split_lines(text: str | Iterable[str]) -> Iterator[str]:
+    """The lines of `text` or of the text its blocks make, as str.split("\n") gives them, lazily."""
+    rest = ""
+    for block in (text,) if isinstance(text, str) else text:
+        start = 0
+        block = rest + block
+        while (end := block.find("\n", start)) >= 0:
+            yield block[start:end]
+            start = end + 1
+        rest = block[start:]
+    yield rest
 
 
 def display_path(path: Path) -> str:

@@ -97,10 +97,11 @@ def read_lines(text: str) -> list[Line]:
     return list(iter_lines(text))
 
 
-def iter_lines(text: str) -> Iterator[Line]:
+def iter_lines(text: str, first_line: int = 1) -> Iterator[Line]:
     """Every non-blank line of `text`, classified, one at a time (a 100 MB document streams).
 
-    `text` must already have '\\n' line ends (budgetlint.io normalises CR and CRLF).
+    `text` must already have '\\n' line ends (budgetlint.io normalises CR and CRLF).  It may be
+    one block of a longer document (whole lines), whose first line is numbered `first_line`.
     """
     if not text.endswith("\n"):
         text += "\n"
@@ -112,7 +113,7 @@ def iter_lines(text: str) -> Iterator[Line]:
         kind = _KINDS.get(token.type)
         if kind is None:
             continue
-        number = token.line
+        number = token.line + first_line - 1
         raw = str(token)
         if kind == "text" and not raw.strip():
             continue  # blanks only (spaces, an ideographic space from a PDF): a blank line

@@ -1,7 +1,8 @@
-"""Streaming: a file read block by block reads exactly as the whole text does, in every encoding.
+"""Streaming: a file checked block by block reads exactly as the whole text does, in every encoding.
 
-io.open_source finds the encoding in one pass without keeping the text, and
-Stream.blocks() reads whole lines a chunk at a time.  These tests shrink the
+`budgetlint check` never holds a document's whole text: io.open_source finds
+the encoding in one pass, Stream.blocks() reads whole lines a chunk at a
+time, and the builder numbers lines across blocks.  These tests shrink the
 chunk to a few bytes, so that line ends (CR LF), multi-byte characters and
 UTF-16 code units are cut at every possible place.
 """
@@ -16,9 +17,11 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from budgetlint import io
 from budgetlint.io import InputError, decode, open_source, read_source
+from budgetlint.runner import Runner, frame_lines
 
 DATA = Path(__file__).resolve().parent / "data"
 TABLE = (DATA / "table.md").read_text(encoding="utf-8")
+SEED = Path(__file__).resolve().parent.parent / "examples" / "ningxia-kexie-2024-performance-targets.txt"
 ENCODINGS = {
     "utf-8": lambda text: text.encode("utf-8"),
     "utf-8-sig": lambda text: codecs.BOM_UTF8 + text.encode("utf-8"),
@@ -101,3 +104,38 @@ def test_a_file_that_changes_between_the_two_reads_is_an_error_not_a_crash(tmp_p
     with pytest.raises(InputError) as caught:
         list(stream.blocks())
     assert str(caught.value) == f"{path}:22: changed while it was read (no longer valid text)"
+
+
+def test_the_seed_checked_streamed_gives_the_findings_of_the_whole_text(linter, monkeypatch):
+    whole = linter.check_text(read_source(SEED).text, "seed")[1]
+    monkeypatch.setattr(io, "CHUNK", 997)  # blocks cut inside tables, between a label and its value
+    blocks = list(open_source(SEED).blocks())
+    assert len(blocks) > 30
+    document, streamed_findings = linter.check_text(iter(blocks), "seed")
+    assert [(f.code, f.span, f.message) for f in streamed_findings] == [(f.code, f.span, f.message) for f in whole]
+    assert document.line_count == read_source(SEED).text.count("\n") + 1 - read_source(SEED).text.endswith("\n")
+
+
+def test_runner_streams_files_and_keeps_frames_for_findings(tmp_path, monkeypatch):
+    monkeypatch.setattr(io, "CHUNK", 50)
+    (tmp_path / "t.md").write_text(TABLE, encoding="utf-8")
+    result = Runner(lang="en").check_paths([tmp_path / "t.md"])
+    assert [(f.code, f.span.line) for f in result.findings] == [("BL001", 9)]
+    [frame] = result.sources.values()
+    assert frame.split("\n")[8] == "| 其他资 | 0 | 自治区资金 | 0 |"
+
+
+@SETTINGS
+@given(lines=st.lists(st.text(st.sampled_from("ab|\t中"), max_size=4), max_size=12), cuts=st.sets(st.integers(0, 12)),
+       wanted=st.sets(st.integers(1, 14), max_size=4))
+def test_frame_lines_of_blocks_equals_frame_lines_of_the_text(lines, cuts, wanted):
+    text = "\n".join(lines)
+    ends = [i for i, line in enumerate(lines[:-1]) if i in cuts]  # cut after these lines
+    blocks, start = [], 0
+    for index in ends:
+        stop = sum(len(line) + 1 for line in lines[: index + 1])
+        blocks.append(text[start:stop])
+        start = stop
+    blocks.append(text[start:])
+    assert "".join(blocks) == text
+    assert frame_lines(iter(blocks), set(wanted)) == frame_lines(text, set(wanted))
