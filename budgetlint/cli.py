@@ -59,7 +59,9 @@ def main() -> None:
 @click.option("--color/--no-color", default=None, help="Force or disable colour in rich output.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to this file instead of standard output.")
-def check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, color, output):
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes; 0 = automatic (a pool only for 16 files or more).")
+def check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, color, output, jobs):
     """Check documents and folders for contradictions (default: the current folder)."""
     from budgetlint.config import ConfigError
     from budgetlint.reporters import Options, render
@@ -71,7 +73,7 @@ def check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, c
                         keep_sources=fmt == "rich")
     except ConfigError as error:
         _fail(str(error))
-    result = runner.check_paths(list(paths) or [Path(".")])
+    result = runner.check_paths(list(paths) or [Path(".")], jobs=jobs)
     catalogue = next(iter(runner._linters.values())).catalogue if runner._linters else None
     if catalogue is None:
         from budgetlint.rules import load_catalogue
