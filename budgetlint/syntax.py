@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterator
 
-from budgetlint.resources import lark_parser
+from budgetlint.lalr import line_scanner
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +86,6 @@ def split_tab_row(text: str, line: int) -> tuple[Cell, ...]:
     return _cells_between(text, line, pieces)
 
 
-@lru_cache(maxsize=1)
-def _table_parser():
-    return lark_parser("table.lark", lexer="contextual")
-
-
 def read_lines(text: str) -> list[Line]:
     """Every non-blank line of `text`, classified; rows split into cells."""
     return list(iter_lines(text))
@@ -100,29 +94,40 @@ def read_lines(text: str) -> list[Line]:
 def iter_lines(text: str) -> Iterator[Line]:
     """Every non-blank line of `text`, classified, one at a time (a 100 MB document streams).
 
+    The classification is the table grammar's own terminals, derived by lark and run by
+    budgetlint.lalr — lark itself is not imported on this path.  The grammar's LALR rules
+    accept the line tokens in any order, so classifying each line is the whole parse.
     `text` must already have '\\n' line ends (budgetlint.io normalises CR and CRLF).
     """
-    if not text.endswith("\n"):
-        text += "\n"
-    parser = _table_parser()
-    # The lexer alone gives the line tokens; the LALR parser only checks their
-    # order, which the grammar accepts in any sequence, so lexing is enough and
-    # avoids building a tree for a 100 MB document.
-    for token in parser.lex(text):
-        kind = _KINDS.get(token.type)
+    scanner = line_scanner()
+    position = 0
+    number = 0
+    end = len(text)
+    while position < end:
+        newline = text.find("\n", position)
+        if newline < 0:
+            newline = end
+        raw = text[position:newline]
+        position = newline + 1
+        number += 1
+        if not raw:
+            continue
+        terminal = scanner.kind(raw)
+        kind = _KINDS.get(terminal)
         if kind is None:
             continue
-        number = token.line
-        raw = str(token)
-        if kind == "row":
-            cells = split_pipe_row(raw, number) if token.type == "PIPE_ROW" else split_tab_row(raw, number)
-            yield Line(kind, number, raw, cells, "|" if token.type == "PIPE_ROW" else "\t")
-        else:
+        if kind != "row":
             yield Line(kind, number, raw)
+        elif terminal == "PIPE_ROW":
+            yield Line(kind, number, raw, split_pipe_row(raw, number), "|")
+        else:
+            yield Line(kind, number, raw, split_tab_row(raw, number), "\t")
 
 
 def parse_tree(text: str):
-    """The full LALR parse of `text` (for tests of the grammar itself)."""
+    """The full LALR parse of `text` by lark itself (for tests of the grammar)."""
+    from budgetlint.resources import lark_parser
+
     if not text.endswith("\n"):
         text += "\n"
-    return _table_parser().parse(text)
+    return lark_parser("table.lark", lexer="contextual").parse(text)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from budgetlint.resources import lark_parser
 from budgetlint.text import normalize_value
 from budgetlint.units import Unit, UnitTable
 from budgetlint.vocabulary import Vocabulary
@@ -338,6 +337,7 @@ def _merge_texts(texts: list[TextPart], raw: str) -> tuple[TextPart, ...]:
     return tuple(merged)
 
 
-@lru_cache(maxsize=1)
 def _value_parser():
-    return lark_parser("value.lark", propagate_positions=True)
+    from budgetlint.lalr import value_parser
+
+    return value_parser()
