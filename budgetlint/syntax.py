@@ -10,23 +10,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from budgetlint.lalr import line_scanner
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     text: str  # stripped; `\|` unescaped in pipe rows
     line: int
     column: int  # 1-based column of the first non-blank character
     end_column: int  # exclusive
 
-    def __bool__(self) -> bool:
-        return bool(self.text)
 
-
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Line:
     kind: str  # row | separator | directive | comment | heading | meta | text
     number: int  # 1-based line number
@@ -52,38 +48,39 @@ _KINDS = {
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 
 
-def _cells_between(text: str, line: int, pieces: list[tuple[int, str]]) -> tuple[Cell, ...]:
+def _cells(pieces: list[str], offset: int, line: int, unescape: bool) -> tuple[Cell, ...]:
+    """Cells of consecutive `pieces` starting at character `offset`, each stripped, with its columns."""
     cells = []
-    for offset, piece in pieces:
-        stripped = piece.strip()
-        lead = len(piece) - len(piece.lstrip())
-        column = offset + lead + 1
-        cells.append(Cell(stripped.replace("\\|", "|"), line, column, column + len(stripped)))
+    append = cells.append
+    for piece in pieces:
+        inner = piece.lstrip()
+        column = offset + len(piece) - len(inner) + 1
+        inner = inner.rstrip()
+        append(Cell(inner.replace("\\|", "|") if unescape else inner, line, column, column + len(inner)))
+        offset += len(piece) + 1
     return tuple(cells)
 
 
 def split_pipe_row(text: str, line: int) -> tuple[Cell, ...]:
-    """'| a | b |' → cells a, b (a missing closing pipe is tolerated)."""
+    """'| a | b |' → cells a, b (a missing closing pipe is tolerated; `\\|` is a literal pipe)."""
     start = text.index("|") + 1
     body_end = len(text.rstrip())
     if body_end > start and text[body_end - 1] == "|" and text[body_end - 2:body_end] != "\\|":
         body_end -= 1
-    pieces: list[tuple[int, str]] = []
-    position = start
-    for match in _PIPE_SPLIT.finditer(text, start, body_end):
-        pieces.append((position, text[position:match.start()]))
+    body = text[start:body_end]
+    if "\\|" not in body:
+        return _cells(body.split("|"), start, line, False)
+    pieces = []
+    position = 0
+    for match in _PIPE_SPLIT.finditer(body):
+        pieces.append(body[position:match.start()])
         position = match.end()
-    pieces.append((position, text[position:body_end]))
-    return _cells_between(text, line, pieces)
+    pieces.append(body[position:])
+    return _cells(pieces, start, line, True)
 
 
 def split_tab_row(text: str, line: int) -> tuple[Cell, ...]:
-    pieces: list[tuple[int, str]] = []
-    position = 0
-    for piece in text.split("\t"):
-        pieces.append((position, piece))
-        position += len(piece) + 1
-    return _cells_between(text, line, pieces)
+    return _cells(text.split("\t"), 0, line, False)
 
 
 def read_lines(text: str) -> list[Line]:
