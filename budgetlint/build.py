@@ -35,6 +35,7 @@ _DIRECTIVE_SCOPES = {
     "disable-file": "file",
 }
 _LEVEL2_TAILS = ("指标", "效益", "影响", "满意度", "成本")
+_RULE_CHARS = frozenset("-—:|")
 
 
 @dataclass
@@ -72,6 +73,7 @@ class Builder:
         self.vocab = vocabulary
         self.units = units
         self.values = reader or ValueReader(vocabulary, units)
+        self.group_cache: dict[tuple[str, bool], tuple | None] = {}
 
     # ================================================================ document
     def build(self, text: str, path: str = "<text>") -> Document:
@@ -115,6 +117,7 @@ class _Run:
         self.previous_kind = ""
         self.completed: list[Project] = []
         self.project_count = 0
+        self.name_label = normalize_label(self.vocab.header_canonical["name"])  # only 项目名称 starts a table
 
     # ---------------------------------------------------------------- helpers
     def report(self, code: str, span: Span, **args) -> Finding:
@@ -242,11 +245,9 @@ class _Run:
         cells = line.filled
         if not cells:
             return
-        if all(set(cell.text) <= set("-—:|") for cell in cells):
+        if cells[0].text[0] in _RULE_CHARS and all(set(cell.text) <= _RULE_CHARS for cell in cells):
             return  # a rule line damaged by extraction
-        if self.vocab.header_field(cells[0].text) == "name" and normalize_label(cells[0].text) in (
-            normalize_label(self.vocab.header_canonical["name"]),
-        ):
+        if normalize_label(cells[0].text) == self.name_label:
             self.start_project(line)
             return
         if self.table is None:
@@ -450,7 +451,16 @@ class _Run:
 
     # ---------------------------------------------------------------- indicator zone
     def group_cell(self, text: str, after_blank: bool = False) -> tuple[int, str | None, str, str | None] | None:
-        """(level, code, name, kind) when `text` is a level-1 or level-2 group cell."""
+        """(level, code, name, kind) when `text` is a level-1 or level-2 group cell (memoised)."""
+        key = (text, after_blank)
+        cache = self.b.group_cache
+        if key not in cache:
+            if len(cache) > 65536:
+                cache.clear()
+            cache[key] = self._group_cell(text, after_blank)
+        return cache[key]
+
+    def _group_cell(self, text: str, after_blank: bool) -> tuple[int, str | None, str, str | None] | None:
         code, name = split_code(text)
         norm = normalize_label(name)
         if not norm:
@@ -476,7 +486,8 @@ class _Run:
     def indicator_row(self, line: Line, cells: tuple[Cell, ...]) -> None:
         table = self.table
         assert table is not None
-        if all(normalize_label(c.text) in self.vocab.indicator_header for c in cells):
+        headings = self.vocab.indicator_header
+        if normalize_label(cells[0].text) in headings and all(normalize_label(c.text) in headings for c in cells):
             return  # the column headings, repeated after a page break
         level1, level2, fragments, rest = self.classify_cells(line, cells)
         for cell in fragments:

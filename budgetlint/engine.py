@@ -9,7 +9,6 @@ in a deterministic order.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -172,19 +171,18 @@ class Linter:
         return _said(value, self.lang)
 
     def _complete(self, finding: Finding, path: str) -> Finding:
+        """Fill path, rule, severity and the message (in place: findings are fresh from a check)."""
+        finding.path = path
         rule = self.catalogue.rules.get(finding.code)
         if rule is None:
-            return replace(finding, path=path, rule="unknown", message=finding.message or finding.code)
+            finding.rule, finding.message = "unknown", finding.message or finding.code
+            return finding
         variant = str(finding.args.get("variant", "default"))
-        finding = replace(finding, expected=self._say(finding.expected), actual=self._say(finding.actual))
-        message = render_message(rule.message(variant, self.lang), finding)
-        return replace(
-            finding,
-            path=path,
-            rule=rule.name,
-            severity=self.config.severity_of(rule.code, rule.severity),
-            message=message,
-        )
+        finding.expected, finding.actual = self._say(finding.expected), self._say(finding.actual)
+        finding.message = render_message(rule.message(variant, self.lang), finding)
+        finding.rule = rule.name
+        finding.severity = self.config.severity_of(rule.code, rule.severity)
+        return finding
 
 
 def _said(value: Any, lang: str) -> Any:
