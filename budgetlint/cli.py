@@ -59,18 +59,29 @@ def main() -> None:
 @click.option("--color/--no-color", default=None, help="Force or disable colour in rich output.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to this file instead of standard output.")
-def check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, color, output):
+@click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix, apply the unsafe fixes too (review the result).")
+def check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, color, output, fix, unsafe_fixes):
     """Check documents and folders for contradictions (default: the current folder)."""
     from budgetlint.config import ConfigError
     from budgetlint.reporters import Options, render
     from budgetlint.runner import Runner
 
+    if unsafe_fixes and not fix:
+        raise click.UsageError("--unsafe-fixes only takes effect with --fix")
     overrides = _overrides(select, ignore, fiscal_year)
     try:
         runner = Runner(lang=lang or default_lang(), config_path=config_path, overrides=overrides,
                         keep_sources=fmt == "rich")
     except ConfigError as error:
         _fail(str(error))
+    if fix:
+        from budgetlint.fixes import fix_paths
+
+        summary = fix_paths(runner, list(paths) or [Path(".")], unsafe=unsafe_fixes)
+        for problem in summary.errors:
+            click.echo(f"budgetlint: {problem}", err=True)
+        click.echo(f"budgetlint: {summary.describe()}", err=True)
     result = runner.check_paths(list(paths) or [Path(".")])
     catalogue = next(iter(runner._linters.values())).catalogue if runner._linters else None
     if catalogue is None:
@@ -84,7 +95,7 @@ def check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, c
     else:
         render(fmt, result, sys.stdout, options)
     threshold = fail_on or _configured_fail_on(runner) or "error"
-    sys.exit(result.exit_code(threshold))
+    sys.exit(2 if fix and summary.errors else result.exit_code(threshold))
 
 
 def _overrides(select: str | None, ignore: str | None, fiscal_year: int | None) -> dict:
