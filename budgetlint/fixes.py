@@ -116,11 +116,14 @@ def wanted(finding: Finding, unsafe: bool) -> bool:
 
 
 def fix_text(text: str, check: Callable[[str], list[Finding]], unsafe: bool = False,
-             max_rounds: int = MAX_ROUNDS) -> FixOutcome:
-    """Apply fixes round after round: check, apply the non-overlapping ones, check again."""
+             max_rounds: int = MAX_ROUNDS, first: list[Finding] | None = None) -> FixOutcome:
+    """Apply fixes round after round: check, apply the non-overlapping ones, check again.
+
+    `first`: the findings of `text`, when the caller has them already.
+    """
     outcome = FixOutcome(text)
     seen = {text}
-    findings = check(text)
+    findings = check(text) if first is None else first
     while outcome.rounds < max_rounds:
         fixable = [f for f in findings if wanted(f, unsafe)]
         if not fixable:
