@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -285,6 +286,21 @@ def test_seed_keeps_its_text_lines(seed_formatted):
     assert len(kept) == 66
     added = {"row", "separator"}  # rows, and the delimiter rows fmt adds after the headings
     assert [line.text for line in iter_lines(seed_formatted) if not (line.kind in added and line.text[:1] == "|")] == kept
+
+
+def test_seed_indicators_render_as_markdown_tables(linter, seed_formatted):
+    # markdown-it (rich's own dependency) with its GFM table rule: one table per project, every indicator a row
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable("table").render(seed_formatted)
+    tables = re.findall(r"<table>.*?</table>", html, re.S)
+    rows = [t.count("<tr>") - 1 for t in tables]  # less the headings
+    counts = [len(p.indicators) for p in linter.parse(seed_formatted).projects]
+    assert len(tables) == 19
+    assert all(shown >= count for shown, count in zip(rows, counts))
+    assert sum(rows) - sum(counts) == 1  # one row holds only a label fragment (BL001)
+    raw = MarkdownIt("commonmark").enable("table").render(SEED.read_text(encoding="utf-8"))
+    assert "<table>" not in raw
 
 
 # ==================================================================== the command
