@@ -10,6 +10,7 @@ a write goes through a temporary file and keeps the original on any error.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,9 +26,10 @@ MAX_ROUNDS = 10
 # ==================================================================== text
 def _line_starts(text: str) -> list[int]:
     starts = [0]
-    for index, char in enumerate(text):
-        if char == "\n":
-            starts.append(index + 1)
+    position = text.find("\n")
+    while position >= 0:
+        starts.append(position + 1)
+        position = text.find("\n", position + 1)
     return starts
 
 
@@ -60,7 +62,7 @@ class Applied:
 def apply_fixes(text: str, findings: Iterable[Finding]) -> Applied:
     """Apply the fixes of `findings` (in order) whose edits overlap no edit already taken."""
     starts = _line_starts(text)
-    taken: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int, str]] = []  # sorted, non-overlapping
     result = Applied(text)
     for finding in findings:
         if finding.fix is None or not finding.fix.edits:
@@ -69,15 +71,16 @@ def apply_fixes(text: str, findings: Iterable[Finding]) -> Applied:
         if any(bounds is None for bounds, _ in ranges):
             result.invalid.append(finding)
             continue
-        candidate = [(bounds[0], bounds[1], new) for bounds, new in ranges]
-        if _overlap(candidate, taken):
+        candidate = sorted((bounds[0], bounds[1], new) for bounds, new in ranges)
+        if any(_clash(a, b) for a, b in zip(candidate, candidate[1:])) or any(_hits(taken, r) for r in candidate):
             result.deferred.append(finding)
             continue
-        taken.extend(candidate)
+        for edit in candidate:
+            bisect.insort(taken, edit, key=lambda item: (item[0], item[1]))
         result.fixes.append(finding)
     pieces = []
     position = 0
-    for start, end, new in sorted(taken, key=lambda item: (item[0], item[1])):
+    for start, end, new in taken:
         pieces.append(text[position:start])
         pieces.append(new)
         position = end
@@ -86,18 +89,19 @@ def apply_fixes(text: str, findings: Iterable[Finding]) -> Applied:
     return result
 
 
-def _overlap(candidate: list[tuple[int, int, str]], taken: list[tuple[int, int, str]]) -> bool:
-    """True when a range of `candidate` touches another of `candidate` or one of `taken`.
+def _clash(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
+    """Two edits overlap when they share a character, or both insert at one place (their order would be a guess)."""
+    (s1, e1, _), (s2, e2, _) = a, b
+    return (s1 < e2 and s2 < e1) or (s1 == s2 and (s1 == e1 or s2 == e2))
 
-    Two ranges overlap when they share a character, or when both insert at the
-    same position (their order would be a guess).
-    """
-    pairs = [(a, b) for i, a in enumerate(candidate) for b in (*candidate[i + 1:], *taken)]
-    for (s1, e1, _), (s2, e2, _) in pairs:
-        if s1 < e2 and s2 < e1:
+
+def _hits(taken: list[tuple[int, int, str]], edit: tuple[int, int, str]) -> bool:
+    """Does `edit` clash with an edit of the sorted, non-overlapping `taken`?  Only its neighbours can."""
+    index = max(bisect.bisect_left(taken, edit[0], key=lambda item: item[0]) - 1, 0)
+    while index < len(taken) and taken[index][0] <= edit[1]:
+        if _clash(edit, taken[index]):
             return True
-        if s1 == s2 and (s1 == e1 or s2 == e2):
-            return True
+        index += 1
     return False
 
 
