@@ -34,6 +34,7 @@ import difflib
 import re
 import sys
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import click
@@ -75,6 +76,9 @@ class _Item:
     cells: tuple[str, ...] = ()
     project_start: bool = False
     headings: bool = False  # the indicator column headings that open the indicator table
+
+
+_width = lru_cache(maxsize=65536)(display_width)  # tables repeat the same cells many times
 
 
 def _escape(text: str) -> str:
@@ -208,7 +212,7 @@ class _Layout:
         widths = [0] * count
         for item in rows:
             for column, cell in enumerate(item.cells):
-                width = display_width(cell)
+                width = _width(cell)
                 if width <= ALIGN_LIMIT:
                     widths[column] = max(widths[column], width)
         if rendered:
@@ -221,7 +225,7 @@ class _Layout:
             cells = list(item.cells)
             if rendered:
                 cells += [""] * (count - len(cells))
-            padded = [cell + " " * max(widths[column] - display_width(cell), 0) for column, cell in enumerate(cells)]
+            padded = [cell + " " * max(widths[column] - _width(cell), 0) for column, cell in enumerate(cells)]
             out[id(item)] = "| " + " | ".join(padded) + " |"
         return out
 
