@@ -343,7 +343,7 @@ def fmt_command(paths, check_only, show_diff, config_path, lang, quiet):
         click.echo(str(error), err=True)
         failed += 1
     if not quiet:
-        verb = "reformatted" if write else "would reformat"
+        verb = "reformatted" if write else "would be reformatted"
         click.echo(f"{changed} file{'s' * (changed != 1)} {verb}, {unchanged} unchanged"
                    + (f", {failed} not read" if failed else ""), err=True)
     if failed:
