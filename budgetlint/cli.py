@@ -61,18 +61,30 @@ def main() -> None:
               help="Write the report to this file instead of standard output.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
               help="Worker processes; 0 = automatic (a pool only for 16 files or more).")
-def check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, color, output, jobs):
+@click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix, apply the unsafe fixes too (review the result).")
+def check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, color, output, jobs, fix,
+          unsafe_fixes):
     """Check documents and folders for contradictions (default: the current folder)."""
     from budgetlint.config import ConfigError
     from budgetlint.reporters import Options, render
     from budgetlint.runner import Runner
 
+    if unsafe_fixes and not fix:
+        raise click.UsageError("--unsafe-fixes only takes effect with --fix")
     overrides = _overrides(select, ignore, fiscal_year)
     try:
         runner = Runner(lang=lang or default_lang(), config_path=config_path, overrides=overrides,
                         keep_sources=fmt == "rich")
     except ConfigError as error:
         _fail(str(error))
+    if fix:
+        from budgetlint.fixes import fix_paths
+
+        summary = fix_paths(runner, list(paths) or [Path(".")], unsafe=unsafe_fixes)
+        for problem in summary.errors:
+            click.echo(f"budgetlint: {problem}", err=True)
+        click.echo(f"budgetlint: {summary.describe()}", err=True)
     result = runner.check_paths(list(paths) or [Path(".")], jobs=jobs)
     catalogue = next(iter(runner._linters.values())).catalogue if runner._linters else None
     if catalogue is None:
@@ -86,7 +98,7 @@ def check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, c
     else:
         render(fmt, result, sys.stdout, options)
     threshold = fail_on or _configured_fail_on(runner) or "error"
-    sys.exit(result.exit_code(threshold))
+    sys.exit(2 if fix and summary.errors else result.exit_code(threshold))
 
 
 def _overrides(select: str | None, ignore: str | None, fiscal_year: int | None) -> dict:

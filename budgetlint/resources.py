@@ -40,13 +40,25 @@ def cache_dir() -> Path:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder and rename it over `path`."""
+    """Write through a temporary file in the same folder and rename it over `path`.
+
+    A symbolic link is written through (its target is replaced), and a file
+    that exists keeps its permission bits.
+    """
+    import stat
     import tempfile
 
+    path = Path(os.path.realpath(path))
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = None
     fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
