@@ -410,7 +410,8 @@ class _Mover:
     """Moves what a chunk holds: spans of its own lines by the line shift, spans of its entry state to the new ones.
 
     Line numbers that are plain ints are recognised by name: model fields and
-    message arguments called `line` or ending in `line` (end_line, label_line).
+    message arguments called `line` or ending in `line` (end_line, label_line);
+    a file-wide directive's 1…10**9 is a range, not lines, and stays.
     Any other int argument that could be one of the chunk's line numbers makes
     the chunk stale rather than risk a wrong message.
     """
@@ -453,10 +454,12 @@ class _Mover:
         return moved
 
     def any(self, obj):
-        from budgetlint.model import Span
+        from budgetlint.model import Directive, Span
 
         if isinstance(obj, Span):
             return self.span(obj)
+        if isinstance(obj, Directive) and obj.scope == "file":  # lines 1…10**9: the whole file, not line numbers
+            return replace(obj, span=self.span(obj.span))
         if obj is None or isinstance(obj, (str, int, float, bool)):
             return obj
         if isinstance(obj, list):
@@ -581,6 +584,7 @@ class Session:
         self.encoding = "utf-16"
         self.root: Path | None = None
         self.signatures: dict[Path, tuple] = {}  # folder → config files seen above it, with their mtimes
+        self.markdown = True  # the client renders hover markdown
 
     # ---------------------------------------------------------------- config
     def config_for(self, path: Path | None):
@@ -787,6 +791,9 @@ def create_server(lang: str | None = None, incremental: bool = True):
         session.encoding = str(getattr(encoding, "value", encoding) or "utf-16")
         root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
         session.root = _path_of(root) if root else None
+        hover_capability = params.capabilities.text_document and params.capabilities.text_document.hover
+        formats = hover_capability.content_format if hover_capability else None
+        session.markdown = not formats or types.MarkupKind.Markdown in formats
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @guarded()
@@ -841,7 +848,8 @@ def create_server(lang: str | None = None, incremental: bool = True):
         end = document.index.position(last.end_line, last.end_column)
         return types.Hover(
             contents=types.MarkupContent(
-                kind=types.MarkupKind.Markdown, value=hover_markdown(here, document.catalogue, document.lang)
+                kind=types.MarkupKind.Markdown if session.markdown else types.MarkupKind.PlainText,
+                value=hover_markdown(here, document.catalogue, document.lang),  # readable as plain text too
             ),
             range=_range(start, max(start, end)),
         )

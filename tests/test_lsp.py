@@ -306,16 +306,21 @@ EDIT_LINES = [
 ]
 
 edits = st.lists(
-    st.tuples(st.sampled_from(["insert", "delete", "replace"]), st.integers(0, 40), st.sampled_from(EDIT_LINES)),
+    st.tuples(st.sampled_from(["insert", "delete", "replace"]), st.one_of(st.just(0), st.integers(0, 40)),
+              st.sampled_from(EDIT_LINES)),
     min_size=1, max_size=6,
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=edits)
-def test_random_edits_incremental_equals_full_check(zh_linter, steps):
+# The same tables without the heading: the first table starts at line 1, with a file-wide directive in it.
+TABLES_FIRST = SMALL[4:6] + ["<!-- budgetlint: disable-file=BL003 -->"] + SMALL[6:]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=st.sampled_from([SMALL, TABLES_FIRST]), steps=edits)
+def test_random_edits_incremental_equals_full_check(zh_linter, start, steps):
     cache = TableCache(zh_linter)
-    lines = list(SMALL)
+    lines = list(start)
     assert_same(cache, zh_linter, "\n".join(lines))
     for action, where, text in steps:
         where = min(where, len(lines))
@@ -398,6 +403,26 @@ def test_moved_tables_with_line_numbers_in_messages_and_a_document_scope_check(p
         assert document.projects  # the document-scope check needed them, so they were moved along
         assert {"BL898", "BL899"} <= {f.code for f in findings}
     assert cache.read == 20  # "row" may be a line number: those tables were read again, not moved
+
+
+def test_a_cut_the_reader_disagrees_with_falls_back_to_a_full_check(zh_linter):
+    seed = SEED.read_text(encoding="utf-8")
+    cache = TableCache(zh_linter)
+    real = cache._is_table_start
+    cache._is_table_start = lambda line: real(line) or line.startswith("1-产出")  # a wrong guess
+    assert_same(cache, zh_linter, seed)
+    assert cache.read == 1 and not cache._chunks
+
+
+@pytest.mark.parametrize("text", [
+    "", "\n", "项目名称", "| 项目名称 |", "\ufeff| 项目名称 | 甲 |\n| 项目总额 | 1 |", "a\x00b\n| 项目名称 | 甲 |",
+    "| 项目名称 | 甲 |\n" * 3, "<!-- budgetlint: disable-table=BL003 -->\n# 标题\n| 项目名称 | 甲 |\n| 项目名称 | 乙 |",
+    "| 项目名称 | 甲 |\n<!-- budgetlint: disable=BL003 -->", "x" * 5000 + "\t项目名称",
+])
+def test_odd_documents_incremental_equals_full_check(zh_linter, text):
+    cache = TableCache(zh_linter)
+    assert_same(cache, zh_linter, text)
+    assert_same(cache, zh_linter, "\n" + text)
 
 
 # ==================================================================== hover text, links, fix sets
@@ -543,6 +568,27 @@ def test_lsp_document_without_a_table_gets_no_diagnostics(tmp_path, server):
     uri = (tmp_path / "README.md").as_uri()
     server.open(uri, "# Notes\n\n| a | b |\n| 1 | 2 |\n")
     assert server.diagnostics(uri)["diagnostics"] == []
+    assert server.close() == 0
+
+
+def test_lsp_utf8_positions_when_the_client_asks_and_crlf_line_ends(tmp_path, server):
+    result = server.request("initialize", {
+        "processId": None, "rootUri": tmp_path.as_uri(),
+        "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]},
+                         "textDocument": {"hover": {"contentFormat": ["plaintext"]}}},
+    })
+    server.notify("initialized")
+    assert result["capabilities"]["positionEncoding"] == "utf-8"
+    uri = (tmp_path / "crlf.md").as_uri()
+    server.open(uri, BAD.replace("\n", "\r\n"))
+    [diagnostic] = server.diagnostics(uri)["diagnostics"]
+    prefix = SATISFACTION_ROW.format(value="达90%以上")[:36]
+    start = len(prefix.encode("utf-8"))
+    assert diagnostic["range"] == {"start": {"line": BAD_LINE0, "character": start},
+                                   "end": {"line": BAD_LINE0, "character": start + len("达90%以上".encode("utf-8"))}}
+    hover = server.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                                  "position": {"line": BAD_LINE0, "character": start + 3}})
+    assert hover["contents"]["kind"] == "plaintext" and "BL802" in hover["contents"]["value"]
     assert server.close() == 0
 
 
