@@ -20,7 +20,6 @@ import click
 log = logging.getLogger("budgetlint.lsp")
 
 SOURCE = "budgetlint"
-SEVERITY_NAMES = ("error", "warning", "info")  # → LSP DiagnosticSeverity 1, 2, 3
 FIX_ALL_KIND = "source.fixAll.budgetlint"
 
 
@@ -93,9 +92,9 @@ def apply_change(text: str, change: Any, encoding: str = "utf-16") -> str:
 
 def normalize_text(text: str) -> str:
     """Line ends as the reader wants them ('\\n'); line numbers and columns stay the editor's."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
+    from budgetlint.io import normalize_newlines
+
+    return normalize_newlines(text)
 
 
 # ==================================================================== incremental re-check
@@ -626,7 +625,7 @@ class Session:
         except ConfigError as error:
             document.findings = []
             document.cache = None
-            return [config_diagnostic(str(error), document.index)]
+            return [line_one_diagnostic(str(error), document.index)]
         if document.path is not None and not config.is_included(document.path):
             document.findings = []
             return []
@@ -690,13 +689,14 @@ def to_diagnostic(finding, index: LineIndex, uri: str, catalogue):
     )
 
 
-def config_diagnostic(message: str, index: LineIndex):
+def line_one_diagnostic(message: str, index: LineIndex):
+    """An error about the whole document (a bad config, a failed check), shown on line 1, on one line."""
     from lsprotocol import types
 
     end = index.units(index.line_text(0))
     return types.Diagnostic(
         range=_range((0, 0), (0, end)),
-        message=message,
+        message=" ".join(message.splitlines()),
         severity=types.DiagnosticSeverity.Error,
         source=SOURCE,
     )
@@ -761,7 +761,7 @@ def create_server(lang: str | None = None, incremental: bool = True):
                 type=types.MessageType.Error, message=f"budgetlint: checking {document.uri} failed: {error!r}"
             ))
             document.findings = []
-            diagnostics = [config_diagnostic(
+            diagnostics = [line_one_diagnostic(
                 f"budgetlint could not check this document ({type(error).__name__}: {error}); see the server log",
                 document.index,
             )]
@@ -898,17 +898,23 @@ def create_server(lang: str | None = None, incremental: bool = True):
 
 
 def safe_edits(findings) -> list:
-    """The edits of every safe fix, leaving out any that overlaps one already taken (an LSP edit set must not overlap)."""
+    """The edits of every safe fix, leaving out a fix that meets one already taken (LSP edits must not overlap)."""
     taken: list = []
     for finding in findings:
         if finding.fix is None or not finding.fix.safe:
             continue
         edits = finding.fix.edits
-        if any(span_overlaps(e.span, (t.span.line, t.span.column), (t.span.end_line, t.span.end_column - 1))
-               for e in edits for t in taken):
+        if any(_edits_meet(edit.span, other.span) for edit in edits for other in taken):
             continue
         taken.extend(edits)
     return taken
+
+
+def _edits_meet(a, b) -> bool:
+    """Whether two replaced ranges overlap (ends exclusive; two insertions at one point meet too)."""
+    a_start, a_end = (a.line, a.column), (a.end_line, a.end_column)
+    b_start, b_end = (b.line, b.column), (b.end_line, b.end_column)
+    return a_start == b_start or (a_start < b_end and b_start < a_end)
 
 
 def _path_of(uri: str | None) -> Path | None:

@@ -448,6 +448,10 @@ def test_fix_all_takes_no_overlapping_edits(zh_linter):
     assert len(safe_edits(fixed)) == len(fixed) == 11
     doubled = fixed + [replace(fixed[0], code="BL899")]
     assert len(safe_edits(doubled)) == 11
+    edit = fixed[0].fix.edits[0]
+    before = replace(edit, span=replace(edit.span, column=edit.span.column - 2, end_column=edit.span.column))
+    touching = replace(fixed[0], fix=replace(fixed[0].fix, edits=(before,)))
+    assert len(safe_edits(fixed + [touching])) == 12  # ends where another starts: no overlap
     unsafe = [replace(f, fix=replace(f.fix, safe=False)) for f in fixed]
     assert safe_edits(unsafe) == []
 
