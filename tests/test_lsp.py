@@ -596,8 +596,11 @@ def test_lsp_utf8_positions_when_the_client_asks_and_crlf_line_ends(tmp_path, se
     assert server.close() == 0
 
 
-FAULTY = """
+# The server with faults injected (a check and a hover that raise) and fixes made unsafe on request.
+PATCHED = """
 import sys
+from dataclasses import replace
+
 import budgetlint.lsp as lsp
 
 real_check = lsp.TableCache.check
@@ -605,7 +608,10 @@ real_check = lsp.TableCache.check
 def check(self, text, *args, **kwargs):
     if "BOOM" in text:
         raise RuntimeError("injected fault")
-    return real_check(self, text, *args, **kwargs)
+    document, findings = real_check(self, text, *args, **kwargs)
+    if "UNSAFE" in text:  # as a rule whose rewrite does not read the same would mark it
+        findings = [replace(f, fix=replace(f.fix, safe=False)) if f.fix else f for f in findings]
+    return document, findings
 
 def hover_markdown(*args):
     raise ValueError("injected hover fault")
@@ -618,8 +624,8 @@ main()
 """
 
 
-def test_lsp_handler_exceptions_are_logged_and_the_server_keeps_serving(tmp_path):
-    server = LspProcess(command=[sys.executable, "-c", FAULTY])
+def test_lsp_logs_handler_exceptions_keeps_serving_and_offers_unsafe_fixes_unpreferred(tmp_path):
+    server = LspProcess(command=[sys.executable, "-c", PATCHED])
     try:
         server.initialize(tmp_path, {"lang": "en"})
         broken = (tmp_path / "boom.md").as_uri()
@@ -639,6 +645,17 @@ def test_lsp_handler_exceptions_are_logged_and_the_server_keeps_serving(tmp_path
         assert hover is None
         log = server.wait_for(lambda m: m.get("method") == "window/logMessage")
         assert "injected hover fault" in log["params"]["message"]
+
+        unsafe = (tmp_path / "unsafe.md").as_uri()
+        server.open(unsafe, BAD + "UNSAFE\n")
+        [diagnostic] = server.diagnostics(unsafe)["diagnostics"]
+        actions = server.request("textDocument/codeAction", {
+            "textDocument": {"uri": unsafe}, "range": {"start": BAD_START, "end": BAD_START},
+            "context": {"diagnostics": [diagnostic]},
+        })
+        [action] = actions  # no fix-all: it takes safe fixes only
+        assert action["title"].startswith("(unsafe) BL802") and action["isPreferred"] is False
+        assert action["edit"]["changes"][unsafe][0]["newText"] == "≥90%"
         assert server.close() == 0
         assert b"injected hover fault" in server.stderr  # logged with its traceback on stderr, never stdout
     finally:
