@@ -5,6 +5,14 @@ columns ↔ LSP positions in UTF-16, UTF-8 or UTF-32 code units), `TableCache`
 (a re-check that reads again only the tables whose text changed), and the
 pygls server.  pygls and lsprotocol are imported only when the server starts,
 so `budgetlint check` never pays for them.
+
+What a client sees: full text sync; diagnostics on open, change and save
+(source "budgetlint", code = rule code, codeDescription.href = a file: URI of
+the TOML file that defines the rule in this installation, or the user's rule
+pack); hover = each finding's message and its rule's `explain` text; code
+actions = a quick fix per finding with a Fix (safe ones preferred, unsafe
+ones titled "(unsafe)") and `source.fixAll.budgetlint` with every safe fix.
+initializationOptions {"lang": "zh"|"en"} sets the message language.
 """
 
 from __future__ import annotations
