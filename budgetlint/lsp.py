@@ -517,7 +517,7 @@ def hover_markdown(findings, catalogue, lang: str) -> str:
         head = f"**{finding.code}** `{finding.rule}` · {finding.severity}\n\n{_escape_markdown(finding.message)}"
         if finding.fix is not None:
             safe = "safe fix" if lang == "en" else "安全修复"
-            unsafe = "unsafe fix" if lang == "en" else "需确认的修复"
+            unsafe = "unsafe fix" if lang == "en" else "不安全修复"
             head += f"\n\n{safe if finding.fix.safe else unsafe}: {_escape_markdown(finding.fix.description)}"
         rule = catalogue.rules.get(finding.code)
         if rule is not None and rule.code not in explained:
@@ -882,7 +882,7 @@ def create_server(lang: str | None = None, incremental: bool = True):
                 if finding.fix is None or not span_overlaps(finding.span, first, last):
                     continue
                 fix = finding.fix
-                unsafe = "" if fix.safe else ("(unsafe) " if document.lang == "en" else "（需确认）")
+                unsafe = "" if fix.safe else ("(unsafe) " if document.lang == "en" else "（不安全）")
                 actions.append(types.CodeAction(
                     title=f"{unsafe}{finding.code}: {fix.description}",
                     kind=types.CodeActionKind.QuickFix,
