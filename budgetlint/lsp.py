@@ -18,6 +18,7 @@ initializationOptions {"lang": "zh"|"en"} sets the message language.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 import click
 
 log = logging.getLogger("budgetlint.lsp")
+_DIGITS = re.compile(r"\d+")
 
 SOURCE = "budgetlint"
 FIX_ALL_KIND = "source.fixAll.budgetlint"
@@ -201,10 +203,8 @@ class TableCache:
                 from budgetlint.text import normalize_label
 
                 first = next(iter_lines(line), None)
-                if first is not None and first.kind == "row" and first.filled:
-                    cell = first.filled[0].text
-                    vocabulary = self.linter.builder.vocab
-                    known = vocabulary.header_field(cell) == "name" and normalize_label(cell) == self._name_label
+                if first is not None and first.kind == "row" and first.filled:  # as build._Run.row decides
+                    known = normalize_label(first.filled[0].text) == self._name_label
             if len(self._starts) > 4096:
                 self._starts.clear()
             self._starts[line] = known
@@ -418,9 +418,12 @@ class _Mover:
 
     Line numbers that are plain ints are recognised by name: model fields and
     message arguments called `line` or ending in `line` (end_line, label_line);
-    a file-wide directive's 1…10**9 is a range, not lines, and stays.
-    Any other int argument that could be one of the chunk's line numbers makes
-    the chunk stale rather than risk a wrong message.
+    a file-wide directive's 1…10**9 is a range, not lines, and stays.  A
+    finding with any other number that could be a moving line — an int
+    argument, or digits in its expected / actual / labels / fix texts ("第 345
+    行与第 346 行") — makes the chunk stale: it is read again rather than risk a
+    wrong message.  Numbers in values ("100 项") make that happen needlessly now
+    and then; it costs a re-read, never a wrong finding.
     """
 
     _OPAQUE_MODULES = ("budgetlint.values", "budgetlint.units")  # hold offsets within a cell, never lines
@@ -430,6 +433,8 @@ class _Mover:
         self.high = chunk.first_line + chunk.line_count - 1
         self.delta = first_line - chunk.first_line
         self.entry = {old: new for old, new in zip(chunk.entry_spans, spans) if old != new}
+        self.entry_lines = {line for old, new in self.entry.items() if old[0] != new[0] or old[2] != new[2]
+                            for line in (old[0], old[2])}
 
     def line(self, number: int) -> int:
         return number + self.delta if self.low <= number <= self.high else number
@@ -442,7 +447,24 @@ class _Mover:
             return type(span)(span.line + self.delta, span.column, span.end_line + self.delta, span.end_column)
         return span
 
+    def moves(self, number: int) -> bool:
+        """Whether `number`, if it is a line number, is one this move changes."""
+        return bool(self.delta) and self.low <= number <= self.high or number in self.entry_lines
+
+    def mentions_moving_line(self, value) -> bool:
+        """Whether a text (or the texts in a dict, list, tuple) holds a number that could be a moving line."""
+        if isinstance(value, str):
+            return any(self.moves(int(digits)) for digits in _DIGITS.findall(value))
+        if isinstance(value, dict):
+            return any(self.mentions_moving_line(item) for item in value.values())
+        if isinstance(value, (list, tuple)):
+            return any(self.mentions_moving_line(item) for item in value)
+        return False
+
     def finding(self, finding):
+        texts = [finding.expected, finding.actual, [r.label for r in finding.related]]
+        if finding.fix is not None:
+            texts += [finding.fix.description, [edit.text for edit in finding.fix.edits]]
         args = finding.args
         if args:
             new_args = {}
@@ -450,10 +472,14 @@ class _Mover:
                 if isinstance(value, int) and not isinstance(value, bool):
                     if name.endswith("line"):
                         value = self.line(value)
-                    elif self.delta and self.low <= value <= self.high:
+                    elif self.moves(value):
                         raise _Stale(f"{finding.code} argument {name}={value} may be a line number")
+                else:
+                    texts.append(value)
                 new_args[name] = value
             args = new_args
+        if self.mentions_moving_line(texts):
+            raise _Stale(f"{finding.code} says a number that may be a line which moved")
         moved = self.any(finding)
         if moved is finding:
             moved = replace(finding)  # never share a mutable Finding between cache entries
