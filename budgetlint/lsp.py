@@ -917,7 +917,7 @@ def create_server(lang: str | None = None, incremental: bool = True):
                     is_preferred=fix.safe,
                 ))
         if wants(FIX_ALL_KIND):
-            edits = safe_edits(document.findings)
+            edits = fix_all_edits(document.text, document.findings)
             if edits:
                 actions.append(types.CodeAction(
                     title="budgetlint: fix all safe fixes" if document.lang == "en" else "budgetlint：应用全部安全修复",
@@ -931,24 +931,12 @@ def create_server(lang: str | None = None, incremental: bool = True):
     return server
 
 
-def safe_edits(findings) -> list:
-    """The edits of every safe fix, leaving out a fix that meets one already taken (LSP edits must not overlap)."""
-    taken: list = []
-    for finding in findings:
-        if finding.fix is None or not finding.fix.safe:
-            continue
-        edits = finding.fix.edits
-        if any(_edits_meet(edit.span, other.span) for edit in edits for other in taken):
-            continue
-        taken.extend(edits)
-    return taken
+def fix_all_edits(text: str, findings) -> list:
+    """The edits of every safe fix that one round of `check --fix` would apply (fixes.apply_fixes decides)."""
+    from budgetlint.fixes import apply_fixes
 
-
-def _edits_meet(a, b) -> bool:
-    """Whether two replaced ranges overlap (ends exclusive; two insertions at one point meet too)."""
-    a_start, a_end = (a.line, a.column), (a.end_line, a.end_column)
-    b_start, b_end = (b.line, b.column), (b.end_line, b.end_column)
-    return a_start == b_start or (a_start < b_end and b_start < a_end)
+    applied = apply_fixes(text, [f for f in findings if f.fix is not None and f.fix.safe])
+    return [edit for finding in applied.fixes for edit in finding.fix.edits]
 
 
 def _path_of(uri: str | None) -> Path | None:

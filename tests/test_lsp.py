@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from budgetlint.config import Config
 from budgetlint.engine import Linter
-from budgetlint.lsp import LineIndex, TableCache, apply_change, hover_markdown, rule_href, safe_edits
+from budgetlint.lsp import LineIndex, TableCache, apply_change, fix_all_edits, hover_markdown, rule_href
 from budgetlint.model import project_signature
 from budgetlint.rules import load_catalogue
 from conftest import ROOT, SEED, table
@@ -441,22 +441,23 @@ def test_rule_href_is_the_rule_file():
     assert 'code = "BL802"' in Path(rule.source).read_text(encoding="utf-8")
 
 
-def test_fix_all_takes_no_overlapping_edits(zh_linter):
+def test_fix_all_is_one_round_of_check_fix_safe_fixes_only(zh_linter):
     from dataclasses import replace
 
-    _, findings = zh_linter.check_text(SEED.read_text(encoding="utf-8"), "seed")
+    seed = SEED.read_text(encoding="utf-8")
+    _, findings = zh_linter.check_text(seed, "seed")
     fixed = [f for f in findings if f.code == "BL802"]  # safe comparator rewrites, one cell each
     count = len(fixed)
     assert count >= 5 and all(f.fix.safe for f in fixed)
-    assert len(safe_edits(fixed)) == count
+    assert len(fix_all_edits(seed, fixed)) == count
     doubled = fixed + [replace(fixed[0], code="BL899")]
-    assert len(safe_edits(doubled)) == count
+    assert len(fix_all_edits(seed, doubled)) == count  # the same cell twice: the second waits
     edit = fixed[0].fix.edits[0]
     before = replace(edit, span=edit.span._replace(column=edit.span.column - 2, end_column=edit.span.column))
     touching = replace(fixed[0], fix=replace(fixed[0].fix, edits=(before,)))
-    assert len(safe_edits(fixed + [touching])) == count + 1  # ends where another starts: no overlap
+    assert len(fix_all_edits(seed, fixed + [touching])) == count + 1  # ends where another starts: no overlap
     unsafe = [replace(f, fix=replace(f.fix, safe=False)) for f in fixed]
-    assert safe_edits(unsafe) == []
+    assert fix_all_edits(seed, unsafe) == []
 
 
 def test_cli_start_up_does_not_import_pygls():
