@@ -28,6 +28,7 @@ class Amount:
     comparator_text: str  # as written: "不少于", ">=", "以上", or ""
     comparator_start: int  # offset of the comparator as written (-1 if none)
     qualifier: str  # a word between comparator and number: 不少于「指导」12 场
+    suffix: str  # a comparator written after the amount (以上, 以内), also when a prefix one exists
     number: Decimal  # with the magnitude applied: "20.5 万" → 205000
     written: str  # the digits as written
     decimals: int  # digits after the point, as written: the precision stated
@@ -238,6 +239,7 @@ class ValueReader:
             comparator_text=comparator_text or "",
             comparator_start=comparator_start,
             qualifier=qualifier,
+            suffix=suffix,
             number=number,
             written=written,
             decimals=decimals,
