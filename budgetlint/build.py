@@ -91,7 +91,7 @@ class Builder:
 
         `document` collects the metadata, directives and layout findings as reading goes.
         """
-        run = _Run(self, document)
+        run = Reading(self, document)
         for line in iter_lines(text):
             run.feed(line)
             if run.completed:
@@ -101,7 +101,7 @@ class Builder:
         yield from run.completed
 
 
-class _Run:
+class Reading:
     """The state of reading one document."""
 
     def __init__(self, builder: Builder, document: Document):

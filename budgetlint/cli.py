@@ -86,7 +86,7 @@ def check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, c
             click.echo(f"budgetlint: {problem}", err=True)
         click.echo(f"budgetlint: {summary.describe()}", err=True)
     result = runner.check_paths(list(paths) or [Path(".")], jobs=jobs)
-    catalogue = next(iter(runner._linters.values())).catalogue if runner._linters else None
+    catalogue = next(iter(runner.linters.values())).catalogue if runner.linters else None
     if catalogue is None:
         from budgetlint.rules import load_catalogue
 
@@ -121,7 +121,7 @@ def _overrides(select: str | None, ignore: str | None, fiscal_year: int | None) 
 
 
 def _configured_fail_on(runner) -> str | None:
-    for linter in runner._linters.values():
+    for linter in runner.linters.values():
         if linter.config.fail_on:
             return linter.config.fail_on
     return None

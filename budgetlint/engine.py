@@ -79,28 +79,28 @@ class Linter:
     ) -> tuple[Document, list[Finding]]:
         """Read and check a document, one table at a time; `keep_projects=False` keeps memory flat."""
         document = Builder.new_document(text, path)
-        plan = self._plan(file)
-        context = self._context()
+        plan = self.plan_for(file)
+        context = self.new_context()
         raw: list[Finding] = []
         count = 0
         for project in self.builder.iter_projects(text, document):
             count += 1
-            raw.extend(self._check_project(project, plan, context))
+            raw.extend(self.check_project(project, plan, context))
             if keep_projects:
                 document.projects.append(project)
         document.project_count = count
-        return document, self._finish(document, raw, plan, context, file)
+        return document, self.finish(document, raw, plan, context, file)
 
     def check_document(self, document: Document, file: Path | None = None) -> list[Finding]:
         """Check an already-built document (every project kept)."""
-        plan = self._plan(file)
-        context = self._context()
+        plan = self.plan_for(file)
+        context = self.new_context()
         raw: list[Finding] = []
         for project in document.projects:
-            raw.extend(self._check_project(project, plan, context))
-        return self._finish(document, raw, plan, context, file)
+            raw.extend(self.check_project(project, plan, context))
+        return self.finish(document, raw, plan, context, file)
 
-    def _context(self) -> Context:
+    def new_context(self) -> Context:
         return Context(
             vocabulary=self.vocabulary,
             units=self.units,
@@ -109,7 +109,7 @@ class Linter:
             tolerance=self.config.tolerance,
         )
 
-    def _plan(self, file: Path | None) -> list[tuple[Any, Any, dict[str, Any]]]:
+    def plan_for(self, file: Path | None) -> list[tuple[Any, Any, dict[str, Any]]]:
         """(rule, check kind, parameters) of every enabled rule with a check, in code order."""
         registry = kinds()
         plan = []
@@ -122,7 +122,7 @@ class Linter:
             plan.append((rule, kind, self.config.params_of(rule.code, rule.defaults())))
         return plan
 
-    def _check_project(self, project, plan, context) -> list[Finding]:
+    def check_project(self, project, plan, context) -> list[Finding]:
         found: list[Finding] = []
         for rule, kind, params in plan:
             if kind.scope == "project":
@@ -130,13 +130,13 @@ class Linter:
         context.memo.clear()  # analyses are per project
         return found
 
-    def _finish(self, document, raw, plan, context, file) -> list[Finding]:
+    def finish(self, document, raw, plan, context, file) -> list[Finding]:
         for rule, kind, params in plan:
             if kind.scope == "document":
                 raw.extend(_stamp(kind.fn(document, params, context), rule.code, None))
         raw = [f for f in document.findings if self.config.enabled(f.code, file)] + raw
         findings = self._suppress(document, raw, file)
-        complete = [self._complete(f, document.path) for f in findings]
+        complete = [self.complete(f, document.path) for f in findings]
         complete.sort(key=Finding.sort_key)
         return _dedupe(complete)
 
@@ -170,7 +170,7 @@ class Linter:
     def _say(self, value: Any) -> Any:
         return _said(value, self.lang)
 
-    def _complete(self, finding: Finding, path: str) -> Finding:
+    def complete(self, finding: Finding, path: str) -> Finding:
         """Fill path, rule, severity and the message (in place: findings are fresh from a check)."""
         finding.path = path
         rule = self.catalogue.rules.get(finding.code)

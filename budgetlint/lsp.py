@@ -150,7 +150,7 @@ class TableCache:
     """Checks successive versions of one document, reading again only the tables whose text changed.
 
     The text is cut before each `项目名称` row (and before the directives just
-    above it).  A piece is read by the real reader (build._Run) from the reader
+    above it).  A piece is read by the real reader (build.Reading) from the reader
     state the previous piece left — 单位, 年度 and its line, whether a table was
     seen — and its projects are checked by the engine's own check step.  A piece
     whose text and entry state are unchanged is reused; if lines above it were
@@ -203,7 +203,7 @@ class TableCache:
                 from budgetlint.text import normalize_label
 
                 first = next(iter_lines(line), None)
-                if first is not None and first.kind == "row" and first.filled:  # as build._Run.row decides
+                if first is not None and first.kind == "row" and first.filled:  # as build.Reading.row decides
                     known = normalize_label(first.filled[0].text) == self._name_label
             if len(self._starts) > 4096:
                 self._starts.clear()
@@ -246,8 +246,8 @@ class TableCache:
         segments = self._segments(lines)
         texts = ["".join(line + "\n" for line in lines[start:end]) for start, end in segments]
         linter = self.linter
-        plan = linter._plan(self.file)
-        context = linter._context()
+        plan = linter.plan_for(self.file)
+        context = linter.new_context()
         need_projects = keep_projects or any(kind.scope == "document" for _, kind, _ in plan)
         state = self._initial_state()
         used: dict[tuple, _Chunk] = {}
@@ -286,23 +286,23 @@ class TableCache:
             if need_projects:
                 document.projects.extend(chunk.projects)
             raw.extend(chunk.checked)
-        return document, linter._finish(document, raw, plan, context, self.file)
+        return document, linter.finish(document, raw, plan, context, self.file)
 
     def _initial_state(self) -> dict[str, Any]:
-        from budgetlint.build import _Run
+        from budgetlint.build import Reading
         from budgetlint.model import Document
 
-        return _snapshot(_Run(self.linter.builder, Document(path="")))
+        return _snapshot(Reading(self.linter.builder, Document(path="")))
 
     def _read(self, state, spans, texts, segments, index, plan, context) -> _Chunk:
         """Read pieces from `index` on, from `state`, until the reader state is clean at a cut."""
-        from budgetlint.build import _Run
+        from budgetlint.build import Reading
         from budgetlint.model import Document
         from budgetlint.syntax import iter_lines
 
         self.read += 1
         document = Document(path="")
-        run = _Run(self.linter.builder, document)
+        run = Reading(self.linter.builder, document)
         for name, value in state.items():
             setattr(run, name, list(value) if isinstance(value, list) else value)
         projects = []
@@ -334,7 +334,7 @@ class TableCache:
                 break
         checked = []
         for project in projects:
-            checked.extend(self.linter._check_project(project, plan, context))
+            checked.extend(self.linter.check_project(project, plan, context))
         first = segments[index][0]
         return _Chunk(
             texts=tuple(texts[index:end]),

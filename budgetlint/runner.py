@@ -62,7 +62,7 @@ class Runner:
 
             found = read_config_file(config_path)
             self._fixed_config = found or Config(root=config_path.parent)
-        self._linters: dict[object, Linter] = {}
+        self.linters: dict[object, Linter] = {}
         self._config_errors: set[str] = set()
 
     # ---------------------------------------------------------------- config
@@ -77,9 +77,9 @@ class Runner:
     def linter_for(self, config: Config) -> Linter:
         key = (config.path, config.packs, config.fiscal_year, config.tolerance, config.select, config.ignore,
                config.extend_select, config.severity, config.params, config.per_file_ignores)
-        linter = self._linters.get(key)
+        linter = self.linters.get(key)
         if linter is None:
-            linter = self._linters[key] = Linter(config, self.lang)
+            linter = self.linters[key] = Linter(config, self.lang)
         return linter
 
     # ---------------------------------------------------------------- walking
@@ -163,7 +163,7 @@ class Runner:
         document, findings = linter.check_text(source.text, source.path, file, keep_projects=False)
         if source.encoding not in ("utf-8", "utf-8-sig") and linter.config.enabled("BL005", file):
             encoding = Finding("BL005", Span(1, 1, 1, 2), expected="UTF-8", actual=source.encoding.upper())
-            findings = [linter._complete(encoding, source.path), *findings]
+            findings = [linter.complete(encoding, source.path), *findings]
         result.files += 1
         result.projects += document.project_count
         if not document.project_count:
