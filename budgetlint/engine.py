@@ -8,7 +8,6 @@ in a deterministic order.
 
 from __future__ import annotations
 
-import tomllib
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +18,7 @@ from budgetlint.checks import Context, kinds
 from budgetlint.config import Config
 from budgetlint.findings import Finding, words
 from budgetlint.model import Document, Span
+from budgetlint.resources import read_toml
 from budgetlint.units import load_units
 from budgetlint.values import ValueReader
 from budgetlint.vocabulary import load_vocabulary
@@ -52,8 +52,7 @@ def render_message(template: str, finding: Finding) -> str:
 def _pack_units(packs: tuple[Path, ...]) -> str:
     extra = []
     for pack in packs:
-        with pack.open("rb") as handle:
-            units = tomllib.load(handle).get("units", "")
+        units = read_toml(pack).get("units", "")
         if isinstance(units, str):
             extra.append(units)
     return "\n".join(extra)

@@ -9,8 +9,9 @@ to '\\n' here, so line numbers agree with every editor.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import codecs
-from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -28,8 +29,7 @@ class InputError(Exception):
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     path: str  # as shown to the user
     text: str
     encoding: str  # utf-8 | utf-8-sig | utf-16 | gb18030

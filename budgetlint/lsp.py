@@ -497,6 +497,19 @@ class _Mover:
             return obj
         if isinstance(obj, list):
             return [self.any(item) for item in obj]
+        if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # a NamedTuple record (Related, Edit, Fix …)
+            if type(obj).__module__ in self._OPAQUE_MODULES:
+                return obj
+            changes = {}
+            for name in obj._fields:
+                value = getattr(obj, name)
+                if isinstance(value, int) and not isinstance(value, bool) and name.endswith("line"):
+                    new = self.line(value)
+                else:
+                    new = self.any(value)
+                if new is not value:
+                    changes[name] = new
+            return obj._replace(**changes) if changes else obj
         if isinstance(obj, tuple):
             return tuple(self.any(item) for item in obj)
         if isinstance(obj, dict):

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from budgetlint.findings import SEVERITIES
-from budgetlint.resources import rules_path
+from budgetlint.resources import read_toml, rules_path
 
 LANGS = ("zh", "en")
 _CODE = re.compile(r"^BL\d{3}$")
@@ -28,8 +28,7 @@ class CatalogueError(ValueError):
     """A rule file or pack that is not valid: the message names the file and the key."""
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     name: str
     type: str
     default: Any
@@ -56,8 +55,7 @@ class Param:
         raise CatalogueError(f"{where}: expected {kind}, got {type(value).__name__} {value!r}")
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     expect: str  # bad | good
     text: str
     line: int | None = None  # the line a bad example must be reported at
@@ -180,8 +178,9 @@ def parse_rule(data: dict[str, Any], source: str, family: str) -> Rule:
 def read_rule_file(path: Path, catalogue: Catalogue, replace: bool = False) -> None:
     """Add the rules of one TOML file; a pack may override a built-in rule's data (same code)."""
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
+        data = read_toml(path)
+    except UnicodeDecodeError:
+        raise CatalogueError(f"{path}: not UTF-8 text") from None
     except OSError as error:
         raise CatalogueError(f"{path}: cannot read rule file ({error.strerror})") from None
     except tomllib.TOMLDecodeError as error:
@@ -206,8 +205,13 @@ BUILTIN_FILES = (
 )
 
 
+def load_catalogue(packs: tuple[Path, ...] | list[Path] = ()) -> Catalogue:
+    """The built-in rules plus the packs' (built once per set of packs)."""
+    return _load_catalogue(tuple(packs))
+
+
 @lru_cache(maxsize=8)
-def load_catalogue(packs: tuple[Path, ...] = ()) -> Catalogue:
+def _load_catalogue(packs: tuple[Path, ...]) -> Catalogue:
     catalogue = Catalogue()
     for name in BUILTIN_FILES:
         path = rules_path(name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from budgetlint.config import Config, ConfigError, config_for
 from budgetlint.engine import Linter
@@ -18,8 +18,7 @@ from budgetlint.io import InputError, Source, read_source
 from budgetlint.model import Span
 
 
-@dataclass(frozen=True)
-class FileError:
+class FileError(NamedTuple):
     path: str
     message: str
     line: int | None = None

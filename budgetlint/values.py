@@ -8,8 +8,9 @@ memoised: real tables repeat the same few hundred values.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -18,8 +19,7 @@ from budgetlint.units import Unit, UnitTable
 from budgetlint.vocabulary import Vocabulary
 
 
-@dataclass(frozen=True, slots=True)
-class Amount:
+class Amount(NamedTuple):
     """A measured amount inside a value: ≥ 14.775 万元 / 期."""
 
     start: int  # offsets of the amount in the raw value text
@@ -65,8 +65,7 @@ class Amount:
         return self.number * default.factor if default is not None and default.is_money else None
 
 
-@dataclass(frozen=True, slots=True)
-class DatePoint:
+class DatePoint(NamedTuple):
     """A calendar point, as precise as written: 2024年 / 2024年12月 / 2024年12月30日 / 12月."""
 
     start: int
@@ -78,23 +77,20 @@ class DatePoint:
     suffix_text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(NamedTuple):
     start: int
     end: int
     first: DatePoint
     last: DatePoint
 
 
-@dataclass(frozen=True, slots=True)
-class TextPart:
+class TextPart(NamedTuple):
     start: int
     end: int
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(NamedTuple):
     """A value cell, read: its amounts, dates, periods and the text around them."""
 
     raw: str
