@@ -81,14 +81,14 @@ class Indicator:
     value: Value
     value_span: Span
     row_span: Span
+    kind: str | None = None  # the level-2 kind (quantity, cost …): set from level2, read by every check
+
+    def __post_init__(self) -> None:
+        self.kind = self.level2.kind if self.level2 else None
 
     @property
     def line(self) -> int:
         return self.row_span.line
-
-    @property
-    def kind(self) -> str | None:
-        return self.level2.kind if self.level2 else None
 
     @property
     def where(self) -> Span:
