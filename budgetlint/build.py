@@ -42,6 +42,7 @@ _DIRECTIVE_SCOPES = {
     "disable-file": "file",
 }
 _LEVEL2_TAILS = ("指标", "效益", "影响", "满意度", "成本")
+_RULE_CHARS = frozenset("-—:|")
 
 
 @dataclass
@@ -90,6 +91,13 @@ def title_year(text: str) -> re.Match[str] | None:
     return None
 
 
+def _inherited(group: GroupRef | None) -> GroupRef | None:
+    """The group of the row above, for a merged cell."""
+    if group is None:
+        return None
+    return GroupRef(group.code, group.name, group.kind, group.span, inherited=True)
+
+
 class Builder:
     """Builds a Document from text.  One Builder serves many documents (it holds no per-file state)."""
 
@@ -97,6 +105,7 @@ class Builder:
         self.vocab = vocabulary
         self.units = units
         self.values = reader or ValueReader(vocabulary, units)
+        self.group_cache: dict[tuple[str, bool], tuple | None] = {}
 
     # ================================================================ document
     def build(self, text: str, path: str = "<text>") -> Document:
@@ -119,7 +128,7 @@ class Builder:
         the text itself need not be in memory.  `document` collects the metadata, directives and
         layout findings as reading goes.
         """
-        run = _Run(self, document)
+        run = Reading(self, document)
         blocks = (text,) if isinstance(text, str) else text
         line_ends = 0
         last = "\n"
@@ -137,7 +146,7 @@ class Builder:
         yield from run.completed
 
 
-class _Run:
+class Reading:
     """The state of reading one document."""
 
     def __init__(self, builder: Builder, document: Document):
@@ -153,6 +162,7 @@ class _Run:
         self.previous_kind = ""
         self.completed: list[Project] = []
         self.project_count = 0
+        self.name_label = normalize_label(self.vocab.header_canonical["name"])  # only 项目名称 starts a table
 
     # ---------------------------------------------------------------- helpers
     def report(self, code: str, span: Span, **args) -> Finding:
@@ -280,11 +290,9 @@ class _Run:
         cells = line.filled
         if not cells:
             return
-        if all(set(cell.text) <= set("-—:|") for cell in cells):
+        if cells[0].text[0] in _RULE_CHARS and all(set(cell.text) <= _RULE_CHARS for cell in cells):
             return  # a rule line damaged by extraction
-        if self.vocab.header_field(cells[0].text) == "name" and normalize_label(cells[0].text) in (
-            normalize_label(self.vocab.header_canonical["name"]),
-        ):
+        if normalize_label(cells[0].text) == self.name_label:
             self.start_project(line)
             return
         if self.table is None:
@@ -492,7 +500,16 @@ class _Run:
 
     # ---------------------------------------------------------------- indicator zone
     def group_cell(self, text: str, after_blank: bool = False) -> tuple[int, str | None, str, str | None] | None:
-        """(level, code, name, kind) when `text` is a level-1 or level-2 group cell."""
+        """(level, code, name, kind) when `text` is a level-1 or level-2 group cell (memoised)."""
+        key = (text, after_blank)
+        cache = self.b.group_cache
+        if key not in cache:
+            if len(cache) > 65536:
+                cache.clear()
+            cache[key] = self._group_cell(text, after_blank)
+        return cache[key]
+
+    def _group_cell(self, text: str, after_blank: bool) -> tuple[int, str | None, str, str | None] | None:
         code, name = split_code(text)
         norm = normalize_label(name)
         if not norm:
@@ -518,18 +535,68 @@ class _Run:
     def indicator_row(self, line: Line, cells: tuple[Cell, ...]) -> None:
         table = self.table
         assert table is not None
-        if all(normalize_label(c.text) in self.vocab.indicator_header for c in cells):
+        headings = self.vocab.indicator_header
+        if normalize_label(cells[0].text) in headings and all(normalize_label(c.text) in headings for c in cells):
             return  # the column headings, repeated after a page break
+        level1, level2, fragments, rest = self.classify_cells(line, cells)
+        for cell in fragments:
+            self.report("BL001", Span.of_cell(cell), variant="fragment", text=cell.text)
+        if level1 is not None:
+            table.level1, table.level2 = level1, None
+        if level2 is not None:
+            table.level2 = level2
+        if not rest:
+            return  # a row of group cells only
+        if len(rest) == 1 and level1 is None and level2 is None:
+            only = rest[0]
+            if self.absorb_fragment(only):
+                return
+            if normalize_label(only.text) in self.vocab.fragments:
+                self.report("BL001", Span.of_cell(only), variant="fragment", text=only.text)
+                return
+        if len(rest) == 1:
+            only = rest[0]
+            reads_as_value = self.looks_like_value(only.text) or self.is_vague(only.text)
+            name_cells, value_cell = ([], only) if reads_as_value else ([only], None)
+        else:
+            name_cells, value_cell = rest[:-1], rest[-1]
+        name_span = Span.of_cell(name_cells[0]).to(Span.of_cell(name_cells[-1])) if name_cells else None
+        if value_cell is not None:
+            value, value_span = self.read_value(value_cell.text), Span.of_cell(value_cell)
+        else:
+            last = cells[-1]
+            value, value_span = self.read_value(""), Span(last.line, last.end_column, last.line, last.end_column + 1)
+        table.project.indicators.append(
+            Indicator(
+                level1 or _inherited(table.level1),
+                level2 or _inherited(table.level2),
+                "".join(cell.text for cell in name_cells),
+                name_span,
+                value,
+                value_span,
+                Span.of_cell(cells[0]).to(Span.of_cell(cells[-1])),
+            )
+        )
+
+    def classify_cells(self, line: Line, cells: tuple[Cell, ...]):
+        """Split a row's cells by content: (level-1 cell, level-2 cell, label fragments, name-and-value cells).
+
+        Group cells are recognised only before the first name cell; the last cell is the value, never
+        a group (unless it is alone).  A name that is both a level-1 and a level-2 name (成本指标) is level 2
+        when a level 1 precedes it or when its row starts with an empty (merged) cell.
+        """
         level1 = level2 = None
         fragments: list[Cell] = []
         rest: list[Cell] = []
+        last = len(cells) - 1
         for index, cell in enumerate(cells):
-            if not rest:
-                is_last = index == len(cells) - 1
-                group = None if is_last and (level1 or level2) else self.group_cell(
-                    cell.text, after_blank=not line.cells[0].text and index == 0 or level1 is not None
-                )
-                if group is not None and not (is_last and len(cells) > 1):
+            if rest:
+                rest.append(cell)
+                continue
+            if index < last or last == 0:
+                merged = (index == 0 and not line.cells[0].text) or level1 is not None
+                group = self.group_cell(cell.text, after_blank=merged)
+                if group is not None:
                     level, code, name, kind = group
                     ref = GroupRef(code, name, kind, Span.of_cell(cell))
                     if level == 1 and level1 is None and level2 is None:
@@ -538,56 +605,11 @@ class _Run:
                     if level == 2 and level2 is None:
                         level2 = ref
                         continue
-                    if level == 1 and level2 is None and level1 is not None and kind in self.vocab.level2_names.values():
-                        level2 = GroupRef(code, name, self.vocab.level2_names.get(normalize_label(name)), ref.span)
-                        continue
-                if not is_last and normalize_label(cell.text) in self.vocab.fragments:
+                if index < last and normalize_label(cell.text) in self.vocab.fragments:
                     fragments.append(cell)
                     continue
             rest.append(cell)
-        for cell in fragments:
-            self.report("BL001", Span.of_cell(cell), variant="fragment", text=cell.text)
-        if level1 is not None:
-            table.level1 = level1
-            table.level2 = None
-        if level2 is not None:
-            table.level2 = level2
-        if not rest:
-            if not (level1 or level2) and not fragments:
-                for cell in cells:
-                    if not self.absorb_fragment(cell):
-                        self.report("BL001", Span.of_cell(cell), variant="fragment", text=cell.text)
-            elif not (level1 or level2):
-                pass
-            return
-        if len(rest) == 1 and not (level1 or level2) and normalize_label(rest[0].text) in self.vocab.fragments:
-            self.report("BL001", Span.of_cell(rest[0]), variant="fragment", text=rest[0].text)
-            return
-        if len(rest) == 1 and not (level1 or level2) and self.absorb_fragment(rest[0]):
-            return
-        if len(rest) == 1:
-            only = rest[0]
-            if self.looks_like_value(only.text) or self.is_vague(only.text):
-                name_cells, value_cell = [], only
-            else:
-                name_cells, value_cell = [only], None
-        else:
-            name_cells, value_cell = rest[:-1], rest[-1]
-        inherited1 = table.level1 if level1 is None else None
-        ref1 = level1 or (GroupRef(table.level1.code, table.level1.name, table.level1.kind, table.level1.span, True) if table.level1 else None)
-        ref2 = level2 or (GroupRef(table.level2.code, table.level2.name, table.level2.kind, table.level2.span, True) if table.level2 else None)
-        del inherited1
-        name = "".join(cell.text for cell in name_cells)
-        name_span = Span.of_cell(name_cells[0]).to(Span.of_cell(name_cells[-1])) if name_cells else None
-        if value_cell is not None:
-            value = self.read_value(value_cell.text)
-            value_span = Span.of_cell(value_cell)
-        else:
-            value = self.read_value("")
-            last = cells[-1]
-            value_span = Span(last.line, last.end_column, last.line, last.end_column + 1)
-        row_span = Span.of_cell(cells[0]).to(Span.of_cell(cells[-1]))
-        table.project.indicators.append(Indicator(ref1, ref2, name, name_span, value, value_span, row_span))
+        return level1, level2, fragments, rest
 
     def is_vague(self, text: str) -> bool:
         norm = squeeze(text)

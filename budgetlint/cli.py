@@ -39,7 +39,22 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Commands in modules of their own (fmt, lsp) are imported only when they run: `check` starts faster."""
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
+
+    def get_command(self, ctx, name):
+        if name in _LAZY_COMMANDS and name not in self.commands:
+            from importlib import import_module
+
+            module_name, attribute = _LAZY_COMMANDS[name]
+            self.add_command(getattr(import_module(module_name), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="budgetlint")
 def main() -> None:
     """budgetlint — consistency checks for 预算绩效目标表 (budget performance target tables)."""
@@ -59,20 +74,34 @@ def main() -> None:
 @click.option("--color/--no-color", default=None, help="Force or disable colour in rich output.")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to this file instead of standard output.")
-def check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, color, output):
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Worker processes; 0 = automatic (a pool only for 16 files or more).")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix, apply the unsafe fixes too (review the result).")
+def check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, color, output, jobs, fix,
+          unsafe_fixes):
     """Check documents and folders for contradictions (default: the current folder)."""
     from budgetlint.config import ConfigError
     from budgetlint.reporters import Options, render
     from budgetlint.runner import Runner
 
+    if unsafe_fixes and not fix:
+        raise click.UsageError("--unsafe-fixes only takes effect with --fix")
     overrides = _overrides(select, ignore, fiscal_year)
     try:
         runner = Runner(lang=lang or default_lang(), config_path=config_path, overrides=overrides,
                         keep_sources=fmt == "rich")
     except ConfigError as error:
         _fail(str(error))
-    result = runner.check_paths(list(paths) or [Path(".")])
-    catalogue = next(iter(runner._linters.values())).catalogue if runner._linters else None
+    if fix:
+        from budgetlint.fixes import fix_paths
+
+        summary = fix_paths(runner, list(paths) or [Path(".")], unsafe=unsafe_fixes)
+        for problem in summary.errors:
+            click.echo(f"budgetlint: {problem}", err=True)
+        click.echo(f"budgetlint: {summary.describe()}", err=True)
+    result = runner.check_paths(list(paths) or [Path(".")], jobs=jobs)
+    catalogue = next(iter(runner.linters.values())).catalogue if runner.linters else None
     if catalogue is None:
         from budgetlint.rules import load_catalogue
 
@@ -84,7 +113,7 @@ def check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, c
     else:
         render(fmt, result, sys.stdout, options)
     threshold = fail_on or _configured_fail_on(runner) or "error"
-    sys.exit(result.exit_code(threshold))
+    sys.exit(2 if fix and summary.errors else result.exit_code(threshold))
 
 
 def _overrides(select: str | None, ignore: str | None, fiscal_year: int | None) -> dict:
@@ -107,7 +136,7 @@ def _overrides(select: str | None, ignore: str | None, fiscal_year: int | None) 
 
 
 def _configured_fail_on(runner) -> str | None:
-    for linter in runner._linters.values():
+    for linter in runner.linters.values():
         if linter.config.fail_on:
             return linter.config.fail_on
     return None
@@ -192,18 +221,4 @@ def explain(code, lang):
     click.echo(explain_text(rule, lang or default_lang()))
 
 
-def _register_optional() -> None:
-    """Commands living in their own modules (fmt, lsp), added when present."""
-    from importlib import import_module
-
-    for module_name, attribute in (("budgetlint.fmt", "fmt_command"), ("budgetlint.lsp", "lsp_command")):
-        try:
-            module = import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name == module_name:
-                continue
-            raise
-        main.add_command(getattr(module, attribute))
-
-
-_register_optional()
+_LAZY_COMMANDS = {"fmt": ("budgetlint.fmt", "fmt_command"), "lsp": ("budgetlint.lsp", "lsp_command")}

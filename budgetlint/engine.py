@@ -8,8 +8,6 @@ in a deterministic order.
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +18,7 @@ from budgetlint.checks import Context, kinds
 from budgetlint.config import Config
 from budgetlint.findings import Finding, words
 from budgetlint.model import Document, Span
+from budgetlint.resources import read_toml
 from budgetlint.units import load_units
 from budgetlint.values import ValueReader
 from budgetlint.vocabulary import load_vocabulary
@@ -53,8 +52,7 @@ def render_message(template: str, finding: Finding) -> str:
 def _pack_units(packs: tuple[Path, ...]) -> str:
     extra = []
     for pack in packs:
-        with pack.open("rb") as handle:
-            units = tomllib.load(handle).get("units", "")
+        units = read_toml(pack).get("units", "")
         if isinstance(units, str):
             extra.append(units)
     return "\n".join(extra)
@@ -80,28 +78,28 @@ class Linter:
     ) -> tuple[Document, list[Finding]]:
         """Read and check a document, one table at a time; `keep_projects=False` keeps memory flat."""
         document = Builder.new_document(text, path)
-        plan = self._plan(file)
-        context = self._context()
+        plan = self.plan_for(file)
+        context = self.new_context()
         raw: list[Finding] = []
         count = 0
         for project in self.builder.iter_projects(text, document):
             count += 1
-            raw.extend(self._check_project(project, plan, context))
+            raw.extend(self.check_project(project, plan, context))
             if keep_projects:
                 document.projects.append(project)
         document.project_count = count
-        return document, self._finish(document, raw, plan, context, file)
+        return document, self.finish(document, raw, plan, context, file)
 
     def check_document(self, document: Document, file: Path | None = None) -> list[Finding]:
         """Check an already-built document (every project kept)."""
-        plan = self._plan(file)
-        context = self._context()
+        plan = self.plan_for(file)
+        context = self.new_context()
         raw: list[Finding] = []
         for project in document.projects:
-            raw.extend(self._check_project(project, plan, context))
-        return self._finish(document, raw, plan, context, file)
+            raw.extend(self.check_project(project, plan, context))
+        return self.finish(document, raw, plan, context, file)
 
-    def _context(self) -> Context:
+    def new_context(self) -> Context:
         return Context(
             vocabulary=self.vocabulary,
             units=self.units,
@@ -110,7 +108,7 @@ class Linter:
             tolerance=self.config.tolerance,
         )
 
-    def _plan(self, file: Path | None) -> list[tuple[Any, Any, dict[str, Any]]]:
+    def plan_for(self, file: Path | None) -> list[tuple[Any, Any, dict[str, Any]]]:
         """(rule, check kind, parameters) of every enabled rule with a check, in code order."""
         registry = kinds()
         plan = []
@@ -123,7 +121,7 @@ class Linter:
             plan.append((rule, kind, self.config.params_of(rule.code, rule.defaults())))
         return plan
 
-    def _check_project(self, project, plan, context) -> list[Finding]:
+    def check_project(self, project, plan, context) -> list[Finding]:
         found: list[Finding] = []
         for rule, kind, params in plan:
             if kind.scope == "project":
@@ -131,13 +129,13 @@ class Linter:
         context.memo.clear()  # analyses are per project
         return found
 
-    def _finish(self, document, raw, plan, context, file) -> list[Finding]:
+    def finish(self, document, raw, plan, context, file) -> list[Finding]:
         for rule, kind, params in plan:
             if kind.scope == "document":
                 raw.extend(_stamp(kind.fn(document, params, context), rule.code, None))
         raw = [f for f in document.findings if self.config.enabled(f.code, file)] + raw
         findings = self._suppress(document, raw, file)
-        complete = [self._complete(f, document.path) for f in findings]
+        complete = [self.complete(f, document.path) for f in findings]
         complete.sort(key=Finding.sort_key)
         return _dedupe(complete)
 
@@ -171,20 +169,19 @@ class Linter:
     def _say(self, value: Any) -> Any:
         return _said(value, self.lang)
 
-    def _complete(self, finding: Finding, path: str) -> Finding:
+    def complete(self, finding: Finding, path: str) -> Finding:
+        """Fill path, rule, severity and the message (in place: findings are fresh from a check)."""
+        finding.path = path
         rule = self.catalogue.rules.get(finding.code)
         if rule is None:
-            return replace(finding, path=path, rule="unknown", message=finding.message or finding.code)
+            finding.rule, finding.message = "unknown", finding.message or finding.code
+            return finding
         variant = str(finding.args.get("variant", "default"))
-        finding = replace(finding, expected=self._say(finding.expected), actual=self._say(finding.actual))
-        message = render_message(rule.message(variant, self.lang), finding)
-        return replace(
-            finding,
-            path=path,
-            rule=rule.name,
-            severity=self.config.severity_of(rule.code, rule.severity),
-            message=message,
-        )
+        finding.expected, finding.actual = self._say(finding.expected), self._say(finding.actual)
+        finding.message = render_message(rule.message(variant, self.lang), finding)
+        finding.rule = rule.name
+        finding.severity = self.config.severity_of(rule.code, rule.severity)
+        return finding
 
 
 def _said(value: Any, lang: str) -> Any:

@@ -17,9 +17,8 @@ import codecs
 import re
 import stat
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 
 class InputError(Exception):
@@ -36,8 +35,7 @@ class InputError(Exception):
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     path: str  # as shown to the user
     text: str
     encoding: str  # utf-8 | utf-8-sig | utf-16 | utf-32 | gb18030
@@ -254,8 +252,7 @@ def _utf16_guess(sample: bytes, size: int) -> str | None:
     return "utf-16-le" if odd > even else "utf-16-be"
 
 
-@dataclass(frozen=True)
-class Stream:
+class Stream(NamedTuple):
     """A document read block by block, so that its whole text is never in memory (a 100 MB file).
 
     The encoding was found and the bytes checked by one streaming pass when it was opened;

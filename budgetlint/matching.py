@@ -10,6 +10,7 @@ bigrams.  Pairs are assigned one-to-one, best score first.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Sequence, TypeVar
 
 A = TypeVar("A")
@@ -29,6 +30,16 @@ def _bigrams(text: str) -> list[str]:
     return [text[i:i + 2] for i in range(len(text) - 1)] or ([text] if text else [])
 
 
+@lru_cache(maxsize=16384)
+def bigram_set(text: str) -> frozenset[str]:
+    return frozenset(_bigrams(text))
+
+
+def common_bigrams(a: str, b: str) -> int:
+    """How many distinct bigrams `a` and `b` share."""
+    return len(bigram_set(a) & bigram_set(b))
+
+
 def similarity(a: str, b: str) -> float:
     """1.0 equal; 0.9 containment (of at least 3 characters); else bigram Dice in [0, 1)."""
     if not a or not b:
@@ -38,16 +49,8 @@ def similarity(a: str, b: str) -> float:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) >= 3 and short in long:
         return 0.9
-    left, right = _bigrams(a), _bigrams(b)
-    pool: dict[str, int] = {}
-    for gram in right:
-        pool[gram] = pool.get(gram, 0) + 1
-    common = 0
-    for gram in left:
-        if pool.get(gram, 0) > 0:
-            pool[gram] -= 1
-            common += 1
-    return min(2 * common / (len(left) + len(right)), 0.89)
+    total = len(bigram_set(a)) + len(bigram_set(b))
+    return min(2 * common_bigrams(a, b) / total, 0.89)
 
 
 def assign(

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from budgetlint.units import Unit
 from budgetlint.values import Value
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """1-based line and column; end_column is exclusive."""
+class Span(NamedTuple):
+    """1-based line and column; end_column is exclusive.  A tuple: cheap to make, hash and compare."""
 
     line: int
     column: int
@@ -25,7 +24,8 @@ class Span:
 
     @classmethod
     def of_cell(cls, cell) -> "Span":
-        return cls(cell.line, cell.column, cell.line, max(cell.end_column, cell.column + 1))
+        end = cell.end_column if cell.end_column > cell.column else cell.column + 1
+        return cls(cell.line, cell.column, cell.line, end)
 
     def to(self, other: "Span") -> "Span":
         return Span(self.line, self.column, other.end_line, other.end_column)
@@ -81,14 +81,14 @@ class Indicator:
     value: Value
     value_span: Span
     row_span: Span
+    kind: str | None = None  # the level-2 kind (quantity, cost …): set from level2, read by every check
+
+    def __post_init__(self) -> None:
+        self.kind = self.level2.kind if self.level2 else None
 
     @property
     def line(self) -> int:
         return self.row_span.line
-
-    @property
-    def kind(self) -> str | None:
-        return self.level2.kind if self.level2 else None
 
     @property
     def where(self) -> Span:
@@ -159,6 +159,8 @@ def to_data(obj: Any) -> Any:
         return format(obj, "f")
     if isinstance(obj, Unit):
         return obj.name
+    if isinstance(obj, Span):
+        return obj._asdict()
     if isinstance(obj, Value):
         return value_data(obj)
     if is_dataclass(obj):

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from budgetlint.findings import SEVERITIES
-from budgetlint.resources import rules_path
+from budgetlint.resources import read_toml, rules_path
 
 LANGS = ("zh", "en")
 _CODE = re.compile(r"^BL\d{3}$")
@@ -28,8 +28,7 @@ class CatalogueError(ValueError):
     """A rule file or pack that is not valid: the message names the file and the key."""
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     name: str
     type: str
     default: Any
@@ -58,8 +57,7 @@ class Param:
         raise CatalogueError(f"{where}: expected {kind}, got {type(value).__name__} {value!r}")
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     expect: str  # bad | good
     text: str
     line: int | None = None  # the line a bad example must be reported at
@@ -218,8 +216,7 @@ _PACK_KEYS = {"family", "rule", "vocabulary", "units"}
 def read_toml_file(path: Path, error: type[ValueError], what: str) -> dict[str, Any]:
     """A TOML file as data; every way it can be unusable is `error` with one line naming the file."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return read_toml(path)  # cached as JSON while the file is unchanged
     except OSError as problem:
         raise error(f"{path}: cannot read {what} ({problem.strerror or problem})") from None
     except tomllib.TOMLDecodeError as problem:
@@ -274,8 +271,13 @@ BUILTIN_FILES = (
 )
 
 
+def load_catalogue(packs: tuple[Path, ...] | list[Path] = ()) -> Catalogue:
+    """The built-in rules plus the packs' (built once per set of packs)."""
+    return _load_catalogue(tuple(packs))
+
+
 @lru_cache(maxsize=8)
-def load_catalogue(packs: tuple[Path, ...] = ()) -> Catalogue:
+def _load_catalogue(packs: tuple[Path, ...]) -> Catalogue:
     catalogue = Catalogue()
     for name in BUILTIN_FILES:
         path = rules_path(name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from budgetlint.config import Config, ConfigError, config_for
 from budgetlint.engine import Linter
@@ -18,8 +18,7 @@ from budgetlint.io import InputError, Source, Stream, open_source
 from budgetlint.model import Span
 
 
-@dataclass(frozen=True)
-class FileError:
+class FileError(NamedTuple):
     path: str
     message: str
     line: int | None = None
@@ -64,7 +63,7 @@ class Runner:
 
             found = read_config_file(config_path)
             self._fixed_config = found or Config(root=config_path.parent)
-        self._linters: dict[object, Linter] = {}
+        self.linters: dict[object, Linter] = {}
         self._config_errors: set[str] = set()
         self._broken: dict[Path, ConfigError] = {}  # folder → its config's error, read once
 
@@ -90,9 +89,9 @@ class Runner:
     def linter_for(self, config: Config) -> Linter:
         key = (config.path, config.packs, config.fiscal_year, config.tolerance, config.select, config.ignore,
                config.extend_select, config.severity, config.params, config.per_file_ignores)
-        linter = self._linters.get(key)
+        linter = self.linters.get(key)
         if linter is None:
-            linter = self._linters[key] = Linter(config, self.lang)
+            linter = self.linters[key] = Linter(config, self.lang)
         return linter
 
     # ---------------------------------------------------------------- walking
@@ -136,12 +135,29 @@ class Runner:
             result.errors.append(FileError(display_path(Path(path)) if rest else path, rest or message))
 
     # ---------------------------------------------------------------- checking
-    def check_paths(self, paths: list[Path]) -> Result:
+    def check_paths(self, paths: list[Path], jobs: int = 0) -> Result:
+        """Check every document under `paths`; `jobs` 0 = automatic (a pool only for many files)."""
         result = Result()
-        for file, explicit in self.iter_files(paths, result):
-            self.check_file(file, explicit, result)
+        files = list(self.iter_files(paths, result))
+        workers = _workers(jobs, len(files))
+        if workers <= 1:
+            for file, explicit in files:
+                self.check_file(file, explicit, result)
+        else:
+            self._check_in_pool(files, workers, result)
         result.findings.sort(key=Finding.sort_key)
         return result
+
+    def _check_in_pool(self, files: list[tuple[Path, bool]], workers: int, result: Result) -> None:
+        """Check files in worker processes; results merge in file order, the same as sequentially."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunk = max(1, len(files) // (workers * 8))
+        batches = [files[i:i + chunk] for i in range(0, len(files), chunk)]
+        settings = (self.lang, self._fixed_config, self.overrides, self.keep_sources)
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=settings) as pool:
+            for partial in pool.map(_check_batch, batches):
+                _merge(result, partial)
 
     def check_file(self, file: Path, explicit: bool, result: Result) -> None:
         shown = display_path(file)
@@ -164,7 +180,7 @@ class Runner:
         document, findings = linter.check_text(text, source.path, file, keep_projects=False)
         if source.encoding not in ("utf-8", "utf-8-sig") and linter.config.enabled("BL005", file):
             encoding = Finding("BL005", Span(1, 1, 1, 2), expected="UTF-8", actual=source.encoding.upper())
-            findings = [linter._complete(encoding, source.path), *findings]
+            findings = [linter.complete(encoding, source.path), *findings]
         result.files += 1
         result.projects += document.project_count
         if not document.project_count:
@@ -205,6 +221,44 @@ def _split_lines(text: str | Iterable[str]) -> Iterator[str]:
             start = end + 1
         rest = block[start:]
     yield rest
+
+
+POOL_THRESHOLD = 16  # below this many files a pool costs more than it saves
+_worker: "Runner | None" = None
+
+
+def _workers(jobs: int, files: int) -> int:
+    if jobs == 1 or files < 2:
+        return 1
+    if jobs > 1:
+        return min(jobs, files)
+    if files < POOL_THRESHOLD:
+        return 1
+    return min(os.cpu_count() or 1, 8)
+
+
+def _init_worker(lang, fixed_config, overrides, keep_sources) -> None:
+    global _worker
+    _worker = Runner(lang=lang, overrides=overrides, keep_sources=keep_sources)
+    _worker._fixed_config = fixed_config
+
+
+def _check_batch(batch: list[tuple[Path, bool]]) -> Result:
+    result = Result()
+    for file, explicit in batch:
+        _worker.check_file(file, explicit, result)
+    return result
+
+
+def _merge(into: Result, part: Result) -> None:
+    into.findings.extend(part.findings)
+    for error in part.errors:
+        if error not in into.errors:
+            into.errors.append(error)
+    into.notes.extend(part.notes)
+    into.files += part.files
+    into.projects += part.projects
+    into.sources.update(part.sources)
 
 
 def display_path(path: Path) -> str:

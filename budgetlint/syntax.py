@@ -10,24 +10,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
-from budgetlint.resources import lark_parser
+from budgetlint.lalr import line_scanner
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     text: str  # stripped; `\|` unescaped in pipe rows
     line: int
     column: int  # 1-based column of the first non-blank character
     end_column: int  # exclusive
 
-    def __bool__(self) -> bool:
-        return bool(self.text)
 
-
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Line:
     kind: str  # row | separator | directive | comment | heading | meta | text
     number: int  # 1-based line number
@@ -53,43 +48,39 @@ _KINDS = {
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 
 
-def _cells_between(text: str, line: int, pieces: list[tuple[int, str]]) -> tuple[Cell, ...]:
+def _cells(pieces: list[str], offset: int, line: int, unescape: bool) -> tuple[Cell, ...]:
+    """Cells of consecutive `pieces` starting at character `offset`, each stripped, with its columns."""
     cells = []
-    for offset, piece in pieces:
-        stripped = piece.strip()
-        lead = len(piece) - len(piece.lstrip())
-        column = offset + lead + 1
-        cells.append(Cell(stripped.replace("\\|", "|"), line, column, column + len(stripped)))
+    append = cells.append
+    for piece in pieces:
+        inner = piece.lstrip()
+        column = offset + len(piece) - len(inner) + 1
+        inner = inner.rstrip()
+        append(Cell(inner.replace("\\|", "|") if unescape else inner, line, column, column + len(inner)))
+        offset += len(piece) + 1
     return tuple(cells)
 
 
 def split_pipe_row(text: str, line: int) -> tuple[Cell, ...]:
-    """'| a | b |' → cells a, b (a missing closing pipe is tolerated)."""
+    """'| a | b |' → cells a, b (a missing closing pipe is tolerated; `\\|` is a literal pipe)."""
     start = text.index("|") + 1
     body_end = len(text.rstrip())
     if body_end > start and text[body_end - 1] == "|" and text[body_end - 2:body_end] != "\\|":
         body_end -= 1
-    pieces: list[tuple[int, str]] = []
-    position = start
-    for match in _PIPE_SPLIT.finditer(text, start, body_end):
-        pieces.append((position, text[position:match.start()]))
+    body = text[start:body_end]
+    if "\\|" not in body:
+        return _cells(body.split("|"), start, line, False)
+    pieces = []
+    position = 0
+    for match in _PIPE_SPLIT.finditer(body):
+        pieces.append(body[position:match.start()])
         position = match.end()
-    pieces.append((position, text[position:body_end]))
-    return _cells_between(text, line, pieces)
+    pieces.append(body[position:])
+    return _cells(pieces, start, line, True)
 
 
 def split_tab_row(text: str, line: int) -> tuple[Cell, ...]:
-    pieces: list[tuple[int, str]] = []
-    position = 0
-    for piece in text.split("\t"):
-        pieces.append((position, piece))
-        position += len(piece) + 1
-    return _cells_between(text, line, pieces)
-
-
-@lru_cache(maxsize=1)
-def _table_parser():
-    return lark_parser("table.lark", lexer="contextual")
+    return _cells(text.split("\t"), 0, line, False)
 
 
 def read_lines(text: str) -> list[Line]:
@@ -100,32 +91,43 @@ def read_lines(text: str) -> list[Line]:
 def iter_lines(text: str, first_line: int = 1) -> Iterator[Line]:
     """Every non-blank line of `text`, classified, one at a time (a 100 MB document streams).
 
+    The classification is the table grammar's own terminals, derived by lark and run by
+    budgetlint.lalr — lark itself is not imported on this path.  The grammar's LALR rules
+    accept the line tokens in any order, so classifying each line is the whole parse.
     `text` must already have '\\n' line ends (budgetlint.io normalises CR and CRLF).  It may be
     one block of a longer document (whole lines), whose first line is numbered `first_line`.
     """
-    if not text.endswith("\n"):
-        text += "\n"
-    parser = _table_parser()
-    # The lexer alone gives the line tokens; the LALR parser only checks their
-    # order, which the grammar accepts in any sequence, so lexing is enough and
-    # avoids building a tree for a 100 MB document.
-    for token in parser.lex(text):
-        kind = _KINDS.get(token.type)
+    scanner = line_scanner()
+    position = 0
+    number = first_line - 1
+    end = len(text)
+    while position < end:
+        newline = text.find("\n", position)
+        if newline < 0:
+            newline = end
+        raw = text[position:newline]
+        position = newline + 1
+        number += 1
+        if not raw:
+            continue
+        terminal = scanner.kind(raw)
+        kind = _KINDS.get(terminal)
         if kind is None:
             continue
-        number = token.line + first_line - 1
-        raw = str(token)
         if kind == "text" and not raw.strip():
             continue  # blanks only (spaces, an ideographic space from a PDF): a blank line
-        if kind == "row":
-            cells = split_pipe_row(raw, number) if token.type == "PIPE_ROW" else split_tab_row(raw, number)
-            yield Line(kind, number, raw, cells, "|" if token.type == "PIPE_ROW" else "\t")
-        else:
+        if kind != "row":
             yield Line(kind, number, raw)
+        elif terminal == "PIPE_ROW":
+            yield Line(kind, number, raw, split_pipe_row(raw, number), "|")
+        else:
+            yield Line(kind, number, raw, split_tab_row(raw, number), "\t")
 
 
 def parse_tree(text: str):
-    """The full LALR parse of `text` (for tests of the grammar itself)."""
+    """The full LALR parse of `text` by lark itself (for tests of the grammar)."""
+    from budgetlint.resources import lark_parser
+
     if not text.endswith("\n"):
         text += "\n"
-    return _table_parser().parse(text)
+    return lark_parser("table.lark", lexer="contextual").parse(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Full-width ASCII (！ to ～) maps to ASCII by a fixed offset; the ideographic space to a space.
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -28,6 +29,7 @@ def normalize_value(text: str) -> str:
     return halfwidth(text.translate(_VALUE_EXTRA)).strip()
 
 
+@lru_cache(maxsize=8192)
 def normalize_label(text: str) -> str:
     """The form a label is compared in: no blanks, no colons, half-width brackets, no leading 其中."""
     text = halfwidth(text).replace("（", "(").replace("）", ")")
@@ -42,6 +44,8 @@ def squeeze(text: str) -> str:
 
 def display_width(text: str) -> int:
     """Columns the text takes in a monospaced terminal: CJK and full-width forms count two."""
+    if text.isascii():
+        return len(text)
     width = 0
     for char in text:
         if unicodedata.combining(char):

@@ -10,9 +10,10 @@ Factors are exact Decimals: money is never a float.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import hashlib
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -24,8 +25,7 @@ CURRENCY = "[currency]"
 TIME = "[time]"
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
     """A unit name as pint knows it: its canonical name, dimension and factor to the base unit."""
 
     name: str

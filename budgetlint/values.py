@@ -8,19 +8,18 @@ memoised: real tables repeat the same few hundred values.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from budgetlint.resources import lark_parser
 from budgetlint.text import normalize_value
 from budgetlint.units import Unit, UnitTable
 from budgetlint.vocabulary import Vocabulary
 
 
-@dataclass(frozen=True, slots=True)
-class Amount:
+class Amount(NamedTuple):
     """A measured amount inside a value: ≥ 14.775 万元 / 期."""
 
     start: int  # offsets of the amount in the raw value text
@@ -29,6 +28,7 @@ class Amount:
     comparator_text: str  # as written: "不少于", ">=", "以上", or ""
     comparator_start: int  # offset of the comparator as written (-1 if none)
     qualifier: str  # a word between comparator and number: 不少于「指导」12 场
+    suffix: str  # a comparator written after the amount (以上, 以内), also when a prefix one exists
     number: Decimal  # with the magnitude applied: "20.5 万" → 205000
     written: str  # the digits as written
     decimals: int  # digits after the point, as written: the precision stated
@@ -65,8 +65,7 @@ class Amount:
         return self.number * default.factor if default is not None and default.is_money else None
 
 
-@dataclass(frozen=True, slots=True)
-class DatePoint:
+class DatePoint(NamedTuple):
     """A calendar point, as precise as written: 2024年 / 2024年12月 / 2024年12月30日 / 12月."""
 
     start: int
@@ -78,23 +77,20 @@ class DatePoint:
     suffix_text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(NamedTuple):
     start: int
     end: int
     first: DatePoint
     last: DatePoint
 
 
-@dataclass(frozen=True, slots=True)
-class TextPart:
+class TextPart(NamedTuple):
     start: int
     end: int
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(NamedTuple):
     """A value cell, read: its amounts, dates, periods and the text around them."""
 
     raw: str
@@ -243,6 +239,7 @@ class ValueReader:
             comparator_text=comparator_text or "",
             comparator_start=comparator_start,
             qualifier=qualifier,
+            suffix=suffix,
             number=number,
             written=written,
             decimals=decimals,
@@ -346,6 +343,7 @@ def _merge_texts(texts: list[TextPart], raw: str) -> tuple[TextPart, ...]:
     return tuple(merged)
 
 
-@lru_cache(maxsize=1)
 def _value_parser():
-    return lark_parser("value.lark", propagate_positions=True)
+    from budgetlint.lalr import value_parser
+
+    return value_parser()

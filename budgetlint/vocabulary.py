@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from budgetlint.resources import rules_path
+from budgetlint.resources import read_toml, rules_path
 from budgetlint.text import normalize_label
 
 
-@dataclass(frozen=True)
-class Attribute:
+class Attribute(NamedTuple):
     """A known 项目属性: code, name and the 项目期 range (years) that fits it."""
 
     code: str
@@ -28,8 +27,7 @@ class Attribute:
         return f"{self.code}-{self.name}"
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     """A level-1 or level-2 indicator group kind (产出 / 数量 …)."""
 
     kind: str
@@ -268,11 +266,6 @@ def _check_entry(item: Any, siblings: list[Any], path: tuple[str, ...], where: s
             _check_shape(value, known[key], (*path, key), where)
     else:
         _check_shape(item, model, path, where)
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    with path.open("rb") as handle:
-        return tomllib.load(handle)
 
 
 @lru_cache(maxsize=8)

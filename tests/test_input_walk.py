@@ -64,12 +64,12 @@ def messy(tmp_path: Path) -> Path:
     return tmp_path
 
 
-MESSY_CONCISE = (
+MESSY_CONCISE = (  # config errors are found while walking, before any file is read
+    "docs/drafts/budgetlint.toml:1:1: E000 not valid TOML (Invalid value (at end of document))\n"
+    "docs/ningxia/pack.toml:1:1: E000 vocabulary.header.other.aliases[0]: expected a string, got an integer 1\n"
     "docs/2024/c-scan.md:3:1: E000 binary file (NUL bytes), not a text document\n"
     "docs/2024/d-big5.txt:1:1: E000 not text in UTF-8, UTF-16 or GB18030 (as GB18030 it is mostly rare characters: "
     "another encoding such as Big5 or Shift-JIS, or binary data)\n"
-    "docs/drafts/budgetlint.toml:1:1: E000 not valid TOML (Invalid value (at end of document))\n"
-    "docs/ningxia/pack.toml:1:1: E000 vocabulary.header.other.aliases[0]: expected a string, got an integer 1\n"
     f"docs/2024/a-table.md:9:3: {BL001}\n"
     f"docs/2024/b-windows.txt:1:1: {BL005}\n"
     f"docs/2024/b-windows.txt:9:3: {BL001}\n"
@@ -86,14 +86,14 @@ def test_messy_folder_as_json_counts_files_and_errors(messy, monkeypatch):
     data = json.loads(result.output)
     assert result.exit_code == 2
     assert data["errors"] == [
-        {"path": "docs/2024/c-scan.md", "line": 3, "message": "binary file (NUL bytes), not a text document"},
-        {"path": "docs/2024/d-big5.txt", "line": 1,
-         "message": "not text in UTF-8, UTF-16 or GB18030 (as GB18030 it is mostly rare characters: another "
-                    "encoding such as Big5 or Shift-JIS, or binary data)"},
         {"path": "docs/drafts/budgetlint.toml", "line": None,
          "message": "not valid TOML (Invalid value (at end of document))"},
         {"path": "docs/ningxia/pack.toml", "line": None,
          "message": "vocabulary.header.other.aliases[0]: expected a string, got an integer 1"},
+        {"path": "docs/2024/c-scan.md", "line": 3, "message": "binary file (NUL bytes), not a text document"},
+        {"path": "docs/2024/d-big5.txt", "line": 1,
+         "message": "not text in UTF-8, UTF-16 or GB18030 (as GB18030 it is mostly rare characters: another "
+                    "encoding such as Big5 or Shift-JIS, or binary data)"},
     ]
     # a-table, b-windows, e-notes, f-empty were read; the notes and the empty file hold no table.
     assert (data["summary"]["files"], data["summary"]["projects"]) == (4, 2)

@@ -133,3 +133,20 @@ def test_ascii_unit_unknown_to_our_definitions_is_asked_of_pint(read):
 def test_every_string_reads(read):
     for text in ["", "|||", "≥", "≥≥5", "5/", "/5", "年月日", "2024年13月40日", "-", "9" * 400, "达", "以上"]:
         read(text)  # total grammar: never raises
+
+
+def test_conflicting_prefix_and_suffix_comparators_get_no_safe_fix(linter):
+    from conftest import findings_of
+
+    (finding,) = findings_of(linter, """
+        | 项目名称 | 示例项目 |
+        | 一级指标 | 二级指标 | 三级指标 | 绩效值 |
+        | 3-满意度指标 | 31-服务对象满意度 | 满意度 | 达90%以内 |
+    """, "BL802")
+    assert finding.fix is not None and not finding.fix.safe
+    (agreeing,) = findings_of(linter, """
+        | 项目名称 | 示例项目 |
+        | 一级指标 | 二级指标 | 三级指标 | 绩效值 |
+        | 3-满意度指标 | 31-服务对象满意度 | 满意度 | 达90%以上 |
+    """, "BL802")
+    assert agreeing.fix.safe and agreeing.expected == "≥90%"

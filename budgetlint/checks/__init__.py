@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from budgetlint.findings import Finding
 
 CheckFn = Callable[..., Iterable[Finding]]
 
 
-@dataclass(frozen=True)
-class CheckKind:
+class CheckKind(NamedTuple):
     name: str
     fn: CheckFn
     scope: str  # project | document

@@ -14,7 +14,7 @@ from decimal import Decimal
 from budgetlint.checks import check_kind
 from budgetlint.checks.common import decimals_of, field_label, show_money, tolerance
 from budgetlint.findings import Edit, Finding, Fix, Related, words
-from budgetlint.matching import _bigrams, normalize_name, similarity
+from budgetlint.matching import bigram_set, common_bigrams, normalize_name, similarity
 
 _CLAUSE = re.compile(r"[^，,；;。！!？?\n]+")
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
@@ -27,16 +27,7 @@ def coverage(phrase: str, name: str) -> float:
         return 0.0
     if name in phrase:
         return 1.0
-    grams = _bigrams(name)
-    pool: dict[str, int] = {}
-    for gram in _bigrams(phrase):
-        pool[gram] = pool.get(gram, 0) + 1
-    found = 0
-    for gram in grams:
-        if pool.get(gram, 0) > 0:
-            pool[gram] -= 1
-            found += 1
-    return found / len(grams)
+    return common_bigrams(name, phrase) / max(len(bigram_set(name)), 1)
 
 
 def narrative_amounts(project, ctx):

@@ -56,6 +56,9 @@ def comparator_spelling(project, params, ctx):
             new_raw = value.raw[:amount.start] + rewritten + value.raw[amount.end:]
             reread = ctx.values.read(new_raw)
             same = [amount_signature(a) for a in reread.amounts] == [amount_signature(a) for a in value.amounts]
+            suffix_sign = ctx.vocabulary.suffix_comparators.get(amount.suffix)
+            if suffix_sign is not None and suffix_sign != amount.comparator:
+                same = False  # 达90%以内: the two comparators disagree; a person must choose
             span = indicator.value_span.sub(amount.start, amount.end)
             fix = Fix(f"“{old}” → “{rewritten}”", (Edit(span, rewritten),), safe=same) if squeeze(old) != rewritten else None
             yield Finding(

@@ -1,8 +1,10 @@
 """Terminal output: each finding with its row as a code frame, then a summary.
 
-Lines are streamed (no Table of every finding), so 10,000 findings print in
-well under a second.  Carets are placed by display width: CJK characters
-take two columns, a TAB is shown as →.
+rich decides the colour system (terminal, NO_COLOR, --color/--no-color) and
+renders each style once; the lines themselves are streamed straight to the
+output, so 10,000 findings print in a fraction of a second (a rich Table or a
+Console.print per line costs seconds).  Carets are placed by display width:
+CJK characters take two columns, a TAB is shown as →.
 """
 
 from __future__ import annotations
@@ -22,29 +24,46 @@ _LABELS = {
 }
 
 
+class _Painter:
+    """Styles rendered to escape codes once, by rich, for the stream's colour system."""
+
+    def __init__(self, stream, color: bool | None):
+        from rich.console import Console
+        from rich.style import Style
+
+        console = Console(file=stream, force_terminal=color, no_color=color is False, highlight=False)
+        self.system = console._color_system  # None when the output is not a colour terminal
+        self._style = Style
+        self._cache: dict[str, object] = {}
+
+    def __call__(self, style: str, text: str) -> str:
+        if self.system is None or not style:
+            return text
+        parsed = self._cache.get(style)
+        if parsed is None:
+            parsed = self._cache[style] = self._style.parse(style)
+        return parsed.render(text, color_system=self.system)
+
+
 def _frame_line(text: str) -> str:
     return text.replace("\t", "→")
 
 
 def render(result, stream, options) -> None:
-    from rich.console import Console
-    from rich.markup import escape
-
     labels = _LABELS.get(options.lang, _LABELS["zh"])
-    console = Console(file=stream, highlight=False, soft_wrap=True, force_terminal=options.color,
-                      no_color=options.color is False, emoji=False)
-    out = console.print
+    paint = _Painter(stream, options.color)
+    out: list[str] = []
+    write = out.append
     for error in result.errors:
         where = f"{error.path}:{error.line}" if error.line else error.path
-        out(f"[bold red]{escape(where)}[/]: {escape(error.message)}")
+        write(f"{paint('bold red', where)}: {error.message}\n")
     lines_cache: dict[str, list[str]] = {}
     for f in result.findings:
         style = _STYLE.get(f.severity, "")
-        head = (
-            f"[bold]{escape(f.path)}:{f.span.line}:{f.span.column}[/] "
-            f"[{style}]{f.code}[/] [{style}]{labels.get(f.severity, f.severity)}[/] {escape(f.message)}"
+        write(
+            f"{paint('bold', f'{f.path}:{f.span.line}:{f.span.column}')} {paint(style, f.code)} "
+            f"{paint(style, labels.get(f.severity, f.severity))} {f.message}\n"
         )
-        out(head)
         source = result.sources.get(f.path)
         if source is not None:
             lines = lines_cache.get(f.path)
@@ -57,29 +76,32 @@ def render(result, stream, options) -> None:
                 start = display_width(text[: max(f.span.column - 1, 0)])
                 end_col = f.span.end_column if f.span.end_line == f.span.line else len(text) + 1
                 width = max(display_width(text[f.span.column - 1 : max(end_col - 1, f.span.column)]), 1)
-                out(f"[dim]{number} │[/] {escape(text)}")
-                out(f"[dim]{gutter}│[/] {' ' * start}[{style}]{'^' * width}[/]")
-        if f.expected is not None or f.actual is not None:
-            parts = []
-            if f.expected not in (None, ""):
-                parts.append(f"{labels['expected']}: {escape(str(f.expected))}")
-            if f.actual not in (None, ""):
-                parts.append(f"{labels['actual']}: {escape(str(f.actual))}")
-            if parts:
-                out("   [dim]" + "  ·  ".join(parts) + "[/]")
+                write(f"{paint('dim', number + ' │')} {text}\n")
+                write(f"{paint('dim', gutter + '│')} {' ' * start}{paint(style, '^' * width)}\n")
+        parts = []
+        if f.expected not in (None, ""):
+            parts.append(f"{labels['expected']}: {f.expected}")
+        if f.actual not in (None, ""):
+            parts.append(f"{labels['actual']}: {f.actual}")
+        if parts:
+            write("   " + paint("dim", "  ·  ".join(parts)) + "\n")
         for related in f.related[:12]:
-            out(f"   [dim]{labels['related']} {related.span.line}:{related.span.column} {escape(related.label)}[/]")
+            write("   " + paint("dim", f"{labels['related']} {related.span.line}:{related.span.column} {related.label}") + "\n")
         if f.fix is not None:
             kind = labels["safe"] if f.fix.safe else labels["unsafe"]
-            out(f"   [green]{labels['fix']} ({kind})[/]: {escape(f.fix.description)}")
+            write(f"   {paint('green', labels['fix'] + ' (' + kind + ')')}: {f.fix.description}\n")
+        if len(out) > 512:
+            stream.write("".join(out))
+            out.clear()
     severities = Counter(f.severity for f in result.findings)
     summary = labels["summary"].format(files=result.files, projects=result.projects)
     if result.findings:
         counts = ", ".join(
-            f"[{_STYLE[name]}]{severities[name]} {labels[name]}[/]" for name in ("error", "warning", "info") if severities[name]
+            paint(_STYLE[name], f"{severities[name]} {labels[name]}") for name in ("error", "warning", "info") if severities[name]
         )
-        out(summary + counts)
+        write(summary + counts + "\n")
     else:
-        out(summary + labels["clean"])
+        write(summary + labels["clean"] + "\n")
     for note in result.notes:
-        out(f"[dim]{escape(note)}[/]")
+        write(paint("dim", note) + "\n")
+    stream.write("".join(out))

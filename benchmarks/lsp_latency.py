@@ -1,0 +1,155 @@
+"""Latency of `budgetlint lsp` on the seed: from sending a didChange to receiving its publishDiagnostics.
+
+Drives the server as an editor does (a subprocess, JSON-RPC over stdio, the
+client of tests/test_lsp.py), editing one value cell of one of the 19 tables
+per change, each change sending the whole document (the server asks for full
+sync).  Also times the re-check in-process, incremental (TableCache) against a
+full `Linter.check_text`, and after a line inserted above most tables.
+
+    python benchmarks/lsp_latency.py [--edits 40] [--json]
+
+The goal (issue 6) is ≤ 50 ms per re-check of the seed on 2 cores, CPython 3.11.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from test_lsp import LspProcess  # noqa: E402  (the test's own client: one client, tested)
+
+from budgetlint.config import Config  # noqa: E402
+from budgetlint.engine import Linter  # noqa: E402
+from budgetlint.lsp import TableCache  # noqa: E402
+
+SEED = ROOT / "examples" / "ningxia-kexie-2024-performance-targets.txt"
+GOAL_MS = 50.0
+WARM_UP = 5
+_NUMBER_AFTER_SIGN = re.compile(r"(≥\s*)(\d+)")
+
+
+def edited_versions(text: str, count: int) -> list[str]:
+    """`count` versions of `text`, each changing one number in one value cell, table after table."""
+    lines = text.split("\n")
+    starts = [i for i, line in enumerate(lines) if line.startswith("项目名称")] + [len(lines)]
+    targets = []
+    for start, end in zip(starts, starts[1:]):
+        row = next((i for i in range(start, end) if "\t" in lines[i] and _NUMBER_AFTER_SIGN.search(lines[i])), None)
+        if row is not None:
+            targets.append(row)
+    versions = []
+    for n in range(count):
+        row = targets[n % len(targets)]
+        changed = list(lines)
+        changed[row] = _NUMBER_AFTER_SIGN.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 1 + n}", lines[row], count=1)
+        versions.append("\n".join(changed))
+    return versions
+
+
+def summary(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+    return {"n": len(samples), "median_ms": round(statistics.median(samples) * 1000, 2),
+            "p95_ms": round(p95 * 1000, 2), "max_ms": round(ordered[-1] * 1000, 2)}
+
+
+def round_trips(versions: list[str], incremental: bool) -> dict:
+    """didChange sent → publishDiagnostics of that version received, through a real server process."""
+    args = [] if incremental else ["--no-incremental"]
+    with tempfile.TemporaryDirectory() as folder:
+        client = LspProcess(*args, cwd=Path(folder))
+        try:
+            client.initialize(Path(folder))
+            uri = (Path(folder) / SEED.name).as_uri()
+            client.open(uri, SEED.read_text(encoding="utf-8"), version=1)
+            first = client.diagnostics(uri)
+            samples = []
+            for number, text in enumerate(versions, start=2):
+                sent = client.change(uri, text, number)
+                received, params = client.diagnostics(uri, stamped=True)
+                assert params["version"] == number, params["version"]
+                if number - 2 >= WARM_UP:
+                    samples.append(received - sent)
+            result = summary(samples)
+            result["diagnostics"] = len(first["diagnostics"])
+            assert client.close() == 0
+        finally:
+            client.kill()
+    return result
+
+
+def in_process(versions: list[str]) -> dict:
+    """Wall and CPU time of re-checks in this process: full, incremental, and after a line inserted above."""
+    linter = Linter(Config(), "zh")
+    seed = SEED.read_text(encoding="utf-8")
+    cache = TableCache(linter)
+    cache.check(seed)
+    samples: dict[str, list[float]] = {name: [] for name in ("full", "incremental", "line_inserted")}
+    cpu: dict[str, list[float]] = {name: [] for name in samples}
+
+    def timed(name: str, measured: bool, check) -> None:
+        wall, used = time.perf_counter(), time.process_time()
+        check()
+        if measured:
+            samples[name].append(time.perf_counter() - wall)
+            cpu[name].append(time.process_time() - used)
+
+    for number, text in enumerate(versions):
+        timed("full", number >= WARM_UP, lambda: linter.check_text(text, "seed", keep_projects=False))
+        # as the server calls it
+        timed("incremental", number >= WARM_UP, lambda: cache.check(text, "seed", keep_projects=False))
+    lines = seed.split("\n")
+    cache.check(seed)
+    for number in range(len(versions)):
+        # a line typed (then removed) near the top: every table below moves by a line
+        text = "\n".join(lines[:30] + ["说明"] * (number % 2) + lines[30:])
+        timed("line_inserted", number >= WARM_UP, lambda: cache.check(text, "seed", keep_projects=False))
+    result = {}
+    for name in samples:
+        result[name] = summary(samples[name])
+        result[name]["cpu_median_ms"] = round(statistics.median(cpu[name]) * 1000, 2)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--edits", type=int, default=40, help="measured edits (after %d warm-up)" % WARM_UP)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    options = parser.parse_args()
+    versions = edited_versions(SEED.read_text(encoding="utf-8"), options.edits + WARM_UP)
+    figures = {
+        "in_process": in_process(versions),
+        "round_trip": {"incremental": round_trips(versions, True), "full": round_trips(versions, False)},
+    }
+    if options.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        print(f"seed: {SEED.name}, {options.edits} edits (one value cell each), goal ≤ {GOAL_MS:.0f} ms\n")
+        print(f"{'':34}{'median':>10}{'p95':>10}{'max':>10}{'cpu med.':>10}")
+        rows = [
+            ("in-process re-check, full", figures["in_process"]["full"]),
+            ("in-process re-check, incremental", figures["in_process"]["incremental"]),
+            ("in-process, line inserted above", figures["in_process"]["line_inserted"]),
+            ("didChange → diagnostics, full", figures["round_trip"]["full"]),
+            ("didChange → diagnostics, incr.", figures["round_trip"]["incremental"]),
+        ]
+        for name, row in rows:
+            cpu = f"{row['cpu_median_ms']:>8.1f}ms" if "cpu_median_ms" in row else ""
+            print(f"{name:34}{row['median_ms']:>8.1f}ms{row['p95_ms']:>8.1f}ms{row['max_ms']:>8.1f}ms{cpu}")
+        print(f"\nload average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (wall times grow with load; CPU times less)")
+    met = figures["round_trip"]["incremental"]["p95_ms"] <= GOAL_MS
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""Benchmarks, reported as ratios to a floor measured in the same run (machines are noisy).
+
+    python benchmarks/run.py            # everything
+    python benchmarks/run.py --quick    # smaller inputs, fewer repeats
+    python benchmarks/run.py --profile  # add a profile summary of the throughput run
+
+Figures: cold start of `budgetlint check --format concise` on one table against
+`python -c pass`; read throughput (text → model) and check throughput (text →
+findings → JSON) on a generated document against a plain split('|') loop over
+the same text; many files sequentially and with the worker pool; rich output of
+10,000 findings; and, when their scripts are present, the language server's
+re-check latency and peak memory on a 100 MB document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PIPE_SEED = ROOT / "examples" / "ningxia-kexie-2024-performance-targets.md"
+ONE_TABLE = ROOT / "examples" / "clean" / "2025-health-projects.md"
+
+_NUMBER = re.compile(r"(?<=\| )(≥|>|)(\d+)(?= ?(项|个|次|期|场|人|台|%))")
+
+
+def generate(megabytes: float, seed: int = 7) -> str:
+    """A document of about `megabytes` MB: the 19 seed tables again and again, names and counts varied."""
+    rng = random.Random(seed)
+    base = PIPE_SEED.read_text(encoding="utf-8")
+    head, _, body = base.partition("\n## ")
+    body = "## " + body
+    parts = [head]
+    size = len(head.encode())
+    copy = 0
+    while size < megabytes * 1024 * 1024:
+        copy += 1
+
+        def vary(match: re.Match) -> str:
+            if rng.random() < 0.3:
+                return f"{match.group(1)}{int(match.group(2)) + rng.randint(1, 9)}"
+            return match.group(0)
+
+        text = _NUMBER.sub(vary, body.replace("| 项目名称 | ", f"| 项目名称 | 第{copy}批"))
+        parts.append(text)
+        size += len(text.encode())
+    return "\n".join(parts)
+
+
+def timed(fn, repeat: int) -> float:
+    """Median wall time of `repeat` calls, in seconds."""
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+# Installed packages have their bytecode compiled by pip; measure start-up the same way.
+ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+
+
+def command_time(args: list[str], repeat: int) -> float:
+    def run():
+        subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=ENV)
+
+    run()  # warm the caches (parser tables, unit factors) and the page cache
+    return timed(run, repeat)
+
+
+def split_loop(text: str) -> int:
+    cells = 0
+    for line in text.split("\n"):
+        cells += len(line.split("|"))
+    return cells
+
+
+def report(name: str, value: str, ratio: float | None, goal: str, ok: bool | None) -> dict:
+    mark = "" if ok is None else ("  ok" if ok else "  MISSED")
+    ratio_text = f"{ratio:6.1f}×" if ratio is not None else "       "
+    print(f"{name:<44} {value:>16}  {ratio_text}  goal {goal}{mark}")
+    return {"name": name, "value": value, "ratio": ratio, "goal": goal, "ok": ok}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    options = parser.parse_args()
+    repeat = 3 if options.quick else 9
+    megabytes = 2 if options.quick else 10
+    results = []
+    python = sys.executable
+    print(f"budgetlint benchmarks — Python {sys.version.split()[0]}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
+
+    # ------------------------------------------------------------ cold start
+    subprocess.run([python, "-m", "compileall", "-q", str(ROOT / "budgetlint")], env=ENV, check=False,
+                   stdout=subprocess.DEVNULL)
+    floor = command_time([python, "-c", "pass"], repeat)
+    cli = command_time([python, "-m", "budgetlint", "check", str(ONE_TABLE), "--format", "concise"], repeat)
+    results.append(report("cold start: check --format concise, 1 file", f"{cli * 1000:.0f} ms", cli / floor,
+                          "≤ 6× python -c pass", cli / floor <= 6))
+    print(f"{'':<44} {'(python -c pass ' + format(floor * 1000, '.0f') + ' ms)':>16}")
+
+    # ------------------------------------------------------------ throughput
+    from budgetlint.engine import Linter
+    from budgetlint.reporters import Options, render
+    from budgetlint.runner import Result
+
+    text = generate(megabytes)
+    size_mb = len(text.encode()) / (1024 * 1024)
+    floor = timed(lambda: split_loop(text), repeat)
+    linter = Linter()
+    linter.parse(PIPE_SEED.read_text(encoding="utf-8"))  # build parsers and caches once
+    read = timed(lambda: linter.parse(text, "big.md"), max(1, repeat // 3))
+    results.append(report(f"read {size_mb:.1f} MB to the model", f"{size_mb / read:.2f} MB/s", read / floor,
+                          "informational", None))
+
+    def check_json():
+        document, findings = linter.check_text(text, "big.md", keep_projects=False)
+        result = Result(findings=findings, files=1, projects=document.project_count)
+        render("json", result, io.StringIO(), Options())
+
+    checked = timed(check_json, max(1, repeat // 3))
+    results.append(report(f"check + json {size_mb:.1f} MB", f"{size_mb / checked:.2f} MB/s", checked / floor,
+                          "≤ 45× split loop", checked / floor <= 45))
+    print(f"{'':<44} {'(split loop ' + format(size_mb / floor, '.0f') + ' MB/s)':>16}")
+    if options.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(check_json)
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(18)
+
+    # ------------------------------------------------------------ terminal output
+    from budgetlint.findings import Finding
+    from budgetlint.model import Span
+
+    findings = [
+        Finding("BL201", Span(i + 1, 3, i + 1, 9), expected="108.55", actual="53.55", path="big.md", rule="costs-add-up-to-annual",
+                severity="error", message=f"成本合计与年度资金总额不符：期望 108.55，实际 53.55（{i}）")
+        for i in range(10000)
+    ]
+    sources = {"big.md": "\n".join(f"| | 14-成本指标 | 举办培训班 | 14.775万元/期 | {i}" for i in range(10000))}
+    many = Result(findings=findings, files=1, projects=1, sources=sources)
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        terminal = timed(lambda: render("rich", many, sink, Options(color=True)), max(1, repeat // 3))
+    results.append(report("rich output of 10,000 findings", f"{terminal:.2f} s", None, "≤ 0.5 s", terminal <= 0.5))
+
+    # ------------------------------------------------------------ many files
+    with tempfile.TemporaryDirectory() as folder:
+        one = generate(0.05, seed=11)
+        for index in range(200):
+            (Path(folder) / f"doc{index:03}.md").write_text(one.replace("第", f"第{index}-"), encoding="utf-8")
+        base = [python, "-m", "budgetlint", "check", folder, "--format", "json", "--fail-on", "never"]
+        sequential = command_time(base + ["--jobs", "1"], max(1, repeat // 3))
+        pooled = command_time(base + ["--jobs", "2"], max(1, repeat // 3))
+        if pooled > 0:
+            speedup = sequential / pooled
+            results.append(report("200 files × 50 KB: pool (2 workers) vs 1", f"{pooled:.2f} s", speedup,
+                                  "≥ 1.7× faster", speedup >= 1.7))
+
+    # ------------------------------------------------------------ scripts of their own
+    for script, args in (("lsp_latency.py", ["--edits", "10" if options.quick else "40"]),
+                         ("memory.py", ["--quick"] if options.quick else [])):
+        path = ROOT / "benchmarks" / script
+        if path.exists():
+            completed = subprocess.run([python, str(path), *args], capture_output=True, text=True, check=False, env=ENV)
+            print(completed.stdout.rstrip() or completed.stderr.rstrip())
+
+    if options.json:
+        options.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

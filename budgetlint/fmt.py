@@ -1,0 +1,405 @@
+"""`budgetlint fmt`: rewrite documents in the canonical layout of DESIGN.md §1, never changing a value.
+
+The formatter works on lines and cells (budgetlint.syntax), not on the model:
+every row keeps all of its cells in order, empty ones included (the reader's
+merged-cell inheritance depends on them), and every other line — titles,
+prose, metadata, comments, directives — is kept verbatim.  What it changes:
+
+- TAB rows (spreadsheet copies, PDF extraction) become pipe rows; `|` inside a
+  cell is escaped as `\\|`;
+- the cells of consecutive rows are aligned by display width (CJK characters
+  are two columns wide); a cell wider than ALIGN_LIMIT is written as it is and
+  does not widen its column;
+- a Markdown delimiter row (`| --- | --- |`) follows the indicator column
+  headings (一级指标 | 二级指标 | 三级指标 | 绩效值), so that a document
+  repository renders the indicators as a table; rows of such a table are
+  padded with empty cells to the widest row (GitHub drops cells beyond the
+  heading's count), and blank lines between its rows (PDF page breaks, which
+  would end the rendered table) are removed; one blank line separates the
+  header rows from the indicator headings;
+- comparators are written as BL802 asks (`达90%以上` → `≥90%`), only where the
+  rewrite reads back to the same value.
+
+Damage whose repair is not certain (a cell split over two lines, a stray line
+inside a table, a comparator whose rewrite would read differently) is kept as
+written and reported as a note.  After formatting, the document is read again
+and its model compared with the original's; a file whose model would change is
+left untouched and reported as an error — this cannot happen by design, and
+the check keeps it so.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+import click
+
+from budgetlint.findings import Finding
+from budgetlint.model import project_signature
+from budgetlint.syntax import Cell, iter_lines
+from budgetlint.text import display_width, normalize_label
+
+ALIGN_LIMIT = 48  # display columns: a wider cell is written as is and does not widen its column
+NOTE_CODES = ("BL001", "BL006", "BL802")  # what fmt reports as kept as written
+COMPARATOR_RULE = "BL802"
+
+
+class FormatError(Exception):
+    """The formatted text would read differently (a bug); the file is left as it is."""
+
+
+@dataclass
+class Formatted:
+    """The result of formatting one text."""
+
+    text: str
+    changed: bool
+    notes: list[Finding] = field(default_factory=list)  # damage kept as written, at its lines in `text`
+    kept: list[Finding] = field(default_factory=list)  # the same notes, at their lines in the input
+    comparators: int = 0  # comparator spellings rewritten
+    projects: int = 0
+
+
+# ==================================================================== layout
+@dataclass
+class _Item:
+    """One output line: a row (cells), a delimiter row, a blank line or a line kept verbatim."""
+
+    kind: str  # row | rule | blank | keep
+    text: str = ""  # verbatim text (keep) or the original delimiter line (rule)
+    source: int | None = None  # its line in the input; None for a line fmt adds
+    cells: tuple[str, ...] = ()
+    project_start: bool = False
+    headings: bool = False  # the indicator column headings that open the indicator table
+
+
+_width = lru_cache(maxsize=65536)(display_width)  # tables repeat the same cells many times
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _reads_as_rule(cells: tuple[Cell, ...]) -> bool:
+    """A row that, written with pipes, the grammar would take for a Markdown delimiter row."""
+    texts = [cell.text for cell in cells]
+    return any("-" in t for t in texts) and all(set(t) <= set("-: \t") for t in texts)
+
+
+def _ignored_rule(cells: tuple[Cell, ...]) -> bool:
+    """A rule line the reader skips (only dashes and colons): it may become a delimiter row."""
+    return all(set(cell.text) <= set("-:") for cell in cells)
+
+
+class _Layout:
+    def __init__(self, vocabulary):
+        self.vocab = vocabulary
+        self.name_label = normalize_label(vocabulary.header_canonical["name"])
+
+    def is_project_start(self, cells: tuple[Cell, ...]) -> bool:
+        filled = [cell for cell in cells if cell.text]
+        return bool(filled) and self.vocab.header_field(filled[0].text) == "name" and (
+            normalize_label(filled[0].text) == self.name_label
+        )
+
+    def is_headings(self, cells: tuple[Cell, ...]) -> bool:
+        filled = [cell for cell in cells if cell.text]
+        return len(filled) >= 2 and all(normalize_label(c.text) in self.vocab.indicator_header for c in filled)
+
+    # ---------------------------------------------------------------- structure
+    def items(self, text: str) -> list[_Item]:
+        classified = {line.number: line for line in iter_lines(text)}
+        physical = text.split("\n")
+        if physical and physical[-1] == "":
+            physical.pop()
+        items: list[_Item] = []
+        in_table = False
+        zone = "header"
+        for number, raw in enumerate(physical, start=1):
+            line = classified.get(number)
+            if line is None:
+                items.append(_Item("blank", raw, number))
+            elif line.kind == "row" and _reads_as_rule(line.cells):
+                # with pipes it would become a delimiter row: fine when the reader skips it anyway,
+                # otherwise (a cell like "- -") it stays exactly as written
+                items.append(_Item("rule" if _ignored_rule(line.cells) else "keep", raw, number))
+            elif line.kind == "row":
+                item = _Item("row", source=number, cells=tuple(_escape(cell.text) for cell in line.cells))
+                if self.is_project_start(line.cells):
+                    item.project_start, in_table, zone = True, True, "header"
+                elif in_table and zone == "header" and self.is_headings(line.cells):
+                    item.headings, zone = True, "indicators"
+                items.append(item)
+            elif line.kind == "separator" and raw.lstrip().startswith("|"):
+                items.append(_Item("rule", raw, number))
+            else:
+                items.append(_Item("keep", raw, number))
+        return self.restructure(items)
+
+    @staticmethod
+    def restructure(items: list[_Item]) -> list[_Item]:
+        """Blank lines inside a table out, one before the indicator headings, a delimiter row after them."""
+        out: list[_Item] = []
+        in_table = False
+        index = 0
+        while index < len(items):
+            item = items[index]
+            if item.kind == "blank":
+                end = index
+                while end < len(items) and items[end].kind == "blank":
+                    end += 1
+                following = items[end] if end < len(items) else None
+                previous = out[-1] if out else None
+                between_rows = (
+                    in_table
+                    and previous is not None and previous.kind in ("row", "rule")
+                    and following is not None and following.kind in ("row", "rule")
+                    and not following.project_start
+                )
+                if not between_rows:
+                    out.extend(items[index:end])
+                elif following.headings:
+                    out.append(_Item("blank", ""))
+                index = end
+                continue
+            in_table = in_table or item.project_start
+            if item.headings and out and out[-1].kind in ("row", "rule"):
+                out.append(_Item("blank", ""))
+            out.append(item)
+            if item.headings:
+                later = index + 1
+                while later < len(items) and items[later].kind == "blank":
+                    later += 1
+                if later == len(items) or items[later].kind != "rule":
+                    out.append(_Item("rule", ""))
+            index += 1
+        return out
+
+    # ---------------------------------------------------------------- alignment
+    @staticmethod
+    def blocks(items: list[_Item]) -> list[list[_Item]]:
+        """Runs of rows and delimiter rows that align together (comments and directives do not cut a run)."""
+        blocks: list[list[_Item]] = []
+        current: list[_Item] = []
+        for item in items:
+            if item.kind in ("row", "rule"):
+                if item.project_start or item.headings:
+                    if current:
+                        blocks.append(current)
+                    current = []
+                current.append(item)
+            elif item.kind == "keep" and item.text.lstrip().startswith("<!--"):
+                continue
+            elif current:
+                blocks.append(current)
+                current = []
+        if current:
+            blocks.append(current)
+        return blocks
+
+    @staticmethod
+    def render_block(block: list[_Item]) -> dict[int, str]:
+        rows = [item for item in block if item.kind == "row"]
+        if not rows:  # delimiter rows with no table: nothing to align them with
+            return {id(item): item.text for item in block}
+        rendered = any(item.kind == "rule" for item in block)
+        count = max((len(item.cells) for item in rows), default=1)
+        widths = [0] * count
+        for item in rows:
+            for column, cell in enumerate(item.cells):
+                width = _width(cell)
+                if width <= ALIGN_LIMIT:
+                    widths[column] = max(widths[column], width)
+        if rendered:
+            widths = [max(width, 3) for width in widths]
+        out: dict[int, str] = {}
+        for item in block:
+            if item.kind == "rule":
+                out[id(item)] = _rule_line(item.text, widths)
+                continue
+            cells = list(item.cells)
+            if rendered:
+                cells += [""] * (count - len(cells))
+            padded = [cell + " " * max(widths[column] - _width(cell), 0) for column, cell in enumerate(cells)]
+            out[id(item)] = "| " + " | ".join(padded) + " |"
+        return out
+
+    def format(self, text: str) -> tuple[str, list[int | None]]:
+        """The formatted text, and for each of its lines the input line it comes from (None: added)."""
+        items = self.items(text)
+        lines: dict[int, str] = {}
+        for block in self.blocks(items):
+            lines.update(self.render_block(block))
+        out = [lines[id(item)] if item.kind in ("row", "rule") else item.text for item in items]
+        return ("\n".join(out) + "\n" if out else ""), [item.source for item in items]
+
+
+def _rule_line(original: str, widths: list[int]) -> str:
+    """A delimiter row for `widths`, keeping the alignment colons of `original` column by column."""
+    marks = [piece.strip() for piece in re.split(r"[|\t]", original.strip().strip("|"))] if original.strip() else []
+    cells = []
+    for column, width in enumerate(widths):
+        mark = marks[column] if column < len(marks) else ""
+        left = ":" if mark.startswith(":") else ""
+        right = ":" if mark.endswith(":") and len(mark) > 1 else ""
+        cells.append(left + "-" * max(width - len(left) - len(right), 1) + right)
+    return "| " + " | ".join(cells) + " |"
+
+
+# ==================================================================== documents
+class Formatter:
+    """Formats texts under one configuration, with a Linter restricted to the rules fmt uses."""
+
+    def __init__(self, config=None, lang: str = "zh"):
+        from budgetlint.config import Config
+        from budgetlint.engine import Linter
+
+        self.config = config or Config()
+        codes = tuple(code for code in NOTE_CODES if self.config.enabled(code))
+        self.linter = Linter(replace(self.config, select=codes, extend_select=()), lang)
+        self.layout = _Layout(self.linter.vocabulary)
+
+    def check(self, text: str, path: str, file: Path | None):
+        return self.linter.check_text(text, path, file)
+
+    def format_text(self, text: str, path: str = "<text>", file: Path | None = None) -> Formatted:
+        """Format `text`; FormatError if the result would not read as the same model (a bug)."""
+        from budgetlint.fixes import fix_text
+
+        before, findings = self.check(text, path, file)
+        if not before.projects:
+            return Formatted(text, False, _notes(findings), _notes(findings))
+        candidates = [(text, 0)]
+        if self.config.enabled(COMPARATOR_RULE, file):
+            fixed = fix_text(text, lambda t: self.check(t, path, file)[1], first=findings)
+            if fixed.applied:
+                candidates.insert(0, (fixed.text, fixed.by_code[COMPARATOR_RULE]))
+        expected = [project_signature(project) for project in before.projects]
+        for candidate, comparators in candidates:
+            result, origins = self.layout.format(candidate)
+            after, notes = self.check(result, path, file)
+            if [project_signature(project) for project in after.projects] != expected:
+                continue
+            notes = _notes(notes)
+            still = {(note.code, origins[note.span.line - 1], note.actual) for note in notes
+                     if note.span.line <= len(origins)}
+            kept = [f for f in _notes(findings) if (f.code, f.span.line, f.actual) in still]
+            return Formatted(result, result != text, notes, kept, comparators, len(after.projects))
+        raise FormatError("formatting would change what the document says; left unchanged (please report this)")
+
+
+def _notes(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.code in NOTE_CODES]
+
+
+# ==================================================================== command
+_KEPT = {"zh": "（已保留原样）", "en": " (kept as written)"}
+
+
+@click.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if a file would be reformatted.")
+@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Use this config file instead of the one found upward from each file.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of notes (default: from the locale).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors (and the diff with --diff).")
+def fmt_command(paths, check_only, show_diff, config_path, lang, quiet):
+    """Rewrite documents in the canonical layout: aligned pipe rows, standard comparators.
+
+    Never changes a value: the document is read again after formatting and
+    must give the same model.  Exit codes: 0 done (or nothing to change),
+    1 with --check when a file would change, 2 when a file or config cannot
+    be read (the other files are still processed).
+    """
+    from budgetlint.cli import default_lang
+    from budgetlint.config import ConfigError
+    from budgetlint.runner import Result, Runner
+
+    lang = lang or default_lang()
+    try:
+        runner = Runner(lang=lang, config_path=config_path, keep_sources=False)
+    except ConfigError as error:
+        click.echo(f"budgetlint: {error}", err=True)
+        sys.exit(2)
+    walk = Result()
+    formatters: dict[object, Formatter] = {}
+    changed = unchanged = failed = 0
+    write = not (check_only or show_diff)
+    for file, explicit in runner.iter_files(list(paths) or [Path(".")], walk):
+        outcome = _format_file(runner, formatters, file, explicit, lang, write, show_diff, quiet)
+        if outcome == "changed":
+            changed += 1
+        elif outcome == "unchanged":
+            unchanged += 1
+        elif outcome == "error":
+            failed += 1
+    for error in walk.errors:
+        click.echo(str(error), err=True)
+        failed += 1
+    if not quiet:
+        verb = "reformatted" if write else "would be reformatted"
+        click.echo(f"{changed} file{'s' * (changed != 1)} {verb}, {unchanged} unchanged"
+                   + (f", {failed} not read" if failed else ""), err=True)
+    if failed:
+        sys.exit(2)
+    sys.exit(1 if check_only and changed else 0)
+
+
+def _format_file(runner, formatters, file: Path, explicit: bool, lang: str, write: bool, show_diff: bool,
+                 quiet: bool) -> str:
+    """Format one file and print its notes; return changed | unchanged | skipped | error."""
+    from budgetlint.config import ConfigError
+    from budgetlint.fixes import read_rewritable, write_like
+    from budgetlint.io import InputError
+    from budgetlint.runner import display_path
+
+    shown = display_path(file)
+    try:
+        config = runner.config_for(file)
+        original = read_rewritable(file, shown)
+    except ConfigError as error:
+        click.echo(f"budgetlint: {error}", err=True)
+        return "error"
+    except InputError as error:
+        click.echo(str(error), err=True)
+        return "error"
+    key = (config.path, config.packs, config.select, config.extend_select, config.ignore, config.per_file_ignores)
+    formatter = formatters.get(key)
+    if formatter is None:
+        formatter = formatters[key] = Formatter(config, lang)
+    try:
+        result = formatter.format_text(original.source.text, shown, file)
+    except FormatError as error:
+        click.echo(f"{shown}: {error}", err=True)
+        return "error"
+    if not result.projects:
+        if explicit and not quiet:
+            click.echo(f"{shown}: no project table found (no 项目名称 row); left unchanged", err=True)
+        return "skipped"
+    if show_diff and result.changed:
+        name = shown if Path(shown).is_absolute() else None
+        diff = difflib.unified_diff(
+            original.source.text.splitlines(keepends=True), result.text.splitlines(keepends=True),
+            fromfile=name or f"a/{shown}", tofile=name or f"b/{shown}",
+        )
+        click.echo("".join(diff), nl=False)
+    if result.changed and write:
+        try:
+            write_like(file, result.text, original)
+        except OSError as error:
+            click.echo(f"{shown}: cannot write ({error.strerror or error}); left unchanged", err=True)
+            return "error"
+    if not quiet:
+        # the notes point at the file as it is on disk now: formatted when written, as it was otherwise
+        for note in result.notes if write else result.kept:
+            click.echo(f"{note.path}:{note.span.line}:{note.span.column}: {note.code} {note.message}"
+                       f"{_KEPT.get(lang, _KEPT['en'])}", err=True)
+        if result.changed and not show_diff:
+            click.echo(f"{'reformatted' if write else 'would reformat'} {shown}", err=True)
+    return "changed" if result.changed else "unchanged"

@@ -1,0 +1,284 @@
+"""The grammars' parsers without lark at run time: tables derived by lark once, cached, run here.
+
+Lark reads grammar/*.lark and computes the terminals (regular expressions in
+lark's priority order) and the LALR(1) parse table.  Both are plain data; they
+are cached as JSON keyed by the grammar's content hash, and this module runs
+them with a contextual lexer and an LALR driver of a few dozen lines — the
+same algorithm as lark's (tests/test_lalr.py checks that every tree is
+identical).  Importing lark costs more than all the work of checking one
+table, so the common path (`budgetlint check` in pre-commit and editors)
+never imports it; lark runs only when a grammar changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from budgetlint.resources import cache_dir, grammar_path, write_atomic
+
+FORMAT = 2  # bump when the cached layout changes
+
+
+class Token(str):
+    """A terminal: the text, its type and its offsets (the subset of lark.Token the readers use)."""
+
+    __slots__ = ("type", "start_pos", "end_pos")
+
+    def __new__(cls, type_: str, value: str, start: int, end: int) -> "Token":
+        token = super().__new__(cls, value)
+        token.type = type_
+        token.start_pos = start
+        token.end_pos = end
+        return token
+
+
+@dataclass(slots=True)
+class Meta:
+    start_pos: int
+    end_pos: int
+
+
+@dataclass(slots=True)
+class Node:
+    """A rule match (the subset of lark.Tree the readers use)."""
+
+    data: str
+    children: list
+    meta: Meta
+
+
+class ParseError(ValueError):
+    pass
+
+
+# ---------------------------------------------------------------- derivation (lark, once)
+def _derive(text: str, options: dict[str, Any]) -> dict[str, Any]:
+    from lark import Lark
+
+    parser = Lark(text, parser="lalr", lexer="contextual", **options)
+    terminals = [
+        {
+            "name": t.name,
+            "pattern": t.pattern.to_regexp(),
+            "flags": sorted(t.pattern.flags),
+            "priority": t.priority,
+            "width": min(t.pattern.max_width, 2**31),
+            "length": len(t.pattern.value),
+            "string": t.pattern.value if t.pattern.type == "str" else None,
+        }
+        for t in parser.lexer_conf.terminals
+    ]
+    table = parser.parser.parser.parser.parse_table
+    rules: dict[Any, int] = {}
+    rule_list: list[list[Any]] = []
+    states: dict[str, dict[str, list[Any]]] = {}
+    for state, actions in table.states.items():
+        row = {}
+        for symbol, (action, argument) in actions.items():
+            if action.name == "Shift":
+                row[symbol] = [0, argument]
+            else:
+                if argument not in rules:
+                    rules[argument] = len(rule_list)
+                    rule_list.append([argument.origin.name, len(argument.expansion)])
+                row[symbol] = [1, rules[argument]]
+        states[str(state)] = row
+    return {
+        "format": FORMAT,
+        "terminals": terminals,
+        "ignore": list(parser.lexer_conf.ignore),
+        "rules": rule_list,
+        "states": states,
+        "start": table.start_states["start"],
+        "end": table.end_states["start"],
+    }
+
+
+@lru_cache(maxsize=4)
+def tables(name: str, **options: Any) -> dict[str, Any]:
+    """The derived tables of grammar/NAME, from the cache when the grammar is unchanged."""
+    text = grammar_path(name).read_text(encoding="utf-8")
+    key = hashlib.sha256(f"{FORMAT}{sorted(options.items())}{text}".encode()).hexdigest()[:16]
+    path = cache_dir() / f"{name.split('.')[0]}-tables-{key}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") == FORMAT:
+            return data
+    except (OSError, ValueError):
+        pass
+    data = _derive(text, options)
+    try:
+        write_atomic(path, json.dumps(data, ensure_ascii=False).encode())
+    except OSError:
+        pass  # an unwritable cache costs start-up time, not correctness
+    return data
+
+
+def _ordered(terminals: list[dict[str, Any]], accepts: set[str] | None) -> list[dict[str, Any]]:
+    chosen = [t for t in terminals if accepts is None or t["name"] in accepts]
+    # lark's order: priority, then the widest possible match, then the longest pattern text, then name
+    return sorted(chosen, key=lambda t: (-t["priority"], -t["width"], -t["length"], t["name"]))
+
+
+def _flags(names: list[str]) -> int:
+    value = 0
+    for name in names:
+        value |= {"i": re.I, "m": re.M, "s": re.S, "u": re.U, "x": re.X, "l": re.L}.get(name, 0)
+    return value
+
+
+def _scanner(terminals: list[dict[str, Any]]) -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
+    """The union regex of `terminals` (in order) and lark's "unless" table.
+
+    Like lark, a string terminal that a regex terminal of the same priority also matches ("/" and
+    OTHER: \\S) is left out of the union; a match of the regex terminal whose text is that string
+    becomes the string terminal.
+    """
+    unless: dict[str, dict[str, str]] = {}
+    embedded: set[str] = set()
+    strings = [t for t in terminals if t.get("string") is not None]
+    for regex in terminals:
+        if regex.get("string") is not None:
+            continue
+        compiled = re.compile(regex["pattern"], _flags(regex["flags"]))
+        for string in strings:
+            if string["priority"] == regex["priority"] and compiled.fullmatch(string["string"]):
+                unless.setdefault(regex["name"], {})[string["string"]] = string["name"]
+                if set(string["flags"]) <= set(regex["flags"]):
+                    embedded.add(string["name"])
+    return _union([t for t in terminals if t["name"] not in embedded]), unless
+
+
+def _union(terminals: list[dict[str, Any]]) -> re.Pattern[str]:
+    parts = []
+    for terminal in terminals:
+        pattern = terminal["pattern"]
+        if terminal["flags"]:
+            pattern = f"(?{''.join(terminal['flags'])}:{pattern})"
+        parts.append(f"(?P<{terminal['name']}>{pattern})")
+    return re.compile("|".join(parts))
+
+
+# ---------------------------------------------------------------- the table grammar: one token a line
+class LineScanner:
+    """Classifies one line by the table grammar's terminals, in lark's order (first match wins)."""
+
+    def __init__(self, data: dict[str, Any]):
+        terminals = [t for t in _ordered(data["terminals"], None) if t["name"] != "_NL"]
+        self.pattern, self.unless = _scanner(terminals)
+
+    def kind(self, line: str) -> str | None:
+        match = self.pattern.match(line + "\n")
+        if match is None:
+            return None
+        kind = match.lastgroup
+        return self.unless[kind].get(match.group(), kind) if kind in self.unless else kind
+
+
+# ---------------------------------------------------------------- the value grammar: LALR(1)
+class LalrParser:
+    """An LALR(1) driver with a contextual lexer over lark-derived tables; builds Node trees."""
+
+    def __init__(self, data: dict[str, Any]):
+        self.states = {int(state): actions for state, actions in data["states"].items()}
+        self.rules = data["rules"]
+        self.start = data["start"]
+        self.end = data["end"]
+        self.ignore = set(data["ignore"])
+        self.terminals = data["terminals"]
+        self._lexers: dict[int, tuple[re.Pattern[str], dict[str, dict[str, str]]]] = {}
+        self._by_accepts: dict[frozenset[str], tuple[re.Pattern[str], dict[str, dict[str, str]]]] = {}
+
+    def _lexer(self, state: int) -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
+        lexer = self._lexers.get(state)
+        if lexer is None:
+            accepts = frozenset(self.states[state]) | self.ignore
+            lexer = self._by_accepts.get(accepts)
+            if lexer is None:
+                lexer = self._by_accepts[accepts] = _scanner(_ordered(self.terminals, set(accepts)))
+            self._lexers[state] = lexer
+        return lexer
+
+    def parse(self, text: str) -> Node:
+        states = [self.start]
+        values: list[Any] = []
+        position = 0
+        length = len(text)
+        while True:
+            state = states[-1]
+            if position < length:
+                pattern, unless = self._lexer(state)
+                match = pattern.match(text, position)
+                if match is None or match.end() == position:
+                    raise ParseError(f"unexpected character at {position}")
+                kind = match.lastgroup
+                if kind in unless:
+                    kind = unless[kind].get(match.group(), kind)
+                if kind in self.ignore:
+                    position = match.end()
+                    continue
+                token = Token(kind, match.group(), position, match.end())
+                symbol = kind
+            else:
+                token = None
+                symbol = "$END"
+            while True:
+                action = self.states[states[-1]].get(symbol)
+                if action is None:
+                    raise ParseError(f"unexpected {symbol} at {position}")
+                if action[0] == 0:  # shift
+                    states.append(action[1])
+                    values.append(token)
+                    break
+                origin, size = self.rules[action[1]]
+                children = values[-size:] if size else []
+                if size:
+                    del states[-size:]
+                    del values[-size:]
+                node = _build(origin, children)
+                goto = self.states[states[-1]][origin]
+                states.append(goto[1])
+                values.append(node)
+                if symbol == "$END" and states[-1] == self.end:
+                    return node
+            if token is None:
+                raise ParseError("input ended inside a rule")
+            position = token.end_pos
+
+
+def _build(origin: str, children: list) -> Any:
+    """Lark's tree shape: rules named _x (and repetitions __x) are inlined into their parent."""
+    flat: list = []
+    for child in children:
+        if isinstance(child, _Inline):
+            flat.extend(child.children)
+        else:
+            flat.append(child)
+    if origin.startswith("_"):
+        return _Inline(flat)
+    start = end = 0
+    if flat:
+        first, last = flat[0], flat[-1]
+        start = first.start_pos if isinstance(first, Token) else first.meta.start_pos
+        end = last.end_pos if isinstance(last, Token) else last.meta.end_pos
+    return Node(origin, flat, Meta(start, end))
+
+
+@dataclass(slots=True)
+class _Inline:
+    children: list
+
+
+@lru_cache(maxsize=1)
+def line_scanner() -> LineScanner:
+    return LineScanner(tables("table.lark"))
+
+
+@lru_cache(maxsize=1)
+def value_parser() -> LalrParser:
+    return LalrParser(tables("value.lark", propagate_positions=True))

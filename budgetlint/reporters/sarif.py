@@ -1,0 +1,149 @@
+"""`--format sarif`: SARIF 2.1.0, for GitHub code scanning (github/codeql-action/upload-sarif) and other viewers.
+
+One run: the driver describes every rule of the catalogue (its `budgetlint
+explain` text is the help); each finding is a result with its region, the
+rows that entered it as related locations, and its fix where it has one.
+Columns are 1-based characters with an exclusive end, which is SARIF's own
+convention once `columnKind` is `unicodeCodePoints`.  Files that could not be
+read are tool execution notifications, so the log stays valid.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+from budgetlint import __version__
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+FALLBACK_URI = "https://budgetlint.invalid/"  # until the project declares a homepage in its metadata
+
+
+def information_uri() -> str:
+    """The project's homepage from the installed package's metadata (Project-URL Homepage), if it has one."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        meta = metadata("budgetlint")
+    except PackageNotFoundError:
+        return FALLBACK_URI
+    for entry in meta.get_all("Project-URL") or ():
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("homepage", "home", "documentation", "source", "repository") and url.strip():
+            return url.strip()
+    return meta.get("Home-page") or FALLBACK_URI
+
+
+def artifact_location(path: str) -> dict:
+    """A relative path as a URI relative to the source root; an absolute one as a file: URI."""
+    posix = Path(path).as_posix()
+    if Path(path).is_absolute():
+        return {"uri": "file://" + quote(posix, safe="/:")}
+    return {"uri": quote(str(PurePosixPath(posix)), safe="/"), "uriBaseId": SRCROOT}
+
+
+def region(span) -> dict:
+    return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line, "endColumn": span.end_column}
+
+
+def physical(path: str, span) -> dict:
+    return {"artifactLocation": artifact_location(path), "region": region(span)}
+
+
+def rule_descriptor(rule, lang: str) -> dict:
+    from budgetlint.explain import explain_text
+
+    summary = rule.summary.get(lang) or rule.summary.get("zh", rule.code)
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": summary},
+        "fullDescription": {"text": rule.rationale.get(lang) or summary},
+        "help": {"text": explain_text(rule, lang)},
+        "defaultConfiguration": {"level": LEVELS.get(rule.severity, "warning")},
+        "properties": {"tags": [rule.family], "fixable": rule.fixable},
+    }
+
+
+def fix_object(fix, path: str) -> dict:
+    return {
+        "description": {"text": fix.description},
+        "artifactChanges": [{
+            "artifactLocation": artifact_location(path),
+            "replacements": [
+                {"deletedRegion": region(edit.span), "insertedContent": {"text": edit.text}} for edit in fix.edits
+            ],
+        }],
+        "properties": {"safe": fix.safe},
+    }
+
+
+def result_object(finding, rule_index: dict[str, int]) -> dict:
+    from budgetlint.engine import format_value
+
+    result: dict = {
+        "ruleId": finding.code,
+        "level": LEVELS.get(finding.severity, "warning"),
+        "message": {"text": finding.message or finding.code},
+        "locations": [{"physicalLocation": physical(finding.path, finding.span)}],
+    }
+    if finding.code in rule_index:
+        result["ruleIndex"] = rule_index[finding.code]
+    if finding.related:
+        result["relatedLocations"] = [
+            {"id": number, "physicalLocation": physical(finding.path, related.span), "message": {"text": related.label}}
+            for number, related in enumerate(finding.related, start=1)
+        ]
+    if finding.fix is not None and finding.fix.edits:
+        result["fixes"] = [fix_object(finding.fix, finding.path)]
+    properties = {
+        key: format_value(value)
+        for key, value in (("expected", finding.expected), ("actual", finding.actual)) if value is not None
+    }
+    if finding.project:
+        properties["project"] = finding.project
+    if properties:
+        result["properties"] = properties
+    return result
+
+
+def sarif_log(result, options) -> dict:
+    from budgetlint.rules import load_catalogue
+
+    catalogue = options.catalogue or load_catalogue()
+    rules = list(catalogue)
+    rule_index = {rule.code: index for index, rule in enumerate(rules)}
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": error.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": artifact_location(error.path),
+                **({"region": {"startLine": error.line}} if error.line else {}),
+            }}],
+        }
+        for error in result.errors
+    ]
+    run = {
+        "tool": {"driver": {
+            "name": "budgetlint",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "informationUri": information_uri(),
+            "language": "zh-CN" if options.lang == "zh" else "en-US",
+            "rules": [rule_descriptor(rule, options.lang) for rule in rules],
+        }},
+        "invocations": [{"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}],
+        "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().resolve().as_uri() + "/"}},
+        "columnKind": "unicodeCodePoints",
+        "results": [result_object(finding, rule_index) for finding in result.findings],
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def render(result, stream, options) -> None:
+    json.dump(sarif_log(result, options), stream, ensure_ascii=False, indent=2)
+    stream.write("\n")

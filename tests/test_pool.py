@@ -1,0 +1,41 @@
+"""The worker pool: started only for many files, and the results identical and in the same order."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from budgetlint.cli import main
+from budgetlint.runner import POOL_THRESHOLD, Runner, _workers
+from conftest import EXAMPLES
+
+
+def test_no_pool_below_the_threshold_or_when_asked_for_one_job():
+    assert _workers(0, POOL_THRESHOLD - 1) == 1
+    assert _workers(1, 500) == 1
+    assert _workers(2, 500) == 2
+    assert _workers(4, 3) == 3  # never more workers than files
+
+
+def test_pool_and_sequential_give_the_same_report(tmp_path):
+    sources = [SEED := (EXAMPLES / "ningxia-kexie-2024-performance-targets.txt"), *sorted((EXAMPLES / "clean").iterdir())]
+    for index in range(20):
+        source = sources[index % len(sources)]
+        (tmp_path / f"doc{index:02}{source.suffix}").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    runner = CliRunner()
+    one = runner.invoke(main, ["check", str(tmp_path), "--format", "json", "--jobs", "1"]).output
+    two = runner.invoke(main, ["check", str(tmp_path), "--format", "json", "--jobs", "2"]).output
+    auto = runner.invoke(main, ["check", str(tmp_path), "--format", "json"]).output
+    assert one == two == auto
+    data = json.loads(one)
+    assert data["summary"]["files"] == 20 and data["summary"]["findings"] > 100
+    assert SEED.exists()
+
+
+def test_pool_keeps_errors_once(tmp_path):
+    for index in range(18):
+        (tmp_path / f"t{index:02}.md").write_bytes(b"\x00\x01binary" if index % 6 == 0 else
+                                                   (EXAMPLES / "clean" / "2025-health-projects.md").read_bytes())
+    result = Runner(lang="en").check_paths([tmp_path], jobs=2)
+    assert len(result.errors) == 3 and result.files == 15
