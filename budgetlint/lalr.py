@@ -254,6 +254,11 @@ class LalrParser:
 def _build(origin: str, children: list) -> Any:
     """Lark's tree shape: rules named _x (and repetitions __x) are inlined into their parent."""
     flat: list = []
+    if children and isinstance(children[0], _Inline):
+        # A left-recursive repetition (_part*) grows its first child by one part per reduction:
+        # take that list over instead of copying it, or a value of n parts costs n² copies.
+        flat = children[0].children
+        children = children[1:]
     for child in children:
         if isinstance(child, _Inline):
             flat.extend(child.children)
