@@ -174,6 +174,26 @@ def test_the_value_parser_does_not_copy_its_growing_list_of_parts(linter, monkey
     assert copied[0] < 4 * parts  # quadratic: about parts² / 2
 
 
+def test_adjacent_text_pieces_are_cut_from_the_value_once():
+    # _merge_texts re-cut the growing run of text at every piece: n² characters for n words.
+    from budgetlint.values import TextPart, _merge_texts
+
+    class CountingStr(str):
+        cut = 0
+
+        def __getitem__(self, index):
+            piece = super().__getitem__(index)
+            CountingStr.cut += len(piece)
+            return piece
+
+    words = 5000
+    raw = CountingStr("不 " * words)
+    pieces = [TextPart(2 * i, 2 * i + 1, "不") for i in range(words)]
+    merged = _merge_texts(pieces, raw)
+    assert [(part.start, part.end) for part in merged] == [(0, 2 * words - 1)]
+    assert CountingStr.cut < 4 * len(raw)  # quadratic: about words² characters
+
+
 def test_a_period_whose_first_month_is_not_a_month_is_text(linter):
     # These raised ValueError: int('1.5'), and int() of more than 4300 digits.
     for raw in ("1.5-12月", "2024年1.5-12月", "1" * 5000 + "-12月", "2024年" + "1" * 5000 + "-12月"):
