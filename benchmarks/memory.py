@@ -1,6 +1,6 @@
 """Peak memory and wall time of `budgetlint check` on a 100 MB document and a folder of 10,000 tables.
 
-    python benchmarks/memory.py [--doc-mb 100] [--tables 10000] [--series] [--keep DIR]
+    python benchmarks/memory.py [--doc-mb 100] [--tables 10000] [--series] [--keep DIR] [--quick]
 
 The inputs are generated from the clean realistic tables in examples/clean/
 with varied values: every money amount of a table (funding cells, costs, the
@@ -149,7 +149,10 @@ def main() -> int:
     parser.add_argument("--tables", type=int, default=10_000)
     parser.add_argument("--series", action="store_true", help="also 1/8, 1/4 and 1/2 of the document size")
     parser.add_argument("--keep", type=Path, help="write the inputs here and keep them")
+    parser.add_argument("--quick", action="store_true", help="a 10 MB document and 1,000 files (benchmarks/run.py --quick)")
     args = parser.parse_args()
+    if args.quick:
+        args.doc_mb, args.tables = min(args.doc_mb, 10), min(args.tables, 1000)
     os.environ.setdefault("BUDGETLINT_CACHE_DIR", tempfile.mkdtemp(prefix="budgetlint-memory-cache-"))
     work = args.keep or Path(tempfile.mkdtemp(prefix="budgetlint-memory-"))
     work.mkdir(parents=True, exist_ok=True)
