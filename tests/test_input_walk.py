@@ -76,8 +76,10 @@ MESSY_CONCISE = (  # config errors are found while walking, before any file is r
 )
 
 
-def test_messy_folder_reports_each_problem_once_and_exits_two(messy, monkeypatch):
-    result = invoke(messy, monkeypatch, "docs", "--format", "concise")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_messy_folder_reports_each_problem_once_and_exits_two(messy, monkeypatch, jobs):
+    # With --jobs 2 the files are checked by a pool of workers: still each problem once, in order.
+    result = invoke(messy, monkeypatch, "docs", "--format", "concise", "--jobs", jobs)
     assert (result.exit_code, result.output) == (2, MESSY_CONCISE)
 
 
