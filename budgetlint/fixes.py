@@ -173,10 +173,12 @@ def encode_like(text: str, original: Rewritable) -> bytes:
     """`text` in the original's encoding (a byte-order mark kept) and line ends."""
     if original.newline != "\n":
         text = text.replace("\n", original.newline)
-    encoding = original.source.encoding
-    if encoding == "utf-8-sig":
+    source = original.source
+    if source.codec:  # the same codec and byte-order mark it was read with (UTF-16 BE without BOM stays so)
+        return source.bom + text.encode(source.codec)
+    if source.encoding == "utf-8-sig":
         return codecs.BOM_UTF8 + text.encode("utf-8")
-    return text.encode(encoding)
+    return text.encode(source.encoding)
 
 
 def write_like(path: Path, text: str, original: Rewritable) -> None:

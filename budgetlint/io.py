@@ -39,6 +39,8 @@ class Source(NamedTuple):
     path: str  # as shown to the user
     text: str
     encoding: str  # utf-8 | utf-8-sig | utf-16 | utf-32 | gb18030
+    codec: str = ""  # the exact codec after any byte-order mark: utf-16-be for a big-endian file …
+    bom: bytes = b""  # the byte-order mark the file starts with, if any
 
 
 MAX_BYTES = 512 * 1024 * 1024
@@ -168,9 +170,9 @@ def decode(data: bytes, path: str) -> Source:
     """Decode `data`, detecting the encoding; raise InputError for binary or undecodable data."""
     source = _Bytes(data)
     del data  # a 100 MB file: no reference left here once the text is decoded
-    encoding, _, _, text = _detect(source, path, keep=True)
+    encoding, codec, skip, text = _detect(source, path, keep=True)
     assert text is not None
-    return Source(path, text, encoding)
+    return Source(path, text, encoding, codec, source.head[:skip])
 
 
 _BOMS = (  # (mark, encoding as reported, codec after the mark); UTF-32 LE before UTF-16 LE, its prefix

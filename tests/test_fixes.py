@@ -230,3 +230,17 @@ def test_unsafe_fixes_are_counted_not_applied():
     outcome = fix_text("A\n", _rule("A", "B", safe=False))
     assert outcome.text == "A\n" and outcome.unsafe_left == 1
     assert fix_text("A\n", _rule("A", "B", safe=False), unsafe=True).text == "B\n"
+
+
+def test_fix_keeps_utf16_big_endian_without_bom(tmp_path):
+    from budgetlint.cli import main as cli
+    from click.testing import CliRunner
+
+    text = ("| 项目名称 | 示例项目 |\n| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n"
+            "| 3-满意度指标 | 31-服务对象满意度 | 企业服务满意度 | 达90%以上 |\n")
+    path = tmp_path / "be.md"
+    path.write_bytes(text.encode("utf-16-be"))
+    CliRunner().invoke(cli, ["check", str(path), "--fix", "--select", "BL802"])
+    data = path.read_bytes()
+    assert not data.startswith((b"\xfe\xff", b"\xff\xfe"))
+    assert data.decode("utf-16-be") == text.replace("达90%以上", "≥90%")

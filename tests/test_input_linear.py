@@ -293,3 +293,21 @@ def test_a_continued_goal_text_is_whole_and_each_row_reported(linter):
     document = linter.parse(HEAD + "| 年度总体绩效目标 | 开始 |\n| 继续一 |\n| 继续二 |\n| 项目总额 | 10 |\n| 继续三 |\n")
     assert document.projects[0].fields["goal"].text == "开始继续一继续二"
     assert [(f.code, f.span.line) for f in document.findings if f.code == "BL001"] == [("BL001", 3), ("BL001", 4)]
+
+
+def test_cost_matching_of_a_huge_table_is_linear(linter):
+    import time
+
+    def table(rows):
+        lines = ["| 项目名称 | 示例 |", "| 项目总额 | 1 | 年度资金总额 | 1 |", "| 一级指标 | 二级指标 | 三级指标 | 绩效值 |"]
+        lines += [f"| 1-产出指标 | 11-数量指标 | 事项{i} | {i + 1}个 |" for i in range(rows)]
+        lines += [f"| 1-产出指标 | 14-成本指标 | 事项{i} | 1元/个 |" for i in range(rows)]
+        return "\n".join(lines) + "\n"
+
+    timings = []
+    for rows in (1500, 3000):
+        start = time.perf_counter()
+        _, findings = linter.check_text(table(rows), "big.md")
+        timings.append(time.perf_counter() - start)
+        assert not [f for f in findings if f.code == "BL202"]  # every rate found its quantity by name
+    assert timings[1] < timings[0] * 2 * 2.5  # quadratic would be ×4 (and 20 s at this size)

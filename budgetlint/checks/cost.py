@@ -21,6 +21,7 @@ from budgetlint.matching import assign, normalize_name, similarity
 from budgetlint.model import Indicator
 
 MAX_REREADING_ROWS = 16  # 2^16 subsets at most when searching for the per-unit reading
+MAX_PAIRS = 40_000  # cost × quantity rows compared by similarity; real tables have a few hundred
 
 
 @dataclass
@@ -138,7 +139,18 @@ def _analyse(project, ctx) -> CostAnalysis:
             return 0.0  # 元/年 is never multiplied by 场 or 个
         return name - 0.1
 
-    result.matches = assign(result.costs, result.quantities, score, threshold=0.5)
+    if len(result.costs) * len(result.quantities) <= MAX_PAIRS:
+        result.matches = assign(result.costs, result.quantities, score, threshold=0.5)
+    else:  # a pathological table: pair equal names only, in linear time
+        by_key: dict[str, int] = {}
+        for index, quantity in enumerate(result.quantities):
+            by_key.setdefault(quantity.key, index)
+        taken: set[int] = set()
+        for index, cost in enumerate(result.costs):
+            match = by_key.get(cost.key)
+            if match is not None and match not in taken:
+                taken.add(match)
+                result.matches[index] = (match, 1.0)
     year = ctx.units.get("年")
     for index, cost in enumerate(result.costs):
         match = result.matches.get(index)
