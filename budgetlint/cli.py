@@ -13,16 +13,7 @@ from pathlib import Path
 import click
 
 from budgetlint import __version__
-
-FORMATS = ["rich", "concise", "json", "sarif", "github"]
-
-
-def default_lang() -> str:
-    for variable in ("BUDGETLINT_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable)
-        if value:
-            return "zh" if value.lower().startswith("zh") else ("en" if variable != "BUDGETLINT_LANG" else value[:2])
-    return "zh"
+from budgetlint.checkcmd import CHECK_OPTIONS, UsageProblem, default_lang, run_check
 
 
 def _lang_option(fn):
@@ -60,86 +51,36 @@ def main() -> None:
     """budgetlint — consistency checks for 预算绩效目标表 (budget performance target tables)."""
 
 
+def _check_options(fn):
+    """The click options of `check`, from the one table in budgetlint.checkcmd."""
+    for opt in reversed(CHECK_OPTIONS):
+        kind = opt.kind
+        if kind == "switch":
+            fn = click.option("/".join(opt.flags), opt.dest, default=opt.default, help=opt.help)(fn)
+        elif kind == "flag":
+            fn = click.option(*opt.flags, opt.dest, is_flag=True, help=opt.help)(fn)
+        else:
+            types = {
+                "choice": click.Choice(list(opt.choices)),
+                "int": click.IntRange(min=opt.minimum) if opt.minimum is not None else int,
+                "path": click.Path(path_type=Path, dir_okay=False),
+                "text": str,
+            }
+            fn = click.option(*opt.flags, opt.dest, type=types[kind], default=opt.default,
+                              show_default=opt.default is not None, help=opt.help)(fn)
+    return fn
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="rich", show_default=True)
-@_lang_option
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
-              help="Lowest severity that makes the exit code 1 (default: error).")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Use this config file instead of the one found upward from each file.")
-@click.option("--select", default=None, help="Comma-separated codes or prefixes to check (replaces config).")
-@click.option("--ignore", default=None, help="Comma-separated codes or prefixes to skip (adds to config).")
-@click.option("--fiscal-year", type=int, default=None, help="Fiscal year, overriding the documents' own.")
-@click.option("--color/--no-color", default=None, help="Force or disable colour in rich output.")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write the report to this file instead of standard output.")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Worker processes; 0 = automatic (a pool only for 16 files or more).")
-@click.option("--fix", is_flag=True, help="Apply the safe fixes to the files, then report what remains.")
-@click.option("--unsafe-fixes", is_flag=True, help="With --fix, apply the unsafe fixes too (review the result).")
-def check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, color, output, jobs, fix,
-          unsafe_fixes):
+@_check_options
+def check(**options):
     """Check documents and folders for contradictions (default: the current folder)."""
-    from budgetlint.config import ConfigError
-    from budgetlint.reporters import Options, render
-    from budgetlint.runner import Runner
-
-    if unsafe_fixes and not fix:
-        raise click.UsageError("--unsafe-fixes only takes effect with --fix")
-    overrides = _overrides(select, ignore, fiscal_year)
     try:
-        runner = Runner(lang=lang or default_lang(), config_path=config_path, overrides=overrides,
-                        keep_sources=fmt == "rich")
-    except ConfigError as error:
-        _fail(str(error))
-    if fix:
-        from budgetlint.fixes import fix_paths
-
-        summary = fix_paths(runner, list(paths) or [Path(".")], unsafe=unsafe_fixes)
-        for problem in summary.errors:
-            click.echo(f"budgetlint: {problem}", err=True)
-        click.echo(f"budgetlint: {summary.describe()}", err=True)
-    result = runner.check_paths(list(paths) or [Path(".")], jobs=jobs)
-    catalogue = next(iter(runner.linters.values())).catalogue if runner.linters else None
-    if catalogue is None:
-        from budgetlint.rules import load_catalogue
-
-        catalogue = load_catalogue()
-    options = Options(lang=runner.lang, color=color, catalogue=catalogue)
-    if output is not None:
-        with output.open("w", encoding="utf-8") as stream:
-            render(fmt, result, stream, options)
-    else:
-        render(fmt, result, sys.stdout, options)
-    threshold = fail_on or _configured_fail_on(runner) or "error"
-    sys.exit(2 if fix and summary.errors else result.exit_code(threshold))
-
-
-def _overrides(select: str | None, ignore: str | None, fiscal_year: int | None) -> dict:
-    from budgetlint.config import ConfigError, _codes
-    from budgetlint.rules import load_catalogue
-
-    overrides: dict = {}
-    catalogue = load_catalogue()
-    try:
-        if select:
-            overrides["select"] = _codes([s for s in select.split(",") if s], "--select", catalogue)
-        if ignore:
-            overrides["extend_select"] = ()
-            overrides["ignore"] = _codes([s for s in ignore.split(",") if s], "--ignore", catalogue)
-    except ConfigError as error:
-        raise click.UsageError(str(error)) from None
-    if fiscal_year is not None:
-        overrides["fiscal_year"] = fiscal_year
-    return overrides
-
-
-def _configured_fail_on(runner) -> str | None:
-    for linter in runner.linters.values():
-        if linter.config.fail_on:
-            return linter.config.fail_on
-    return None
+        code = run_check(**options)
+    except UsageProblem as problem:
+        raise click.UsageError(str(problem)) from None
+    sys.exit(code)
 
 
 @main.command()

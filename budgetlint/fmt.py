@@ -317,7 +317,7 @@ def fmt_command(paths, check_only, show_diff, config_path, lang, quiet):
     1 with --check when a file would change, 2 when a file or config cannot
     be read (the other files are still processed).
     """
-    from budgetlint.cli import default_lang
+    from budgetlint.checkcmd import default_lang
     from budgetlint.config import ConfigError
     from budgetlint.runner import Result, Runner
 

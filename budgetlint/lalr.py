@@ -12,14 +12,13 @@ never imports it; lark runs only when a grammar changes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from budgetlint.resources import cache_dir, grammar_path, write_atomic
+from budgetlint.resources import cache_dir, content_key, grammar_path, write_atomic
 
 FORMAT = 2  # bump when the cached layout changes
 
@@ -103,7 +102,7 @@ def _derive(text: str, options: dict[str, Any]) -> dict[str, Any]:
 def tables(name: str, **options: Any) -> dict[str, Any]:
     """The derived tables of grammar/NAME, from the cache when the grammar is unchanged."""
     text = grammar_path(name).read_text(encoding="utf-8")
-    key = hashlib.sha256(f"{FORMAT}{sorted(options.items())}{text}".encode()).hexdigest()[:16]
+    key = content_key(f"{FORMAT}{sorted(options.items())}{text}")
     path = cache_dir() / f"{name.split('.')[0]}-tables-{key}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -658,7 +658,7 @@ class Session:
         return linter
 
     def language(self, config) -> str:
-        from budgetlint.cli import default_lang
+        from budgetlint.checkcmd import default_lang
 
         return self.lang or config.lang or default_lang()
 

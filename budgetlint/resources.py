@@ -8,6 +8,15 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent
 
 
+def content_key(data: bytes | str) -> str:
+    """A short key naming cached data derived from `data` (CRC-32 and length: zlib, not hashlib, is
+    already imported at start-up, and a cache key needs no cryptography)."""
+    import zlib
+
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return f"{zlib.crc32(raw):08x}{len(raw):x}"
+
+
 def data_dir(name: str) -> Path:
     """The folder `grammar` or `rules`: packaged as budgetlint/_data/NAME, or at the repository top."""
     for candidate in (_PACKAGE / "_data" / name, _PACKAGE.parent / name):
@@ -74,12 +83,11 @@ def read_toml(path: Path) -> dict:
     tomllib takes tens of milliseconds for the rule catalogue; json a few.  The copy is keyed by the
     file's content hash, so an edited file is always read afresh (and its errors raised as tomllib's).
     """
-    import hashlib
     import json
     import tomllib
 
     data = path.read_bytes()
-    key = hashlib.sha1(data).hexdigest()[:20]
+    key = content_key(data)
     cache = cache_dir() / f"toml-{key}.json"
     try:
         return json.loads(cache.read_text(encoding="utf-8"))
@@ -95,12 +103,10 @@ def read_toml(path: Path) -> dict:
 
 def lark_parser(name: str, **options):
     """A Lark LALR parser for grammar/NAME, its tables cached by the grammar's content hash."""
-    import hashlib
-
     from lark import Lark, __version__ as lark_version
 
     text = grammar_path(name).read_text(encoding="utf-8")
-    key = hashlib.sha256(f"{lark_version}{sorted(options.items())}{text}".encode()).hexdigest()[:16]
+    key = content_key(f"{lark_version}{sorted(options.items())}{text}")
     cache = cache_dir() / f"{Path(name).stem}-{key}.lark-cache"
     try:
         return Lark(text, parser="lalr", cache=str(cache), **options)

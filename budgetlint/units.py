@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import hashlib
 import json
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from budgetlint import __version__
-from budgetlint.resources import cache_dir, rules_path, write_atomic
+from budgetlint.resources import cache_dir, content_key, rules_path, write_atomic
 
 CURRENCY = "[currency]"
 TIME = "[time]"
@@ -148,7 +147,7 @@ def load_units(extra_definitions: str = "") -> UnitTable:
     text = rules_path("units.txt").read_text(encoding="utf-8")
     if extra_definitions:
         text += "\n" + extra_definitions
-    key = hashlib.sha256(f"{__version__}\n{text}".encode()).hexdigest()[:16]
+    key = content_key(f"{__version__}\n{text}")
     cache = cache_dir() / f"units-{key}.json"
     try:
         entries = json.loads(cache.read_text(encoding="utf-8"))
