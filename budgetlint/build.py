@@ -57,6 +57,7 @@ class _Pending:
 @dataclass
 class _TableState:
     project: Project
+    mine: bool = True  # False: another reader's share of the document (only its extent is tracked)
     zone: str = "header"  # header | indicators
     pending: _Pending | None = None
     last_field: Field | None = None
@@ -121,14 +122,17 @@ class Builder:
             return Document(path=path)
         return Document(path=path, line_count=text.count("\n") + (0 if text.endswith("\n") else 1))
 
-    def iter_projects(self, text: str | Iterable[str], document: Document) -> Iterator[Project]:
+    def iter_projects(self, text: str | Iterable[str], document: Document,
+                      share: tuple[int, int] = (0, 1)) -> Iterator[Project]:
         """Each project as soon as its table ends: a 100 MB document is read one table at a time.
 
         `text` is the document, or its blocks of whole lines (budgetlint.io.Stream.blocks), so that
         the text itself need not be in memory.  `document` collects the metadata, directives and
-        layout findings as reading goes.
+        layout findings as reading goes.  With `share` (k, n), only every n-th table from the k-th on is
+        built and yielded (and only its layout findings kept); the others are passed over cheaply —
+        so n processes can read one large document together (budgetlint.runner).
         """
-        run = Reading(self, document)
+        run = Reading(self, document, share)
         blocks = (text,) if isinstance(text, str) else text
         line_ends = 0
         last = "\n"
@@ -143,13 +147,15 @@ class Builder:
         if not isinstance(text, str):
             document.line_count = line_ends + (0 if last == "\n" and line_ends else 1)
         run.finish()
+        document.project_count = run.project_count
         yield from run.completed
 
 
 class Reading:
     """The state of reading one document."""
 
-    def __init__(self, builder: Builder, document: Document):
+    def __init__(self, builder: Builder, document: Document, share: tuple[int, int] = (0, 1)):
+        self.share, self.shares = share
         self.b = builder
         self.vocab = builder.vocab
         self.doc = document
@@ -287,6 +293,11 @@ class Reading:
 
     # ---------------------------------------------------------------- rows
     def row(self, line: Line) -> None:
+        table = self.table
+        if table is not None and not table.mine and "项目" not in line.text:
+            table.project.end_line = line.number  # another reader's table: only its extent matters
+            table.stray = []
+            return
         cells = line.filled
         if not cells:
             return
@@ -296,9 +307,14 @@ class Reading:
             self.start_project(line)
             return
         if self.table is None:
-            self.report("BL007", Span.of_cell(cells[0]).to(Span.of_cell(cells[-1])), variant="outside")
+            if self.share == 0:
+                self.report("BL007", Span.of_cell(cells[0]).to(Span.of_cell(cells[-1])), variant="outside")
             return
         table = self.table
+        if not table.mine:
+            table.project.end_line = line.number
+            table.stray = []
+            return
         for stray in table.stray:
             if stray.kind in ("text", "heading", "meta"):
                 self.report("BL006", Span(stray.number, 1, stray.number, len(stray.text) + 1), line=stray.text.strip()[:40])
@@ -329,7 +345,7 @@ class Reading:
             money_unit_text=self.money_unit_text,
         )
         self.project_count += 1
-        self.table = _TableState(project)
+        self.table = _TableState(project, mine=(self.project_count - 1) % self.shares == self.share)
         label = Field("name", cells[0].text, Span.of_cell(cells[0]))
         if name_cells:
             label.text = name
@@ -339,16 +355,18 @@ class Reading:
         self.fiscal_year_rank = 0  # the next table's title may restate the year
 
     def finish_table(self) -> None:
-        if self.table is None:
+        table = self.table
+        if table is None:
             return
-        self.table.join_continued()
-        self.close_pending()
-        project = self.table.project
+        if table.mine:
+            table.join_continued()
+            self.close_pending()
         for directive in self.doc.directives:
             if directive.last_line == -1:
-                directive.last_line = project.end_line
-        self.finalize_fields(project)
-        self.completed.append(project)
+                directive.last_line = table.project.end_line
+        if table.mine:
+            self.finalize_fields(table.project)
+            self.completed.append(table.project)
         self.table = None
 
     def finish(self) -> None:

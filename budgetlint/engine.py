@@ -77,18 +77,34 @@ class Linter:
         self, text: str, path: str = "<text>", file: Path | None = None, keep_projects: bool = True
     ) -> tuple[Document, list[Finding]]:
         """Read and check a document, one table at a time; `keep_projects=False` keeps memory flat."""
+        document, raw = self.collect(text, path, file, keep_projects=keep_projects)
+        return document, self.finish(document, raw, self.plan_for(file), self.new_context(), file)
+
+    def collect(
+        self, text, path: str = "<text>", file: Path | None = None, keep_projects: bool = False,
+        share: tuple[int, int] = (0, 1),
+    ) -> tuple[Document, list[Finding]]:
+        """The document as read and its tables' findings, before suppression and completion.
+
+        With `share` (k, n) only every n-th table from the k-th is checked: n processes each
+        collect a share of one large document, and `merge_shares` + `finish` make the report.
+        """
         document = Builder.new_document(text, path)
         plan = self.plan_for(file)
         context = self.new_context()
         raw: list[Finding] = []
-        count = 0
-        for project in self.builder.iter_projects(text, document):
-            count += 1
+        for project in self.builder.iter_projects(text, document, share):
             raw.extend(self.check_project(project, plan, context))
             if keep_projects:
                 document.projects.append(project)
-        document.project_count = count
-        return document, self.finish(document, raw, plan, context, file)
+        return document, raw
+
+    @staticmethod
+    def merge_shares(parts: list[tuple[Document, list[Finding]]]) -> tuple[Document, list[Finding]]:
+        """One document and its raw findings from the shares of n readers (the first has the rest)."""
+        document = parts[0][0]
+        document.findings = [finding for part, _ in parts for finding in part.findings]
+        return document, [finding for _, raw in parts for finding in raw]
 
     def check_document(self, document: Document, file: Path | None = None) -> list[Finding]:
         """Check an already-built document (every project kept)."""

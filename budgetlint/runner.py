@@ -64,6 +64,7 @@ class Runner:
             found = read_config_file(config_path)
             self._fixed_config = found or Config(root=config_path.parent)
         self.linters: dict[object, Linter] = {}
+        self.big_file_workers = 1  # processes reading one large document together (set by check_paths)
         self._config_errors: set[str] = set()
         self._broken: dict[Path, ConfigError] = {}  # folder → its config's error, read once
 
@@ -140,6 +141,7 @@ class Runner:
         result = Result()
         files = list(self.iter_files(paths, result))
         workers = _workers(jobs, len(files))
+        self.big_file_workers = 1 if jobs == 1 or workers > 1 else (jobs or min(os.cpu_count() or 1, 8))
         if workers <= 1:
             for file, explicit in files:
                 self.check_file(file, explicit, result)
@@ -169,15 +171,36 @@ class Runner:
         try:
             # Streamed: the text is read block by block and never held whole (a 100 MB document).
             source = open_source(file, shown)
-            self.check_source(source, file, explicit, result, config)
+            if self.big_file_workers > 1 and _size(file) >= BIG_FILE:
+                self._check_shared(source, file, explicit, result, config)
+            else:
+                self.check_source(source, file, explicit, result, config)
         except InputError as error:
             result.errors.append(FileError(error.path, error.message, error.line))
+
+    def _check_shared(self, source: Stream, file: Path, explicit: bool, result: Result, config: Config) -> None:
+        """One large document read by several processes, each checking every n-th table; one report."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        linter = self.linter_for(config)
+        workers = self.big_file_workers
+        settings = (self.lang, self._fixed_config, self.overrides, False)
+        jobs = [(file, source.path, (share, workers)) for share in range(workers)]
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=settings) as pool:
+            parts = list(pool.map(_collect_share, jobs))
+        document, raw = linter.merge_shares(parts)
+        findings = linter.finish(document, raw, linter.plan_for(file), linter.new_context(), file)
+        self._record(source, file, explicit, result, linter, document, findings)
 
     def check_source(self, source: Source | Stream, file: Path | None, explicit: bool, result: Result,
                      config: Config | None = None) -> list[Finding]:
         linter = self.linter_for(config or (self.config_for(file) if file else Config()))
         text = source.text if isinstance(source, Source) else source.blocks()
         document, findings = linter.check_text(text, source.path, file, keep_projects=False)
+        return self._record(source, file, explicit, result, linter, document, findings)
+
+    def _record(self, source, file, explicit, result, linter, document, findings) -> list[Finding]:
+        """Add one document's findings (and its encoding note, table count, code-frame lines) to `result`."""
         if source.encoding not in ("utf-8", "utf-8-sig") and linter.config.enabled("BL005", file):
             encoding = Finding("BL005", Span(1, 1, 1, 2), expected="UTF-8", actual=source.encoding.upper())
             findings = [linter.complete(encoding, source.path), *findings]
@@ -224,6 +247,7 @@ def _split_lines(text: str | Iterable[str]) -> Iterator[str]:
 
 
 POOL_THRESHOLD = 16  # below this many files a pool costs more than it saves
+BIG_FILE = 4 * 1024 * 1024  # a document this large is read by every worker, each checking its share of tables
 _worker: "Runner | None" = None
 
 
@@ -241,6 +265,20 @@ def _init_worker(lang, fixed_config, overrides, keep_sources) -> None:
     global _worker
     _worker = Runner(lang=lang, overrides=overrides, keep_sources=keep_sources)
     _worker._fixed_config = fixed_config
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _collect_share(job: tuple[Path, str, tuple[int, int]]):
+    file, shown, share = job
+    config = _worker.config_for(file)
+    source = open_source(file, shown)
+    return _worker.linter_for(config).collect(source.blocks(), shown, file, share=share)
 
 
 def _check_batch(batch: list[tuple[Path, bool]]) -> Result:

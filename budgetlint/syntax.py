@@ -22,17 +22,41 @@ class Cell(NamedTuple):
     end_column: int  # exclusive
 
 
-@dataclass(slots=True)
 class Line:
-    kind: str  # row | separator | directive | comment | heading | meta | text
-    number: int  # 1-based line number
-    text: str
-    cells: tuple[Cell, ...] = ()
-    delimiter: str = ""  # "|" or "\t" for rows
+    """A classified line.  A row's cells are split when first asked for: a reader that only looks
+    for where tables start (one worker's share of a large document) never pays for splitting."""
+
+    __slots__ = ("kind", "number", "text", "delimiter", "_cells")
+
+    def __init__(self, kind: str, number: int, text: str, cells: tuple[Cell, ...] | None = None,
+                 delimiter: str = ""):
+        self.kind = kind  # row | separator | directive | comment | heading | meta | text
+        self.number = number  # 1-based line number
+        self.text = text
+        self.delimiter = delimiter  # "|" or "\t" for rows
+        self._cells = cells
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        if self._cells is None:
+            if self.kind != "row":
+                self._cells = ()
+            elif self.delimiter == "|":
+                self._cells = split_pipe_row(self.text, self.number)
+            else:
+                self._cells = split_tab_row(self.text, self.number)
+        return self._cells
 
     @property
     def filled(self) -> tuple[Cell, ...]:
         return tuple(cell for cell in self.cells if cell.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Line) and (self.kind, self.number, self.text, self.cells, self.delimiter) == (
+            other.kind, other.number, other.text, other.cells, other.delimiter)
+
+    def __repr__(self) -> str:
+        return f"Line({self.kind!r}, {self.number}, {self.text!r})"
 
 
 _KINDS = {
@@ -118,10 +142,8 @@ def iter_lines(text: str, first_line: int = 1) -> Iterator[Line]:
             continue  # blanks only (spaces, an ideographic space from a PDF): a blank line
         if kind != "row":
             yield Line(kind, number, raw)
-        elif terminal == "PIPE_ROW":
-            yield Line(kind, number, raw, split_pipe_row(raw, number), "|")
         else:
-            yield Line(kind, number, raw, split_tab_row(raw, number), "\t")
+            yield Line(kind, number, raw, None, "|" if terminal == "PIPE_ROW" else "\t")
 
 
 def parse_tree(text: str):

@@ -39,3 +39,27 @@ def test_pool_keeps_errors_once(tmp_path):
                                                    (EXAMPLES / "clean" / "2025-health-projects.md").read_bytes())
     result = Runner(lang="en").check_paths([tmp_path], jobs=2)
     assert len(result.errors) == 3 and result.files == 15
+
+
+def test_one_large_document_read_by_two_processes_gives_the_same_report(tmp_path, monkeypatch):
+    import budgetlint.runner as runner_module
+
+    seed = (EXAMPLES / "ningxia-kexie-2024-performance-targets.txt").read_text(encoding="utf-8")
+    lines = seed.split("\n")
+    lines.insert(0, "| 本级资金 | 10 |")  # a row before any table: BL007, reported once
+    lines.insert(24, "<!-- budgetlint: disable=BL502 -->")  # above the first 项目名称: that table only
+    lines.insert(300, "<!-- budgetlint: disable=BL101 -->")  # suppresses nothing: BL009
+    text = "\n".join(lines) + "\n" + seed.replace("<p>", "") + "\n一段说明\n" + seed
+    path = tmp_path / "big.txt"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(runner_module, "BIG_FILE", 1000)
+
+    def report(jobs):
+        result = Runner(lang="en", keep_sources=False).check_paths([path], jobs=jobs)
+        return [(f.code, f.span, f.message, f.project) for f in result.findings], result.projects
+
+    alone, shared = report(1), report(2)
+    assert shared == alone
+    codes = [code for code, *_ in alone[0]]
+    assert alone[1] == 57 and codes.count("BL007") == 1 and "BL009" in codes
+    assert sum(1 for code, span, *_ in alone[0] if code == "BL502" and span.line < 60) == 0  # suppressed
