@@ -91,6 +91,11 @@ def _reads_as_rule(cells: tuple[Cell, ...]) -> bool:
     return any("-" in t for t in texts) and all(set(t) <= set("-: \t") for t in texts)
 
 
+def _pipe_rule(text: str) -> str:
+    """A TAB-separated rule line ('--<TAB>-----') as a pipe delimiter row, which the reader skips alike."""
+    return "| " + " | ".join(piece.strip() or "-" for piece in text.split("\t")) + " |"
+
+
 def _ignored_rule(cells: tuple[Cell, ...]) -> bool:
     """A rule line the reader skips (only dashes and colons): it may become a delimiter row."""
     return all(set(cell.text) <= set("-:") for cell in cells)
@@ -205,8 +210,8 @@ class _Layout:
     @staticmethod
     def render_block(block: list[_Item]) -> dict[int, str]:
         rows = [item for item in block if item.kind == "row"]
-        if not rows:  # delimiter rows with no table: nothing to align them with
-            return {id(item): item.text for item in block}
+        if not rows:  # delimiter rows with no table: nothing to align them with; TABs still become pipes
+            return {id(item): _pipe_rule(item.text) if "\t" in item.text else item.text for item in block}
         rendered = any(item.kind == "rule" for item in block)
         count = max((len(item.cells) for item in rows), default=1)
         widths = [0] * count

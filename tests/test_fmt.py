@@ -500,3 +500,10 @@ def test_fmt_never_changes_a_value_and_is_idempotent(formatter, linter, text):
     assert twice.text == once.text
     if once.projects:
         assert not [line for line in iter_lines(once.text) if line.kind == "row" and line.delimiter == "\t"]
+
+
+def test_a_tab_rule_line_alone_becomes_a_pipe_rule(formatter):
+    text = "项目名称\t宁夏科技馆公益免费开放资金项目(地方财政)\n----\n--\t-----------------------\n"
+    once = formatter.format_text(text, "p.md").text
+    assert once.splitlines()[-1] == "| -- | ----------------------- |"
+    assert "\t" not in once
