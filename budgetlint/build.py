@@ -92,6 +92,15 @@ def title_year(text: str) -> re.Match[str] | None:
     return None
 
 
+def _first_cell(row: str) -> str:
+    """The first non-empty cell of a row, without splitting the whole row."""
+    rest = row.lstrip(" \t|\u3000")
+    for index, char in enumerate(rest):
+        if char == "\t" or char == "|":
+            return rest[:index]
+    return rest
+
+
 def _inherited(group: GroupRef | None) -> GroupRef | None:
     """The group of the row above, for a merged cell."""
     if group is None:
@@ -294,7 +303,7 @@ class Reading:
     # ---------------------------------------------------------------- rows
     def row(self, line: Line) -> None:
         table = self.table
-        if table is not None and not table.mine and "项目" not in line.text:
+        if table is not None and not table.mine and normalize_label(_first_cell(line.text)) != self.name_label:
             table.project.end_line = line.number  # another reader's table: only its extent matters
             table.stray = []
             return
