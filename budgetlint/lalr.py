@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from budgetlint.resources import cache_dir, content_key, grammar_path, write_atomic
 
@@ -36,14 +35,12 @@ class Token(str):
         return token
 
 
-@dataclass(slots=True)
-class Meta:
+class Meta(NamedTuple):
     start_pos: int
     end_pos: int
 
 
-@dataclass(slots=True)
-class Node:
+class Node(NamedTuple):
     """A rule match (the subset of lark.Tree the readers use)."""
 
     data: str
@@ -273,9 +270,13 @@ def _build(origin: str, children: list) -> Any:
     return Node(origin, flat, Meta(start, end))
 
 
-@dataclass(slots=True)
 class _Inline:
-    children: list
+    """The parts of an inlined rule (_part*), on their way into the parent's children."""
+
+    __slots__ = ("children",)
+
+    def __init__(self, children: list):
+        self.children = children
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
+from typing import NamedTuple
 
 from budgetlint.checks import check_kind
 from budgetlint.checks.common import decimals_of, show_money, tolerance
@@ -24,8 +25,7 @@ MAX_REREADING_ROWS = 16  # 2^16 subsets at most when searching for the per-unit 
 MAX_PAIRS = 40_000  # cost × quantity rows compared by similarity; real tables have a few hundred
 
 
-@dataclass
-class CostRow:
+class CostRow(NamedTuple):
     indicator: Indicator
     amount: object  # values.Amount
     yuan: Decimal  # the amount in 元 (per unit for a rate)
@@ -36,8 +36,7 @@ class CostRow:
         return self.amount.is_rate
 
 
-@dataclass
-class QuantityRow:
+class QuantityRow(NamedTuple):
     indicator: Indicator
     amount: object
     key: str
@@ -48,8 +47,7 @@ class QuantityRow:
         return amount.unit.name if amount.unit else (amount.noun or "")
 
 
-@dataclass
-class Term:
+class Term(NamedTuple):
     cost: CostRow
     quantity: QuantityRow | None
     multiplier: Decimal
