@@ -60,7 +60,7 @@ def test_missing_required_field_exits_one_with_the_line(tmp_path):
     path.write_text(CLEAN.replace("| 年度总体绩效目标 | 举办培训 2 期。 |\n", ""), encoding="utf-8")
     result = run("check", str(path), "--format", "concise", "--lang", "en")
     assert result.exit_code == 1
-    assert f"{path}:4:3: BL003 [error] missing '年度总体绩效目标'" in result.output or ":4:3: BL003" in result.output
+    assert f"{path}:4:3: BL003 missing '年度总体绩效目标'" in result.output or ":4:3: BL003" in result.output
 
 
 def test_fail_on_warning_and_never(tmp_path):

@@ -19,7 +19,7 @@ from budgetlint.config import ConfigError, read_config_file
 
 DATA = Path(__file__).resolve().parent / "data"
 TABLE = (DATA / "table.md").read_text(encoding="utf-8")
-GOOD = "good/table.md:9:3: BL001 [warning] label broken by a line break: expected '其他资金', found '其他资' and a fragment below\n"
+GOOD = "good/table.md:9:3: BL001 label broken by a line break: expected '其他资金', found '其他资' and a fragment below\n"
 RULE = """
     [[rule]]
     code = "BL990"
@@ -222,9 +222,9 @@ def test_a_pack_full_of_python_looking_strings_is_inert(tmp_path, monkeypatch):
     # The pack's placeholder pattern is matched as a pattern (BL605 on the project name), its alias
     # reads the label (no BL002 on line 9), its kind is an unknown name, so BL990 is silent.
     assert (exit_code, output) == (1, (
-        f"bad/evil.md:4:10: BL605 [error] template placeholder '__import__('os')' left in: expected real content, "
+        f"bad/evil.md:4:10: BL605 template placeholder '__import__('os')' left in: expected real content, "
         f"found '{code}'\n"
-        "bad/table.md:9:3: BL001 [warning] label broken by a line break: expected '其他资金', found '其他资' and a "
+        "bad/table.md:9:3: BL001 label broken by a line break: expected '其他资金', found '其他资' and a "
         f"fragment below\n{GOOD}"))
     config = read_config_file(tmp_path / "bad" / "budgetlint.toml")
     rule = config.catalogue.get("BL990")

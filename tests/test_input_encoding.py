@@ -20,7 +20,7 @@ from budgetlint.io import InputError, common_share, decode, read_source
 
 DATA = Path(__file__).resolve().parent / "data"
 TABLE = (DATA / "table.md").read_text(encoding="utf-8")
-FINDING = "BL001 [warning] label broken by a line break: expected '其他资金', found '其他资' and a fragment below"
+FINDING = "BL001 label broken by a line break: expected '其他资金', found '其他资' and a fragment below"
 RARE = ("not text in UTF-8, UTF-16 or GB18030 (as GB18030 it is mostly rare characters: "
         "another encoding such as Big5 or Shift-JIS, or binary data)")
 
@@ -54,20 +54,20 @@ def test_utf8_bom_is_read_and_does_not_shift_the_first_column(tmp_path, monkeypa
 @pytest.mark.parametrize("codec", ["gb18030", "gbk", "gb2312"])
 def test_gb18030_family_is_read_and_reported_as_info(tmp_path, monkeypatch, codec):
     write(tmp_path, "t.md", TABLE.encode(codec))
-    expected = ("t.md:1:1: BL005 [info] file encoding: expected UTF-8, found GB18030 (read as GB18030)\n"
+    expected = ("t.md:1:1: BL005 file encoding: expected UTF-8, found GB18030 (read as GB18030)\n"
                 f"t.md:9:3: {FINDING}\n")
     assert check(tmp_path, "t.md", monkeypatch=monkeypatch) == (0, expected)
 
 
 def test_gb18030_fixture_with_windows_line_ends(monkeypatch):
     code, output = check(DATA / "encodings", "table.gb18030.txt", monkeypatch=monkeypatch)
-    assert (code, output) == (0, "table.gb18030.txt:1:1: BL005 [info] file encoding: expected UTF-8, found GB18030 "
+    assert (code, output) == (0, "table.gb18030.txt:1:1: BL005 file encoding: expected UTF-8, found GB18030 "
                                  f"(read as GB18030)\ntable.gb18030.txt:9:3: {FINDING}\n")
 
 
 def test_spreadsheet_unicode_text_utf16_with_bom(monkeypatch):
     code, output = check(DATA / "encodings", "table.utf16.txt", monkeypatch=monkeypatch)
-    assert (code, output) == (0, "table.utf16.txt:1:1: BL005 [info] file encoding: expected UTF-8, found UTF-16 "
+    assert (code, output) == (0, "table.utf16.txt:1:1: BL005 file encoding: expected UTF-8, found UTF-16 "
                                  f"(read as UTF-16)\ntable.utf16.txt:9:3: {FINDING}\n")
 
 
@@ -211,7 +211,7 @@ def test_a_refused_file_never_stops_the_others(tmp_path, monkeypatch):
     write(tmp_path, "c.md", TABLE.encode("utf-8"))
     code, output = check(tmp_path, "a.md", "b.md", "c.md", monkeypatch=monkeypatch)
     assert (code, output) == (2, "a.md:3:1: E000 binary file (NUL bytes), not a text document\n"
-                                 "b.md:1:1: BL005 [info] file encoding: expected UTF-8, found GB18030 (read as GB18030)\n"
+                                 "b.md:1:1: BL005 file encoding: expected UTF-8, found GB18030 (read as GB18030)\n"
                                  f"b.md:9:3: {FINDING}\nc.md:9:3: {FINDING}\n")
 
 

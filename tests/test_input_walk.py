@@ -16,8 +16,8 @@ from budgetlint.runner import Runner, frame_lines
 
 DATA = Path(__file__).resolve().parent / "data"
 TABLE = (DATA / "table.md").read_text(encoding="utf-8")
-BL001 = "BL001 [warning] label broken by a line break: expected '其他资金', found '其他资' and a fragment below"
-BL005 = "BL005 [info] file encoding: expected UTF-8, found GB18030 (read as GB18030)"
+BL001 = "BL001 label broken by a line break: expected '其他资金', found '其他资' and a fragment below"
+BL005 = "BL005 file encoding: expected UTF-8, found GB18030 (read as GB18030)"
 
 
 def invoke(folder: Path, monkeypatch, *args: str):

@@ -9,4 +9,4 @@ def render(result, stream, options) -> None:
         where = f"{error.path}:{error.line}:1" if error.line else f"{error.path}:1:1"
         write(f"{where}: E000 {error.message}\n")
     for f in result.findings:
-        write(f"{f.path}:{f.span.line}:{f.span.column}: {f.code} [{f.severity}] {f.message}\n")
+        write(f"{f.path}:{f.span.line}:{f.span.column}: {f.code} {f.message}\n")
