@@ -394,7 +394,6 @@ class Reading:
     def header_row(self, line: Line, cells: tuple[Cell, ...]) -> None:
         table = self.table
         assert table is not None
-        project = table.project
         row_has_label = any(self.vocab.header_field(c.text) for c in cells)
         for index, cell in enumerate(cells):
             text = cell.text

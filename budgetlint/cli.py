@@ -6,7 +6,6 @@ input error.  Heavy modules are imported inside the commands that need them.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 

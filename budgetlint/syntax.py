@@ -9,7 +9,6 @@ same information.  Columns are 1-based character offsets.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterator, NamedTuple
 
 from budgetlint.lalr import line_scanner

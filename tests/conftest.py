@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 from budgetlint.config import Config
 from budgetlint.engine import Linter
@@ -33,3 +34,57 @@ def findings_of(linter: Linter, text: str, code: str | None = None):
 
 def lines_of(linter: Linter, text: str, code: str) -> list[int]:
     return [f.span.line for f in findings_of(linter, text, code)]
+
+
+# A clean table without its satisfaction row (tests add the row they need).
+CLEAN_TABLE = table("""
+    # 2024年部门项目支出绩效目标表
+    单位：万元
+
+    | 项目名称 | 示例项目 |
+    | 项目属性 | 02-经常性项目 | 项目期 | 99年 |
+    | 项目总额 | 10 | 年度资金总额 | 10 |
+    | 本级资金 | 10 | 转移市县（区）资金 | 0 |
+    | 财政拨款 | 10 | 中央资金 | 0 |
+    | 其他资金 | 0 | 自治区资金 | 0 |
+    | 结余结转资金 | 0 |
+    | 年度总体绩效目标 | 举办培训 2 期。 |
+
+    | 一级指标 | 二级指标 | 三级指标 | 绩效值 |
+    |---|---|---|---|
+    | 1-产出指标 | 11-数量指标 | 举办培训 | 2 期 |
+    | | 12-质量指标 | 培训合格率 | ≥90% |
+    | | 13-时效指标 | 完成时间 | 2024年12月31日前 |
+    | | 14-成本指标 | 举办培训 | 5 万元/期 |
+    | 2-效益指标 | 22-社会效益 | 参训人员技能达标率 | ≥85% |
+""")
+
+SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
+
+
+@st.composite
+def damaged_seed(draw):
+    """A slice of the real seed with PDF-like damage: lines dropped, doubled, split, re-delimited, junk."""
+    start = draw(st.integers(0, len(SEED_LINES) - 1))
+    lines = SEED_LINES[start:start + draw(st.integers(1, 80))]
+    for _ in range(draw(st.integers(0, 6))):
+        if not lines:
+            break
+        index = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["drop", "dup", "split", "tab", "pipe", "blank", "junk"]))
+        if action == "drop":
+            del lines[index]
+        elif action == "dup":
+            lines.insert(index, lines[index])
+        elif action == "split":
+            cut = draw(st.integers(0, len(lines[index])))
+            lines[index:index + 1] = [lines[index][:cut], lines[index][cut:]]
+        elif action == "tab":
+            lines[index] = lines[index].replace("\t", "", 1)
+        elif action == "pipe":
+            lines[index] = "| " + lines[index].replace("\t", " | ")
+        elif action == "blank":
+            lines.insert(index, "")
+        else:
+            lines[index] += draw(st.text(max_size=10))
+    return "\n".join(lines)

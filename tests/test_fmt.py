@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +14,7 @@ from budgetlint.config import Config
 from budgetlint.fmt import ALIGN_LIMIT, FormatError, Formatter
 from budgetlint.syntax import iter_lines
 from budgetlint.text import display_width
-from conftest import PIPE_SEED, SEED, table
+from conftest import PIPE_SEED, SEED, damaged_seed, table
 from test_reader_seed import HAND_COUNTS
 
 
@@ -463,32 +462,6 @@ def documents(draw):
     return "\n".join(lines) + draw(st.sampled_from(["\n", ""]))
 
 
-SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
-
-
-@st.composite
-def damaged_seed(draw):
-    start = draw(st.integers(0, len(SEED_LINES) - 1))
-    lines = SEED_LINES[start:start + draw(st.integers(1, 80))]
-    for _ in range(draw(st.integers(0, 6))):
-        if not lines:
-            break
-        index = draw(st.integers(0, len(lines) - 1))
-        action = draw(st.sampled_from(["drop", "dup", "split", "pipe", "blank", "junk"]))
-        if action == "drop":
-            del lines[index]
-        elif action == "dup":
-            lines.insert(index, lines[index])
-        elif action == "split":
-            cut = draw(st.integers(0, len(lines[index])))
-            lines[index:index + 1] = [lines[index][:cut], lines[index][cut:]]
-        elif action == "pipe":
-            lines[index] = "| " + lines[index].replace("\t", " | ")
-        elif action == "blank":
-            lines.insert(index, "")
-        else:
-            lines[index] += draw(st.text(max_size=10))
-    return "\n".join(lines)
 
 
 @PROPERTY_SETTINGS

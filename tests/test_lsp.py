@@ -26,7 +26,7 @@ from budgetlint.engine import Linter
 from budgetlint.lsp import LineIndex, TableCache, apply_change, fix_all_edits, hover_markdown, rule_href
 from budgetlint.model import project_signature
 from budgetlint.rules import load_catalogue
-from conftest import ROOT, SEED, table
+from conftest import CLEAN_TABLE, SEED, table
 
 TIMEOUT = 30.0  # seconds for any one answer; start-up on a loaded CI machine included
 
@@ -161,27 +161,6 @@ class LspProcess:
 
 # ==================================================================== documents
 SATISFACTION_ROW = "| 3-满意度指标 | 31-服务对象满意度 | 𠀀参训人员满意度 | {value} |"
-CLEAN_TABLE = table("""
-    # 2024年部门项目支出绩效目标表
-    单位：万元
-
-    | 项目名称 | 示例项目 |
-    | 项目属性 | 02-经常性项目 | 项目期 | 99年 |
-    | 项目总额 | 10 | 年度资金总额 | 10 |
-    | 本级资金 | 10 | 转移市县（区）资金 | 0 |
-    | 财政拨款 | 10 | 中央资金 | 0 |
-    | 其他资金 | 0 | 自治区资金 | 0 |
-    | 结余结转资金 | 0 |
-    | 年度总体绩效目标 | 举办培训 2 期。 |
-
-    | 一级指标 | 二级指标 | 三级指标 | 绩效值 |
-    |---|---|---|---|
-    | 1-产出指标 | 11-数量指标 | 举办培训 | 2 期 |
-    | | 12-质量指标 | 培训合格率 | ≥90% |
-    | | 13-时效指标 | 完成时间 | 2024年12月31日前 |
-    | | 14-成本指标 | 举办培训 | 5 万元/期 |
-    | 2-效益指标 | 22-社会效益 | 参训人员技能达标率 | ≥85% |
-""")
 # Line 20 (0-based 19): "达90%以上" starts at character 36; 𠀀 before it is two UTF-16 units, so at unit 37.
 BAD = CLEAN_TABLE + SATISFACTION_ROW.format(value="达90%以上") + "\n"
 GOOD = CLEAN_TABLE + SATISFACTION_ROW.format(value="≥90%") + "\n"

@@ -9,7 +9,6 @@ only a confident match is compared.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from budgetlint.checks import check_kind
 from budgetlint.checks.common import decimals_of, field_label, show_money, tolerance
