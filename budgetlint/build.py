@@ -58,6 +58,7 @@ class _Pending:
 class _TableState:
     project: Project
     mine: bool = True  # False: another reader's share of the document (only its extent is tracked)
+    inherited: dict = field(default_factory=dict)  # the merged-cell copies of groups, made once
     zone: str = "header"  # header | indicators
     pending: _Pending | None = None
     last_field: Field | None = None
@@ -92,6 +93,13 @@ def title_year(text: str) -> re.Match[str] | None:
     return None
 
 
+def _joined(cells) -> str:
+    """The text of cells that make one name (a PDF split it): most names are one cell."""
+    if len(cells) == 1:
+        return cells[0].text
+    return "".join(cell.text for cell in cells)
+
+
 def _first_cell(row: str) -> str:
     """The first non-empty cell of a row, without splitting the whole row."""
     rest = row.lstrip(" \t|\u3000")
@@ -101,11 +109,15 @@ def _first_cell(row: str) -> str:
     return rest
 
 
-def _inherited(group: GroupRef | None) -> GroupRef | None:
-    """The group of the row above, for a merged cell."""
+def _inherited(group: GroupRef | None, made: dict) -> GroupRef | None:
+    """The group of the row above, for a merged cell (one copy serves every row under that group)."""
     if group is None:
         return None
-    return GroupRef(group.code, group.name, group.kind, group.span, inherited=True)
+    key = (group.code, group.name, group.kind, group.span)
+    copy = made.get(key)
+    if copy is None:
+        copy = made[key] = GroupRef(group.code, group.name, group.kind, group.span, inherited=True)
+    return copy
 
 
 class Builder:
@@ -145,8 +157,9 @@ class Builder:
         blocks = (text,) if isinstance(text, str) else text
         line_ends = 0
         last = "\n"
+        passer = run if share[1] > 1 else None
         for block in blocks:
-            for line in iter_lines(block, line_ends + 1):
+            for line in iter_lines(block, line_ends + 1, passer):
                 run.feed(line)
                 if run.completed:
                     yield from run.completed
@@ -178,6 +191,18 @@ class Reading:
         self.completed: list[Project] = []
         self.project_count = 0
         self.name_label = normalize_label(self.vocab.header_canonical["name"])  # only 项目名称 starts a table
+
+    # ---------------------------------------------------------------- another reader's share
+    @property
+    def passing(self) -> bool:
+        """In another reader's table, rows that cannot start a table need not be read at all."""
+        table = self.table
+        return table is not None and not table.mine
+
+    def passed(self, number: int) -> None:
+        table = self.table
+        table.project.end_line = number
+        table.stray = []
 
     # ---------------------------------------------------------------- helpers
     def report(self, code: str, span: Span, **args) -> Finding:
@@ -341,7 +366,7 @@ class Reading:
         self.finish_table()
         cells = line.filled
         name_cells = cells[1:]
-        name = "".join(cell.text for cell in name_cells)
+        name = _joined(name_cells)
         span = Span.of_cell(cells[0]).to(Span.of_cell(cells[-1]))
         unit = self.b.units.get(self.money_unit_text) if self.money_unit_text else None
         project = Project(
@@ -594,9 +619,9 @@ class Reading:
             value, value_span = self.read_value(""), Span(last.line, last.end_column, last.line, last.end_column + 1)
         table.project.indicators.append(
             Indicator(
-                level1 or _inherited(table.level1),
-                level2 or _inherited(table.level2),
-                "".join(cell.text for cell in name_cells),
+                level1 or _inherited(table.level1, table.inherited),
+                level2 or _inherited(table.level2, table.inherited),
+                _joined(name_cells),
                 name_span,
                 value,
                 value_span,

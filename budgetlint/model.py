@@ -24,15 +24,18 @@ class Span(NamedTuple):
 
     @classmethod
     def of_cell(cls, cell) -> "Span":
-        end = cell.end_column if cell.end_column > cell.column else cell.column + 1
-        return cls(cell.line, cell.column, cell.line, end)
+        text, line, column, end = cell
+        return _new(Span, (line, column, line, end if end > column else column + 1))
 
     def to(self, other: "Span") -> "Span":
-        return Span(self.line, self.column, other.end_line, other.end_column)
+        return _new(Span, (self[0], self[1], other[2], other[3]))
 
     def sub(self, start: int, end: int) -> "Span":
         """The part of a one-line span from character `start` to `end` of its text."""
         return Span(self.line, self.column + start, self.line, self.column + max(end, start + 1))
+
+
+_new = tuple.__new__  # a named tuple made without its Python-level __new__: spans are made by the hundred thousand
 
 
 @dataclass(slots=True)

@@ -75,11 +75,12 @@ def _cells(pieces: list[str], offset: int, line: int, unescape: bool) -> tuple[C
     """Cells of consecutive `pieces` starting at character `offset`, each stripped, with its columns."""
     cells = []
     append = cells.append
+    new = tuple.__new__  # Cell(...) without the named tuple's Python-level __new__ (a row makes several)
     for piece in pieces:
         inner = piece.lstrip()
         column = offset + len(piece) - len(inner) + 1
         inner = inner.rstrip()
-        append(Cell(inner.replace("\\|", "|") if unescape else inner, line, column, column + len(inner)))
+        append(new(Cell, (inner.replace("\\|", "|") if unescape else inner, line, column, column + len(inner))))
         offset += len(piece) + 1
     return tuple(cells)
 
@@ -111,7 +112,7 @@ def read_lines(text: str) -> list[Line]:
     return list(iter_lines(text))
 
 
-def iter_lines(text: str, first_line: int = 1) -> Iterator[Line]:
+def iter_lines(text: str, first_line: int = 1, passer=None) -> Iterator[Line]:
     """Every non-blank line of `text`, classified, one at a time (a 100 MB document streams).
 
     The classification is the table grammar's own terminals, derived by lark and run by
@@ -119,6 +120,9 @@ def iter_lines(text: str, first_line: int = 1) -> Iterator[Line]:
     accept the line tokens in any order, so classifying each line is the whole parse.
     `text` must already have '\\n' line ends (budgetlint.io normalises CR and CRLF).  It may be
     one block of a longer document (whole lines), whose first line is numbered `first_line`.
+
+    `passer`, when given, is asked (`.passing`) whether rows may be passed over unread; a row that
+    cannot start a table (no 项目) is then only reported to it (`.passed(number)`), unclassified.
     """
     scanner = line_scanner()
     position = 0
@@ -133,6 +137,11 @@ def iter_lines(text: str, first_line: int = 1) -> Iterator[Line]:
         number += 1
         if not raw:
             continue
+        if passer is not None and passer.passing and "项目" not in raw:
+            start = raw.lstrip(" ")
+            if start[:1] == "|" and "-" not in start[:4] or "\t" in raw and start[:1] not in "-<":
+                passer.passed(number)  # a row of another reader's table (TAB rows win over every later class)
+                continue
         terminal = scanner.kind(raw)
         kind = _KINDS.get(terminal)
         if kind is None:
