@@ -342,7 +342,7 @@ class Reading:
             return
         if self.table is None:
             if self.share == 0:
-                self.report("BL007", Span.of_cell(cells[0]).to(Span.of_cell(cells[-1])), variant="outside")
+                self.report("BL007", Span.of_cells(cells[0], cells[-1]), variant="outside")
             return
         table = self.table
         if not table.mine:
@@ -367,7 +367,7 @@ class Reading:
         cells = line.filled
         name_cells = cells[1:]
         name = _joined(name_cells)
-        span = Span.of_cell(cells[0]).to(Span.of_cell(cells[-1]))
+        span = Span.of_cells(cells[0], cells[-1])
         unit = self.b.units.get(self.money_unit_text) if self.money_unit_text else None
         project = Project(
             name=name,
@@ -383,7 +383,7 @@ class Reading:
         label = Field("name", cells[0].text, Span.of_cell(cells[0]))
         if name_cells:
             label.text = name
-            label.span = Span.of_cell(name_cells[0]).to(Span.of_cell(name_cells[-1]))
+            label.span = Span.of_cells(name_cells[0], name_cells[-1])
         project.fields["name"] = label
         self.table.last_field = label
         self.fiscal_year_rank = 0  # the next table's title may restate the year
@@ -611,7 +611,7 @@ class Reading:
             name_cells, value_cell = ([], only) if reads_as_value else ([only], None)
         else:
             name_cells, value_cell = rest[:-1], rest[-1]
-        name_span = Span.of_cell(name_cells[0]).to(Span.of_cell(name_cells[-1])) if name_cells else None
+        name_span = Span.of_cells(name_cells[0], name_cells[-1]) if name_cells else None
         if value_cell is not None:
             value, value_span = self.read_value(value_cell.text), Span.of_cell(value_cell)
         else:
@@ -625,7 +625,7 @@ class Reading:
                 name_span,
                 value,
                 value_span,
-                Span.of_cell(cells[0]).to(Span.of_cell(cells[-1])),
+                Span.of_cells(cells[0], cells[-1]),
             )
         )
 

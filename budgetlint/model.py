@@ -27,6 +27,12 @@ class Span(NamedTuple):
         text, line, column, end = cell
         return _new(Span, (line, column, line, end if end > column else column + 1))
 
+    @classmethod
+    def of_cells(cls, first, last) -> "Span":
+        """From the start of cell `first` to the end of cell `last` (one Span made, not three)."""
+        end = last[3] if last[3] > last[2] else last[2] + 1
+        return _new(Span, (first[1], first[2], last[1], end))
+
     def to(self, other: "Span") -> "Span":
         return _new(Span, (self[0], self[1], other[2], other[3]))
 

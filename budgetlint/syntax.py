@@ -48,7 +48,8 @@ class Line:
 
     @property
     def filled(self) -> tuple[Cell, ...]:
-        return tuple(cell for cell in self.cells if cell.text)
+        """The non-empty cells."""
+        return tuple([cell for cell in self.cells if cell[0]])
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Line) and (self.kind, self.number, self.text, self.cells, self.delimiter) == (
