@@ -19,6 +19,7 @@ B = TypeVar("B")
 _PUNCT = re.compile(r"[\s“”\"'‘’《》<>〈〉()（）\[\]【】·.。,，、;；:：!！?？\-—_/|]+")
 
 
+@lru_cache(maxsize=16384)
 def normalize_name(name: str, prefix: re.Pattern[str] | None = None) -> str:
     text = name.strip()
     if prefix is not None:
@@ -58,12 +59,27 @@ def assign(
     right: Sequence[B],
     score: Callable[[A, B], float],
     threshold: float,
+    key: Callable[[A | B], str] | None = None,
 ) -> dict[int, tuple[int, float]]:
-    """One-to-one assignment, best score first: {left index: (right index, score)} above `threshold`."""
+    """One-to-one assignment, best score first: {left index: (right index, score)} above `threshold`.
+
+    With `key` (the name each side is scored on), only pairs whose names share a bigram are scored:
+    the others have similarity 0 and cannot reach a threshold above what `score` adds to it.
+    """
+    if key is None:
+        candidates = [range(len(right))] * len(left)
+    else:
+        index: dict[str, list[int]] = {}
+        for j, b in enumerate(right):
+            for gram in bigram_set(key(b)):
+                index.setdefault(gram, []).append(j)
+        candidates = [
+            sorted({j for gram in bigram_set(key(a)) for j in index.get(gram, ())}) for a in left
+        ]
     pairs = []
     for i, a in enumerate(left):
-        for j, b in enumerate(right):
-            s = score(a, b)
+        for j in candidates[i]:
+            s = score(a, right[j])
             if s >= threshold:
                 pairs.append((-s, i, j))
     pairs.sort()
@@ -77,12 +93,3 @@ def assign(
         taken_right.add(j)
         result[i] = (j, -negative)
     return result
-
-
-def best(items: Sequence[B], key: Callable[[B], float]) -> tuple[int, float] | None:
-    """The index and score of the highest-scoring item, or None when there are none."""
-    scored = [(key(item), index) for index, item in enumerate(items)]
-    if not scored:
-        return None
-    value, index = max(scored, key=lambda pair: (pair[0], -pair[1]))
-    return index, value

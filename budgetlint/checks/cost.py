@@ -138,7 +138,7 @@ def _analyse(project, ctx) -> CostAnalysis:
         return name - 0.1
 
     if len(result.costs) * len(result.quantities) <= MAX_PAIRS:
-        result.matches = assign(result.costs, result.quantities, score, threshold=0.5)
+        result.matches = assign(result.costs, result.quantities, score, threshold=0.5, key=lambda row: row.key)
     else:  # a pathological table: pair equal names only, in linear time
         by_key: dict[str, int] = {}
         for index, quantity in enumerate(result.quantities):
