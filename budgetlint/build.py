@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from budgetlint.findings import Finding, words
 from budgetlint.model import Directive, Document, Field, GroupRef, Indicator, Project, Span
+from budgetlint.record import fresh, record
 from budgetlint.syntax import Cell, Line, iter_lines
 from budgetlint.text import normalize_label, squeeze
 from budgetlint.units import UnitTable
@@ -45,7 +45,7 @@ _LEVEL2_TAILS = ("指标", "效益", "影响", "满意度", "成本")
 _RULE_CHARS = frozenset("-—:|")
 
 
-@dataclass
+@record
 class _Pending:
     """A header label whose value has not been read yet."""
 
@@ -54,23 +54,23 @@ class _Pending:
     broken_tail: str = ""  # the missing end of a label cut by a line break
 
 
-@dataclass
+@record
 class _TableState:
     project: Project
     mine: bool = True  # False: another reader's share of the document (only its extent is tracked)
-    inherited: dict = field(default_factory=dict)  # the merged-cell copies of groups, made once
+    inherited: dict = fresh(dict)  # the merged-cell copies of groups, made once
     zone: str = "header"  # header | indicators
     pending: _Pending | None = None
     last_field: Field | None = None
     level1: GroupRef | None = None
     level2: GroupRef | None = None
-    stray: list[Line] = field(default_factory=list)  # non-row lines since the last row
+    stray: list[Line] = fresh(list)  # non-row lines since the last row
     # Expected tails of labels broken over lines ("金" of 其他资|金) → how many are still expected;
     # a count, not a list, so that each cell is looked up once however many labels broke.
-    fragments: Counter[str] = field(default_factory=Counter)
+    fragments: Counter[str] = fresh(Counter)
     # Pieces of a long text continued over rows, joined once (appending to the str each row is
     # quadratic in a text split over 100,000 rows).
-    continued: list[str] = field(default_factory=list)
+    continued: list[str] = fresh(list)
     continued_field: Field | None = None
 
     def join_continued(self) -> None:

@@ -9,13 +9,13 @@ or a value of the wrong type is a ConfigError naming the file and the key
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from budgetlint.findings import SEVERITIES
+from budgetlint.record import fresh, record
 from budgetlint.rules import Catalogue, CatalogueError, load_catalogue, read_toml_file
 
 CONFIG_FILES = ("budgetlint.toml", "pyproject.toml")
@@ -35,10 +35,10 @@ class ConfigError(ValueError):
     """A configuration that cannot be used; str() is one line naming the file and the key."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     path: Path | None = None
-    root: Path = field(default_factory=Path.cwd)
+    root: Path = fresh(Path.cwd)
     select: tuple[str, ...] = ("BL",)
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

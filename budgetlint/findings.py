@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from collections import namedtuple
 
 from budgetlint.model import Span
+from budgetlint.record import record
+
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Any
 
 SEVERITIES = ("info", "warning", "error")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -16,33 +20,38 @@ def words(zh: str, en: str) -> dict[str, str]:
     return {"zh": zh, "en": en}
 
 
-class Edit(NamedTuple):
+class Edit(namedtuple("Edit", "span text")):
     """Replace the text of `span` (one line) with `text`."""
 
+    __slots__ = ()
     span: Span
     text: str
 
 
-class Fix(NamedTuple):
+class Fix(namedtuple("Fix", "description edits safe")):
+    """A description, the edits (tuple of Edit) and whether the fix is safe to apply unasked."""
+
+    __slots__ = ()
     description: str
     edits: tuple[Edit, ...]
     safe: bool
 
 
-class Related(NamedTuple):
+class Related(namedtuple("Related", "span label")):
     """A location that entered the finding (a row of a sum), with a short label."""
 
+    __slots__ = ()
     span: Span
     label: str
 
 
-@dataclass(slots=True)
+@record
 class Finding:
     """One finding.  Checks fill code, span and args; the engine fills the rest from the rule."""
 
     code: str
     span: Span
-    args: dict[str, Any] = field(default_factory=dict)  # placeholders of the rule's message
+    args: dict[str, Any] | None = None  # placeholders of the rule's message ({} when None is given)
     expected: str | None = None
     actual: str | None = None
     related: tuple[Related, ...] = ()
@@ -53,6 +62,14 @@ class Finding:
     rule: str = ""
     severity: str = "warning"
     message: str = ""
+
+    def __init__(self, code: str, span: Span, args: dict[str, Any] | None = None, expected: Any = None,
+                 actual: Any = None, related: tuple[Related, ...] = (), fix: Fix | None = None,
+                 project: str | None = None, path: str = "", rule: str = "", severity: str = "warning",
+                 message: str = ""):
+        self.code, self.span, self.args = code, span, {} if args is None else args
+        self.expected, self.actual, self.related, self.fix, self.project = expected, actual, related, fix, project
+        self.path, self.rule, self.severity, self.message = path, rule, severity, message
 
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.column, self.code, self.message)

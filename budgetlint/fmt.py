@@ -33,7 +33,7 @@ from __future__ import annotations
 import difflib
 import re
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,6 +41,7 @@ import click
 
 from budgetlint.findings import Finding
 from budgetlint.model import project_signature
+from budgetlint.record import replace
 from budgetlint.syntax import Cell, iter_lines
 from budgetlint.text import display_width, normalize_label
 

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import click
+
+from budgetlint.record import Record, replace
 
 log = logging.getLogger("budgetlint.lsp")
 _DIGITS = re.compile(r"\d+")
@@ -514,20 +516,18 @@ class _Mover:
             return tuple(self.any(item) for item in obj)
         if isinstance(obj, dict):
             return {key: self.any(value) for key, value in obj.items()}
-        if is_dataclass(obj) and not isinstance(obj, type):
+        if isinstance(obj, Record):
             if type(obj).__module__ in self._OPAQUE_MODULES:
                 return obj
             changes = {}
-            for item in fields(obj):
-                if not item.init:
-                    continue
-                value = getattr(obj, item.name)
-                if isinstance(value, int) and not isinstance(value, bool) and item.name.endswith("line"):
+            for name in obj._fields:
+                value = getattr(obj, name)
+                if isinstance(value, int) and not isinstance(value, bool) and name.endswith("line"):
                     new = self.line(value)
                 else:
                     new = self.any(value)
                 if new is not value:
-                    changes[item.name] = new
+                    changes[name] = new
             return replace(obj, **changes) if changes else obj
         return obj
 

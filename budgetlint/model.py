@@ -6,17 +6,23 @@ read from, so that every finding has a line and column.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import namedtuple
 from decimal import Decimal
-from typing import Any, Iterator, NamedTuple
 
+from budgetlint.record import Record, fresh, record
 from budgetlint.units import Unit
 from budgetlint.values import Value
 
 
-class Span(NamedTuple):
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Any, Iterator
+
+
+class Span(namedtuple("Span", "line column end_line end_column")):
     """1-based line and column; end_column is exclusive.  A tuple: cheap to make, hash and compare."""
 
+    __slots__ = ()
     line: int
     column: int
     end_line: int
@@ -44,7 +50,7 @@ class Span(NamedTuple):
 _new = tuple.__new__  # a named tuple made without its Python-level __new__: spans are made by the hundred thousand
 
 
-@dataclass(slots=True)
+@record
 class Field:
     """A header field (项目总额, 本级资金 …): its label, its value, where both are."""
 
@@ -56,6 +62,11 @@ class Field:
     value: Value | None = None
     amount: Decimal | None = None  # money fields: exact amount in 元
 
+    def __init__(self, key: str, label: str, label_span: Span, text: str = "", span: Span | None = None,
+                 value: Value | None = None, amount: Decimal | None = None):
+        self.key, self.label, self.label_span, self.text = key, label, label_span, text
+        self.span, self.value, self.amount = span, value, amount
+
     @property
     def where(self) -> Span:
         return self.span or self.label_span
@@ -64,7 +75,7 @@ class Field:
 FUNDING_KEYS = ("total", "annual", "own", "transfer", "appropriation", "other", "carryover", "central", "regional")
 
 
-@dataclass(slots=True)
+@record
 class GroupRef:
     """A level-1 or level-2 group cell (1-产出指标, 11-数量指标), possibly inherited from a row above."""
 
@@ -74,12 +85,15 @@ class GroupRef:
     span: Span
     inherited: bool = False
 
+    def __init__(self, code: str | None, name: str, kind: str | None, span: Span, inherited: bool = False):
+        self.code, self.name, self.kind, self.span, self.inherited = code, name, kind, span, inherited
+
     @property
     def label(self) -> str:
         return f"{self.code}-{self.name}" if self.code else self.name
 
 
-@dataclass(slots=True)
+@record
 class Indicator:
     """A level-3 indicator row: its groups, name, target value and where they are."""
 
@@ -92,8 +106,11 @@ class Indicator:
     row_span: Span
     kind: str | None = None  # the level-2 kind (quantity, cost …): set from level2, read by every check
 
-    def __post_init__(self) -> None:
-        self.kind = self.level2.kind if self.level2 else None
+    def __init__(self, level1: GroupRef | None, level2: GroupRef | None, name: str, name_span: Span | None,
+                 value: Value, value_span: Span, row_span: Span, kind: str | None = None):
+        self.level1, self.level2, self.name, self.name_span = level1, level2, name, name_span
+        self.value, self.value_span, self.row_span = value, value_span, row_span
+        self.kind = level2.kind if level2 else None
 
     @property
     def line(self) -> int:
@@ -104,15 +121,15 @@ class Indicator:
         return self.name_span or self.value_span
 
 
-@dataclass(slots=True)
+@record
 class Project:
     """One project table (项目支出绩效目标表)."""
 
     name: str
     span: Span  # the 项目名称 row
     end_line: int
-    fields: dict[str, Field] = field(default_factory=dict)
-    indicators: list[Indicator] = field(default_factory=list)
+    fields: dict[str, Field] = fresh(dict)
+    indicators: list[Indicator] = fresh(list)
     fiscal_year: int | None = None
     fiscal_year_span: Span | None = None
     money_unit: Unit | None = None  # 单位 of bare numbers
@@ -136,7 +153,7 @@ class Project:
         return {ind.kind for ind in self.indicators if ind.kind}
 
 
-@dataclass(slots=True)
+@record
 class Directive:
     """`<!-- budgetlint: disable=BL201 -->`: which codes, over which lines."""
 
@@ -148,13 +165,13 @@ class Directive:
     error: str = ""
 
 
-@dataclass(slots=True)
+@record
 class Document:
     path: str
-    projects: list[Project] = field(default_factory=list)
-    metadata: dict[str, tuple[str, Span]] = field(default_factory=dict)
-    directives: list[Directive] = field(default_factory=list)
-    findings: list[Any] = field(default_factory=list)  # layout findings from the reader
+    projects: list[Project] = fresh(list)
+    metadata: dict[str, tuple[str, Span]] = fresh(dict)
+    directives: list[Directive] = fresh(list)
+    findings: list[Any] = fresh(list)  # layout findings from the reader
     encoding: str = "utf-8"
     line_count: int = 0
     project_count: int = 0
@@ -162,8 +179,6 @@ class Document:
 
 def to_data(obj: Any) -> Any:
     """The model as plain JSON data (`budgetlint parse --format json`)."""
-    from dataclasses import fields as dc_fields, is_dataclass
-
     if isinstance(obj, Decimal):
         return format(obj, "f")
     if isinstance(obj, Unit):
@@ -172,8 +187,8 @@ def to_data(obj: Any) -> Any:
         return obj._asdict()
     if isinstance(obj, Value):
         return value_data(obj)
-    if is_dataclass(obj):
-        return {f.name: to_data(getattr(obj, f.name)) for f in dc_fields(obj)}
+    if isinstance(obj, Record):
+        return {name: to_data(getattr(obj, name)) for name in obj._fields}
     if isinstance(obj, dict):
         return {key: to_data(item) for key, item in obj.items()}
     if isinstance(obj, (list, tuple)):

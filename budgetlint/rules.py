@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from budgetlint.findings import SEVERITIES
+from budgetlint.record import fresh, record
 from budgetlint.resources import read_toml, rules_path
 
 LANGS = ("zh", "en")
@@ -64,7 +64,7 @@ class Example(NamedTuple):
     note: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     code: str
     name: str
@@ -87,10 +87,10 @@ class Rule:
         return variants.get(lang) or variants.get("zh") or next(iter(variants.values()))
 
 
-@dataclass
+@record
 class Catalogue:
-    rules: dict[str, Rule] = field(default_factory=dict)
-    families: dict[str, dict[str, str]] = field(default_factory=dict)
+    rules: dict[str, Rule] = fresh(dict)
+    families: dict[str, dict[str, str]] = fresh(dict)
 
     def __iter__(self):
         return iter(sorted(self.rules.values(), key=lambda r: r.code))

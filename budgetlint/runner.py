@@ -7,7 +7,6 @@ collected as `FileError`s (one line each, exit code 2) beside the findings.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
@@ -16,6 +15,7 @@ from budgetlint.engine import Linter
 from budgetlint.findings import SEVERITY_RANK, Finding
 from budgetlint.io import InputError, Source, Stream, open_source
 from budgetlint.model import Span
+from budgetlint.record import fresh, record
 
 
 class FileError(NamedTuple):
@@ -28,16 +28,16 @@ class FileError(NamedTuple):
         return f"{where}: {self.message}"
 
 
-@dataclass
+@record
 class Result:
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[FileError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    findings: list[Finding] = fresh(list)
+    errors: list[FileError] = fresh(list)
+    notes: list[str] = fresh(list)
     files: int = 0
     projects: int = 0
     # path → text for code frames: only the lines that findings point at are kept (the others are
     # empty), so a clean 100 MB document costs nothing here and line numbers still index it.
-    sources: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = fresh(dict)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -82,7 +82,7 @@ class Runner:
                 self._broken[folder] = error
                 raise
         if self.overrides:
-            from dataclasses import replace
+            from budgetlint.record import replace
 
             config = replace(config, **self.overrides)
         return config

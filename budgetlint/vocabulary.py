@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from budgetlint.record import fresh, record
 from budgetlint.resources import read_toml, rules_path
 from budgetlint.text import normalize_label
 
@@ -39,7 +39,7 @@ class Group(NamedTuple):
         return self.names[0]
 
 
-@dataclass
+@record
 class Vocabulary:
     header_labels: dict[str, str]  # normalised label → field key
     header_canonical: dict[str, str]  # field key → canonical label
@@ -65,7 +65,7 @@ class Vocabulary:
     vague: tuple[str, ...]
     placeholders: re.Pattern[str]
     metadata_keys: dict[str, str]  # normalised key → department / fiscal_year / money_unit
-    raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    raw: dict[str, Any] = fresh(dict)
 
     # ------------------------------------------------------------ header labels
     def header_field(self, cell: str) -> str | None:

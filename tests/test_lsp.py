@@ -421,7 +421,7 @@ def test_rule_href_is_the_rule_file():
 
 
 def test_fix_all_is_one_round_of_check_fix_safe_fixes_only(zh_linter):
-    from dataclasses import replace
+    from budgetlint.record import replace
 
     seed = SEED.read_text(encoding="utf-8")
     _, findings = zh_linter.check_text(seed, "seed")
@@ -585,7 +585,7 @@ def test_lsp_utf8_positions_when_the_client_asks_and_crlf_line_ends(tmp_path, se
 # The server with faults injected (a check and a hover that raise) and fixes made unsafe on request.
 PATCHED = """
 import sys
-from dataclasses import replace
+from budgetlint.record import replace
 
 import budgetlint.lsp as lsp
 

@@ -7,11 +7,11 @@ rules/*.toml name a kind and give it parameters; one kind serves many rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any, Callable, Iterable, NamedTuple
 
 from budgetlint.findings import Finding
+from budgetlint.record import fresh, record
 
 CheckFn = Callable[..., Iterable[Finding]]
 
@@ -48,7 +48,7 @@ def kinds() -> dict[str, CheckKind]:
     return _KINDS
 
 
-@dataclass
+@record
 class Context:
     """What a check may use besides the model: the vocabulary, units, value reader and settings."""
 
@@ -57,7 +57,7 @@ class Context:
     values: Any
     fiscal_year: int | None = None  # from config; overrides the document's
     tolerance: Any = None  # Decimal, in 元
-    memo: dict[tuple, Any] = field(default_factory=dict)
+    memo: dict[tuple, Any] = fresh(dict)
 
     def cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
         if key not in self.memo:

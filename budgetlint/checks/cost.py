@@ -9,7 +9,6 @@ are views of that analysis.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
 from typing import NamedTuple
@@ -20,6 +19,7 @@ from budgetlint.engine import format_value
 from budgetlint.findings import Edit, Finding, Fix, Related, words
 from budgetlint.matching import assign, normalize_name, similarity
 from budgetlint.model import Indicator
+from budgetlint.record import fresh, record
 
 MAX_REREADING_ROWS = 16  # 2^16 subsets at most when searching for the per-unit reading
 MAX_PAIRS = 40_000  # cost × quantity rows compared by similarity; real tables have a few hundred
@@ -55,18 +55,18 @@ class Term(NamedTuple):
     formula: str
 
 
-@dataclass
+@record
 class CostAnalysis:
-    costs: list[CostRow] = field(default_factory=list)
-    quantities: list[QuantityRow] = field(default_factory=list)
-    not_money: list[Indicator] = field(default_factory=list)
-    matches: dict[int, tuple[int, float]] = field(default_factory=dict)
-    terms: list[Term] = field(default_factory=list)
-    unresolved: list[CostRow] = field(default_factory=list)
-    mismatched_units: list[tuple[CostRow, QuantityRow]] = field(default_factory=list)
+    costs: list[CostRow] = fresh(list)
+    quantities: list[QuantityRow] = fresh(list)
+    not_money: list[Indicator] = fresh(list)
+    matches: dict[int, tuple[int, float]] = fresh(dict)
+    terms: list[Term] = fresh(list)
+    unresolved: list[CostRow] = fresh(list)
+    mismatched_units: list[tuple[CostRow, QuantityRow]] = fresh(list)
     total: Decimal = Decimal(0)
     balanced: bool | None = None  # None: cannot be judged (no annual, no costs, unresolved rates)
-    per_unit_rows: list[Term] = field(default_factory=list)  # lump sums that balance only per unit
+    per_unit_rows: list[Term] = fresh(list)  # lump sums that balance only per unit
 
 
 def _cost_amount(value):

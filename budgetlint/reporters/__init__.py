@@ -6,9 +6,10 @@ imported lazily so that `--format concise` never pays for rich.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any, TextIO
+
+from budgetlint.record import fresh, record
 
 FORMATS = {
     "rich": "budgetlint.reporters.rich_text",
@@ -19,12 +20,12 @@ FORMATS = {
 }
 
 
-@dataclass
+@record
 class Options:
     lang: str = "zh"
     color: bool | None = None
     catalogue: Any = None  # for formats that describe the rules (SARIF)
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = fresh(dict)
 
 
 def render(name: str, result, stream: TextIO, options: Options) -> None:
