@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Iterable, Iterator
 
 from budgetlint.findings import Finding, words
 from budgetlint.model import Directive, Document, Field, GroupRef, Indicator, Project, Span
@@ -21,6 +20,10 @@ from budgetlint.text import normalize_label, squeeze
 from budgetlint.units import UnitTable
 from budgetlint.values import ValueReader
 from budgetlint.vocabulary import Vocabulary, split_code
+
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Iterable, Iterator
 
 # A title names the year before it ends in 表 or 目标 ("2024年…绩效目标表"); see title_year().
 _YEAR_MARK = re.compile(r"(\d{4})\s*年")

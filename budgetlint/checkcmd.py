@@ -12,14 +12,20 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, NamedTuple
+
+from budgetlint.record import named
+
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMATS = ("rich", "concise", "json", "sarif", "github")
 LANGS = ("zh", "en")
 FAIL_ON = ("error", "warning", "info", "never")
 
 
-class Opt(NamedTuple):
+@named
+class Opt:
     flags: tuple[str, ...]  # "--format"; a pair "--color/--no-color" is kind "switch"
     dest: str
     kind: str  # choice | text | int | path | flag | switch

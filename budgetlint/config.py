@@ -12,11 +12,14 @@ import fnmatch
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from budgetlint.findings import SEVERITIES
 from budgetlint.record import fresh, record
 from budgetlint.rules import Catalogue, CatalogueError, load_catalogue, read_toml_file
+
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Any
 
 CONFIG_FILES = ("budgetlint.toml", "pyproject.toml")
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
 
 from budgetlint.build import Builder
 from budgetlint.checks import Context, kinds
@@ -22,6 +21,10 @@ from budgetlint.resources import read_toml
 from budgetlint.units import load_units
 from budgetlint.values import ValueReader
 from budgetlint.vocabulary import load_vocabulary
+
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Any, Iterable
 
 READER_KINDS = ("reader", "suppression")
 

@@ -18,7 +18,12 @@ import re
 import stat
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, NamedTuple
+
+from budgetlint.record import named
+
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Iterator
 
 
 class InputError(Exception):
@@ -35,7 +40,8 @@ class InputError(Exception):
         return f"{where}: {self.message}"
 
 
-class Source(NamedTuple):
+@named
+class Source:
     path: str  # as shown to the user
     text: str
     encoding: str  # utf-8 | utf-8-sig | utf-16 | utf-32 | gb18030
@@ -254,7 +260,8 @@ def _utf16_guess(sample: bytes, size: int) -> str | None:
     return "utf-16-le" if odd > even else "utf-16-be"
 
 
-class Stream(NamedTuple):
+@named
+class Stream:
     """A document read block by block, so that its whole text is never in memory (a 100 MB file).
 
     The encoding was found and the bytes checked by one streaming pass when it was opened;

@@ -15,9 +15,13 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
-from typing import Any, NamedTuple
 
+from budgetlint.record import named
 from budgetlint.resources import cache_dir, content_key, grammar_path, write_atomic
+
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = 2  # bump when the cached layout changes
 
@@ -35,12 +39,14 @@ class Token(str):
         return token
 
 
-class Meta(NamedTuple):
+@named
+class Meta:
     start_pos: int
     end_pos: int
 
 
-class Node(NamedTuple):
+@named
+class Node:
     """A rule match (the subset of lark.Tree the readers use)."""
 
     data: str

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Callable, Sequence, TypeVar
 
-A = TypeVar("A")
-B = TypeVar("B")
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Callable, Sequence, TypeVar
+
+    A = TypeVar("A")
+    B = TypeVar("B")
 
 _PUNCT = re.compile(r"[\s“”\"'‘’《》<>〈〉()（）\[\]【】·.。,，、;；:：!！?？\-—_/|]+")
 

@@ -141,3 +141,18 @@ def replace(obj: T, **changes: Any) -> T:
         raise TypeError(f"{type(obj).__name__} has no field {sorted(unknown)[0]!r}")
     values.update(changes)
     return _rebuild(type(obj), tuple(values[name] for name in obj._fields))  # type: ignore[attr-defined]
+
+
+def named(cls: type[T]) -> type[T]:
+    """The class rebuilt as a named tuple of its annotated fields, in order, keeping their defaults
+    and the class's methods: `typing.NamedTuple` without importing typing (~5 ms of start-up)."""
+    from collections import namedtuple
+
+    annotations = cls.__dict__.get("__annotations__", {})
+    names = tuple(annotations)
+    defaults = tuple(cls.__dict__[name] for name in names if name in cls.__dict__)
+    base = namedtuple(cls.__name__, names, defaults=defaults, module=cls.__module__)  # type: ignore[misc]
+    body = {key: value for key, value in cls.__dict__.items()
+            if key not in names and key not in ("__dict__", "__weakref__")}
+    body["__slots__"] = ()
+    return type(cls.__name__, (base,), body)  # type: ignore[return-value]

@@ -8,15 +8,17 @@ examples.  Its logic is one of the few check kinds in budgetlint/checks/.
 from __future__ import annotations
 
 import re
-import tomllib
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from budgetlint.findings import SEVERITIES
-from budgetlint.record import fresh, record
+from budgetlint.record import fresh, named, record
 from budgetlint.resources import read_toml, rules_path
+
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Any
 
 LANGS = ("zh", "en")
 _CODE = re.compile(r"^BL\d{3}$")
@@ -28,7 +30,8 @@ class CatalogueError(ValueError):
     """A rule file or pack that is not valid: the message names the file and the key."""
 
 
-class Param(NamedTuple):
+@named
+class Param:
     name: str
     type: str
     default: Any
@@ -57,7 +60,8 @@ class Param(NamedTuple):
         raise CatalogueError(f"{where}: expected {kind}, got {type(value).__name__} {value!r}")
 
 
-class Example(NamedTuple):
+@named
+class Example:
     expect: str  # bad | good
     text: str
     line: int | None = None  # the line a bad example must be reported at
@@ -219,10 +223,10 @@ def read_toml_file(path: Path, error: type[ValueError], what: str) -> dict[str, 
         return read_toml(path)  # cached as JSON while the file is unchanged
     except OSError as problem:
         raise error(f"{path}: cannot read {what} ({problem.strerror or problem})") from None
-    except tomllib.TOMLDecodeError as problem:
-        raise error(f"{path}: not valid TOML ({problem})") from None
     except UnicodeDecodeError as problem:
         raise error(f"{path}: not valid TOML (not UTF-8: byte {problem.start + 1})") from None
+    except ValueError as problem:  # tomllib.TOMLDecodeError, without importing tomllib for it
+        raise error(f"{path}: not valid TOML ({problem})") from None
 
 
 def read_rule_file(path: Path, catalogue: Catalogue, replace: bool = False) -> None:

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
 
 from budgetlint.config import Config, ConfigError, config_for
 from budgetlint.engine import Linter
 from budgetlint.findings import SEVERITY_RANK, Finding
 from budgetlint.io import InputError, Source, Stream, open_source
 from budgetlint.model import Span
-from budgetlint.record import fresh, record
+from budgetlint.record import fresh, named, record
+
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Iterable, Iterator
 
 
-class FileError(NamedTuple):
+@named
+class FileError:
     path: str
     message: str
     line: int | None = None

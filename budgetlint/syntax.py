@@ -9,12 +9,17 @@ same information.  Columns are 1-based character offsets.
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple
 
 from budgetlint.lalr import line_scanner
+from budgetlint.record import named
+
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Iterator
 
 
-class Cell(NamedTuple):
+@named
+class Cell:
     text: str  # stripped; `\|` unescaped in pipe rows
     line: int
     column: int  # 1-based column of the first non-blank character

@@ -10,7 +10,6 @@ Factors are exact Decimals: money is never a float.
 
 from __future__ import annotations
 
-from typing import NamedTuple
 
 import json
 from decimal import Decimal
@@ -18,13 +17,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from budgetlint import __version__
+from budgetlint.record import named
 from budgetlint.resources import cache_dir, content_key, rules_path, write_atomic
 
 CURRENCY = "[currency]"
 TIME = "[time]"
 
 
-class Unit(NamedTuple):
+@named
+class Unit:
     """A unit name as pint knows it: its canonical name, dimension and factor to the base unit."""
 
     name: str

@@ -8,18 +8,18 @@ memoised: real tables repeat the same few hundred values.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from budgetlint.record import named
 from budgetlint.text import normalize_value
 from budgetlint.units import Unit, UnitTable
 from budgetlint.vocabulary import Vocabulary
 
 
-class Amount(NamedTuple):
+@named
+class Amount:
     """A measured amount inside a value: ≥ 14.775 万元 / 期."""
 
     start: int  # offsets of the amount in the raw value text
@@ -65,7 +65,8 @@ class Amount(NamedTuple):
         return self.number * default.factor if default is not None and default.is_money else None
 
 
-class DatePoint(NamedTuple):
+@named
+class DatePoint:
     """A calendar point, as precise as written: 2024年 / 2024年12月 / 2024年12月30日 / 12月."""
 
     start: int
@@ -77,20 +78,23 @@ class DatePoint(NamedTuple):
     suffix_text: str
 
 
-class Period(NamedTuple):
+@named
+class Period:
     start: int
     end: int
     first: DatePoint
     last: DatePoint
 
 
-class TextPart(NamedTuple):
+@named
+class TextPart:
     start: int
     end: int
     text: str
 
 
-class Value(NamedTuple):
+@named
+class Value:
     """A value cell, read: its amounts, dates, periods and the text around them."""
 
     raw: str

@@ -6,14 +6,18 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
 
-from budgetlint.record import fresh, record
+from budgetlint.record import fresh, named, record
 from budgetlint.resources import read_toml, rules_path
 from budgetlint.text import normalize_label
 
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Any
 
-class Attribute(NamedTuple):
+
+@named
+class Attribute:
     """A known 项目属性: code, name and the 项目期 range (years) that fits it."""
 
     code: str
@@ -26,7 +30,8 @@ class Attribute(NamedTuple):
         return f"{self.code}-{self.name}"
 
 
-class Group(NamedTuple):
+@named
+class Group:
     """A level-1 or level-2 indicator group kind (产出 / 数量 …)."""
 
     kind: str

@@ -8,15 +8,19 @@ rules/*.toml name a kind and give it parameters; one kind serves many rules.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any, Callable, Iterable, NamedTuple
 
 from budgetlint.findings import Finding
-from budgetlint.record import fresh, record
+from budgetlint.record import fresh, named, record
 
-CheckFn = Callable[..., Iterable[Finding]]
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable
+
+    CheckFn = Callable[..., Iterable[Finding]]  # (project | document, params, ctx) → findings
 
 
-class CheckKind(NamedTuple):
+@named
+class CheckKind:
     name: str
     fn: CheckFn
     scope: str  # project | document

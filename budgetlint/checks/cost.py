@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from itertools import combinations
-from typing import NamedTuple
 
 from budgetlint.checks import check_kind
 from budgetlint.checks.common import decimals_of, show_money, tolerance
@@ -19,13 +18,14 @@ from budgetlint.engine import format_value
 from budgetlint.findings import Edit, Finding, Fix, Related, words
 from budgetlint.matching import assign, normalize_name, similarity
 from budgetlint.model import Indicator
-from budgetlint.record import fresh, record
+from budgetlint.record import fresh, named, record
 
 MAX_REREADING_ROWS = 16  # 2^16 subsets at most when searching for the per-unit reading
 MAX_PAIRS = 40_000  # cost × quantity rows compared by similarity; real tables have a few hundred
 
 
-class CostRow(NamedTuple):
+@named
+class CostRow:
     indicator: Indicator
     amount: object  # values.Amount
     yuan: Decimal  # the amount in 元 (per unit for a rate)
@@ -36,7 +36,8 @@ class CostRow(NamedTuple):
         return self.amount.is_rate
 
 
-class QuantityRow(NamedTuple):
+@named
+class QuantityRow:
     indicator: Indicator
     amount: object
     key: str
@@ -47,7 +48,8 @@ class QuantityRow(NamedTuple):
         return amount.unit.name if amount.unit else (amount.noun or "")
 
 
-class Term(NamedTuple):
+@named
+class Term:
     cost: CostRow
     quantity: QuantityRow | None
     multiplier: Decimal

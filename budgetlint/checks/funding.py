@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from decimal import Decimal
 
 from budgetlint.checks import check_kind
@@ -132,6 +131,8 @@ def attribute_known(project, params, ctx):
     suggestion = by_name.get(normalize_label(name))
     if suggestion is None:
         labels = {a.label: a for a in attributes}
+        import difflib  # only for a value that is not one of the labels
+
         close = difflib.get_close_matches(squeeze(found.text), list(labels), n=1, cutoff=0.6)
         suggestion = labels[close[0]] if close else None
     known = "、".join(a.label for a in attributes)

@@ -7,9 +7,12 @@ imported lazily so that `--format concise` never pays for rich.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any, TextIO
 
 from budgetlint.record import fresh, record
+
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 FORMATS = {
     "rich": "budgetlint.reporters.rich_text",

@@ -1,0 +1,87 @@
+"""budgetlint.record: the dataclass subset the check path uses, without dataclasses."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+
+import pytest
+
+from budgetlint.record import FrozenRecordError, fields, fresh, record, replace
+
+
+@record
+class Point:
+    x: int
+    y: int = 0
+    tags: list = fresh(list)
+
+
+@record(frozen=True)
+class Key:
+    name: str
+    size: int = 1
+
+
+def test_positional_keyword_and_defaults():
+    p = Point(1, tags=["a"])
+    assert (p.x, p.y, p.tags) == (1, 0, ["a"])
+    assert Point(2).tags is not Point(2).tags  # a fresh list each time
+    assert fields(p) == ("x", "y", "tags")
+    assert repr(Point(1, 2)) == "Point(x=1, y=2, tags=[])"
+
+
+def test_bad_calls_are_type_errors():
+    with pytest.raises(TypeError, match="missing the field 'x'"):
+        Point()
+    with pytest.raises(TypeError, match="no field 'z'"):
+        Point(1, z=2)
+    with pytest.raises(TypeError, match="takes 3 fields"):
+        Point(1, 2, [], 4)
+
+
+def test_slots_equality_and_hash():
+    assert Point(1, 2) == Point(1, 2) and Point(1, 2) != Point(2, 1)
+    with pytest.raises(AttributeError):
+        Point(1).other = 3  # __slots__: no stray attributes
+    with pytest.raises(TypeError):
+        hash(Point(1))  # mutable: unhashable, as a dataclass with eq
+    assert hash(Key("a")) == hash(Key("a")) and {Key("a"), Key("a")} == {Key("a")}
+
+
+def test_frozen_records_refuse_changes():
+    key = Key("a")
+    with pytest.raises(FrozenRecordError):
+        key.size = 2
+    assert replace(key, size=3) == Key("a", 3) and key.size == 1
+    with pytest.raises(TypeError, match="no field"):
+        replace(key, colour="red")
+
+
+def test_pickle_round_trip_including_frozen():
+    for obj in (Point(1, 2, ["x"]), Key("b", 4)):
+        assert pickle.loads(pickle.dumps(obj)) == obj
+
+
+def test_inheritance_adds_fields_after_the_base():
+    @record
+    class Point3(Point):
+        z: int = 0
+
+    p = Point3(1, 2, [], 3)
+    assert fields(p) == ("x", "y", "tags", "z") and p.z == 3 and isinstance(p, Point)
+
+
+def test_the_check_path_imports_neither_dataclasses_nor_typing():
+    code = (
+        "import sys; sys.argv = ['budgetlint', 'check', 'examples/clean/2025-health-projects.md', '--format', 'concise']\n"
+        "import budgetlint.entry as e\n"
+        "try:\n    e.main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('dataclasses', 'inspect', 'typing') if m in sys.modules))"
+    )
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
