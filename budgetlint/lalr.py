@@ -23,7 +23,7 @@ TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
     from typing import Any
 
-FORMAT = 2  # bump when the cached layout changes
+FORMAT = 3  # bump when the cached layout changes
 
 
 class Token(str):
@@ -75,6 +75,14 @@ def _derive(text: str, options: dict[str, Any]) -> dict[str, Any]:
         }
         for t in parser.lexer_conf.terminals
     ]
+    # Which string terminals each regex terminal of the same priority matches whole (lark's "unless"
+    # rule below), worked out here once rather than by compiling every terminal at each start-up.
+    strings = [t for t in terminals if t["string"] is not None]
+    for regex in terminals:
+        if regex["string"] is None:
+            compiled = re.compile(regex["pattern"], _flags(regex["flags"]))
+            regex["matches"] = [string["name"] for string in strings
+                                if string["priority"] == regex["priority"] and compiled.fullmatch(string["string"])]
     table = parser.parser.parser.parser.parse_table
     rules: dict[Any, int] = {}
     rule_list: list[list[Any]] = []
@@ -143,13 +151,11 @@ def _scanner(terminals: list[dict[str, Any]]) -> tuple[re.Pattern[str], dict[str
     """
     unless: dict[str, dict[str, str]] = {}
     embedded: set[str] = set()
-    strings = [t for t in terminals if t.get("string") is not None]
+    strings = {t["name"]: t for t in terminals if t.get("string") is not None}
     for regex in terminals:
-        if regex.get("string") is not None:
-            continue
-        compiled = re.compile(regex["pattern"], _flags(regex["flags"]))
-        for string in strings:
-            if string["priority"] == regex["priority"] and compiled.fullmatch(string["string"]):
+        for name in regex.get("matches", ()):
+            string = strings.get(name)
+            if string is not None:  # both in this lexer's set
                 unless.setdefault(regex["name"], {})[string["string"]] = string["name"]
                 if set(string["flags"]) <= set(regex["flags"]):
                     embedded.add(string["name"])

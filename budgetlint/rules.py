@@ -130,10 +130,10 @@ _PLACEHOLDER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 def _check_template(text: str, where: str) -> None:
     """A message is filled with str.format_map: allow only plain {name} fields — no attribute,
     index, conversion or format spec, so that a pack's message can read nothing but the finding's values."""
-    import string
+    from _string import formatter_parser  # what string.Formatter().parse runs (string itself compiles a regex)
 
     try:
-        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text) if name is not None]
+        fields = [(name, spec, conversion) for _, name, spec, conversion in formatter_parser(text) if name is not None]
     except ValueError as error:
         raise CatalogueError(f"{where}: not a valid message template ({error})") from None
     for name, spec, conversion in fields:
