@@ -648,7 +648,7 @@ class Reading:
                 rest.append(cell)
                 continue
             if index < last or last == 0:
-                merged = (index == 0 and not line.cells[0].text) or level1 is not None
+                merged = (index == 0 and line.leading_blank) or level1 is not None
                 group = self.group_cell(cell.text, after_blank=merged)
                 if group is not None:
                     level, code, name, kind = group

@@ -30,7 +30,7 @@ class Line:
     """A classified line.  A row's cells are split when first asked for: a reader that only looks
     for where tables start (one worker's share of a large document) never pays for splitting."""
 
-    __slots__ = ("kind", "number", "text", "delimiter", "_cells")
+    __slots__ = ("kind", "number", "text", "delimiter", "_cells", "_filled")
 
     def __init__(self, kind: str, number: int, text: str, cells: tuple[Cell, ...] | None = None,
                  delimiter: str = ""):
@@ -39,22 +39,42 @@ class Line:
         self.text = text
         self.delimiter = delimiter  # "|" or "\t" for rows
         self._cells = cells
+        self._filled: tuple[Cell, ...] | None = None
 
     @property
     def cells(self) -> tuple[Cell, ...]:
         if self._cells is None:
-            if self.kind != "row":
-                self._cells = ()
-            elif self.delimiter == "|":
-                self._cells = split_pipe_row(self.text, self.number)
-            else:
-                self._cells = split_tab_row(self.text, self.number)
+            self._cells = self._split(True)
         return self._cells
 
     @property
     def filled(self) -> tuple[Cell, ...]:
-        """The non-empty cells."""
-        return tuple([cell for cell in self.cells if cell[0]])
+        """The non-empty cells (split without making the empty ones: merged cells are many)."""
+        if self._filled is None:
+            if self._cells is not None:
+                self._filled = tuple([cell for cell in self._cells if cell[0]])
+            else:
+                self._filled = self._split(False)
+        return self._filled
+
+    @property
+    def leading_blank(self) -> bool:
+        """Whether the row's first cell is empty (a merged cell continued from the row above)."""
+        if self._cells is not None or self.kind != "row":
+            return bool(self.cells) and not self.cells[0][0]
+        text = self.text
+        if self.delimiter == "|":
+            start = text.index("|") + 1
+            end = text.find("|", start)
+            return not text[start:end if end >= 0 else len(text)].strip()
+        return not text[:text.find("\t")].strip()
+
+    def _split(self, keep_empty: bool) -> tuple[Cell, ...]:
+        if self.kind != "row":
+            return ()
+        if self.delimiter == "|":
+            return split_pipe_row(self.text, self.number, keep_empty)
+        return split_tab_row(self.text, self.number, keep_empty)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Line) and (self.kind, self.number, self.text, self.cells, self.delimiter) == (
@@ -77,21 +97,22 @@ _KINDS = {
 _PIPE_SPLIT = re.compile(r"(?<!\\)\|")
 
 
-def _cells(pieces: list[str], offset: int, line: int, unescape: bool) -> tuple[Cell, ...]:
-    """Cells of consecutive `pieces` starting at character `offset`, each stripped, with its columns."""
+def _cells(pieces: list[str], offset: int, line: int, unescape: bool, keep_empty: bool = True) -> tuple[Cell, ...]:
+    """Cells of consecutive `pieces` starting at character `offset`, each stripped, with its columns;
+    without `keep_empty`, only the non-empty ones."""
     cells = []
     append = cells.append
     new = tuple.__new__  # Cell(...) without the named tuple's Python-level __new__ (a row makes several)
     for piece in pieces:
-        inner = piece.lstrip()
-        column = offset + len(piece) - len(inner) + 1
-        inner = inner.rstrip()
-        append(new(Cell, (inner.replace("\\|", "|") if unescape else inner, line, column, column + len(inner))))
+        inner = piece.strip()
+        if inner or keep_empty:
+            column = offset + len(piece) - len(piece.lstrip()) + 1
+            append(new(Cell, (inner.replace("\\|", "|") if unescape else inner, line, column, column + len(inner))))
         offset += len(piece) + 1
     return tuple(cells)
 
 
-def split_pipe_row(text: str, line: int) -> tuple[Cell, ...]:
+def split_pipe_row(text: str, line: int, keep_empty: bool = True) -> tuple[Cell, ...]:
     """'| a | b |' → cells a, b (a missing closing pipe is tolerated; `\\|` is a literal pipe)."""
     start = text.index("|") + 1
     body_end = len(text.rstrip())
@@ -99,18 +120,18 @@ def split_pipe_row(text: str, line: int) -> tuple[Cell, ...]:
         body_end -= 1
     body = text[start:body_end]
     if "\\|" not in body:
-        return _cells(body.split("|"), start, line, False)
+        return _cells(body.split("|"), start, line, False, keep_empty)
     pieces = []
     position = 0
     for match in _PIPE_SPLIT.finditer(body):
         pieces.append(body[position:match.start()])
         position = match.end()
     pieces.append(body[position:])
-    return _cells(pieces, start, line, True)
+    return _cells(pieces, start, line, True, keep_empty)
 
 
-def split_tab_row(text: str, line: int) -> tuple[Cell, ...]:
-    return _cells(text.split("\t"), 0, line, False)
+def split_tab_row(text: str, line: int, keep_empty: bool = True) -> tuple[Cell, ...]:
+    return _cells(text.split("\t"), 0, line, False, keep_empty)
 
 
 def read_lines(text: str) -> list[Line]:
