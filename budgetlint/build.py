@@ -14,7 +14,7 @@ from collections import Counter
 
 from budgetlint.findings import Finding, words
 from budgetlint.model import Directive, Document, Field, GroupRef, Indicator, Project, Span
-from budgetlint.record import fresh, record
+from budgetlint.record import fresh, named, record
 from budgetlint.syntax import Cell, Line, iter_lines
 from budgetlint.text import normalize_label, squeeze
 from budgetlint.units import UnitTable
@@ -48,7 +48,7 @@ _LEVEL2_TAILS = ("指标", "效益", "影响", "满意度", "成本")
 _RULE_CHARS = frozenset("-—:|")
 
 
-@record
+@named
 class _Pending:
     """A header label whose value has not been read yet."""
 
