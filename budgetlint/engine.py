@@ -96,8 +96,10 @@ class Linter:
         plan = self.plan_for(file)
         context = self.new_context()
         raw: list[Finding] = []
+        complete = self.complete
         for project in self.builder.iter_projects(text, document, share):
-            raw.extend(self.check_project(project, plan, context))
+            # Messages are rendered here, by whichever process checked the table (see `finish`).
+            raw.extend([complete(finding, path) for finding in self.check_project(project, plan, context)])
             if keep_projects:
                 document.projects.append(project)
         return document, raw
@@ -154,7 +156,10 @@ class Linter:
                 raw.extend(_stamp(kind.fn(document, params, context), rule.code, None))
         raw = [f for f in document.findings if self.config.enabled(f.code, file)] + raw
         findings = self._suppress(document, raw, file)
-        complete = [self.complete(f, document.path) for f in findings]
+        path = document.path
+        # A table's findings were completed as it was checked (in parallel, by the worker that read it);
+        # the rest here (document findings, layout findings, and any completed for another path).
+        complete = [f if f.rule and f.path == path else self.complete(f, path) for f in findings]
         complete.sort(key=Finding.sort_key)
         return _dedupe(complete)
 

@@ -486,6 +486,7 @@ class _Mover:
         if moved is finding:
             moved = replace(finding)  # never share a mutable Finding between cache entries
         moved.args = args
+        moved.rule = ""  # its message may say a line number: the engine completes it again
         return moved
 
     def any(self, obj):

@@ -16,20 +16,26 @@ SCHEMA_VERSION = "1.0"
 
 
 def span_data(span) -> dict:
-    return {"line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column}
+    line, column, end_line, end_column = span
+    return {"line": line, "column": column, "end_line": end_line, "end_column": end_column}
 
 
 def finding_data(f) -> dict:
+    line, column, end_line, end_column = f.span
+    expected, actual = f.expected, f.actual
     data = {
         "path": f.path,
-        **span_data(f.span),
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
         "code": f.code,
         "rule": f.rule,
         "severity": f.severity,
         "message": f.message,
         "project": f.project,
-        "expected": format_value(f.expected) if f.expected is not None else None,
-        "actual": format_value(f.actual) if f.actual is not None else None,
+        "expected": expected if expected is None or type(expected) is str else format_value(expected),
+        "actual": actual if actual is None or type(actual) is str else format_value(actual),
     }
     if f.related:
         data["related"] = [{**span_data(r.span), "label": r.label} for r in f.related]
@@ -67,9 +73,10 @@ def render(result, stream, options) -> None:
     data = envelope(result)
     findings = data.pop("findings")
     dumps = json.dumps
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every finding
     stream.write('{"version": ' + dumps(data["version"]) + ', "tool": ' + dumps(data["tool"]) + ',\n"findings": [')
     for index, finding in enumerate(findings):
-        stream.write(("\n" if index == 0 else ",\n") + dumps(finding, ensure_ascii=False))
+        stream.write(("\n" if index == 0 else ",\n") + encode(finding))
     stream.write("\n],\n")
     stream.write('"errors": ' + dumps(data["errors"], ensure_ascii=False) + ",\n")
     stream.write('"summary": ' + dumps(data["summary"], ensure_ascii=False) + "}\n")
