@@ -144,9 +144,15 @@ class Linter:
 
     def check_project(self, project, plan, context) -> list[Finding]:
         found: list[Finding] = []
+        name = project.name
         for rule, kind, params in plan:
-            if kind.scope == "project":
-                found.extend(_stamp(kind.fn(project, params, context), rule.code, project.name))
+            if kind.scope != "project":
+                continue
+            for finding in kind.fn(project, params, context):  # most yield nothing: no wrapper per kind
+                finding.code = rule.code
+                if finding.project is None:
+                    finding.project = name
+                found.append(finding)
         context.memo.clear()  # analyses are per project
         return found
 
