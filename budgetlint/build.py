@@ -76,6 +76,11 @@ class _TableState:
     continued: list[str] = fresh(list)
     continued_field: Field | None = None
 
+    def __init__(self, project: Project, mine: bool = True):  # one per table: not the generic __init__
+        self.project, self.mine, self.inherited, self.zone = project, mine, {}, "header"
+        self.pending = self.last_field = self.level1 = self.level2 = self.continued_field = None
+        self.stray, self.fragments, self.continued = [], Counter(), []
+
     def join_continued(self) -> None:
         if self.continued_field is not None:
             self.continued_field.text = "".join([self.continued_field.text, *self.continued])

@@ -135,6 +135,16 @@ class Project:
     money_unit: Unit | None = None  # 单位 of bare numbers
     money_unit_text: str = "万元"
 
+    def __init__(self, name: str, span: Span, end_line: int, fields: dict[str, Field] | None = None,
+                 indicators: list[Indicator] | None = None, fiscal_year: int | None = None,
+                 fiscal_year_span: Span | None = None, money_unit: Unit | None = None,
+                 money_unit_text: str = "万元"):
+        self.name, self.span, self.end_line = name, span, end_line
+        self.fields = {} if fields is None else fields
+        self.indicators = [] if indicators is None else indicators
+        self.fiscal_year, self.fiscal_year_span = fiscal_year, fiscal_year_span
+        self.money_unit, self.money_unit_text = money_unit, money_unit_text
+
     def field(self, key: str) -> Field | None:
         return self.fields.get(key)
 

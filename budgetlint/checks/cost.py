@@ -70,6 +70,11 @@ class CostAnalysis:
     balanced: bool | None = None  # None: cannot be judged (no annual, no costs, unresolved rates)
     per_unit_rows: list[Term] = fresh(list)  # lump sums that balance only per unit
 
+    def __init__(self) -> None:  # one per table: not the generic __init__
+        self.costs, self.quantities, self.not_money, self.matches, self.terms = [], [], [], {}, []
+        self.unresolved, self.mismatched_units, self.per_unit_rows = [], [], []
+        self.total, self.balanced = Decimal(0), None
+
 
 def _cost_amount(value):
     """The money of a cost cell: the first money amount (a bare number is in the table's unit)."""
