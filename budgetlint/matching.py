@@ -63,22 +63,38 @@ def assign(
     score: Callable[[A, B], float],
     threshold: float,
     key: Callable[[A | B], str] | None = None,
+    slack: float = 0.0,
 ) -> dict[int, tuple[int, float]]:
     """One-to-one assignment, best score first: {left index: (right index, score)} above `threshold`.
 
-    With `key` (the name each side is scored on), only pairs whose names share a bigram are scored:
-    the others have similarity 0 and cannot reach a threshold above what `score` adds to it.
+    With `key` (the name each side is scored on) and `slack` (at most what `score` adds to the
+    names' `similarity`), a pair is scored only if its names could reach the threshold: they share
+    enough bigrams for the Dice coefficient, or all of the shorter name's (containment, equality).
+    The others are never better than `slack` above a similarity below the threshold.
     """
     if key is None:
-        candidates = [range(len(right))] * len(left)
+        candidates: list = [range(len(right))] * len(left)
     else:
         index: dict[str, list[int]] = {}
+        sizes = []
         for j, b in enumerate(right):
-            for gram in bigram_set(key(b)):
+            grams = bigram_set(key(b))
+            sizes.append(len(grams))
+            for gram in grams:
                 index.setdefault(gram, []).append(j)
-        candidates = [
-            sorted({j for gram in bigram_set(key(a)) for j in index.get(gram, ())}) for a in left
-        ]
+        needed = threshold - slack - 1e-9  # float rounding must not drop a pair at the boundary
+        candidates = []
+        for a in left:
+            grams = bigram_set(key(a))
+            shared: dict[int, int] = {}
+            for gram in grams:
+                for j in index.get(gram, ()):
+                    shared[j] = shared.get(j, 0) + 1
+            size = len(grams)
+            candidates.append(sorted(
+                j for j, common in shared.items()
+                if common == min(size, sizes[j]) or 2 * common >= needed * (size + sizes[j])
+            ))
     pairs = []
     for i, a in enumerate(left):
         for j in candidates[i]:

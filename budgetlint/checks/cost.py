@@ -145,7 +145,8 @@ def _analyse(project, ctx) -> CostAnalysis:
         return name - 0.1
 
     if len(result.costs) * len(result.quantities) <= MAX_PAIRS:
-        result.matches = assign(result.costs, result.quantities, score, threshold=0.5, key=lambda row: row.key)
+        result.matches = assign(result.costs, result.quantities, score, threshold=0.5, key=lambda row: row.key,
+                                slack=0.05)
     else:  # a pathological table: pair equal names only, in linear time
         by_key: dict[str, int] = {}
         for index, quantity in enumerate(result.quantities):

@@ -30,7 +30,12 @@ def coverage(phrase: str, name: str) -> float:
 
 
 def narrative_amounts(project, ctx):
-    """(offset in the goal text, phrase before it, Amount) for every amount the narrative states."""
+    """(offset in the goal text, phrase before it, Amount) for every amount the narrative states
+    (read once per table: BL701 and BL702 both look at them)."""
+    return ctx.cached(("narrative-amounts", id(project)), lambda: _narrative_amounts(project, ctx))
+
+
+def _narrative_amounts(project, ctx):
     goal = project.goal
     if goal is None or not goal.text:
         return []
