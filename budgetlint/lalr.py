@@ -12,12 +12,11 @@ never imports it; lark runs only when a grammar changes.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 
 from budgetlint.record import named
-from budgetlint.resources import cache_dir, content_key, grammar_path, write_atomic
+from budgetlint.resources import cached, grammar_path
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
@@ -91,12 +90,12 @@ def _derive(text: str, options: dict[str, Any]) -> dict[str, Any]:
         row = {}
         for symbol, (action, argument) in actions.items():
             if action.name == "Shift":
-                row[symbol] = [0, argument]
+                row[str(symbol)] = [0, argument]
             else:
                 if argument not in rules:
                     rules[argument] = len(rule_list)
-                    rule_list.append([argument.origin.name, len(argument.expansion)])
-                row[symbol] = [1, rules[argument]]
+                    rule_list.append([str(argument.origin.name), len(argument.expansion)])  # str: not lark's Token
+                row[str(symbol)] = [1, rules[argument]]
         states[str(state)] = row
     return {
         "format": FORMAT,
@@ -113,20 +112,8 @@ def _derive(text: str, options: dict[str, Any]) -> dict[str, Any]:
 def tables(name: str, **options: Any) -> dict[str, Any]:
     """The derived tables of grammar/NAME, from the cache when the grammar is unchanged."""
     text = grammar_path(name).read_text(encoding="utf-8")
-    key = content_key(f"{FORMAT}{sorted(options.items())}{text}")
-    path = cache_dir() / f"{name.split('.')[0]}-tables-{key}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") == FORMAT:
-            return data
-    except (OSError, ValueError):
-        pass
-    data = _derive(text, options)
-    try:
-        write_atomic(path, json.dumps(data, ensure_ascii=False).encode())
-    except OSError:
-        pass  # an unwritable cache costs start-up time, not correctness
-    return data
+    return cached(f"{name.split('.')[0]}-tables", f"{FORMAT}{sorted(options.items())}{text}",
+                  lambda: _derive(text, options))
 
 
 def _ordered(terminals: list[dict[str, Any]], accepts: set[str] | None) -> list[dict[str, Any]]:

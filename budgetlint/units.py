@@ -11,14 +11,13 @@ Factors are exact Decimals: money is never a float.
 from __future__ import annotations
 
 
-import json
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from budgetlint import __version__
 from budgetlint.record import named
-from budgetlint.resources import cache_dir, content_key, rules_path, write_atomic
+from budgetlint.resources import cached, rules_path
 
 CURRENCY = "[currency]"
 TIME = "[time]"
@@ -148,16 +147,7 @@ def load_units(extra_definitions: str = "") -> UnitTable:
     text = rules_path("units.txt").read_text(encoding="utf-8")
     if extra_definitions:
         text += "\n" + extra_definitions
-    key = content_key(f"{__version__}\n{text}")
-    cache = cache_dir() / f"units-{key}.json"
-    try:
-        entries = json.loads(cache.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        entries = _build_with_pint(text)
-        try:
-            write_atomic(cache, json.dumps(entries, ensure_ascii=False).encode())
-        except OSError:
-            pass  # a read-only cache costs speed, not correctness
+    entries = cached("units", f"{__version__}\n{text}", lambda: _build_with_pint(text))
     return UnitTable(entries)
 
 
