@@ -1,0 +1,91 @@
+"""Where the throughput goes, in instructions: deterministic where wall time on a shared VM is not.
+
+    python benchmarks/instructions.py [--chars 250000]
+
+Runs the stages of checking a slice of the generated benchmark document under valgrind's callgrind
+(instruction counts; ~50× slower than native, so the slice is small) and subtracts the same run on a
+tiny document, leaving the work that grows with the input:
+
+    lines   classify every line and split the rows into cells   (budgetlint.syntax)
+    read    + build the model                                   (budgetlint.build)
+    check   + every rule, messages completed                    (budgetlint.engine.collect)
+
+Two versions of the code compare by pointing --tree at another checkout.  Needs valgrind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+STAGE = r"""
+import sys
+sys.path.insert(0, sys.argv[1])
+from budgetlint.build import Builder
+from budgetlint.engine import Linter
+from budgetlint.syntax import iter_lines
+text = open(sys.argv[2], encoding="utf-8").read()
+linter = Linter()
+stage = sys.argv[3]
+if stage == "lines":
+    for line in iter_lines(text):
+        if line.kind == "row":
+            line.filled
+elif stage == "read":
+    document = Builder.new_document(text, "x")
+    for project in linter.builder.iter_projects(text, document):
+        pass
+else:
+    linter.collect(text, "x")
+"""
+
+
+def instructions(tree: Path, document: Path, stage: str) -> int:
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    out = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-c", STAGE,
+         str(tree), str(document), stage],
+        capture_output=True, text=True, env=env, check=True,
+    )
+    match = re.search(r"Collected\s*:\s*(\d+)", out.stderr)
+    if match is None:
+        raise SystemExit(f"valgrind gave no count:\n{out.stderr[-2000:]}")
+    return int(match.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--chars", type=int, default=250_000, help="characters of the generated document")
+    parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose budgetlint is measured")
+    options = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (apt install valgrind)")
+    from run import generate
+
+    text = generate(options.chars * 3 / 1024 / 1024)
+    body = text[: text.index("\n", options.chars) + 1]
+    tiny = text[: text.index("\n", 8_000) + 1]
+    with tempfile.TemporaryDirectory() as folder:
+        big, small = Path(folder) / "big.md", Path(folder) / "tiny.md"
+        big.write_text(body, encoding="utf-8")
+        small.write_text(tiny, encoding="utf-8")
+        counts = {stage: instructions(options.tree, big, stage) - instructions(options.tree, small, stage)
+                  for stage in ("lines", "read", "check")}
+    total = counts["check"]
+    parts = {"lines": counts["lines"], "model": counts["read"] - counts["lines"], "rules": total - counts["read"]}
+    print(f"{len(body):,} characters, {total / 1e6:,.0f} M instructions in all")
+    for name, count in parts.items():
+        print(f"  {name:<6} {count / 1e6:8,.0f} M  {100 * count / total:5.1f} %")
+
+
+if __name__ == "__main__":
+    main()
