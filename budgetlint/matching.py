@@ -77,16 +77,16 @@ def assign(
     else:
         needed = threshold - slack - 1e-9  # float rounding must not drop a pair at the boundary
         right_grams = [bigram_set(key(b)) for b in right]
+        right_sizes = [len(grams) for grams in right_grams]
         candidates = []
         for a in left:
             grams = bigram_set(key(a))
             size = len(grams)
-            chosen = []
-            for j, other in enumerate(right_grams):
-                common = len(grams & other)  # a C-level set intersection: cheaper than an index here
-                if common == min(size, len(other)) or 2 * common >= needed * (size + len(other)):
-                    chosen.append(j)
-            candidates.append(chosen)
+            shared = [len(grams & other) for other in right_grams]  # C-level set intersections
+            candidates.append([
+                j for j, (common, other) in enumerate(zip(shared, right_sizes))
+                if common == (size if size < other else other) or 2 * common >= needed * (size + other)
+            ])
     pairs = []
     for i, a in enumerate(left):
         for j in candidates[i]:
