@@ -72,12 +72,31 @@ def timed(fn, repeat: int) -> float:
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
-def command_time(args: list[str], repeat: int) -> float:
+def paired(floor, measure, repeat: int) -> tuple[float, float, float]:
+    """Run `floor` and `measure` alternately `repeat` times (after one warm-up run of each): their
+    median times and the median of the per-pair ratios measure/floor.  On a VM whose speed drifts
+    by tens of percent over minutes, a ratio of two figures taken minutes apart says more about
+    the drift than about the code; a pair run back to back shares the same machine."""
+    floor()
+    measure()
+    floors, measures, ratios = [], [], []
+    for _ in range(repeat):
+        first = timed(floor, 1)
+        second = timed(measure, 1)
+        floors.append(first)
+        measures.append(second)
+        ratios.append(second / first)
+    return statistics.median(floors), statistics.median(measures), statistics.median(ratios)
+
+
+def command(args: list[str]):
+    """A function running the command (its output discarded); `paired` runs it once first, which
+    warms the caches (parser tables, unit factors) and the page cache."""
+
     def run():
         subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=ENV)
 
-    run()  # warm the caches (parser tables, unit factors) and the page cache
-    return timed(run, repeat)
+    return run
 
 
 def split_loop(text: str) -> int:
@@ -109,10 +128,11 @@ def main() -> None:
     # ------------------------------------------------------------ cold start
     subprocess.run([python, "-m", "compileall", "-q", str(ROOT / "budgetlint")], env=ENV, check=False,
                    stdout=subprocess.DEVNULL)
-    floor = command_time([python, "-c", "pass"], repeat)
-    cli = command_time([python, "-m", "budgetlint", "check", str(ONE_TABLE), "--format", "concise"], repeat)
-    results.append(report("cold start: check --format concise, 1 file", f"{cli * 1000:.0f} ms", cli / floor,
-                          "≤ 6× python -c pass", cli / floor <= 6))
+    floor, cli, ratio = paired(command([python, "-c", "pass"]),
+                               command([python, "-m", "budgetlint", "check", str(ONE_TABLE), "--format", "concise"]),
+                               repeat)
+    results.append(report("cold start: check --format concise, 1 file", f"{cli * 1000:.0f} ms", ratio,
+                          "≤ 6× python -c pass", ratio <= 6))
     print(f"{'':<44} {'(python -c pass ' + format(floor * 1000, '.0f') + ' ms)':>16}")
 
     # ------------------------------------------------------------ throughput
@@ -137,11 +157,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         big = Path(folder) / "big.md"
         big.write_text(text, encoding="utf-8")
-        checked = command_time([python, "-m", "budgetlint", "check", str(big), "--format", "json", "--fail-on",
-                                "never", "--output", os.devnull], max(1, repeat // 3))
+        loop, checked, ratio = paired(
+            lambda: split_loop(text),
+            command([python, "-m", "budgetlint", "check", str(big), "--format", "json", "--fail-on", "never",
+                     "--output", os.devnull]),
+            max(1, repeat // 3))
     results.append(report(f"budgetlint check --format json, {size_mb:.1f} MB", f"{size_mb / checked:.2f} MB/s",
-                          checked / floor, "≤ 45× split loop", checked / floor <= 45))
-    print(f"{'':<44} {'(split loop ' + format(size_mb / floor, '.0f') + ' MB/s)':>16}")
+                          ratio, "≤ 45× split loop", ratio <= 45))
+    print(f"{'':<44} {'(split loop ' + format(size_mb / loop, '.0f') + ' MB/s)':>16}")
     single = timed(check_json, 1)
     results.append(report("  the same in one process (no pool)", f"{size_mb / single:.2f} MB/s", single / floor,
                           "informational", None))
@@ -176,10 +199,10 @@ def main() -> None:
             (Path(folder) / f"doc{index:03}.md").write_text(one.replace("第", f"第{index}-"), encoding="utf-8")
         each = len(one.encode()) // 1024
         base = [python, "-m", "budgetlint", "check", folder, "--format", "json", "--fail-on", "never"]
-        sequential = command_time(base + ["--jobs", "1"], max(1, repeat // 3))
-        pooled = command_time(base + ["--jobs", "2"], max(1, repeat // 3))
+        sequential, pooled, ratio = paired(command(base + ["--jobs", "1"]), command(base + ["--jobs", "2"]),
+                                           max(1, repeat // 3))
         if pooled > 0:
-            speedup = sequential / pooled
+            speedup = 1 / ratio
             results.append(report(f"200 files × {each} KB: pool (2 workers) vs 1", f"{pooled:.2f} s", speedup,
                                   "≥ 1.7× faster", speedup >= 1.7))
 
