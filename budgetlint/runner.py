@@ -161,9 +161,16 @@ class Runner:
         chunk = max(1, len(files) // (workers * 8))
         batches = [files[i:i + chunk] for i in range(0, len(files), chunk)]
         settings = (self.lang, self._fixed_config, self.overrides, self.keep_sources)
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=settings) as pool:
-            for partial in pool.map(_check_batch, batches):
-                _merge(result, partial)
+        try:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=settings) as pool:
+                partials = list(pool.map(_check_batch, batches))
+        except _pool_failures() as error:  # no processes here (a sandbox), or a worker was killed
+            result.notes.append(f"worker processes unavailable ({_describe(error)}): checked in one process")
+            for file, explicit in files:
+                self.check_file(file, explicit, result)
+            return
+        for partial in partials:
+            _merge(result, partial)
 
     def check_file(self, file: Path, explicit: bool, result: Result) -> None:
         shown = display_path(file)
@@ -181,6 +188,10 @@ class Runner:
                 self.check_source(source, file, explicit, result, config)
         except InputError as error:
             result.errors.append(FileError(error.path, error.message, error.line))
+        except Exception as error:  # a bug of ours: this file is reported, the others still checked
+            if os.environ.get("BUDGETLINT_DEBUG"):
+                raise
+            result.errors.append(FileError(shown, f"internal error, please report it: {_describe(error)}"))
 
     def _check_shared(self, source: Stream, file: Path, explicit: bool, result: Result, config: Config) -> None:
         """One large document read by several processes, each checking every n-th table; one report."""
@@ -190,12 +201,17 @@ class Runner:
         workers = self.big_file_workers
         settings = (self.lang, self._fixed_config, self.overrides, False)
         jobs = [(file, source.path, (share, workers)) for share in range(1, workers)]
-        with ProcessPoolExecutor(max_workers=workers - 1, initializer=_init_worker, initargs=settings) as pool:
-            others = pool.map(_collect_share, jobs)
-            # This process reads the first share meanwhile: one process fewer to start, and one
-            # share's findings (of n) that never cross a pipe.
-            mine = linter.collect(source.blocks(), source.path, file, share=(0, workers))
-            parts = [mine, *others]
+        try:
+            with ProcessPoolExecutor(max_workers=workers - 1, initializer=_init_worker, initargs=settings) as pool:
+                others = pool.map(_collect_share, jobs)
+                # This process reads the first share meanwhile: one process fewer to start, and one
+                # share's findings (of n) that never cross a pipe.
+                mine = linter.collect(source.blocks(), source.path, file, share=(0, workers))
+                parts = [mine, *others]
+        except _pool_failures() as error:
+            result.notes.append(f"{source.path}: worker processes unavailable ({_describe(error)}): read in one process")
+            self.check_source(source, file, explicit, result, config)
+            return
         document, raw = linter.merge_shares(parts)
         findings = linter.finish(document, raw, linter.plan_for(file), linter.new_context(), file)
         self._record(source, file, explicit, result, linter, document, findings)
@@ -252,6 +268,21 @@ def _split_lines(text: str | Iterable[str]) -> Iterator[str]:
             start = end + 1
         rest = block[start:]
     yield rest
+
+
+def _describe(error: BaseException) -> str:
+    """The error and where it was raised (the innermost frame), on one line."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__}: {error}{where}"
+
+
+def _pool_failures() -> tuple[type[BaseException], ...]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    return (OSError, BrokenProcessPool)
 
 
 POOL_THRESHOLD = 16  # below this many files a pool costs more than it saves

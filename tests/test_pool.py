@@ -63,3 +63,62 @@ def test_one_large_document_read_by_two_processes_gives_the_same_report(tmp_path
     codes = [code for code, *_ in alone[0]]
     assert alone[1] == 57 and codes.count("BL007") == 1 and "BL009" in codes
     assert sum(1 for code, span, *_ in alone[0] if code == "BL502" and span.line < 60) == 0  # suppressed
+
+
+class _NoProcesses:
+    """A ProcessPoolExecutor that cannot start (a sandbox without processes or /dev/shm)."""
+
+    def __init__(self, *args, **kwargs):
+        raise PermissionError(13, "Operation not permitted")
+
+
+def test_without_worker_processes_the_same_report_comes_from_one_process(tmp_path, monkeypatch):
+    import concurrent.futures
+
+    import budgetlint.runner as runner_module
+
+    for index in range(POOL_THRESHOLD):
+        (tmp_path / f"t{index:02}.md").write_bytes((EXAMPLES / "ningxia-kexie-2024-performance-targets.md").read_bytes())
+    big = tmp_path / "big" / "seed.txt"
+    big.parent.mkdir()
+    big.write_bytes((EXAMPLES / "ningxia-kexie-2024-performance-targets.txt").read_bytes())
+    expected = Runner(lang="en", keep_sources=False).check_paths([tmp_path], jobs=1)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", _NoProcesses)
+    monkeypatch.setattr(runner_module, "BIG_FILE", 1000)
+    many = Runner(lang="en", keep_sources=False).check_paths([tmp_path], jobs=2)  # the many-files pool
+    shared = Runner(lang="en", keep_sources=False).check_paths([big], jobs=0)  # one large document
+    assert many.findings == expected.findings and not many.errors
+    assert any("worker processes unavailable (PermissionError" in note for note in many.notes)
+    assert shared.findings == [f for f in expected.findings if f.path.endswith("seed.txt")] and shared.findings
+    assert any("read in one process" in note for note in shared.notes)
+
+
+def test_an_internal_error_on_one_file_is_reported_and_the_others_still_checked(tmp_path, monkeypatch):
+    from budgetlint.checks import kinds
+
+    clean = (EXAMPLES / "clean" / "2025-health-projects.md").read_text(encoding="utf-8")
+    (tmp_path / "a.md").write_text(clean, encoding="utf-8")
+    (tmp_path / "b.md").write_text(EXAMPLES.joinpath("ningxia-kexie-2024-performance-targets.md").read_text(encoding="utf-8"),
+                                   encoding="utf-8")
+    kind = kinds()["placeholder"]
+
+    def broken(project, params, ctx):
+        if "学会" in project.name:  # only in the seed's tables
+            raise ZeroDivisionError("a bug")
+        yield from kind.fn(project, params, ctx)
+
+    monkeypatch.setitem(kinds(), "placeholder", kind._replace(fn=broken))
+    monkeypatch.delenv("BUDGETLINT_DEBUG", raising=False)
+    result = Runner(lang="en", keep_sources=False).check_paths([tmp_path], jobs=1)
+    assert result.exit_code() == 2 and len(result.errors) == 1
+    error = result.errors[0]
+    assert error.path.endswith("b.md") and "internal error" in error.message
+    assert "ZeroDivisionError: a bug at test_pool.py:" in error.message
+    assert result.files == 1 and not [f for f in result.findings if not f.path.endswith("a.md")]
+    monkeypatch.setenv("BUDGETLINT_DEBUG", "1")
+    try:
+        Runner(lang="en", keep_sources=False).check_paths([tmp_path / "b.md"], jobs=1)
+    except ZeroDivisionError:
+        pass
+    else:
+        raise AssertionError("BUDGETLINT_DEBUG should let the traceback through")
