@@ -73,19 +73,24 @@ def empty_cell(project, params, ctx):
                           expected=words("绩效值", "a target value"), actual="")
 
 
+def _placeholders(project, search):
+    """(span, text, match) of each header value and indicator cell where `search` finds something."""
+    for found in project.fields.values():
+        if found.text and (match := search(found.text)) is not None:
+            yield found.where, found.text, match
+    for indicator in project.indicators:
+        if indicator.name_span and (match := search(indicator.name)) is not None:
+            yield indicator.name_span, indicator.name, match
+        raw = indicator.value.raw
+        if (match := search(raw)) is not None:
+            yield indicator.value_span, raw, match
+
+
 @check_kind("placeholder")
 def placeholder(project, params, ctx):
     """BL605: template placeholders left in (≥**, XX, 某某)."""
-    pattern = ctx.vocabulary.placeholders
-    cells = [(f.where, f.text) for f in project.fields.values() if f.text]
-    for indicator in project.indicators:
-        if indicator.name_span:
-            cells.append((indicator.name_span, indicator.name))
-        cells.append((indicator.value_span, indicator.value.raw))
-    for span, text in cells:
-        match = pattern.search(text)
-        if match is None:
-            continue
+    search = ctx.vocabulary.placeholders.search
+    for span, text, match in _placeholders(project, search):
         yield Finding("", span.sub(match.start(), match.end()) if span.line == span.end_line else span,
                       args={"text": match.group()}, expected=words("实际内容", "real content"), actual=text)
 

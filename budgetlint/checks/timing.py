@@ -58,6 +58,8 @@ def period_order(project, params, ctx):
     """BL304: a period that ends before it starts, or a date that does not exist."""
     for indicator in project.indicators:
         value = indicator.value
+        if not value.periods and not value.dates:
+            continue  # most values hold neither
         for period in value.periods:
             first, last = period.first, period.last
             start = (first.year or 0, first.month or 0, first.day or 0)
