@@ -151,6 +151,8 @@ def named(cls: type[T]) -> type[T]:
     annotations = cls.__dict__.get("__annotations__", {})
     names = tuple(annotations)
     defaults = tuple(cls.__dict__[name] for name in names if name in cls.__dict__)
+    if any(name not in cls.__dict__ for name in names[len(names) - len(defaults):]):
+        raise TypeError(f"{cls.__name__}: a field without a default follows one with a default")
     base = namedtuple(cls.__name__, names, defaults=defaults, module=cls.__module__)  # type: ignore[misc]
     body = {key: value for key, value in cls.__dict__.items()
             if key not in names and key not in ("__dict__", "__weakref__")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pickle
 import pytest
 
-from budgetlint.record import FrozenRecordError, fields, fresh, record, replace
+from budgetlint.record import FrozenRecordError, fields, fresh, named, record, replace
 
 
 @record
@@ -68,3 +68,26 @@ def test_inheritance_adds_fields_after_the_base():
 
     p = Point3(1, 2, [], 3)
     assert fields(p) == ("x", "y", "tags", "z") and p.z == 3 and isinstance(p, Point)
+
+
+@named
+class Pair:
+    """A pair."""
+
+    left: int
+    right: int = 2
+
+    @property
+    def total(self) -> int:
+        return self.left + self.right
+
+
+def test_named_tuples_keep_methods_and_trailing_defaults():
+    assert Pair(1) == (1, 2) and Pair(1, 5).total == 6 and Pair._fields == ("left", "right")
+    assert Pair(1)._replace(right=3) == (1, 3) and pickle.loads(pickle.dumps(Pair(4))) == Pair(4)
+    assert Pair.__doc__ == "A pair."
+    with pytest.raises(TypeError, match="without a default follows"):
+        @named
+        class Wrong:
+            first: int = 0
+            second: int
