@@ -203,9 +203,10 @@ class Reading:
     # ---------------------------------------------------------------- another reader's share
     @property
     def passing(self) -> bool:
-        """In another reader's table, rows that cannot start a table need not be read at all."""
+        """In another reader's table, rows that cannot start a table need not be read at all — unless a
+        directive waits for its line: its range must be the same in every reader's document."""
         table = self.table
-        return table is not None and not table.mine
+        return table is not None and not table.mine and not self.open_directives
 
     def passed(self, number: int) -> None:
         table = self.table

@@ -122,3 +122,30 @@ def test_an_internal_error_on_one_file_is_reported_and_the_others_still_checked(
         pass
     else:
         raise AssertionError("BUDGETLINT_DEBUG should let the traceback through")
+
+
+def test_directives_inside_another_process_tables_suppress_the_same_findings(tmp_path, monkeypatch):
+    """A `disable` above an indicator row of a table that another process checks: every process must
+    give it the same range (the reader that passes over the other tables' rows waits for its line)."""
+    import budgetlint.runner as runner_module
+
+    seed = (EXAMPLES / "ningxia-kexie-2024-performance-targets.md").read_text(encoding="utf-8")
+    path = tmp_path / "big.md"
+    path.write_text(seed, encoding="utf-8")
+    lines = seed.split("\n")
+    first = Runner(lang="en", keep_sources=False).check_paths([path], jobs=1)
+    rows = sorted({f.span.line for f in first.findings if lines[f.span.line - 1].startswith("|  |")})
+    assert len(rows) > 20  # indicator rows in most of the 19 tables, both processes' shares
+    for line in reversed(rows):
+        lines.insert(line - 1, "<!-- budgetlint: disable -->")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    monkeypatch.setattr(runner_module, "BIG_FILE", 1000)
+
+    def report(jobs):
+        result = Runner(lang="en", keep_sources=False).check_paths([path], jobs=jobs)
+        return [(f.code, f.span, f.message) for f in result.findings]
+
+    alone, shared = report(1), report(2)
+    assert shared == alone
+    assert not [code for code, *_ in alone if code == "BL009"]  # every directive suppressed its row
+    assert len(alone) < len(first.findings) - 20
