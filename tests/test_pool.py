@@ -149,3 +149,32 @@ def test_directives_inside_another_process_tables_suppress_the_same_findings(tmp
     assert shared == alone
     assert not [code for code, *_ in alone if code == "BL009"]  # every directive suppressed its row
     assert len(alone) < len(first.findings) - 20
+
+
+def test_shared_reading_matches_one_process_on_shuffled_documents_with_directives(tmp_path, monkeypatch):
+    """Three example documents in a random order with directives of every scope, comments, stray rows,
+    headings and metadata dropped anywhere: the shared reading gives the one-process report."""
+    import random
+
+    import budgetlint.runner as runner_module
+
+    monkeypatch.setattr(runner_module, "BIG_FILE", 1000)
+    texts = [path.read_text(encoding="utf-8") for path in
+             (EXAMPLES / "ningxia-kexie-2024-performance-targets.md", EXAMPLES / "ningxia-kexie-2024-performance-targets.txt",
+              *sorted((EXAMPLES / "clean").iterdir()))]
+    extras = ["<!-- budgetlint: disable -->", "<!-- budgetlint: disable=BL801 -->", "<!-- budgetlint: disable-table -->",
+              "<!-- budgetlint: disable-next-row=BL502,BL801 -->", "<!-- budgetlint: disable-file=BL205 -->",
+              "<!-- budgetlint: bogus -->", "", "一段说明", "## 2024年项目", "单位：元", "年度：2023", "| 本级资金 | 10 |",
+              "<!-- a comment -->", "---"]
+    for trial in range(6):
+        rng = random.Random(trial)
+        lines = "\n\n".join(rng.sample(texts, 3)).split("\n")
+        for _ in range(rng.randint(1, 25)):
+            lines.insert(rng.randrange(len(lines)), rng.choice(extras))
+        path = tmp_path / f"doc{trial}.md"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        reports = []
+        for jobs in (1, 2):
+            result = Runner(lang="en", keep_sources=False).check_paths([path], jobs=jobs)
+            reports.append(([(f.code, f.span, f.message) for f in result.findings], result.projects))
+        assert reports[0] == reports[1], f"trial {trial}"
