@@ -165,7 +165,7 @@ class Builder:
         blocks = (text,) if isinstance(text, str) else text
         line_ends = 0
         last = "\n"
-        passer = run if share[1] > 1 else None
+        passer = run if share[1] > 1 else None  # Reading.passes
         for block in blocks:
             for line in iter_lines(block, line_ends + 1, passer):
                 run.feed(line)
@@ -201,17 +201,25 @@ class Reading:
         self.name_label = normalize_label(self.vocab.header_canonical["name"])  # only 项目名称 starts a table
 
     # ---------------------------------------------------------------- another reader's share
-    @property
-    def passing(self) -> bool:
-        """In another reader's table, rows that cannot start a table need not be read at all — unless a
-        directive waits for its line: its range must be the same in every reader's document."""
+    def passes(self, raw: str, number: int) -> bool:
+        """Pass over `raw` unread when it is a row of another reader's table that does not start a table
+        (exactly what `row` would conclude after splitting it), and no directive waits for its line
+        (whose range must be the same in every reader's document)."""
         table = self.table
-        return table is not None and not table.mine and not self.open_directives
-
-    def passed(self, number: int) -> None:
-        table = self.table
+        if table is None or table.mine or self.open_directives:
+            return False
+        start = raw.lstrip(" ")
+        if start[:1] != "|" and ("\t" not in raw or start[:1] in "-<"):
+            return False  # not a row (a TAB row wins over every later line class; "-": "---\t" may be a rule)
+        if "-" in raw and not raw.strip(" \t|:-"):
+            return False  # a separator line ("|---|"): it does not extend the table as a row does
+        label = self.name_label
+        if all(char in raw for char in label) and normalize_label(_first_cell(raw)) == label:
+            return False  # 项目名称: the next table starts here
         table.project.end_line = number
-        table.stray = []
+        if table.stray:
+            table.stray = []
+        return True
 
     # ---------------------------------------------------------------- helpers
     def report(self, code: str, span: Span, **args) -> Finding:

@@ -148,8 +148,8 @@ def iter_lines(text: str, first_line: int = 1, passer=None) -> Iterator[Line]:
     `text` must already have '\\n' line ends (budgetlint.io normalises CR and CRLF).  It may be
     one block of a longer document (whole lines), whose first line is numbered `first_line`.
 
-    `passer`, when given, is asked (`.passing`) whether rows may be passed over unread; a row that
-    cannot start a table (no 项目) is then only reported to it (`.passed(number)`), unclassified.
+    `passer`, when given, is offered every row-looking line first (`.passes(raw, number)`): one it
+    takes is not classified or yielded (a row of a table that another reader checks).
     """
     scanner = line_scanner()
     position = 0
@@ -164,11 +164,8 @@ def iter_lines(text: str, first_line: int = 1, passer=None) -> Iterator[Line]:
         number += 1
         if not raw:
             continue
-        if passer is not None and passer.passing and "项目" not in raw:
-            start = raw.lstrip(" ")
-            if start[:1] == "|" and "-" not in start[:4] or "\t" in raw and start[:1] not in "-<":
-                passer.passed(number)  # a row of another reader's table (TAB rows win over every later class)
-                continue
+        if passer is not None and passer.passes(raw, number):
+            continue
         terminal = scanner.kind(raw)
         kind = _KINDS.get(terminal)
         if kind is None:

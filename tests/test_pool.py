@@ -178,3 +178,24 @@ def test_shared_reading_matches_one_process_on_shuffled_documents_with_directive
             result = Runner(lang="en", keep_sources=False).check_paths([path], jobs=jobs)
             reports.append(([(f.code, f.span, f.message) for f in result.findings], result.projects))
         assert reports[0] == reports[1], f"trial {trial}"
+
+
+def test_a_table_whose_label_extraction_split_starts_in_every_reader(tmp_path, monkeypatch):
+    """'| 项 目名称 |' (a blank from PDF extraction) inside a table another process reads still starts a
+    table for every reader: otherwise the readers count tables differently and deal them differently."""
+    import budgetlint.runner as runner_module
+
+    clean = (EXAMPLES / "clean" / "2025-health-projects.md").read_text(encoding="utf-8").split("\n")
+    second = [i for i, line in enumerate(clean) if line.startswith("| 项目名称")][1]
+    inserted = ["| 项 目名称 | 插入的计划 |", "| 项目总额 | 10 |", "| 年度资金总额 | 12 |",
+                "| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 插入的指标 | 明显提升 |"]
+    lines = clean[:second + 8] + inserted + clean[second + 8:]
+    path = tmp_path / "big.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    monkeypatch.setattr(runner_module, "BIG_FILE", 1000)
+    reports = []
+    for jobs in (1, 2):
+        result = Runner(lang="en", keep_sources=False).check_paths([path], jobs=jobs)
+        reports.append(([(f.code, f.span, f.message) for f in result.findings], result.projects))
+    assert reports[0] == reports[1]
+    assert reports[0][1] == 5 and any(code == "BL104" or "插入" in message for code, _, message in reports[0][0])
