@@ -94,7 +94,15 @@ def test_rich_output_shows_the_row_as_a_code_frame(tmp_path):
     assert "BL001" in result.output
     assert "9 │ | 其他资 | 0 |\n" in result.output
     assert "│   ^^^^^^" in result.output  # caret under 其他资: 3 CJK characters, 6 columns
-    assert "Checked 1 files, 1 project tables" in result.output
+    assert "Checked 1 file, 1 project table" in result.output
+
+
+def test_rich_summary_counts_in_both_languages():
+    seed = str(SEED)
+    english = run("check", seed, "--no-color", "--lang", "en").output.splitlines()[-1]
+    chinese = run("check", seed, "--no-color", "--lang", "zh").output.splitlines()[-1]
+    assert english == "Checked 1 file, 19 project tables: 3 errors, 32 warnings, 54 info"
+    assert chinese == "共检查 1 个文件、19 个项目表：3 个错误、32 个警告、54 个提示"
 
 
 def test_folder_walk_reads_md_and_txt_only(tmp_path, clean_file):

@@ -175,4 +175,4 @@ def test_a_file_without_a_table_is_an_error_when_named_and_a_note_in_a_folder(tm
     assert (named.exit_code, named.output) == (2, f"docs/t.md:1:1: E000 {message}\n")
     walked = CliRunner().invoke(main, ["check", "docs", "--format", "rich", "--lang", "en", "--no-color"])
     assert walked.exit_code == 0
-    assert walked.output.splitlines() == ["Checked 1 files, 0 project tables: no findings.", "docs/t.md: skipped, no project table"]
+    assert walked.output.splitlines() == ["Checked 1 file, 0 project tables: no findings.", "docs/t.md: skipped, no project table"]

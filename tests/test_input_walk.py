@@ -110,7 +110,7 @@ def test_messy_folder_in_rich_output_notes_the_skipped_files(messy, monkeypatch)
     assert result.output.count("docs/drafts/budgetlint.toml") == 1
     tail = result.output.splitlines()[-3:]
     assert tail == [
-        "Checked 4 files, 2 project tables: 2 warning, 1 info",
+        "Checked 4 files, 2 project tables: 2 warnings, 1 info",
         "docs/2024/e-notes.md: skipped, no project table",
         "docs/2024/f-empty.md: skipped, no project table",
     ]

@@ -19,9 +19,14 @@ _LABELS = {
            "fix": "修复", "safe": "安全", "unsafe": "需确认", "summary": "共检查 {files} 个文件、{projects} 个项目表：",
            "clean": "未发现问题。", "related": "相关"},
     "en": {"error": "error", "warning": "warning", "info": "info", "expected": "expected", "actual": "found",
-           "fix": "fix", "safe": "safe", "unsafe": "unsafe", "summary": "Checked {files} files, {projects} project tables: ",
+           "fix": "fix", "safe": "safe", "unsafe": "unsafe", "summary": "Checked {files}, {projects}: ",
            "clean": "no findings.", "related": "related"},
 }
+
+
+def _plural(number: int, word: str) -> str:
+    """'1 file', '2 files' (English; Chinese counts have no plural)."""
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
 class _Painter:
@@ -94,10 +99,17 @@ def render(result, stream, options) -> None:
             stream.write("".join(out))
             out.clear()
     severities = Counter(f.severity for f in result.findings)
-    summary = labels["summary"].format(files=result.files, projects=result.projects)
+    english = labels is _LABELS["en"]
+    if english:
+        summary = labels["summary"].format(files=_plural(result.files, "file"),
+                                           projects=_plural(result.projects, "project table"))
+    else:
+        summary = labels["summary"].format(files=result.files, projects=result.projects)
     if result.findings:
-        counts = ", ".join(
-            paint(_STYLE[name], f"{severities[name]} {labels[name]}") for name in ("error", "warning", "info") if severities[name]
+        counts = ("、" if not english else ", ").join(
+            paint(_STYLE[name], f"{severities[name]} 个{labels[name]}" if not english
+                  else _plural(severities[name], labels[name]) if name != "info" else f"{severities[name]} info")
+            for name in ("error", "warning", "info") if severities[name]
         )
         write(summary + counts + "\n")
     else:
