@@ -108,7 +108,7 @@ def split_loop(text: str) -> int:
 
 def report(name: str, value: str, ratio: float | None, goal: str, ok: bool | None) -> dict:
     mark = "" if ok is None else ("  ok" if ok else "  MISSED")
-    ratio_text = f"{ratio:6.1f}×" if ratio is not None else "       "
+    ratio_text = "       " if ratio is None else f"{ratio:6.2f}×" if ratio < 10 else f"{ratio:6.1f}×"
     print(f"{name:<44} {value:>16}  {ratio_text}  goal {goal}{mark}")
     return {"name": name, "value": value, "ratio": ratio, "goal": goal, "ok": ok}
 
