@@ -500,37 +500,33 @@ class _Mover:
             return obj
         if isinstance(obj, list):
             return [self.any(item) for item in obj]
-        if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # a NamedTuple record (Related, Edit, Fix …)
-            if type(obj).__module__ in self._OPAQUE_MODULES:
-                return obj
-            changes = {}
-            for name in obj._fields:
-                value = getattr(obj, name)
-                if isinstance(value, int) and not isinstance(value, bool) and name.endswith("line"):
-                    new = self.line(value)
-                else:
-                    new = self.any(value)
-                if new is not value:
-                    changes[name] = new
+        if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # a named tuple (Related, Edit, Fix …)
+            changes = self.fields(obj)
             return obj._replace(**changes) if changes else obj
         if isinstance(obj, tuple):
             return tuple(self.any(item) for item in obj)
         if isinstance(obj, dict):
             return {key: self.any(value) for key, value in obj.items()}
         if isinstance(obj, Record):
-            if type(obj).__module__ in self._OPAQUE_MODULES:
-                return obj
-            changes = {}
-            for name in obj._fields:
-                value = getattr(obj, name)
-                if isinstance(value, int) and not isinstance(value, bool) and name.endswith("line"):
-                    new = self.line(value)
-                else:
-                    new = self.any(value)
-                if new is not value:
-                    changes[name] = new
+            changes = self.fields(obj)
             return replace(obj, **changes) if changes else obj
         return obj
+
+    def fields(self, obj) -> dict:
+        """The shifted values of a named tuple's or a record's fields that change (a field named
+        *line holding an int is a line number)."""
+        if type(obj).__module__ in self._OPAQUE_MODULES:
+            return {}
+        changes = {}
+        for name in obj._fields:
+            value = getattr(obj, name)
+            if isinstance(value, int) and not isinstance(value, bool) and name.endswith("line"):
+                new = self.line(value)
+            else:
+                new = self.any(value)
+            if new is not value:
+                changes[name] = new
+        return changes
 
 
 # ==================================================================== findings → LSP
