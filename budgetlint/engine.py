@@ -77,7 +77,7 @@ class Linter:
         return self.builder.build(text, path)
 
     def check_text(
-        self, text: str, path: str = "<text>", file: Path | None = None, keep_projects: bool = True
+        self, text: str | Iterable[str], path: str = "<text>", file: Path | None = None, keep_projects: bool = True
     ) -> tuple[Document, list[Finding]]:
         """Read and check a document, one table at a time; `keep_projects=False` keeps memory flat."""
         document, raw = self.collect(text, path, file, keep_projects=keep_projects)

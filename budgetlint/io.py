@@ -48,6 +48,10 @@ class Source:
     codec: str = ""  # the exact codec after any byte-order mark: utf-16-be for a big-endian file …
     bom: bytes = b""  # the byte-order mark the file starts with, if any
 
+    def blocks(self) -> tuple[str]:
+        """The text as one block: read the same way as a Stream's."""
+        return (self.text,)
+
 
 MAX_BYTES = 512 * 1024 * 1024
 SAMPLE = 64 * 1024  # bytes (or characters) looked at to tell text from binary

@@ -219,8 +219,7 @@ class Runner:
     def check_source(self, source: Source | Stream, file: Path | None, explicit: bool, result: Result,
                      config: Config | None = None) -> list[Finding]:
         linter = self.linter_for(config or (self.config_for(file) if file else Config()))
-        text = source.text if isinstance(source, Source) else source.blocks()
-        document, findings = linter.check_text(text, source.path, file, keep_projects=False)
+        document, findings = linter.check_text(source.blocks(), source.path, file, keep_projects=False)
         return self._record(source, file, explicit, result, linter, document, findings)
 
     def _record(self, source, file, explicit, result, linter, document, findings) -> list[Finding]:
@@ -237,14 +236,13 @@ class Runner:
                 result.notes.append(f"{source.path}: skipped, no project table")
         result.findings.extend(findings)
         if self.keep_sources and findings:
-            text = source.text if isinstance(source, Source) else source.blocks()  # read again
-            result.sources[source.path] = frame_lines(text, {f.span.line for f in findings})
+            lines = {f.span.line for f in findings}
+            result.sources[source.path] = frame_lines(source.blocks(), lines)  # a Stream reads the file again
         return findings
 
 
 def _no_table_reason(source: Source | Stream) -> str:
-    blocks = (source.text,) if isinstance(source, Source) else source.blocks()
-    if any("项目名称" in block for block in blocks):  # the label is there, but not in a row: full-width ｜ …
+    if any("项目名称" in block for block in source.blocks()):  # the label is there, but not in a row: full-width ｜ …
         return "no project table found (项目名称 is not in a row: a row starts with | or holds a TAB)"
     return "no project table found (no 项目名称 row)"
 
