@@ -213,13 +213,22 @@ class Reading:
             return False  # not a row (a TAB row wins over every later line class; "-": "---\t" may be a rule)
         if "-" in raw and not raw.strip(" \t|:-"):
             return False  # a separator line ("|---|"): it does not extend the table as a row does
-        label = self.name_label
-        if all(char in raw for char in label) and normalize_label(_first_cell(raw)) == label:
+        if self.names_table(raw):
             return False  # 项目名称: the next table starts here
+        self.extend_other(table, number)
+        return True
+
+    def names_table(self, raw: str) -> bool:
+        """Whether the row's first cell is 项目名称, read without splitting the row (its characters first)."""
+        label = self.name_label
+        return all(char in raw for char in label) and normalize_label(_first_cell(raw)) == label
+
+    @staticmethod
+    def extend_other(table: _TableState, number: int) -> None:
+        """Another reader's table reaches line `number`: only its extent matters here."""
         table.project.end_line = number
         if table.stray:
             table.stray = []
-        return True
 
     # ---------------------------------------------------------------- helpers
     def report(self, code: str, span: Span, **args) -> Finding:
@@ -345,9 +354,8 @@ class Reading:
     # ---------------------------------------------------------------- rows
     def row(self, line: Line) -> None:
         table = self.table
-        if table is not None and not table.mine and normalize_label(_first_cell(line.text)) != self.name_label:
-            table.project.end_line = line.number  # another reader's table: only its extent matters
-            table.stray = []
+        if table is not None and not table.mine and not self.names_table(line.text):
+            self.extend_other(table, line.number)
             return
         cells = line.filled
         if not cells:
@@ -363,8 +371,7 @@ class Reading:
             return
         table = self.table
         if not table.mine:
-            table.project.end_line = line.number
-            table.stray = []
+            self.extend_other(table, line.number)
             return
         for stray in table.stray:
             if stray.kind in ("text", "heading", "meta"):
