@@ -14,7 +14,7 @@ from collections import Counter
 
 from budgetlint.findings import Finding, words
 from budgetlint.model import Directive, Document, Field, GroupRef, Indicator, Project, Span
-from budgetlint.record import fresh, named, record
+from budgetlint.record import named, record
 from budgetlint.syntax import Cell, Line, iter_lines
 from budgetlint.text import normalize_label, squeeze
 from budgetlint.units import UnitTable
@@ -60,21 +60,21 @@ class _Pending:
 @record
 class _TableState:
     project: Project
-    mine: bool = True  # False: another reader's share of the document (only its extent is tracked)
-    inherited: dict = fresh(dict)  # the merged-cell copies of groups, made once
-    zone: str = "header"  # header | indicators
-    pending: _Pending | None = None
-    last_field: Field | None = None
-    level1: GroupRef | None = None
-    level2: GroupRef | None = None
-    stray: list[Line] = fresh(list)  # non-row lines since the last row
+    mine: bool  # False: another reader's share of the document (only its extent is tracked)
+    inherited: dict  # the merged-cell copies of groups, made once
+    zone: str  # header | indicators
+    pending: _Pending | None
+    last_field: Field | None
+    level1: GroupRef | None
+    level2: GroupRef | None
+    stray: list[Line]  # non-row lines since the last row
     # Expected tails of labels broken over lines ("金" of 其他资|金) → how many are still expected;
     # a count, not a list, so that each cell is looked up once however many labels broke.
-    fragments: Counter[str] = fresh(Counter)
+    fragments: Counter[str]
     # Pieces of a long text continued over rows, joined once (appending to the str each row is
     # quadratic in a text split over 100,000 rows).
-    continued: list[str] = fresh(list)
-    continued_field: Field | None = None
+    continued: list[str]
+    continued_field: Field | None
 
     def __init__(self, project: Project, mine: bool = True):  # one per table: not the generic __init__
         self.project, self.mine, self.inherited, self.zone = project, mine, {}, "header"

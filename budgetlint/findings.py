@@ -51,17 +51,17 @@ class Finding:
 
     code: str
     span: Span
-    args: dict[str, Any] | None = None  # placeholders of the rule's message ({} when None is given)
-    expected: str | None = None
-    actual: str | None = None
-    related: tuple[Related, ...] = ()
-    fix: Fix | None = None
-    project: str | None = None
+    args: dict[str, Any]  # placeholders of the rule's message
+    expected: str | None
+    actual: str | None
+    related: tuple[Related, ...]
+    fix: Fix | None
+    project: str | None
     # filled by the engine
-    path: str = ""
-    rule: str = ""
-    severity: str = "warning"
-    message: str = ""
+    path: str
+    rule: str
+    severity: str
+    message: str
 
     def __init__(self, code: str, span: Span, args: dict[str, Any] | None = None, expected: Any = None,
                  actual: Any = None, related: tuple[Related, ...] = (), fix: Fix | None = None,

@@ -57,10 +57,10 @@ class Field:
     key: str
     label: str  # as written
     label_span: Span
-    text: str = ""  # the value as written; "" when the table has none
-    span: Span | None = None  # of the value
-    value: Value | None = None
-    amount: Decimal | None = None  # money fields: exact amount in 元
+    text: str  # the value as written; "" when the table has none
+    span: Span | None  # of the value
+    value: Value | None
+    amount: Decimal | None  # money fields: exact amount in 元
 
     def __init__(self, key: str, label: str, label_span: Span, text: str = "", span: Span | None = None,
                  value: Value | None = None, amount: Decimal | None = None):
@@ -83,7 +83,7 @@ class GroupRef:
     name: str
     kind: str | None  # vocabulary kind: output / quantity / cost …; None if unknown
     span: Span
-    inherited: bool = False
+    inherited: bool
 
     def __init__(self, code: str | None, name: str, kind: str | None, span: Span, inherited: bool = False):
         self.code, self.name, self.kind, self.span, self.inherited = code, name, kind, span, inherited
@@ -104,10 +104,10 @@ class Indicator:
     value: Value
     value_span: Span
     row_span: Span
-    kind: str | None = None  # the level-2 kind (quantity, cost …): set from level2, read by every check
+    kind: str | None  # the level-2 kind (quantity, cost …): set from level2, read by every check
 
     def __init__(self, level1: GroupRef | None, level2: GroupRef | None, name: str, name_span: Span | None,
-                 value: Value, value_span: Span, row_span: Span, kind: str | None = None):
+                 value: Value, value_span: Span, row_span: Span):
         self.level1, self.level2, self.name, self.name_span = level1, level2, name, name_span
         self.value, self.value_span, self.row_span = value, value_span, row_span
         self.kind = level2.kind if level2 else None
@@ -128,12 +128,12 @@ class Project:
     name: str
     span: Span  # the 项目名称 row
     end_line: int
-    fields: dict[str, Field] = fresh(dict)
-    indicators: list[Indicator] = fresh(list)
-    fiscal_year: int | None = None
-    fiscal_year_span: Span | None = None
-    money_unit: Unit | None = None  # 单位 of bare numbers
-    money_unit_text: str = "万元"
+    fields: dict[str, Field]
+    indicators: list[Indicator]
+    fiscal_year: int | None
+    fiscal_year_span: Span | None
+    money_unit: Unit | None  # 单位 of bare numbers
+    money_unit_text: str
 
     def __init__(self, name: str, span: Span, end_line: int, fields: dict[str, Field] | None = None,
                  indicators: list[Indicator] | None = None, fiscal_year: int | None = None,

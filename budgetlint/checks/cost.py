@@ -18,7 +18,7 @@ from budgetlint.engine import format_value
 from budgetlint.findings import Edit, Finding, Fix, Related, words
 from budgetlint.matching import assign, normalize_name, similarity
 from budgetlint.model import Indicator
-from budgetlint.record import fresh, named, record
+from budgetlint.record import named, record
 
 MAX_REREADING_ROWS = 16  # 2^16 subsets at most when searching for the per-unit reading
 MAX_PAIRS = 40_000  # cost × quantity rows compared by similarity; real tables have a few hundred
@@ -59,16 +59,16 @@ class Term:
 
 @record
 class CostAnalysis:
-    costs: list[CostRow] = fresh(list)
-    quantities: list[QuantityRow] = fresh(list)
-    not_money: list[Indicator] = fresh(list)
-    matches: dict[int, tuple[int, float]] = fresh(dict)
-    terms: list[Term] = fresh(list)
-    unresolved: list[CostRow] = fresh(list)
-    mismatched_units: list[tuple[CostRow, QuantityRow]] = fresh(list)
-    total: Decimal = Decimal(0)
-    balanced: bool | None = None  # None: cannot be judged (no annual, no costs, unresolved rates)
-    per_unit_rows: list[Term] = fresh(list)  # lump sums that balance only per unit
+    costs: list[CostRow]
+    quantities: list[QuantityRow]
+    not_money: list[Indicator]
+    matches: dict[int, tuple[int, float]]
+    terms: list[Term]
+    unresolved: list[CostRow]
+    mismatched_units: list[tuple[CostRow, QuantityRow]]
+    total: Decimal
+    balanced: bool | None  # None: cannot be judged (no annual, no costs, unresolved rates)
+    per_unit_rows: list[Term]  # lump sums that balance only per unit
 
     def __init__(self) -> None:  # one per table: not the generic __init__
         self.costs, self.quantities, self.not_money, self.matches, self.terms = [], [], [], {}, []
