@@ -143,23 +143,12 @@ class Linter:
         return plan
 
     def check_project(self, project, plan, context) -> list[Finding]:
-        found: list[Finding] = []
-        name = project.name
-        for rule, kind, params in plan:
-            if kind.scope != "project":
-                continue
-            for finding in kind.fn(project, params, context):  # most yield nothing: no wrapper per kind
-                finding.code = rule.code
-                if finding.project is None:
-                    finding.project = name
-                found.append(finding)
+        found = _run(plan, "project", project, context, project.name)
         context.memo.clear()  # analyses are per project
         return found
 
     def finish(self, document, raw, plan, context, file) -> list[Finding]:
-        for rule, kind, params in plan:
-            if kind.scope == "document":
-                raw.extend(_stamp(kind.fn(document, params, context), rule.code, None))
+        raw.extend(_run(plan, "document", document, context, None))
         raw = [f for f in document.findings if self.config.enabled(f.code, file)] + raw
         findings = self._suppress(document, raw, file)
         path = document.path
@@ -218,12 +207,19 @@ def _said(value: Any, lang: str) -> Any:
     return value.get(lang) or value.get("zh") if isinstance(value, dict) else value
 
 
-def _stamp(findings: Iterable[Finding], code: str, project: str | None) -> Iterable[Finding]:
-    for finding in findings:
-        finding.code = code
-        if finding.project is None:
-            finding.project = project
-        yield finding
+def _run(plan, scope: str, target, context, project: str | None) -> list[Finding]:
+    """The findings of every check of `scope` ("project" or "document") on `target`, each stamped
+    with its rule's code and, unless the check named one, the project."""
+    found: list[Finding] = []
+    for rule, kind, params in plan:
+        if kind.scope != scope:
+            continue
+        for finding in kind.fn(target, params, context):  # most yield nothing: no wrapper per check
+            finding.code = rule.code
+            if finding.project is None:
+                finding.project = project
+            found.append(finding)
+    return found
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

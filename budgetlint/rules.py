@@ -220,7 +220,7 @@ _PACK_KEYS = {"family", "rule", "vocabulary", "units"}
 def read_toml_file(path: Path, error: type[ValueError], what: str) -> dict[str, Any]:
     """A TOML file as data; every way it can be unusable is `error` with one line naming the file."""
     try:
-        return read_toml(path)  # cached as JSON while the file is unchanged
+        return read_toml(path)  # cached while the file is unchanged
     except OSError as problem:
         raise error(f"{path}: cannot read {what} ({problem.strerror or problem})") from None
     except UnicodeDecodeError as problem:
