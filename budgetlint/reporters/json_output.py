@@ -21,14 +21,10 @@ def span_data(span) -> dict:
 
 
 def finding_data(f) -> dict:
-    line, column, end_line, end_column = f.span
     expected, actual = f.expected, f.actual
     data = {
         "path": f.path,
-        "line": line,
-        "column": column,
-        "end_line": end_line,
-        "end_column": end_column,
+        **span_data(f.span),
         "code": f.code,
         "rule": f.rule,
         "severity": f.severity,
