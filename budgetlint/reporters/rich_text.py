@@ -16,17 +16,21 @@ from budgetlint.text import display_width
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _LABELS = {
     "zh": {"error": "错误", "warning": "警告", "info": "提示", "expected": "期望", "actual": "实际",
-           "fix": "修复", "safe": "安全", "unsafe": "需确认", "summary": "共检查 {files} 个文件、{projects} 个项目表：",
+           "fix": "修复", "safe": "安全", "unsafe": "需确认", "summary": "共检查 {files}、{projects}：",
+           "file": "文件", "project": "项目表", "and": "、",
            "clean": "未发现问题。", "related": "相关"},
     "en": {"error": "error", "warning": "warning", "info": "info", "expected": "expected", "actual": "found",
            "fix": "fix", "safe": "safe", "unsafe": "unsafe", "summary": "Checked {files}, {projects}: ",
+           "file": "file", "project": "project table", "and": ", ",
            "clean": "no findings.", "related": "related"},
 }
 
 
-def _plural(number: int, word: str) -> str:
-    """'1 file', '2 files' (English; Chinese counts have no plural)."""
-    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+def _count(number: int, word: str, english: bool) -> str:
+    """'3 errors', '1 file', '54 info' (no plural); in Chinese with the measure word: '3 个错误'."""
+    if not english:
+        return f"{number} 个{word}"
+    return f"{number} {word}" if number == 1 or word == "info" else f"{number} {word}s"
 
 
 class _Painter:
@@ -100,15 +104,11 @@ def render(result, stream, options) -> None:
             out.clear()
     severities = Counter(f.severity for f in result.findings)
     english = labels is _LABELS["en"]
-    if english:
-        summary = labels["summary"].format(files=_plural(result.files, "file"),
-                                           projects=_plural(result.projects, "project table"))
-    else:
-        summary = labels["summary"].format(files=result.files, projects=result.projects)
+    summary = labels["summary"].format(files=_count(result.files, labels["file"], english),
+                                       projects=_count(result.projects, labels["project"], english))
     if result.findings:
-        counts = ("、" if not english else ", ").join(
-            paint(_STYLE[name], f"{severities[name]} 个{labels[name]}" if not english
-                  else _plural(severities[name], labels[name]) if name != "info" else f"{severities[name]} info")
+        counts = labels["and"].join(
+            paint(_STYLE[name], _count(severities[name], labels[name], english))
             for name in ("error", "warning", "info") if severities[name]
         )
         write(summary + counts + "\n")
