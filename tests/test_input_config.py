@@ -30,6 +30,11 @@ RULE = """
 """
 
 
+def _pack(text: str) -> dict[str, str]:
+    """A config naming one rule pack, p.toml, holding `text`."""
+    return {"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": text}
+
+
 def check(tmp_path: Path, monkeypatch, *args: str) -> tuple[int, str]:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["check", *args, "--format", "concise", "--lang", "en"], catch_exceptions=False)
@@ -88,49 +93,48 @@ CASES = [
     # rule packs that are not valid
     ({"budgetlint.toml": "packs = ['nope.toml']\n"},
      "bad/budgetlint.toml", "packs: rule pack 'nope.toml' not found"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": "[[rule]\n"},
+    (_pack("[[rule]\n"),
      "bad/p.toml", "not valid TOML (Expected ']]' at the end of an array declaration (at line 1, column 7))"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": "rules = []\n"},
+    (_pack("rules = []\n"),
      "bad/p.toml", "unknown key 'rules' (a rule pack has family, rule, units, vocabulary)"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": "rule = [1, 2]\n"},
+    (_pack("rule = [1, 2]\n"),
      "bad/p.toml", "rule[0]: expected a table ([[rule]]), got 1"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": "[[rule]]\ncode = 'XX1'\n"},
+    (_pack("[[rule]]\ncode = 'XX1'\n"),
      "bad/p.toml", "rule XX1: missing key 'name'"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": RULE + "messages.default = 'x'\nexamples = [1]\n"},
+    (_pack(RULE + "messages.default = 'x'\nexamples = [1]\n"),
      "bad/p.toml", "rule BL990.examples[0]: needs expect = bad|good and text"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": RULE + "messages.default = 'x'\nparams = 3\n"},
+    (_pack(RULE + "messages.default = 'x'\nparams = 3\n"),
      "bad/p.toml", "rule BL990: params must be a table of [rule.params.NAME] tables"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n",
-      "p.toml": RULE + "messages.default = 'x'\nparams.limit = { type = 'decimal', default = 'nan' }\n"},
+    (_pack(RULE + "messages.default = 'x'\nparams.limit = { type = 'decimal', default = 'nan' }\n"),
      "bad/p.toml", "rule BL990.params.limit.default: expected decimal, got str 'nan'"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": RULE + "messages.default = '{expected.__class__}'\n"},
+    (_pack(RULE + "messages.default = '{expected.__class__}'\n"),
      "bad/p.toml", "rule BL990.messages.default.zh: placeholder {expected.__class__} must be a plain name such as {expected}"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": RULE + "messages.default = '{actual:>999999999}'\n"},
+    (_pack(RULE + "messages.default = '{actual:>999999999}'\n"),
      "bad/p.toml", "rule BL990.messages.default.zh: placeholder {actual:>999999999} must be a plain name such as {expected}"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": RULE + "messages.default = 'a {b'\n"},
+    (_pack(RULE + "messages.default = 'a {b'\n"),
      "bad/p.toml", "rule BL990.messages.default.zh: not a valid message template (expected '}' before end of string)"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": "vocabulary = 3\n"},
+    (_pack("vocabulary = 3\n"),
      "bad/p.toml", "vocabulary: expected a table, got an integer 3"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": "[vocabulary.header]\nfoo = 'x'\n"},
+    (_pack("[vocabulary.header]\nfoo = 'x'\n"),
      "bad/p.toml", "vocabulary.header.foo: expected a table, got a string 'x'"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": "[vocabulary.header.foo]\naliases = ['x']\n"},
+    (_pack("[vocabulary.header.foo]\naliases = ['x']\n"),
      "bad/p.toml", "vocabulary.header.foo: missing key 'label'"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": "[vocabulary.header.other]\naliases = [3]\n"},
+    (_pack("[vocabulary.header.other]\naliases = [3]\n"),
      "bad/p.toml", "vocabulary.header.other.aliases[0]: expected a string, got an integer 3"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": "[vocabulary]\nheadr = {}\n"},
+    (_pack("[vocabulary]\nheadr = {}\n"),
      "bad/p.toml", "vocabulary: unknown key 'headr'"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": "[vocabulary.words]\nplaceholders = ['(']\n"},
+    (_pack("[vocabulary.words]\nplaceholders = ['(']\n"),
      "bad/p.toml",
      "vocabulary.words.placeholders: '(' is not a regular expression (missing ), unterminated subpattern at position 0)"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": "[vocabulary.values.magnitudes]\n'兆' = 'many'\n"},
+    (_pack("[vocabulary.values.magnitudes]\n'兆' = 'many'\n"),
      "bad/p.toml", "vocabulary.values.magnitudes.兆: 'many' is not a number"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": "[vocabulary.values.comparators]\n'起码' = 'at least'\n"},
+    (_pack("[vocabulary.values.comparators]\n'起码' = 'at least'\n"),
      "bad/p.toml", "vocabulary.values.comparators.起码: 'at least' is not one of ≥ ≤ > < ="),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": "units = 3\n"},
+    (_pack("units = 3\n"),
      "bad/p.toml", "units: expected a string of pint definitions"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": "units = '斤 = 500 克'\n"},
+    (_pack("units = '斤 = 500 克'\n"),
      "bad/p.toml", "units: cannot be used (UndefinedUnitError: '克' is not defined in the unit registry)"),
-    ({"budgetlint.toml": "packs = ['p.toml']\n", "p.toml": "units = '元 = 2 元'\n"},
+    (_pack("units = '元 = 2 元'\n"),
      "bad/p.toml", "units: cannot be used (RecursionError: maximum recursion depth exceeded while calling a Python object)"),
 ]
 
