@@ -8,14 +8,13 @@ in a deterministic order.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from budgetlint.build import Builder
 from budgetlint.checks import Context, kinds
 from budgetlint.config import Config
-from budgetlint.findings import Finding, words
+from budgetlint.findings import Finding, format_value, words
 from budgetlint.model import Document, Span
 from budgetlint.resources import read_toml
 from budgetlint.units import load_units
@@ -34,13 +33,6 @@ class _Args(dict):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
-
-
-def format_value(value: Any) -> str:
-    if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(value)
 
 
 def render_message(template: str, finding: Finding) -> str:
@@ -191,20 +183,26 @@ class Linter:
     def complete(self, finding: Finding, path: str) -> Finding:
         """Fill path, rule, severity and the message (in place: findings are fresh from a check)."""
         finding.path = path
+        finding.expected, finding.actual = self._say(finding.expected), self._say(finding.actual)
         rule = self.catalogue.rules.get(finding.code)
         if rule is None:
             finding.rule, finding.message = "unknown", finding.message or finding.code
             return finding
         variant = str(finding.args.get("variant", "default"))
-        finding.expected, finding.actual = self._say(finding.expected), self._say(finding.actual)
         finding.message = render_message(rule.message(variant, self.lang), finding)
         finding.rule = rule.name
         finding.severity = self.config.severity_of(rule.code, rule.severity)
         return finding
 
 
-def _said(value: Any, lang: str) -> Any:
-    return value.get(lang) or value.get("zh") if isinstance(value, dict) else value
+def _said(value: Any, lang: str) -> str | None:
+    """An expected or actual value as the finding shows it: words in the user's language, a number
+    written as text — so that a completed finding holds only plain values, whichever reporter reads it."""
+    if value is None or type(value) is str:
+        return value
+    if isinstance(value, dict):
+        return value.get(lang) or value.get("zh")
+    return format_value(value)
 
 
 def _run(plan, scope: str, target, context, project: str | None) -> list[Finding]:

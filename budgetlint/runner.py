@@ -11,7 +11,7 @@ from pathlib import Path
 
 from budgetlint.config import Config, ConfigError, config_for
 from budgetlint.engine import Linter
-from budgetlint.findings import SEVERITY_RANK, Finding
+from budgetlint.findings import SEVERITY_RANK, Finding, pack, unpack
 from budgetlint.io import InputError, Source, Stream, open_source
 from budgetlint.model import Span
 from budgetlint.record import fresh, named, record
@@ -169,7 +169,8 @@ class Runner:
             for file, explicit in files:
                 self.check_file(file, explicit, result)
             return
-        for partial in partials:
+        for partial, findings in partials:
+            partial.findings = unpack(findings)
             _merge(result, partial)
 
     def check_file(self, file: Path, explicit: bool, result: Result) -> None:
@@ -207,7 +208,7 @@ class Runner:
                 # This process reads the first share meanwhile: one process fewer to start, and one
                 # share's findings (of n) that never cross a pipe.
                 mine = linter.collect(source.blocks(), source.path, file, share=(0, workers))
-                parts = [mine, *others]
+                parts = [mine, *((document, unpack(packed)) for document, packed in others)]
         except _pool_failures() as error:
             result.notes.append(f"{source.path}: worker processes unavailable ({_describe(error)}): read in one process")
             self.check_source(source, file, explicit, result, config)
@@ -312,17 +313,21 @@ def _size(path: Path) -> int:
 
 
 def _collect_share(job: tuple[Path, str, tuple[int, int]]):
+    """One share of a large document: the document as read and its tables' findings, packed."""
     file, shown, share = job
     config = _worker.config_for(file)
     source = open_source(file, shown)
-    return _worker.linter_for(config).collect(source.blocks(), shown, file, share=share)
+    document, raw = _worker.linter_for(config).collect(source.blocks(), shown, file, share=share)
+    return document, pack(raw)
 
 
-def _check_batch(batch: list[tuple[Path, bool]]) -> Result:
+def _check_batch(batch: list[tuple[Path, bool]]) -> tuple[Result, bytes]:
+    """A batch's result, its findings packed (budgetlint.findings.pack)."""
     result = Result()
     for file, explicit in batch:
         _worker.check_file(file, explicit, result)
-    return result
+    findings, result.findings = result.findings, []
+    return result, pack(findings)
 
 
 def _merge(into: Result, part: Result) -> None:

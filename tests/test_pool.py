@@ -33,6 +33,27 @@ def test_pool_and_sequential_give_the_same_report(tmp_path):
     assert SEED.exists()
 
 
+def test_completed_findings_cross_processes_whole():
+    """pack/unpack (how a worker's findings reach the parent) keep every field; args travel as their text."""
+    from budgetlint.engine import Linter
+    from budgetlint.findings import format_value, pack, unpack
+    from budgetlint.record import fields
+
+    _, findings = Linter().check_text((EXAMPLES / "ningxia-kexie-2024-performance-targets.txt").read_text(encoding="utf-8"))
+    assert any(f.fix for f in findings) and any(f.related for f in findings)
+    assert any(type(value) is not str for f in findings for value in f.args.values())  # numbers among the args
+    back = unpack(pack(findings))
+    assert len(back) == len(findings)
+    for sent, got in zip(findings, back):
+        for name in fields(sent):
+            if name == "args":
+                assert got.args == {key: format_value(value) for key, value in sent.args.items()}
+            else:
+                assert getattr(got, name) == getattr(sent, name), name
+        assert type(got.span).__name__ == "Span" and all(type(r.span).__name__ == "Span" for r in got.related)
+        assert sent.expected is None or type(sent.expected) is str  # completed: text, whatever the check gave
+
+
 def test_pool_keeps_errors_once(tmp_path):
     for index in range(18):
         (tmp_path / f"t{index:02}.md").write_bytes(b"\x00\x01binary" if index % 6 == 0 else

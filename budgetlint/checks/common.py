@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from budgetlint.engine import format_value
+from budgetlint.findings import format_value
 
 
 def unit_factor(project) -> Decimal:

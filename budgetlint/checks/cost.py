@@ -14,8 +14,7 @@ from itertools import combinations
 
 from budgetlint.checks import check_kind
 from budgetlint.checks.common import decimals_of, show_money, tolerance
-from budgetlint.engine import format_value
-from budgetlint.findings import Edit, Finding, Fix, Related, words
+from budgetlint.findings import Edit, Finding, Fix, Related, format_value, words
 from budgetlint.matching import assign, normalize_name, similarity
 from budgetlint.model import Indicator
 from budgetlint.record import named, record

@@ -10,7 +10,6 @@ import json
 from collections import Counter
 
 from budgetlint import __version__
-from budgetlint.engine import format_value
 
 SCHEMA_VERSION = "1.0"
 
@@ -21,7 +20,6 @@ def span_data(span) -> dict:
 
 
 def finding_data(f) -> dict:
-    expected, actual = f.expected, f.actual
     data = {
         "path": f.path,
         **span_data(f.span),
@@ -30,8 +28,8 @@ def finding_data(f) -> dict:
         "severity": f.severity,
         "message": f.message,
         "project": f.project,
-        "expected": expected if expected is None or type(expected) is str else format_value(expected),
-        "actual": actual if actual is None or type(actual) is str else format_value(actual),
+        "expected": f.expected,  # text once completed (Linter.complete)
+        "actual": f.actual,
     }
     if f.related:
         data["related"] = [{**span_data(r.span), "label": r.label} for r in f.related]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from budgetlint.engine import format_value
+from budgetlint.findings import format_value
 
 
 def render_model(document, stream) -> None:

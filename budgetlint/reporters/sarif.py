@@ -82,8 +82,6 @@ def fix_object(fix, path: str) -> dict:
 
 
 def result_object(finding, rule_index: dict[str, int]) -> dict:
-    from budgetlint.engine import format_value
-
     result: dict = {
         "ruleId": finding.code,
         "level": LEVELS.get(finding.severity, "warning"),
@@ -99,9 +97,8 @@ def result_object(finding, rule_index: dict[str, int]) -> dict:
         ]
     if finding.fix is not None and finding.fix.edits:
         result["fixes"] = [fix_object(finding.fix, finding.path)]
-    properties = {
-        key: format_value(value)
-        for key, value in (("expected", finding.expected), ("actual", finding.actual)) if value is not None
+    properties = {  # text once completed (Linter.complete)
+        key: value for key, value in (("expected", finding.expected), ("actual", finding.actual)) if value is not None
     }
     if finding.project:
         properties["project"] = finding.project
