@@ -8,6 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from budgetlint.cli import main
 from conftest import CLEAN_TABLE, PIPE_SEED, ROOT, SEED
@@ -67,6 +69,34 @@ def test_json_output_of_the_seed_validates_against_the_schema():
     first = data["findings"][0]
     assert {"path", "line", "column", "end_line", "end_column", "code", "rule", "severity", "message", "project"} <= set(first)
     assert data["summary"]["findings"] == len(data["findings"])
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)) | st.sampled_from('"\\\n\t\x00\x1f\u2028/'))
+
+
+@settings(max_examples=200, deadline=None)
+@given(message=_TEXT, project=st.none() | _TEXT, expected=st.none() | _TEXT, label=_TEXT, edit=_TEXT,
+       related=st.booleans(), fix=st.booleans(), line=st.integers(1, 10**7))
+def test_a_finding_line_is_the_json_of_its_fields(message, project, expected, label, edit, related, fix, line):
+    """The JSON reporter writes a finding from a template: it must be what json.dumps makes of the same fields,
+    whatever the text holds (quotes, backslashes, control characters, line separators)."""
+    from budgetlint.findings import Edit, Finding, Fix, Related
+    from budgetlint.model import Span
+    from budgetlint.reporters.json_output import finding_json
+
+    span = Span(line, 3, line, 9)
+    finding = Finding("BL201", span, expected=expected, actual=message, project=project, path=f"a/{label}.md",
+                      rule="costs-add-up", severity="error", message=message,
+                      related=(Related(span, label),) if related else (),
+                      fix=Fix(label, (Edit(span, edit),), True) if fix else None)
+    where = {"line": line, "column": 3, "end_line": line, "end_column": 9}
+    data = {"path": f"a/{label}.md", **where, "code": "BL201", "rule": "costs-add-up", "severity": "error",
+            "message": message, "project": project, "expected": expected, "actual": message}
+    if related:
+        data["related"] = [{**where, "label": label}]
+    if fix:
+        data["fix"] = {"description": label, "safe": True, "edits": [{**where, "text": edit}]}
+    assert finding_json(finding) == json.dumps(data, ensure_ascii=False)
 
 
 def test_json_schema_rejects_a_finding_without_a_line():
