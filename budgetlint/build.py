@@ -218,6 +218,32 @@ class Reading:
         self.extend_other(table, number)
         return True
 
+    def pass_rows(self, text: str, position: int, end: int, number: int) -> tuple[int, int]:
+        """Pass over the lines of another reader's table from `position` (line `number` + 1) while `passes`
+        would: the position and number of the first line not passed (at once when this reader's table, or
+        no table, is being read).  The common row — `|` first, not a separator, not all of 项目名称's characters —
+        is passed here without a call; every other line (a separator among them) is left to `passes`."""
+        table = self.table
+        if table is None or table.mine or self.open_directives:
+            return position, number
+        find = text.find
+        rare = self.name_label[-1]  # a row without it cannot name a table
+        passed = 0
+        while position < end:
+            newline = find("\n", position)
+            if newline < 0:
+                newline = end
+            raw = text[position:newline]
+            if raw and (raw[0] != "|" or rare in raw or not raw.strip(" \t|:-")) and not self.passes(raw, number + 1):
+                break
+            position = newline + 1
+            number += 1
+            if raw:
+                passed = number
+        if passed:
+            self.extend_other(table, passed)
+        return position, number
+
     def names_table(self, raw: str) -> bool:
         """Whether the row's first cell is 项目名称, read without splitting the row (its characters first)."""
         label = self.name_label

@@ -148,14 +148,19 @@ def iter_lines(text: str, first_line: int = 1, passer=None) -> Iterator[Line]:
     `text` must already have '\\n' line ends (budgetlint.io normalises CR and CRLF).  It may be
     one block of a longer document (whole lines), whose first line is numbered `first_line`.
 
-    `passer`, when given, is offered every row-looking line first (`.passes(raw, number)`): one it
-    takes is not classified or yielded (a row of a table that another reader checks).
+    `passer`, when given, is asked before each line to pass over lines it need not see
+    (`.pass_rows(text, position, end, number)` → the position and number of the next line to read):
+    the rows of a table that another reader checks.
     """
     scanner = line_scanner()
     position = 0
     number = first_line - 1
     end = len(text)
     while position < end:
+        if passer is not None:
+            position, number = passer.pass_rows(text, position, end, number)
+            if position >= end:
+                break
         newline = text.find("\n", position)
         if newline < 0:
             newline = end
@@ -163,8 +168,6 @@ def iter_lines(text: str, first_line: int = 1, passer=None) -> Iterator[Line]:
         position = newline + 1
         number += 1
         if not raw:
-            continue
-        if passer is not None and passer.passes(raw, number):
             continue
         terminal = scanner.kind(raw)
         kind = _KINDS.get(terminal)
