@@ -61,11 +61,10 @@ class _Pending:
 class _TableState:
     project: Project
     mine: bool  # False: another reader's share of the document (only its extent is tracked)
-    inherited: dict  # the merged-cell copies of groups, made once
     zone: str  # header | indicators
     pending: _Pending | None
     last_field: Field | None
-    level1: GroupRef | None
+    level1: GroupRef | None  # the groups of the rows above, as inherited by a merged cell
     level2: GroupRef | None
     stray: list[Line]  # non-row lines since the last row
     # Expected tails of labels broken over lines ("金" of 其他资|金) → how many are still expected;
@@ -77,7 +76,7 @@ class _TableState:
     continued_field: Field | None
 
     def __init__(self, project: Project, mine: bool = True):  # one per table: not the generic __init__
-        self.project, self.mine, self.inherited, self.zone = project, mine, {}, "header"
+        self.project, self.mine, self.zone = project, mine, "header"
         self.pending = self.last_field = self.level1 = self.level2 = self.continued_field = None
         self.stray, self.fragments, self.continued = [], Counter(), []
 
@@ -117,15 +116,9 @@ def _first_cell(row: str) -> str:
     return rest
 
 
-def _inherited(group: GroupRef | None, made: dict) -> GroupRef | None:
-    """The group of the row above, for a merged cell (one copy serves every row under that group)."""
-    if group is None:
-        return None
-    key = (group.code, group.name, group.kind, group.span)
-    copy = made.get(key)
-    if copy is None:
-        copy = made[key] = GroupRef(group.code, group.name, group.kind, group.span, inherited=True)
-    return copy
+def _inherited(group: GroupRef) -> GroupRef:
+    """The group as the rows below it see it through a merged cell (one copy serves them all)."""
+    return GroupRef(group.code, group.name, group.kind, group.span, inherited=True)
 
 
 class Builder:
@@ -199,6 +192,7 @@ class Reading:
         self.completed: list[Project] = []
         self.project_count = 0
         self.name_label = normalize_label(self.vocab.header_canonical["name"])  # only 项目名称 starts a table
+        self.read_value = builder.values.read  # text → Value (memoised): a cell's value
 
     # ---------------------------------------------------------------- another reader's share
     def passes(self, raw: str, number: int) -> bool:
@@ -264,9 +258,6 @@ class Reading:
         finding = Finding(code, span, args=args, expected=expected, actual=actual, project=project)
         self.doc.findings.append(finding)
         return finding
-
-    def read_value(self, text: str):
-        return self.b.values.read(text)
 
     def looks_like_value(self, text: str) -> bool:
         return self.read_value(text).kind in ("amount", "date", "period", "na", "mixed")
@@ -643,9 +634,9 @@ class Reading:
         for cell in fragments:
             self.report("BL001", Span.of_cell(cell), variant="fragment", text=cell.text)
         if level1 is not None:
-            table.level1, table.level2 = level1, None
+            table.level1, table.level2 = _inherited(level1), None
         if level2 is not None:
-            table.level2 = level2
+            table.level2 = _inherited(level2)
         if not rest:
             return  # a row of group cells only
         if len(rest) == 1 and level1 is None and level2 is None:
@@ -669,8 +660,8 @@ class Reading:
             value, value_span = self.read_value(""), Span(last.line, last.end_column, last.line, last.end_column + 1)
         table.project.indicators.append(
             Indicator(
-                level1 or _inherited(table.level1, table.inherited),
-                level2 or _inherited(table.level2, table.inherited),
+                level1 or table.level1,
+                level2 or table.level2,
                 _joined(name_cells),
                 name_span,
                 value,
