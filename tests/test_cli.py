@@ -75,9 +75,9 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs",)) | st.sampled_from('"
 
 
 @settings(max_examples=200, deadline=None)
-@given(message=_TEXT, project=st.none() | _TEXT, expected=st.none() | _TEXT, label=_TEXT, edit=_TEXT,
-       related=st.booleans(), fix=st.booleans(), line=st.integers(1, 10**7))
-def test_a_finding_line_is_the_json_of_its_fields(message, project, expected, label, edit, related, fix, line):
+@given(message=_TEXT, project=st.none() | _TEXT, expected=st.none() | _TEXT, labels=st.lists(_TEXT, max_size=3),
+       edits=st.none() | st.lists(_TEXT, max_size=3), safe=st.booleans(), line=st.integers(1, 10**7))
+def test_a_finding_line_is_the_json_of_its_fields(message, project, expected, labels, edits, safe, line):
     """The JSON reporter writes a finding from a template: it must be what json.dumps makes of the same fields,
     whatever the text holds (quotes, backslashes, control characters, line separators)."""
     from budgetlint.findings import Edit, Finding, Fix, Related
@@ -85,17 +85,17 @@ def test_a_finding_line_is_the_json_of_its_fields(message, project, expected, la
     from budgetlint.reporters.json_output import finding_json
 
     span = Span(line, 3, line, 9)
-    finding = Finding("BL201", span, expected=expected, actual=message, project=project, path=f"a/{label}.md",
+    finding = Finding("BL201", span, expected=expected, actual=message, project=project, path=f"a/{message}.md",
                       rule="costs-add-up", severity="error", message=message,
-                      related=(Related(span, label),) if related else (),
-                      fix=Fix(label, (Edit(span, edit),), True) if fix else None)
+                      related=tuple(Related(span, label) for label in labels),
+                      fix=None if edits is None else Fix(message, tuple(Edit(span, edit) for edit in edits), safe))
     where = {"line": line, "column": 3, "end_line": line, "end_column": 9}
-    data = {"path": f"a/{label}.md", **where, "code": "BL201", "rule": "costs-add-up", "severity": "error",
+    data = {"path": f"a/{message}.md", **where, "code": "BL201", "rule": "costs-add-up", "severity": "error",
             "message": message, "project": project, "expected": expected, "actual": message}
-    if related:
-        data["related"] = [{**where, "label": label}]
-    if fix:
-        data["fix"] = {"description": label, "safe": True, "edits": [{**where, "text": edit}]}
+    if labels:
+        data["related"] = [{**where, "label": label} for label in labels]
+    if edits is not None:
+        data["fix"] = {"description": message, "safe": safe, "edits": [{**where, "text": edit} for edit in edits]}
     assert finding_json(finding) == json.dumps(data, ensure_ascii=False)
 
 
