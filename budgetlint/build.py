@@ -23,7 +23,7 @@ from budgetlint.vocabulary import Vocabulary, split_code
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
-    from typing import Iterable, Iterator
+    from typing import Callable, Iterable, Iterator
 
 # A title names the year before it ends in 表 or 目标 ("2024年…绩效目标表"); see title_year().
 _YEAR_MARK = re.compile(r"(\d{4})\s*年")
@@ -145,16 +145,17 @@ class Builder:
         return Document(path=path, line_count=text.count("\n") + (0 if text.endswith("\n") else 1))
 
     def iter_projects(self, text: str | Iterable[str], document: Document,
-                      share: tuple[int, int] = (0, 1)) -> Iterator[Project]:
+                      share: tuple[int, int] = (0, 1), deal: Callable[[int], bool] | None = None) -> Iterator[Project]:
         """Each project as soon as its table ends: a 100 MB document is read one table at a time.
 
         `text` is the document, or its blocks of whole lines (budgetlint.io.Stream.blocks), so that
         the text itself need not be in memory.  `document` collects the metadata, directives and
-        layout findings as reading goes.  With `share` (k, n), only every n-th table from the k-th on is
-        built and yielded (and only its layout findings kept); the others are passed over cheaply —
-        so n processes can read one large document together (budgetlint.runner).
+        layout findings as reading goes.  With `share` (k, n), this is reader k of n reading one document
+        together (budgetlint.runner): only the tables dealt to it are built and yielded (and only their
+        layout findings kept); the others are passed over cheaply.  `deal` (table index → whether this
+        reader checks it) deals them; by default every n-th table from the k-th.
         """
-        run = Reading(self, document, share)
+        run = Reading(self, document, share, deal)
         blocks = (text,) if isinstance(text, str) else text
         line_ends = 0
         last = "\n"
@@ -177,8 +178,10 @@ class Builder:
 class Reading:
     """The state of reading one document."""
 
-    def __init__(self, builder: Builder, document: Document, share: tuple[int, int] = (0, 1)):
+    def __init__(self, builder: Builder, document: Document, share: tuple[int, int] = (0, 1),
+                 deal: Callable[[int], bool] | None = None):
         self.share, self.shares = share
+        self.deal = deal or (lambda index: index % self.shares == self.share)
         self.b = builder
         self.vocab = builder.vocab
         self.doc = document
@@ -420,7 +423,7 @@ class Reading:
             money_unit_text=self.money_unit_text,
         )
         self.project_count += 1
-        self.table = _TableState(project, mine=(self.project_count - 1) % self.shares == self.share)
+        self.table = _TableState(project, mine=self.deal(self.project_count - 1))
         label = Field("name", cells[0].text, Span.of_cell(cells[0]))
         if name_cells:
             label.text = name

@@ -23,7 +23,7 @@ from budgetlint.vocabulary import load_vocabulary
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
-    from typing import Any, Iterable
+    from typing import Any, Callable, Iterable
 
 READER_KINDS = ("reader", "suppression")
 
@@ -77,19 +77,20 @@ class Linter:
 
     def collect(
         self, text, path: str = "<text>", file: Path | None = None, keep_projects: bool = False,
-        share: tuple[int, int] = (0, 1),
+        share: tuple[int, int] = (0, 1), deal: Callable[[int], bool] | None = None,
     ) -> tuple[Document, list[Finding]]:
         """The document as read and its tables' findings, before suppression and completion.
 
-        With `share` (k, n) only every n-th table from the k-th is checked: n processes each
-        collect a share of one large document, and `merge_shares` + `finish` make the report.
+        With `share` (k, n) only the tables dealt to reader k of n are checked (every n-th from the
+        k-th, or as `deal` says): n processes each collect a share of one large document, and
+        `merge_shares` + `finish` make the report.
         """
         document = Builder.new_document(text, path)
         plan = self.plan_for(file)
         context = self.new_context()
         raw: list[Finding] = []
         complete = self.complete
-        for project in self.builder.iter_projects(text, document, share):
+        for project in self.builder.iter_projects(text, document, share, deal):
             # Messages are rendered here, by whichever process checked the table (see `finish`).
             raw.extend([complete(finding, path) for finding in self.check_project(project, plan, context)])
             if keep_projects:

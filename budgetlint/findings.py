@@ -88,33 +88,54 @@ class Finding:
 # A worker's completed findings cross to the parent as plain values in one marshal string:
 # pickling the records costs ~60 µs a finding (the records' own reduce, a Python-level __new__ per
 # Span), this ~8 µs.  A completed finding's args have served its message; they travel as text.
+# The cyclic GC is paused meanwhile: ten thousand new long-lived objects at once otherwise set
+# off collections over the whole heap (unpacking 9,000 findings: 0.15–0.22 s with it, 0.07 s without),
+# and findings hold no cycles.
 
 def pack(findings: list[Finding]) -> bytes:
     """Completed findings (expected, actual, message filled: see Linter.complete) as bytes for `unpack`."""
     import marshal
 
-    return marshal.dumps([
-        (f.code, tuple(f.span), {key: format_value(value) for key, value in f.args.items()}, f.expected, f.actual,
-         tuple([(tuple(r.span), r.label) for r in f.related]),
-         None if f.fix is None else (f.fix.description, tuple([(tuple(e.span), e.text) for e in f.fix.edits]),
-                                     f.fix.safe),
-         f.project, f.path, f.rule, f.severity, f.message)
-        for f in findings
-    ])
+    with _gc_paused():
+        return marshal.dumps([
+            (f.code, tuple(f.span), {key: format_value(value) for key, value in f.args.items()}, f.expected,
+             f.actual, tuple([(tuple(r.span), r.label) for r in f.related]),
+             None if f.fix is None else (f.fix.description, tuple([(tuple(e.span), e.text) for e in f.fix.edits]),
+                                         f.fix.safe),
+             f.project, f.path, f.rule, f.severity, f.message)
+            for f in findings
+        ])
 
 
 def unpack(data: bytes) -> list[Finding]:
     import marshal
 
     new = tuple.__new__
-    findings = []
+    findings: list[Finding] = []
     append = findings.append
-    for code, span, args, expected, actual, related, fix, project, path, rule, severity, message in marshal.loads(data):
-        if related:
-            related = tuple([new(Related, (new(Span, where), label)) for where, label in related])
-        if fix is not None:
-            description, edits, safe = fix
-            fix = new(Fix, (description, tuple([new(Edit, (new(Span, where), text)) for where, text in edits]), safe))
-        append(Finding(code, new(Span, span), args, expected, actual, related, fix, project, path, rule, severity,
-                       message))
+    with _gc_paused():
+        for code, span, args, expected, actual, related, fix, project, path, rule, severity, message in marshal.loads(data):
+            if related:
+                related = tuple([new(Related, (new(Span, where), label)) for where, label in related])
+            if fix is not None:
+                description, edits, safe = fix
+                fix = new(Fix, (description, tuple([new(Edit, (new(Span, where), text)) for where, text in edits]), safe))
+            append(Finding(code, new(Span, span), args, expected, actual, related, fix, project, path, rule, severity,
+                           message))
     return findings
+
+
+class _gc_paused:
+    """`with _gc_paused():` the cyclic garbage collector off for the block (as it was before, after)."""
+
+    def __enter__(self) -> None:
+        import gc
+
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc) -> None:
+        import gc
+
+        if self.was_enabled:
+            gc.enable()

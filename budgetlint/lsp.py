@@ -145,7 +145,7 @@ class _Chunk:
 
 
 # Attributes of the reader's per-document run that are not state carried from one table to the next.
-_NOT_CARRIED = frozenset({"b", "vocab", "doc", "completed", "table"})
+_NOT_CARRIED = frozenset({"b", "vocab", "doc", "completed", "table", "deal", "read_value"})  # tools, not state
 
 
 class TableCache:

@@ -200,14 +200,15 @@ class Runner:
 
         linter = self.linter_for(config)
         workers = self.big_file_workers
-        settings = (self.lang, self._fixed_config, self.overrides, False)
         jobs = [(file, source.path, (share, workers)) for share in range(1, workers)]
         try:
+            deal = FirstComer.new()
+            settings = (self.lang, self._fixed_config, self.overrides, False, deal)
             with ProcessPoolExecutor(max_workers=workers - 1, initializer=_init_worker, initargs=settings) as pool:
                 others = pool.map(_collect_share, jobs)
                 # This process reads the first share meanwhile: one process fewer to start, and one
                 # share's findings (of n) that never cross a pipe.
-                mine = linter.collect(source.blocks(), source.path, file, share=(0, workers))
+                mine = linter.collect(source.blocks(), source.path, file, share=(0, workers), deal=deal)
                 parts = [mine, *((document, unpack(packed)) for document, packed in others)]
         except _pool_failures() as error:
             result.notes.append(f"{source.path}: worker processes unavailable ({_describe(error)}): read in one process")
@@ -287,6 +288,32 @@ def _pool_failures() -> tuple[type[BaseException], ...]:
 POOL_THRESHOLD = 16  # below this many files a pool costs more than it saves
 BIG_FILE = 4 * 1024 * 1024  # a document this large is read by every worker, each checking its share of tables
 _worker: "Runner | None" = None
+_deal: "FirstComer | None" = None
+
+
+class FirstComer:
+    """Deals the tables of one large document to the processes reading it: the first to reach a
+    table checks it, the others pass over it.  A process slowed down (a busy neighbour on the same
+    machine; vCPUs are not equal) then checks fewer tables instead of holding up the report, where
+    a fixed deal (every n-th table) makes the report wait for the slowest.  The report is the same
+    whoever checks a table."""
+
+    def __init__(self, counter):
+        self.counter = counter  # a shared integer: how many tables have been dealt
+
+    @classmethod
+    def new(cls) -> "FirstComer":
+        from multiprocessing import Value
+
+        return cls(Value("q", 0))
+
+    def __call__(self, index: int) -> bool:
+        counter = self.counter
+        with counter.get_lock():
+            if index < counter.value:
+                return False  # another process reached it first
+            counter.value = index + 1
+            return True
 
 
 def _workers(jobs: int, files: int) -> int:
@@ -299,10 +326,11 @@ def _workers(jobs: int, files: int) -> int:
     return min(os.cpu_count() or 1, 8)
 
 
-def _init_worker(lang, fixed_config, overrides, keep_sources) -> None:
-    global _worker
+def _init_worker(lang, fixed_config, overrides, keep_sources, deal=None) -> None:
+    global _worker, _deal
     _worker = Runner(lang=lang, overrides=overrides, keep_sources=keep_sources)
     _worker._fixed_config = fixed_config
+    _deal = deal
 
 
 def _size(path: Path) -> int:
@@ -317,7 +345,7 @@ def _collect_share(job: tuple[Path, str, tuple[int, int]]):
     file, shown, share = job
     config = _worker.config_for(file)
     source = open_source(file, shown)
-    document, raw = _worker.linter_for(config).collect(source.blocks(), shown, file, share=share)
+    document, raw = _worker.linter_for(config).collect(source.blocks(), shown, file, share=share, deal=_deal)
     return document, pack(raw)
 
 

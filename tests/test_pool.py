@@ -201,6 +201,40 @@ def test_shared_reading_matches_one_process_on_shuffled_documents_with_directive
         assert reports[0] == reports[1], f"trial {trial}"
 
 
+def test_the_first_process_to_reach_a_table_checks_it():
+    from budgetlint.runner import FirstComer
+
+    deal = FirstComer.new()
+    first = [deal(index) for index in range(3)]  # one reader reaches tables 0-2 first
+    second = [deal(index) for index in range(5)]  # the other, behind it, finds 3 and 4 left
+    assert first == [True, True, True] and second == [False, False, False, True, True]
+    assert not any(deal(index) for index in range(5))  # each table dealt once
+
+
+def test_any_deal_of_the_tables_gives_the_one_process_report():
+    """The tables go to whichever process reaches them first, so the deal differs from run to run: every
+    deal must give the report of one process (here random deals, in this process)."""
+    import random
+
+    from budgetlint.engine import Linter
+
+    linter = Linter(lang="en")
+    texts = [path.read_text(encoding="utf-8") for path in
+             (EXAMPLES / "ningxia-kexie-2024-performance-targets.md", *sorted((EXAMPLES / "clean").iterdir()))]
+    text = "\n\n<!-- budgetlint: disable-next-row=BL801 -->\n".join(texts)
+    whole, alone = linter.check_text(text, "doc.md")
+    assert whole.project_count == 30 and len({f.code for f in alone}) > 10
+    for trial in range(5):
+        rng = random.Random(trial)
+        owner = [rng.randrange(2) for _ in range(30)]
+        parts = [linter.collect(text, "doc.md", share=(k, 2), deal=lambda index, k=k: owner[index] == k)
+                 for k in range(2)]
+        assert [document.project_count for document, _ in parts] == [30, 30]  # each reader counts every table
+        document, raw = linter.merge_shares(parts)
+        shared = linter.finish(document, raw, linter.plan_for(None), linter.new_context(), None)
+        assert [(f.code, f.span, f.message) for f in shared] == [(f.code, f.span, f.message) for f in alone], trial
+
+
 def test_a_table_whose_label_extraction_split_starts_in_every_reader(tmp_path, monkeypatch):
     """'| 项 目名称 |' (a blank from PDF extraction) inside a table another process reads still starts a
     table for every reader: otherwise the readers count tables differently and deal them differently."""
