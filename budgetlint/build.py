@@ -278,7 +278,7 @@ class Reading:
             pass
         else:  # meta, heading, text
             self.non_row(line)
-        if kind not in ("directive", "comment"):
+        if self.open_directives and kind not in ("directive", "comment"):
             self._attach_directives(line)
         self.previous_kind = kind
 
@@ -344,8 +344,6 @@ class Reading:
 
     def _attach_directives(self, line: Line) -> None:
         """Give the directives just above `line` their range, now that we know what follows them."""
-        if not self.open_directives:
-            return
         for directive in self.open_directives:
             scope = directive.scope
             starts_table = line.kind == "row" and self.table is not None and self.table.project.span.line == line.number
