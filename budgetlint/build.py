@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 # A title names the year before it ends in 表 or 目标 ("2024年…绩效目标表"); see title_year().
 _YEAR_MARK = re.compile(r"(\d{4})\s*年")
 _TITLE_ENDS = ("表", "目标")
+_UNSEEN = object()
 # "(2024年度)" alone on a line.  Each blank run belongs to one place (no two \s* side by side), so a
 # line of a million blanks is read in linear time.
 _YEAR_LINE = re.compile(r"^\s*(?:[(（]\s*)?(\d{4})\s*年(?:\s*度)?(?:\s*[)）])?\s*$")
@@ -596,11 +597,12 @@ class Reading:
         """(level, code, name, kind) when `text` is a level-1 or level-2 group cell (memoised)."""
         key = (text, after_blank)
         cache = self.b.group_cache
-        if key not in cache:
+        found = cache.get(key, _UNSEEN)
+        if found is _UNSEEN:
             if len(cache) > 65536:
                 cache.clear()
-            cache[key] = self._group_cell(text, after_blank)
-        return cache[key]
+            found = cache[key] = self._group_cell(text, after_blank)
+        return found
 
     def _group_cell(self, text: str, after_blank: bool) -> tuple[int, str | None, str, str | None] | None:
         code, name = split_code(text)
@@ -683,12 +685,9 @@ class Reading:
         rest: list[Cell] = []
         last = len(cells) - 1
         for index, cell in enumerate(cells):
-            if rest:
-                rest.append(cell)
-                continue
             if index < last or last == 0:
                 merged = (index == 0 and line.leading_blank) or level1 is not None
-                group = self.group_cell(cell.text, after_blank=merged)
+                group = self.group_cell(cell[0], merged)
                 if group is not None:
                     level, code, name, kind = group
                     ref = GroupRef(code, name, kind, Span.of_cell(cell))
@@ -698,10 +697,11 @@ class Reading:
                     if level == 2 and level2 is None:
                         level2 = ref
                         continue
-                if index < last and normalize_label(cell.text) in self.vocab.fragments:
+                if index < last and normalize_label(cell[0]) in self.vocab.fragments:
                     fragments.append(cell)
                     continue
-            rest.append(cell)
+            rest = list(cells[index:])  # the first name or value cell: the rest are names and the value
+            break
         return level1, level2, fragments, rest
 
     def is_vague(self, text: str) -> bool:

@@ -48,51 +48,54 @@ def similarity(a: str, b: str) -> float:
     """1.0 equal; 0.9 containment (of at least 3 characters); else bigram Dice in [0, 1)."""
     if not a or not b:
         return 0.0
+    return _similarity(a, b, common_bigrams(a, b), len(bigram_set(a)), len(bigram_set(b)))
+
+
+def _similarity(a: str, b: str, common: int, size_a: int, size_b: int) -> float:
+    """`similarity` from the counts of the names' distinct bigrams (shared, each), both names non-empty."""
     if a == b:
         return 1.0
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) >= 3 and short in long:
         return 0.9
-    total = len(bigram_set(a)) + len(bigram_set(b))
-    return min(2 * common_bigrams(a, b) / total, 0.89)
+    return min(2 * common / (size_a + size_b), 0.89)
 
 
 def assign(
     left: Sequence[A],
     right: Sequence[B],
-    score: Callable[[A, B], float],
+    key: Callable[[A | B], str],
+    score: Callable[[A, B, float], float],
     threshold: float,
-    key: Callable[[A | B], str] | None = None,
     slack: float = 0.0,
 ) -> dict[int, tuple[int, float]]:
     """One-to-one assignment, best score first: {left index: (right index, score)} above `threshold`.
 
-    With `key` (the name each side is scored on) and `slack` (at most what `score` adds to the
-    names' `similarity`), a pair is scored only if its names could reach the threshold: they share
-    enough bigrams for the Dice coefficient, or all of the shorter name's (containment, equality).
-    The others are never better than `slack` above a similarity below the threshold.
+    `key` is the name each side is matched on; `score(a, b, names)` scores a pair given the
+    `similarity` of their names, adding at most `slack` to it.  A pair is scored only if its names
+    could reach the threshold: they share enough bigrams for the Dice coefficient, or all of the
+    shorter name's (containment, equality).  The others are never better than `slack` above a
+    similarity below the threshold.  The names' similarity comes from the same bigram counts.
     """
-    if key is None:
-        candidates: list = [range(len(right))] * len(left)
-    else:
-        needed = threshold - slack - 1e-9  # float rounding must not drop a pair at the boundary
-        right_grams = [bigram_set(key(b)) for b in right]
-        right_sizes = [len(grams) for grams in right_grams]
-        candidates = []
-        for a in left:
-            grams = bigram_set(key(a))
-            size = len(grams)
-            shared = [len(grams & other) for other in right_grams]  # C-level set intersections
-            candidates.append([
-                j for j, (common, other) in enumerate(zip(shared, right_sizes))
-                if common == (size if size < other else other) or 2 * common >= needed * (size + other)
-            ])
+    needed = threshold - slack - 1e-9  # float rounding must not drop a pair at the boundary
+    right_keys = [key(b) for b in right]
+    right_grams = [bigram_set(name) for name in right_keys]
+    right_sizes = [len(grams) for grams in right_grams]
     pairs = []
     for i, a in enumerate(left):
-        for j in candidates[i]:
-            s = score(a, right[j])
-            if s >= threshold:
-                pairs.append((-s, i, j))
+        name = key(a)
+        grams = bigram_set(name)
+        size = len(grams)
+        for j, other in enumerate(right_grams):
+            common = len(grams & other)  # a C-level set intersection
+            other_size = right_sizes[j]
+            if common != (size if size < other_size else other_size) and 2 * common < needed * (size + other_size):
+                continue
+            other_name = right_keys[j]
+            names = _similarity(name, other_name, common, size, other_size) if name and other_name else 0.0
+            value = score(a, right[j], names)
+            if value >= threshold:
+                pairs.append((-value, i, j))
     pairs.sort()
     taken_left: set[int] = set()
     taken_right: set[int] = set()

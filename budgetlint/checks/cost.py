@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from itertools import combinations
+from operator import attrgetter
 
 from budgetlint.checks import check_kind
 from budgetlint.checks.common import decimals_of, show_money, tolerance
@@ -103,6 +104,9 @@ def _units_fit(cost: CostRow, quantity: QuantityRow) -> str:
     return "differ"
 
 
+_row_key = attrgetter("key")  # the normalised name a row is matched on
+
+
 def analyse(project, ctx) -> CostAnalysis:
     return ctx.cached(("cost", id(project)), lambda: _analyse(project, ctx))
 
@@ -130,8 +134,7 @@ def _analyse(project, ctx) -> CostAnalysis:
             if amount is not None:
                 result.quantities.append(QuantityRow(indicator, amount, normalize_name(indicator.name, prefix)))
 
-    def score(cost: CostRow, quantity: QuantityRow) -> float:
-        name = similarity(cost.key, quantity.key)
+    def score(cost: CostRow, quantity: QuantityRow, name: float) -> float:
         if not cost.is_rate:
             return name
         fit = _units_fit(cost, quantity)
@@ -144,8 +147,7 @@ def _analyse(project, ctx) -> CostAnalysis:
         return name - 0.1
 
     if len(result.costs) * len(result.quantities) <= MAX_PAIRS:
-        result.matches = assign(result.costs, result.quantities, score, threshold=0.5, key=lambda row: row.key,
-                                slack=0.05)
+        result.matches = assign(result.costs, result.quantities, _row_key, score, threshold=0.5, slack=0.05)
     else:  # a pathological table: pair equal names only, in linear time
         by_key: dict[str, int] = {}
         for index, quantity in enumerate(result.quantities):
