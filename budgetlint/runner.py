@@ -161,17 +161,19 @@ class Runner:
         chunk = max(1, len(files) // (workers * 8))
         batches = [files[i:i + chunk] for i in range(0, len(files), chunk)]
         settings = (self.lang, self._fixed_config, self.overrides, self.keep_sources)
+        pooled = Result()
         try:
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=settings) as pool:
-                partials = list(pool.map(_check_batch, batches))
+                # Each batch is merged as it arrives (in order), while the workers check the next ones.
+                for partial, findings in pool.map(_check_batch, batches):
+                    partial.findings = unpack(findings)
+                    _merge(pooled, partial)
         except _pool_failures() as error:  # no processes here (a sandbox), or a worker was killed
             result.notes.append(f"worker processes unavailable ({_describe(error)}): checked in one process")
             for file, explicit in files:
                 self.check_file(file, explicit, result)
             return
-        for partial, findings in partials:
-            partial.findings = unpack(findings)
-            _merge(result, partial)
+        _merge(result, pooled)
 
     def check_file(self, file: Path, explicit: bool, result: Result) -> None:
         shown = display_path(file)
