@@ -72,16 +72,17 @@ def timed(fn, repeat: int) -> float:
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
-def paired(floor, measure, repeat: int) -> tuple[float, float, float]:
+def paired(floor, measure, repeat: int, floor_runs: int = 1) -> tuple[float, float, float]:
     """Run `floor` and `measure` alternately `repeat` times (after one warm-up run of each): their
     median times and the median of the per-pair ratios measure/floor.  On a VM whose speed drifts
     by tens of percent over minutes, a ratio of two figures taken minutes apart says more about
-    the drift than about the code; a pair run back to back shares the same machine."""
+    the drift than about the code; a pair run back to back shares the same machine.  The floor of
+    a pair can be the median of `floor_runs` runs: a short floor is where one hiccup weighs most."""
     floor()
     measure()
     floors, measures, ratios = [], [], []
     for _ in range(repeat):
-        first = timed(floor, 1)
+        first = timed(floor, floor_runs)
         second = timed(measure, 1)
         floors.append(first)
         measures.append(second)
@@ -120,6 +121,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     options = parser.parse_args()
     repeat = 3 if options.quick else 9
+    pairs = 2 if options.quick else 5  # back-to-back pairs of the long runs (10 MB, 200 files)
     megabytes = 2 if options.quick else 10
     results = []
     python = sys.executable
@@ -161,7 +163,7 @@ def main() -> None:
             lambda: split_loop(text),
             command([python, "-m", "budgetlint", "check", str(big), "--format", "json", "--fail-on", "never",
                      "--output", os.devnull]),
-            max(1, repeat // 3))
+            pairs, floor_runs=3)
     results.append(report(f"budgetlint check --format json, {size_mb:.1f} MB", f"{size_mb / checked:.2f} MB/s",
                           ratio, "≤ 45× split loop", ratio <= 45))
     print(f"{'':<44} {'(split loop ' + format(size_mb / loop, '.0f') + ' MB/s)':>16}")
@@ -200,7 +202,7 @@ def main() -> None:
         each = len(one.encode()) // 1024
         base = [python, "-m", "budgetlint", "check", folder, "--format", "json", "--fail-on", "never"]
         sequential, pooled, ratio = paired(command(base + ["--jobs", "1"]), command(base + ["--jobs", "2"]),
-                                           max(1, repeat // 3))
+                                           pairs)
         if pooled > 0:
             speedup = 1 / ratio
             results.append(report(f"200 files × {each} KB: pool (2 workers) vs 1", f"{pooled:.2f} s", speedup,
