@@ -2,29 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from budgetlint.findings import format_value
-
-# What makes a match depend on the text around it: anchors, word boundaries, lookarounds (and, to be
-# safe, any ^ — a negated class too).  A pattern without them that matches in one text also matches
-# in that text joined with others.
-_CONTEXT = re.compile(r"\\[bBAZz]|[\^$]|\(\?<?[=!]")
-_CONTEXT_FREE: dict[str, bool] = {}
-
-
-def may_match(pattern: re.Pattern[str], texts) -> bool:
-    """False only when `pattern` finds nothing in any of `texts`: one search over them joined by
-    newlines when the pattern cannot tell what surrounds a match (see _CONTEXT) — a match may then
-    span two texts, so True means "search each" — instead of one search per text.  A check that
-    finds nothing in most tables costs one search a table."""
-    free = _CONTEXT_FREE.get(pattern.pattern)
-    if free is None:
-        free = _CONTEXT_FREE[pattern.pattern] = _CONTEXT.search(pattern.pattern) is None
-    if free:
-        return pattern.search("\n".join(texts)) is not None
-    return any(pattern.search(text) is not None for text in texts)
 
 
 def unit_factor(project) -> Decimal:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from budgetlint.checks import check_kind
-from budgetlint.checks.common import may_match
 from budgetlint.findings import Finding, Related, words
 from budgetlint.matching import normalize_name
 
@@ -90,13 +89,8 @@ def _placeholders(project, search):
 @check_kind("placeholder")
 def placeholder(project, params, ctx):
     """BL605: template placeholders left in (≥**, XX, 某某)."""
-    pattern = ctx.vocabulary.placeholders
-    texts = [found.text for found in project.fields.values()]
-    for indicator in project.indicators:
-        texts += (indicator.name, indicator.value.raw)
-    if not may_match(pattern, texts):
-        return  # most tables: one search
-    for span, text, match in _placeholders(project, pattern.search):
+    search = ctx.vocabulary.placeholders.search
+    for span, text, match in _placeholders(project, search):
         yield Finding("", span.sub(match.start(), match.end()) if span.line == span.end_line else span,
                       args={"text": match.group()}, expected=words("实际内容", "real content"), actual=text)
 
