@@ -176,13 +176,25 @@ class Builder:
         yield from run.completed
 
 
+class _EveryNth:
+    """The fixed deal of reader k of n: every n-th table from the k-th."""
+
+    __slots__ = ("k", "n")
+
+    def __init__(self, k: int, n: int):
+        self.k, self.n = k, n
+
+    def __call__(self, index: int) -> bool:
+        return index % self.n == self.k
+
+
 class Reading:
     """The state of reading one document."""
 
     def __init__(self, builder: Builder, document: Document, share: tuple[int, int] = (0, 1),
                  deal: Callable[[int], bool] | None = None):
         self.share, self.shares = share
-        self.deal = deal or (lambda index: index % self.shares == self.share)
+        self.deal = deal or _EveryNth(self.share, self.shares)  # not a lambda over self: no reference cycle
         self.b = builder
         self.vocab = builder.vocab
         self.doc = document
