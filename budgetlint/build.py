@@ -160,7 +160,7 @@ class Builder:
         blocks = (text,) if isinstance(text, str) else text
         line_ends = 0
         last = "\n"
-        passer = run if share[1] > 1 else None  # Reading.passes
+        passer = run if share[1] > 1 else None  # Reading.pass_rows
         for block in blocks:
             for line in iter_lines(block, line_ends + 1, passer):
                 run.feed(line)

@@ -26,10 +26,10 @@ def main() -> None:
 
 def _batch_gc() -> None:
     """Tune the cyclic GC for a `check` process (this process and the workers it forks): the modules
-    loaded by now live to the end, so it is frozen out of
-    every later collection, and the young generation is collected every 50,000 allocations rather
-    than every 700 — a reader makes and drops objects by the million, few of them in cycles.
-    ~1% of the instructions of a check; memory stays bounded (collections still run)."""
+    loaded by now live to the end, so they are frozen out of every later collection, and the young
+    generation is collected every 50,000 allocations rather than every 700 — a reader makes and drops
+    objects by the million, few of them in cycles.  ~1% of the instructions of a check; memory stays
+    bounded (collections still run)."""
     import gc
 
     gc.freeze()

@@ -197,7 +197,7 @@ class Runner:
             result.errors.append(FileError(shown, f"internal error, please report it: {_describe(error)}"))
 
     def _check_shared(self, source: Stream, file: Path, explicit: bool, result: Result, config: Config) -> None:
-        """One large document read by several processes, each checking every n-th table; one report."""
+        """One large document read by several processes, each table checked by the first to reach it; one report."""
         from concurrent.futures import ProcessPoolExecutor
 
         linter = self.linter_for(config)
