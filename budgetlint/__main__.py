@@ -1,5 +1,5 @@
 """`python -m budgetlint` runs the command line."""
 
-from budgetlint.entry import main
+from budgetlint.entry import console
 
-main()
+console()

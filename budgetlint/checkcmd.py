@@ -121,8 +121,9 @@ def _fail(message: str) -> int:
 
 
 def run_check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, color, output, jobs, fix,
-              unsafe_fixes) -> int:
-    """Check PATHS and print the report; the exit code. Raises UsageProblem for a command line that cannot run."""
+              unsafe_fixes, batch: bool = False) -> int:
+    """Check PATHS and print the report; the exit code. Raises UsageProblem for a command line that cannot run.
+    `batch`: this process ends after the report (budgetlint.runner.Runner.batch)."""
     from budgetlint.config import ConfigError
     from budgetlint.reporters import Options, render
     from budgetlint.runner import Runner
@@ -132,7 +133,7 @@ def run_check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_yea
     overrides = _overrides(select, ignore, fiscal_year)
     try:
         runner = Runner(lang=lang or default_lang(), config_path=config_path, overrides=overrides,
-                        keep_sources=fmt == "rich")
+                        keep_sources=fmt == "rich", batch=batch)
     except ConfigError as error:
         return _fail(str(error))
     targets = list(paths) or [Path(".")]

@@ -78,18 +78,24 @@ class Linter:
     def collect(
         self, text, path: str = "<text>", file: Path | None = None, keep_projects: bool = False,
         share: tuple[int, int] = (0, 1), deal: Callable[[int], bool] | None = None,
+        convert: Callable[[Finding], Any] | None = None,
     ) -> tuple[Document, list[Finding]]:
         """The document as read and its tables' findings, before suppression and completion.
 
         With `share` (k, n) only the tables dealt to reader k of n are checked (every n-th from the
         k-th, or as `deal` says): n processes each collect a share of one large document, and
-        `merge_shares` + `finish` make the report.
+        `merge_shares` + `finish` make the report.  `convert`, when given, is applied to each completed
+        finding as its table is checked (a worker makes them plain values to send: findings.plain).
         """
         document = Builder.new_document(text, path)
         plan = self.plan_for(file)
         context = self.new_context()
         raw: list[Finding] = []
         complete = self.complete
+        if convert is not None:
+            def complete(finding: Finding, path: str, complete=complete):
+                return convert(complete(finding, path))
+
         for project in self.builder.iter_projects(text, document, share, deal):
             # Messages are rendered here, by whichever process checked the table (see `finish`).
             raw.extend([complete(finding, path) for finding in self.check_project(project, plan, context)])

@@ -5,23 +5,49 @@ from __future__ import annotations
 import sys
 
 
-def main() -> None:
+def console() -> None:
+    """The console script and `python -m budgetlint`: `main` in a process that ends with its command."""
+    main(batch=True)
+
+
+def main(batch: bool = False) -> None:
+    """The command line.  With `batch`, a plain check runs as a batch process: its GC tuned for it, and the
+    process ends as soon as the report is out (see `_leave`)."""
     argv = sys.argv[1:]
     if argv[:1] == ["check"]:
         from budgetlint.checkcmd import UsageProblem, fast_parse, run_check
 
-        _batch_gc()
-
+        if batch:
+            _batch_gc()
         options = fast_parse(argv[1:])
         if options is not None:
             try:
-                sys.exit(run_check(**options))
+                code = run_check(**options, batch=batch)
             except UsageProblem as problem:
                 sys.stderr.write(f"Usage: budgetlint check [OPTIONS] [PATHS]...\nError: {problem}\n")
                 sys.exit(2)
+            if batch:
+                _leave(code)
+            sys.exit(code)
     from budgetlint.cli import main as click_main
 
     click_main()
+
+
+def _leave(code: int) -> None:
+    """End the process now that the report is written: streams flushed and the exit handlers run (worker
+    processes joined, temporary files removed), but without the interpreter tearing down every object it
+    holds one by one — 20–40 ms after checking a 10 MB document, for memory the system frees at once."""
+    import atexit
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more can be said there
+            pass
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 def _batch_gc() -> None:
@@ -29,7 +55,8 @@ def _batch_gc() -> None:
     loaded by now live to the end, so they are frozen out of every later collection, and the young
     generation is collected every 50,000 allocations rather than every 700 — a reader makes and drops
     objects by the million, few of them in cycles.  ~1% of the instructions of a check; memory stays
-    bounded (collections still run)."""
+    bounded (collections still run).  The findings gathered from worker processes are frozen likewise
+    (budgetlint.runner.Runner.batch)."""
     import gc
 
     gc.freeze()

@@ -92,17 +92,25 @@ class Finding:
 
 def pack(findings: list[Finding]) -> bytes:
     """Completed findings (expected, actual, message filled: see Linter.complete) as bytes for `unpack`."""
+    with gc_paused():
+        return pack_plain([plain(f) for f in findings])
+
+
+def plain(f: Finding) -> tuple:
+    """A completed finding as the plain values `pack` sends: a worker makes them as it completes each
+    finding (Linter.collect's `convert`), so that packing at the end is one marshal call."""
+    return (f.code, tuple(f.span), {key: format_value(value) for key, value in f.args.items()}, f.expected,
+            f.actual, tuple([(tuple(r.span), r.label) for r in f.related]),
+            None if f.fix is None else (f.fix.description, tuple([(tuple(e.span), e.text) for e in f.fix.edits]),
+                                        f.fix.safe),
+            f.project, f.path, f.rule, f.severity, f.message)
+
+
+def pack_plain(rows: list[tuple]) -> bytes:
+    """Findings already made `plain`, as bytes for `unpack`."""
     import marshal
 
-    with gc_paused():
-        return marshal.dumps([
-            (f.code, tuple(f.span), {key: format_value(value) for key, value in f.args.items()}, f.expected,
-             f.actual, tuple([(tuple(r.span), r.label) for r in f.related]),
-             None if f.fix is None else (f.fix.description, tuple([(tuple(e.span), e.text) for e in f.fix.edits]),
-                                         f.fix.safe),
-             f.project, f.path, f.rule, f.severity, f.message)
-            for f in findings
-        ])
+    return marshal.dumps(rows)
 
 
 def unpack(data: bytes) -> list[Finding]:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+
+import pytest
 
 from click.testing import CliRunner
 
@@ -254,3 +257,57 @@ def test_a_table_whose_label_extraction_split_starts_in_every_reader(tmp_path, m
         reports.append(([(f.code, f.span, f.message) for f in result.findings], result.projects))
     assert reports[0] == reports[1]
     assert reports[0][1] == 5 and any(code == "BL104" or "插入" in message for code, _, message in reports[0][0])
+
+
+BATCH_PROBE = """
+import gc, sys
+from pathlib import Path
+import budgetlint.runner as runner_module
+runner_module.BIG_FILE = 1000
+from budgetlint.runner import Runner
+batch = sys.argv[2] == "batch"
+result = Runner(lang="en", keep_sources=False, batch=batch).check_paths([Path(sys.argv[1])], jobs=2)
+print(gc.get_freeze_count(), gc.isenabled(), len(result.findings))
+"""
+
+
+def test_a_batch_process_freezes_the_findings_from_workers_and_a_library_caller_keeps_its_gc(tmp_path):
+    """The console script's runner freezes what the workers sent out of the cyclic GC (it is kept to the
+    end); a runner in someone else's process leaves their GC as it was.  Both give the same findings."""
+    import subprocess
+    import sys
+
+    seed = (EXAMPLES / "ningxia-kexie-2024-performance-targets.txt").read_text(encoding="utf-8")
+    (tmp_path / "big.txt").write_text(seed + "\n" + seed, encoding="utf-8")
+    runs = {}
+    for mode in ("batch", "library"):
+        out = subprocess.run([sys.executable, "-c", BATCH_PROBE, str(tmp_path / "big.txt"), mode],
+                             capture_output=True, text=True, check=True).stdout.split()
+        runs[mode] = (int(out[0]), out[1], int(out[2]))
+    assert runs["batch"][0] > 1000 and runs["library"][0] == 0
+    assert runs["batch"][1:] == runs["library"][1:] == ("True", runs["batch"][2])
+    assert runs["batch"][2] > 100
+
+
+def test_the_console_script_ends_with_the_whole_report_and_its_exit_code(tmp_path):
+    """`python -m budgetlint` leaves without tearing the interpreter down (entry._leave): the report is
+    still written whole through a pipe, the exit code is the check's, and no worker is left running."""
+    import subprocess
+    import sys
+
+    seed = (EXAMPLES / "ningxia-kexie-2024-performance-targets.txt").read_text(encoding="utf-8")
+    for index in range(17):  # a pool of workers
+        (tmp_path / f"doc{index:02}.txt").write_text(seed, encoding="utf-8")
+    args = ["check", str(tmp_path), "--format", "json", "--lang", "en"]
+    console = subprocess.Popen([sys.executable, "-m", "budgetlint", *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    out, _ = console.communicate(timeout=300)
+    with pytest.raises(ProcessLookupError):  # nothing left in its process group: the workers ended too
+        os.killpg(console.pid, 0)
+    library = CliRunner().invoke(main, args)
+    assert console.returncode == library.exit_code == 1
+    assert out == library.output
+    assert json.loads(out)["summary"]["files"] == 17
+    clean = subprocess.run([sys.executable, "-m", "budgetlint", "check", str(EXAMPLES / "clean"), "--format", "concise"],
+                           capture_output=True, text=True, timeout=300)
+    assert clean.returncode == 0 and clean.stderr == ""
