@@ -693,8 +693,8 @@ class Reading:
         when a level 1 precedes it or when its row starts with an empty (merged) cell.
         """
         level1 = level2 = None
-        fragments: list[Cell] = []
-        rest: list[Cell] = []
+        fragments: list[Cell] | tuple = ()  # a list once there is one (rare)
+        rest: tuple[Cell, ...] = ()
         last = len(cells) - 1
         for index, cell in enumerate(cells):
             if index < last or last == 0:
@@ -710,9 +710,9 @@ class Reading:
                         level2 = ref
                         continue
                 if index < last and normalize_label(cell[0]) in self.vocab.fragments:
-                    fragments.append(cell)
+                    fragments = [*fragments, cell]
                     continue
-            rest = list(cells[index:])  # the first name or value cell: the rest are names and the value
+            rest = cells[index:]  # the first name or value cell: the rest are names and the value
             break
         return level1, level2, fragments, rest
 

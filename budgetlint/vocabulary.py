@@ -58,6 +58,7 @@ class Vocabulary:
     level2: dict[str, Group]
     level1_names: dict[str, str]  # normalised name → kind
     level2_names: dict[str, str]
+    level2_codes: dict[str, Group]  # code → the first level-2 group with it
     cost_kinds: frozenset[str]
     not_applicable: frozenset[str]
     name_prefix: re.Pattern[str]
@@ -168,6 +169,7 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
         level2=level2,
         level1_names={normalize_label(n): g.kind for g in level1.values() for n in g.names},
         level2_names={normalize_label(n): g.kind for g in level2.values() for n in g.names},
+        level2_codes={g.code: g for g in reversed(level2.values()) if g.code},
         cost_kinds=frozenset(indicator_rules["cost_kinds"]),
         not_applicable=frozenset(indicator_rules["not_applicable"]),
         name_prefix=re.compile(indicator_rules["name_prefix"]),

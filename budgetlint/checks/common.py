@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from budgetlint.findings import format_value
 
@@ -27,11 +28,22 @@ def money_label(project) -> str:
 
 def tolerance(project, ctx, *decimals: int) -> Decimal:
     """Half a unit of the finest digit the table states (in 元), plus the configured tolerance."""
-    places = max(decimals, default=0)
-    half = Decimal(5) * Decimal(10) ** -(places + 1) * unit_factor(project)
-    return half + (ctx.tolerance or Decimal(0))
+    key = (max(decimals, default=0), unit_factor(project), ctx.tolerance)
+    found = _TOLERANCES.get(key)
+    if found is None:
+        if len(_TOLERANCES) > 256:
+            _TOLERANCES.clear()
+        places, factor, configured = key
+        found = _TOLERANCES[key] = Decimal(5) * Decimal(10) ** -(places + 1) * factor + (configured or Decimal(0))
+    return found
 
 
+# (places, unit factor, configured tolerance) → tolerance: a few keys serve a whole repository, and the
+# Decimal arithmetic is asked for five times a table.
+_TOLERANCES: dict[tuple, Decimal] = {}
+
+
+@lru_cache(maxsize=4096)
 def decimals_of(text: str) -> int:
     digits = "".join(ch for ch in text if ch.isdigit() or ch == ".")
     return len(digits.split(".", 1)[1]) if "." in digits else 0

@@ -204,11 +204,13 @@ def _per_unit_reading(result: CostAnalysis, annual: Decimal, allowed: Decimal) -
         and not (term.quantity.amount.unit and term.quantity.amount.unit.is_time)
     ][:MAX_REREADING_ROWS]
     gap = annual - result.total
+    # What reading each row per unit adds: computed once, summed by the subset (2^16 subsets at most).
+    added = [t.yuan * (t.quantity.amount.number - 1) for t in candidates]
     for size in range(1, len(candidates) + 1):
         found = [
             subset
-            for subset in combinations(candidates, size)
-            if abs(sum(t.yuan * (t.quantity.amount.number - 1) for t in subset) - gap) <= allowed
+            for subset, sums in zip(combinations(candidates, size), combinations(added, size))
+            if abs(sum(sums) - gap) <= allowed
         ]
         if len(found) == 1:
             return list(found[0])

@@ -32,7 +32,7 @@ def group_codes(project, params, ctx):
                           related=(Related(level1.span, level1.label),))
             continue
         if params["check_names"] and level2.code and group2 is not None and group2.code and len(level2.code) == len(group2.code):
-            owner = next((g for g in vocab.level2.values() if g.code == level2.code), None)
+            owner = vocab.level2_codes.get(level2.code)
             if owner is not None and owner.kind != group2.kind:
                 yield Finding("", level2.span, args={"child": level2.label, "variant": "name"},
                               expected=f"{group2.code}-{level2.name}", actual=level2.label)
