@@ -92,13 +92,16 @@ class Finding:
 
 def pack(findings: list[Finding]) -> bytes:
     """Completed findings (expected, actual, message filled: see Linter.complete) as bytes for `unpack`."""
+    import marshal
+
     with gc_paused():
-        return pack_plain([plain(f) for f in findings])
+        return marshal.dumps([plain(f) for f in findings])
 
 
 def plain(f: Finding) -> tuple:
-    """A completed finding as the plain values `pack` sends: a worker makes them as it completes each
-    finding (Linter.collect's `convert`), so that packing at the end is one marshal call."""
+    """A completed finding as the plain values `pack` sends (a list of them marshalled is what `unpack`
+    reads): a reader makes them as it completes each finding (Linter.collect's `convert`), so that
+    packing at the end is one marshal call."""
     return (f.code, tuple(f.span), {key: format_value(value) for key, value in f.args.items()}, f.expected,
             f.actual, tuple([(tuple(r.span), r.label) for r in f.related]),
             None if f.fix is None else (f.fix.description, tuple([(tuple(e.span), e.text) for e in f.fix.edits]),
@@ -106,21 +109,20 @@ def plain(f: Finding) -> tuple:
             f.project, f.path, f.rule, f.severity, f.message)
 
 
-def pack_plain(rows: list[tuple]) -> bytes:
-    """Findings already made `plain`, as bytes for `unpack`."""
-    import marshal
-
-    return marshal.dumps(rows)
-
-
 def unpack(data: bytes) -> list[Finding]:
+    """The findings `pack` made bytes of."""
     import marshal
 
+    return from_plain(marshal.loads(data))
+
+
+def from_plain(rows: list[tuple]) -> list[Finding]:
+    """Findings again from their `plain` values."""
     new = tuple.__new__
     findings: list[Finding] = []
     append = findings.append
     with gc_paused():
-        for code, span, args, expected, actual, related, fix, project, path, rule, severity, message in marshal.loads(data):
+        for code, span, args, expected, actual, related, fix, project, path, rule, severity, message in rows:
             if related:
                 related = tuple([new(Related, (new(Span, where), label)) for where, label in related])
             if fix is not None:

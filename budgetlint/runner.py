@@ -11,9 +11,9 @@ from pathlib import Path
 
 from budgetlint.config import Config, ConfigError, config_for
 from budgetlint.engine import Linter
-from budgetlint.findings import SEVERITY_RANK, Finding, gc_paused, pack, pack_plain, plain, unpack
+from budgetlint.findings import SEVERITY_RANK, Finding, from_plain, gc_paused, pack, plain, unpack
 from budgetlint.io import InputError, Source, Stream, open_source
-from budgetlint.model import Span
+from budgetlint.model import Document, Span
 from budgetlint.record import fresh, named, record
 
 TYPE_CHECKING = False  # typing is not imported on the check path
@@ -148,7 +148,7 @@ class Runner:
         result = Result()
         files = list(self.iter_files(paths, result))
         workers = _workers(jobs, len(files))
-        self.big_file_workers = 1 if jobs == 1 or workers > 1 else (jobs or min(os.cpu_count() or 1, 8))
+        self.big_file_workers = 1 if jobs == 1 or workers > 1 or not _FORKS else (jobs or min(os.cpu_count() or 1, 8))
         if workers <= 1:
             for file, explicit in files:
                 self.check_file(file, explicit, result)
@@ -211,25 +211,31 @@ class Runner:
             result.errors.append(FileError(shown, f"internal error, please report it: {_describe(error)}"))
 
     def _check_shared(self, source: Stream, file: Path, explicit: bool, result: Result, config: Config) -> None:
-        """One large document read by several processes, each table checked by the first to reach it; one report."""
+        """One large document read by several processes, each table checked by the first to reach it; one report.
+
+        The other readers are forked from this process (they share its loaded rules, and no pool
+        module is imported: ~60 ms of imports before the first table); each sends its share back
+        through a pipe as plain values."""
         linter = self.linter_for(config)
         workers = self.big_file_workers
-        jobs = [(file, source.path, (share, workers)) for share in range(1, workers)]
+        deal = FirstComer.new()
         try:
-            deal = FirstComer.new()
-            settings = (self.lang, self._fixed_config, self.overrides, False, deal)
-            with _pool(workers - 1, settings) as pool:
-                others = pool.map(_collect_share, jobs)
-                # This process reads the first share meanwhile: one process fewer to start, and one
-                # share's findings (of n) that never cross a pipe.
-                mine = linter.collect(source.blocks(), source.path, file, share=(0, workers), deal=deal)
-                with gc_paused():
-                    parts = [mine, *((document, unpack(packed)) for document, packed in others)]
-                    self._keep()
-        except _pool_failures() as error:
+            readers = [_Reader.fork(linter, source, file, (share, workers), deal) for share in range(1, workers)]
+        except OSError as error:  # no processes here (a sandbox)
+            deal.close()
             result.notes.append(f"{source.path}: worker processes unavailable ({_describe(error)}): read in one process")
             self.check_source(source, file, explicit, result, config)
             return
+        try:
+            # This process reads the first share meanwhile: one share's findings (of n) never cross a pipe.
+            mine = linter.collect(source.blocks(), source.path, file, share=(0, workers), deal=deal)
+            with gc_paused():
+                parts = [mine, *(reader.share(source.path) for reader in readers)]
+                self._keep()
+        finally:
+            for reader in readers:
+                reader.end()
+            deal.close()
         document, raw = linter.merge_shares(parts)
         findings = linter.finish(document, raw, linter.plan_for(file), linter.new_context(), file)
         self._record(source, file, explicit, result, linter, document, findings)
@@ -290,6 +296,9 @@ def _describe(error: BaseException) -> str:
     """The error and where it was raised (the innermost frame), on one line."""
     import traceback
 
+    if isinstance(error, _ReaderFailed):
+        return str(error)  # described in the process that raised it
+
     frames = traceback.extract_tb(error.__traceback__)
     where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
     return f"{type(error).__name__}: {error}{where}"
@@ -320,8 +329,9 @@ def _pool_failures() -> tuple[type[BaseException], ...]:
 
 POOL_THRESHOLD = 16  # below this many files a pool costs more than it saves
 BIG_FILE = 4 * 1024 * 1024  # a document this large is read by every worker, each checking its share of tables
+# Readers of one large document are forked (Linux; elsewhere such a document is read in one process).
+_FORKS = hasattr(os, "fork") and hasattr(os, "memfd_create")
 _worker: "Runner | None" = None
-_deal: "FirstComer | None" = None
 
 
 class FirstComer:
@@ -329,24 +339,120 @@ class FirstComer:
     table checks it, the others pass over it.  A process slowed down (a busy neighbour on the same
     machine; vCPUs are not equal) then checks fewer tables instead of holding up the report, where
     a fixed deal (every n-th table) makes the report wait for the slowest.  The report is the same
-    whoever checks a table."""
+    whoever checks a table.
 
-    def __init__(self, counter):
-        self.counter = counter  # a shared integer: how many tables have been dealt
+    The count of tables dealt lives in a shared memory file that the forked readers inherit; each
+    deal holds its POSIX record lock (fcntl.lockf: owned by a process, so forked readers exclude one
+    another) — a few µs a table, where multiprocessing.Value costs 50 ms of imports."""
+
+    def __init__(self, fd: int):
+        import fcntl
+        import mmap
+
+        self.fd = fd
+        self.count = mmap.mmap(fd, 8)
+        self.lock = fcntl.lockf
+        self.exclusive, self.unlocked = fcntl.LOCK_EX, fcntl.LOCK_UN
 
     @classmethod
     def new(cls) -> "FirstComer":
-        from multiprocessing import Value
-
-        return cls(Value("q", 0))
+        fd = os.memfd_create("budgetlint-deal")
+        os.ftruncate(fd, 8)
+        return cls(fd)
 
     def __call__(self, index: int) -> bool:
-        counter = self.counter
-        with counter.get_lock():
-            if index < counter.value:
+        self.lock(self.fd, self.exclusive)
+        try:
+            if index < int.from_bytes(self.count[:8], "little"):
                 return False  # another process reached it first
-            counter.value = index + 1
+            self.count[:8] = (index + 1).to_bytes(8, "little")
             return True
+        finally:
+            self.lock(self.fd, self.unlocked)
+
+    def close(self) -> None:
+        self.count.close()
+        os.close(self.fd)
+
+
+class _ReaderFailed(Exception):
+    """A forked reader's own exception, told in one line (its type, text and where it was raised)."""
+
+
+class _Reader:
+    """A process forked to read one large document beside this one (budgetlint.runner.Runner._check_shared).
+    It checks the tables dealt to it and writes, to a pipe, its completed findings as plain values
+    (marshal): its layout findings and its tables' findings; then it ends without cleaning up what
+    it shares with this process (os._exit)."""
+
+    def __init__(self, pid: int, fd: int):
+        self.pid, self.fd = pid, fd
+
+    @classmethod
+    def fork(cls, linter: Linter, source: Stream, file: Path, share: tuple[int, int], deal: FirstComer) -> "_Reader":
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            raise
+        if pid:
+            os.close(write_end)
+            return cls(pid, read_end)
+        os.close(read_end)  # the child from here on: it never returns
+        try:
+            data = _read_share(linter, source, file, share, deal)
+        except BaseException as error:  # an InputError, a bug, an interrupt: told to the parent
+            import marshal
+
+            told = (error.path, error.message, error.line) if isinstance(error, InputError) else _describe(error)
+            data = marshal.dumps(("failed", told))
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view):]
+        finally:
+            os._exit(0)
+
+    def share(self, path: str) -> tuple[Document, list[Finding]]:
+        """The reader's share: a document holding its layout findings, and its tables' findings."""
+        import marshal
+
+        chunks = []
+        while chunk := os.read(self.fd, 1 << 20):
+            chunks.append(chunk)
+        if not chunks:
+            raise _ReaderFailed("a reader process ended without sending its share")
+        data = marshal.loads(b"".join(chunks))
+        if data[0] == "failed":
+            if isinstance(data[1], tuple):
+                raise InputError(*data[1])
+            raise _ReaderFailed(data[1])
+        layout, raw = data
+        return Document(path=path, findings=from_plain(layout)), from_plain(raw)
+
+    def end(self) -> None:
+        """Wait for the reader to end (at once when its share was read; stopped when it was not)."""
+        import signal
+
+        os.close(self.fd)  # a reader still writing gets a broken pipe and ends
+        try:
+            pid, _ = os.waitpid(self.pid, os.WNOHANG)
+            if not pid:
+                os.kill(self.pid, signal.SIGTERM)
+                os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _read_share(linter: Linter, source: Stream, file: Path, share: tuple[int, int], deal: FirstComer) -> bytes:
+    """In a forked reader: its share of the document, as `_Reader.share` reads it."""
+    import marshal
+
+    document, raw = linter.collect(source.blocks(), source.path, file, share=share, deal=deal, convert=plain)
+    layout = [plain(linter.complete(finding, source.path)) for finding in document.findings]
+    return marshal.dumps((layout, raw))
 
 
 def _workers(jobs: int, files: int) -> int:
@@ -359,11 +465,10 @@ def _workers(jobs: int, files: int) -> int:
     return min(os.cpu_count() or 1, 8)
 
 
-def _init_worker(lang, fixed_config, overrides, keep_sources, deal=None) -> None:
-    global _worker, _deal
+def _init_worker(lang, fixed_config, overrides, keep_sources) -> None:
+    global _worker
     _worker = Runner(lang=lang, overrides=overrides, keep_sources=keep_sources)
     _worker._fixed_config = fixed_config
-    _deal = deal
 
 
 def _size(path: Path) -> int:
@@ -371,16 +476,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def _collect_share(job: tuple[Path, str, tuple[int, int]]):
-    """One share of a large document: the document as read and its tables' findings, packed."""
-    file, shown, share = job
-    config = _worker.config_for(file)
-    source = open_source(file, shown)
-    document, raw = _worker.linter_for(config).collect(source.blocks(), shown, file, share=share, deal=_deal,
-                                                       convert=plain)
-    return document, pack_plain(raw)
 
 
 def _check_batch(batch: list[tuple[Path, bool]]) -> tuple[Result, bytes]:

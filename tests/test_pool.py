@@ -96,6 +96,10 @@ class _NoProcesses:
         raise PermissionError(13, "Operation not permitted")
 
 
+def _no_fork():
+    raise PermissionError(1, "Operation not permitted")
+
+
 def test_without_worker_processes_the_same_report_comes_from_one_process(tmp_path, monkeypatch):
     import concurrent.futures
 
@@ -108,6 +112,7 @@ def test_without_worker_processes_the_same_report_comes_from_one_process(tmp_pat
     big.write_bytes((EXAMPLES / "ningxia-kexie-2024-performance-targets.txt").read_bytes())
     expected = Runner(lang="en", keep_sources=False).check_paths([tmp_path], jobs=1)
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", _NoProcesses)
+    monkeypatch.setattr(os, "fork", _no_fork)  # how the readers of one large document start
     monkeypatch.setattr(runner_module, "BIG_FILE", 1000)
     many = Runner(lang="en", keep_sources=False).check_paths([tmp_path], jobs=2)  # the many-files pool
     shared = Runner(lang="en", keep_sources=False).check_paths([big], jobs=0)  # one large document
@@ -311,3 +316,80 @@ def test_the_console_script_ends_with_the_whole_report_and_its_exit_code(tmp_pat
     clean = subprocess.run([sys.executable, "-m", "budgetlint", "check", str(EXAMPLES / "clean"), "--format", "concise"],
                            capture_output=True, text=True, timeout=300)
     assert clean.returncode == 0 and clean.stderr == ""
+
+
+def _big_seed(tmp_path, monkeypatch):
+    import budgetlint.runner as runner_module
+
+    monkeypatch.setattr(runner_module, "BIG_FILE", 1000)
+    monkeypatch.delenv("BUDGETLINT_DEBUG", raising=False)
+    path = tmp_path / "big.txt"
+    path.write_bytes((EXAMPLES / "ningxia-kexie-2024-performance-targets.txt").read_bytes())
+    return path
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("where", ["reader", "this process"])
+def test_a_bug_in_one_reader_of_a_large_document_is_that_file_internal_error(tmp_path, monkeypatch, where):
+    """A check that fails in a forked reader (its error travels back in one line) or in this process
+    (the forked reader is stopped): the document gets an internal error, the other file its findings,
+    and no process is left behind."""
+    from budgetlint.checks import kinds
+
+    import budgetlint.runner as runner_module
+
+    big = _big_seed(tmp_path, monkeypatch)
+    monkeypatch.setattr(runner_module, "BIG_FILE", 20_000)  # the seed (~60 KB) is read by two processes
+    small = tmp_path / "small" / "health.md"
+    small.parent.mkdir()
+    small.write_bytes((EXAMPLES / "clean" / "2025-health-projects.md").read_bytes())
+    parent = os.getpid()
+    kind = kinds()["placeholder"]
+
+    class EvenTablesHere:  # a fixed deal, so that both processes check tables
+        new = classmethod(lambda cls: cls())
+        close = lambda self: None  # noqa: E731
+        __call__ = lambda self, index: (index % 2 == 0) == (os.getpid() == parent)  # noqa: E731
+
+    healthy = {line.split("|")[2].strip() for line in small.read_text(encoding="utf-8").split("\n")
+               if line.startswith("| 项目名称")}
+
+    def broken(project, params, ctx):
+        if (os.getpid() != parent) == (where == "reader") and project.name not in healthy:
+            raise ZeroDivisionError("a bug")
+        yield from kind.fn(project, params, ctx)
+
+    monkeypatch.setattr(runner_module, "FirstComer", EvenTablesHere)
+    monkeypatch.setitem(kinds(), "placeholder", kind._replace(fn=broken))
+    result = Runner(lang="en", keep_sources=False).check_paths([big, small], jobs=0)
+    assert [(error.path, error.message.split(" at ")[0]) for error in result.errors] == [
+        (str(big), "internal error, please report it: ZeroDivisionError: a bug")]
+    assert "test_pool.py" in result.errors[0].message  # where it was raised, even in another process
+    assert result.files == 1 and result.projects == len(healthy) == 4  # the other file, checked whole
+    assert _no_children_left()
+
+
+def test_a_reader_that_dies_or_cannot_read_is_reported_not_waited_for(tmp_path, monkeypatch):
+    import budgetlint.runner as runner_module
+    from budgetlint.io import InputError
+
+    big = _big_seed(tmp_path, monkeypatch)
+    monkeypatch.setattr(runner_module, "_read_share", lambda *args: os._exit(9))  # killed before a word
+    died = Runner(lang="en", keep_sources=False).check_paths([big], jobs=0)
+    assert [error.message for error in died.errors] == [
+        "internal error, please report it: a reader process ended without sending its share"]
+
+    def unreadable(linter, source, *args):
+        raise InputError(source.path, "changed while it was read (no longer valid text)", 7)
+
+    monkeypatch.setattr(runner_module, "_read_share", unreadable)
+    changed = Runner(lang="en", keep_sources=False).check_paths([big], jobs=0)
+    assert [str(error) for error in changed.errors] == [f"{big}:7: changed while it was read (no longer valid text)"]
+    assert _no_children_left()
