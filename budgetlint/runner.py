@@ -12,7 +12,7 @@ from pathlib import Path
 from budgetlint.config import Config, ConfigError, config_for
 from budgetlint.engine import Linter
 from budgetlint.findings import SEVERITY_RANK, Finding, from_plain, gc_paused, pack, plain, unpack
-from budgetlint.io import InputError, Source, Stream, open_source
+from budgetlint.io import InputError, NotVerified, Source, Stream, open_source
 from budgetlint.model import Document, Span
 from budgetlint.record import fresh, named, record
 
@@ -198,11 +198,13 @@ class Runner:
             return
         try:
             # Streamed: the text is read block by block and never held whole (a 100 MB document).
-            source = open_source(file, shown)
             if self.big_file_workers > 1 and _size(file) >= BIG_FILE:
-                self._check_shared(source, file, explicit, result, config)
+                try:  # its readers decode it in parallel: no pass over it before they start
+                    self._check_shared(open_source(file, shown, verify=False), file, explicit, result, config)
+                except NotVerified:  # not UTF-8 after all: found out, and read, as any other file is
+                    self.check_source(open_source(file, shown), file, explicit, result, config)
             else:
-                self.check_source(source, file, explicit, result, config)
+                self.check_source(open_source(file, shown), file, explicit, result, config)
         except InputError as error:
             result.errors.append(FileError(error.path, error.message, error.line))
         except Exception as error:  # a bug of ours: this file is reported, the others still checked
@@ -403,11 +405,14 @@ class _Reader:
         os.close(read_end)  # the child from here on: it never returns
         try:
             data = _read_share(linter, source, file, share, deal)
-        except BaseException as error:  # an InputError, a bug, an interrupt: told to the parent
+        except BaseException as error:  # an InputError, not UTF-8 after all, a bug, an interrupt: told to the parent
             import marshal
 
-            told = (error.path, error.message, error.line) if isinstance(error, InputError) else _describe(error)
-            data = marshal.dumps(("failed", told))
+            if isinstance(error, InputError):
+                told = ("input", (error.path, error.message, error.line))
+            else:
+                told = ("not verified", error.args) if isinstance(error, NotVerified) else ("bug", _describe(error))
+            data = marshal.dumps(("failed", *told))
         try:
             view = memoryview(data)
             while view:
@@ -426,9 +431,8 @@ class _Reader:
             raise _ReaderFailed("a reader process ended without sending its share")
         data = marshal.loads(b"".join(chunks))
         if data[0] == "failed":
-            if isinstance(data[1], tuple):
-                raise InputError(*data[1])
-            raise _ReaderFailed(data[1])
+            _, kind, told = data
+            raise InputError(*told) if kind == "input" else NotVerified(*told) if kind == "not verified" else _ReaderFailed(told)
         layout, raw = data
         return Document(path=path, findings=from_plain(layout)), from_plain(raw)
 

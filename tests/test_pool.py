@@ -393,3 +393,29 @@ def test_a_reader_that_dies_or_cannot_read_is_reported_not_waited_for(tmp_path, 
     changed = Runner(lang="en", keep_sources=False).check_paths([big], jobs=0)
     assert [str(error) for error in changed.errors] == [f"{big}:7: changed while it was read (no longer valid text)"]
     assert _no_children_left()
+
+
+@pytest.mark.parametrize("damage", ["gb18030", "a stray byte far in", "NUL far in", "utf-8"])
+def test_a_large_document_read_before_its_encoding_is_known_reports_what_one_process_reports(tmp_path, monkeypatch, damage):
+    """The readers of a large document start on it as UTF-8 without a pass over it first: whatever it turns
+    out to be — another encoding, a stray byte or a NUL past the first 64 KB — the report (findings, BL005,
+    the file's error and its line) is the one the verified reading gives."""
+    big = _big_seed(tmp_path, monkeypatch)
+    text = big.read_text(encoding="utf-8")
+    text = "\n".join([text] * 3)  # past the first 64 KB
+    data = {"gb18030": text.encode("gb18030"), "utf-8": text.encode()}.get(damage)
+    if data is None:
+        middle = text.encode().index(b"\n", len(text.encode()) * 2 // 3) + 1
+        raw = text.encode()
+        data = raw[:middle] + (b"\xff" if damage == "a stray byte far in" else b"\x00") + raw[middle:]
+    big.write_bytes(data)
+
+    def report(jobs):
+        result = Runner(lang="en", keep_sources=False).check_paths([big], jobs=jobs)
+        return [(f.code, f.span, f.message) for f in result.findings], [str(error) for error in result.errors]
+
+    alone, shared = report(1), report(0)
+    assert shared == alone
+    assert (alone[1] != []) == (damage in ("NUL far in", "a stray byte far in"))  # its line, in both
+    assert ("BL005" in [code for code, *_ in alone[0]]) == (damage == "gb18030")
+    assert _no_children_left()
