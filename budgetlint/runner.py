@@ -160,12 +160,14 @@ class Runner:
 
     def _check_in_pool(self, files: list[tuple[Path, bool]], workers: int, result: Result) -> None:
         """Check files in worker processes; results merge in file order, the same as sequentially."""
+        from concurrent.futures import ProcessPoolExecutor
+
         chunk = max(1, len(files) // (workers * 8))
         batches = [files[i:i + chunk] for i in range(0, len(files), chunk)]
         settings = (self.lang, self._fixed_config, self.overrides, self.keep_sources)
         pooled = Result()
         try:
-            with _pool(workers, settings) as pool:
+            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=settings) as pool:
                 # Each batch is merged as it arrives (in order), while the workers check the next ones.
                 for partial, findings in pool.map(_check_batch, batches):
                     with gc_paused():
@@ -304,23 +306,6 @@ def _describe(error: BaseException) -> str:
     frames = traceback.extract_tb(error.__traceback__)
     where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
     return f"{type(error).__name__}: {error}{where}"
-
-
-class _pool:
-    """`with _pool(workers, settings) as pool:` a process pool whose workers are not waited for at the
-    end of the block: once their results are in, this process writes the report while they exit
-    (~30 ms on this VM for a worker that read a 10 MB document; the interpreter joins them at exit)."""
-
-    def __init__(self, workers: int, settings: tuple):
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.executor = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=settings)
-
-    def __enter__(self):
-        return self.executor
-
-    def __exit__(self, *exc) -> None:
-        self.executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _pool_failures() -> tuple[type[BaseException], ...]:

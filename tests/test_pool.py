@@ -419,3 +419,18 @@ def test_a_large_document_read_before_its_encoding_is_known_reports_what_one_pro
     assert (alone[1] != []) == (damage in ("NUL far in", "a stray byte far in"))  # its line, in both
     assert ("BL005" in [code for code, *_ in alone[0]]) == (damage == "gb18030")
     assert _no_children_left()
+
+
+def test_the_console_script_with_a_pool_of_workers_ends(tmp_path):
+    """Hundreds of files through the process pool, then the console script's quick exit: it must end
+    (a pool left to shut down in the background deadlocked with the exit handlers once)."""
+    import subprocess
+    import sys
+
+    clean = (EXAMPLES / "clean" / "2025-health-projects.md").read_text(encoding="utf-8")
+    one = clean[: clean.index("| 项目名称", clean.index("| 项目名称") + 1)]  # the first table
+    for index in range(400):
+        (tmp_path / f"t{index:03}.md").write_text(one, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "budgetlint", "check", str(tmp_path), "--format", "concise"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == ""
