@@ -222,11 +222,14 @@ class Runner:
         through a pipe as plain values."""
         linter = self.linter_for(config)
         workers = self.big_file_workers
-        deal = FirstComer.new()
+        deal: FirstComer | None = None
+        readers: list[_Reader] = []
         try:
-            readers = [_Reader.fork(linter, source, file, (share, workers), deal) for share in range(1, workers)]
-        except OSError as error:  # no processes here (a sandbox)
-            deal.close()
+            deal = FirstComer.new()
+            for share in range(1, workers):
+                readers.append(_Reader.fork(linter, source, file, (share, workers), deal))
+        except OSError as error:  # no processes or shared memory here (a sandbox)
+            _stop(readers, deal)
             result.notes.append(f"{source.path}: worker processes unavailable ({_describe(error)}): read in one process")
             self.check_source(source, file, explicit, result, config)
             return
@@ -237,9 +240,7 @@ class Runner:
                 parts = [mine, *(reader.share(source.path) for reader in readers)]
                 self._keep()
         finally:
-            for reader in readers:
-                reader.end()
-            deal.close()
+            _stop(readers, deal)
         document, raw = linter.merge_shares(parts)
         findings = linter.finish(document, raw, linter.plan_for(file), linter.new_context(), file)
         self._record(source, file, explicit, result, linter, document, findings)
@@ -433,6 +434,14 @@ class _Reader:
                 os.waitpid(self.pid, 0)
         except ChildProcessError:
             pass
+
+
+def _stop(readers: list[_Reader], deal: FirstComer | None) -> None:
+    """End the readers (reaped, or stopped first if still running) and release the deal's shared memory."""
+    for reader in readers:
+        reader.end()
+    if deal is not None:
+        deal.close()
 
 
 def _read_share(linter: Linter, source: Stream, file: Path, share: tuple[int, int], deal: FirstComer) -> bytes:

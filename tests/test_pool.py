@@ -434,3 +434,22 @@ def test_the_console_script_with_a_pool_of_workers_ends(tmp_path):
     done = subprocess.run([sys.executable, "-m", "budgetlint", "check", str(tmp_path), "--format", "concise"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stderr == ""
+
+
+def test_when_a_second_reader_cannot_start_the_first_is_stopped_and_one_process_reads(tmp_path, monkeypatch):
+    big = _big_seed(tmp_path, monkeypatch)
+    real_fork, forks = os.fork, []
+
+    def fork_once():
+        forks.append(1)
+        if len(forks) > 1:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    alone = Runner(lang="en", keep_sources=False).check_paths([big], jobs=1)
+    monkeypatch.setattr(os, "fork", fork_once)
+    three = Runner(lang="en", keep_sources=False).check_paths([big], jobs=3)  # two readers beside this one
+    assert len(forks) == 2 and not three.errors
+    assert [(f.code, f.span, f.message) for f in three.findings] == [(f.code, f.span, f.message) for f in alone.findings]
+    assert any("read in one process" in note for note in three.notes)
+    assert _no_children_left()
