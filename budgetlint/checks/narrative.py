@@ -20,6 +20,11 @@ _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
 
+def _blank_tags(text: str) -> str:
+    """`text` with each HTML tag blanked out, offsets kept (most texts have no "<": no regex pass)."""
+    return _TAG.sub(lambda m: " " * len(m.group()), text) if "<" in text else text
+
+
 def coverage(phrase: str, name: str) -> float:
     """How much of `name` the phrase contains: the share of the name's bigrams found in the phrase."""
     if not phrase or not name:
@@ -39,7 +44,7 @@ def _narrative_amounts(project, ctx):
     goal = project.goal
     if goal is None or not goal.text:
         return []
-    text = _TAG.sub(lambda m: " " * len(m.group()), goal.text)
+    text = _blank_tags(goal.text)
     found = []
     for clause in _CLAUSE.finditer(text):
         value = ctx.values.read(clause.group())
@@ -160,7 +165,7 @@ def repeated_paragraph(project, params, ctx):
     goal = project.goal
     if goal is None:
         return
-    text = _TAG.sub(lambda m: " " * len(m.group()), goal.text)
+    text = _blank_tags(goal.text)
     sentences = [(m.start(), m.group()) for m in _SENTENCE.finditer(text) if len(normalize_name(m.group())) >= params["min_length"]]
     threshold = float(params["similarity"])
     for index, (start, sentence) in enumerate(sentences):
@@ -187,7 +192,7 @@ def _excerpt(text: str) -> str:
 def markup(project, params, ctx):
     """BL704: HTML tags (<p>…</p>) pasted from a web form into a cell."""
     for field in project.fields.values():
-        if not field.text or field.span is None:
+        if "<" not in field.text or field.span is None:
             continue
         tags = list(_TAG.finditer(field.text))
         if not tags:
