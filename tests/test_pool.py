@@ -217,6 +217,7 @@ def test_the_first_process_to_reach_a_table_checks_it():
     second = [deal(index) for index in range(5)]  # the other, behind it, finds 3 and 4 left
     assert first == [True, True, True] and second == [False, False, False, True, True]
     assert not any(deal(index) for index in range(5))  # each table dealt once
+    deal.close()
 
 
 def test_any_deal_of_the_tables_gives_the_one_process_report():
