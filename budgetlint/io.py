@@ -293,7 +293,7 @@ class Stream:
                 if cut:
                     yield text[:cut]
                 carry = text[cut:]
-        except _NotThis as error:  # the file changed since it was opened
+        except _NotThis as error:  # the file changed since it was opened (or, taken unverified, is not UTF-8)
             if not self.verified:
                 raise NotVerified(self.path) from None
             raise InputError(self.path, "changed while it was read (no longer valid text)", error.line) from None
