@@ -454,3 +454,38 @@ def test_when_a_second_reader_cannot_start_the_first_is_stopped_and_one_process_
     assert [(f.code, f.span, f.message) for f in three.findings] == [(f.code, f.span, f.message) for f in alone.findings]
     assert any("read in one process" in note for note in three.notes)
     assert _no_children_left()
+
+
+def test_damaged_large_documents_read_by_two_processes_report_what_one_process_reports(tmp_path_factory):
+    """Property: a large document with random bytes put anywhere (stray bytes, NULs, control characters,
+    pieces of another encoding) gives, read by two processes that start on it unverified, the report of
+    one process reading it verified — findings, BL005, the file's one-line error — and no traceback."""
+    import budgetlint.runner as runner_module
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    seed = (EXAMPLES / "ningxia-kexie-2024-performance-targets.txt").read_bytes()
+    insertion = st.tuples(st.floats(0, 1), st.sampled_from([b"\xff", b"\x00", b"\x01\x02", b"\xc3", "项目".encode("gb18030"),
+                                                            b"\xef\xbb\xbf", b"\r", b"|\t|"]))
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(insertion, max_size=3))
+    def check(insertions):
+        data = seed * 2
+        for where, piece in sorted(insertions, reverse=True):
+            at = int(where * len(data))
+            data = data[:at] + piece + data[at:]
+        path = tmp_path_factory.mktemp("damaged") / "big.txt"
+        path.write_bytes(data)
+        reports = []
+        for jobs in (1, 0):
+            result = Runner(lang="en", keep_sources=False).check_paths([path], jobs=jobs)
+            reports.append(([(f.code, f.span, f.message) for f in result.findings], [str(e) for e in result.errors]))
+        assert reports[0] == reports[1]
+        assert _no_children_left()
+
+    saved = runner_module.BIG_FILE
+    runner_module.BIG_FILE = 1000
+    try:
+        check()
+    finally:
+        runner_module.BIG_FILE = saved
