@@ -26,6 +26,9 @@ def main(batch: bool = False) -> None:
             except UsageProblem as problem:
                 sys.stderr.write(f"Usage: budgetlint check [OPTIONS] [PATHS]...\nError: {problem}\n")
                 sys.exit(2)
+            except KeyboardInterrupt:  # Ctrl-C: what click says and does, without a traceback
+                sys.stderr.write("Aborted!\n")
+                sys.exit(1)
             if batch:
                 _leave(code)
             sys.exit(code)

@@ -489,3 +489,25 @@ def test_damaged_large_documents_read_by_two_processes_report_what_one_process_r
         check()
     finally:
         runner_module.BIG_FILE = saved
+
+
+def test_ctrl_c_during_a_large_document_stops_every_reader_quietly(tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while two processes read a
+    large document: "Aborted!" and exit code 1 as click gives them, no traceback, no process left."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    seed = (EXAMPLES / "ningxia-kexie-2024-performance-targets.txt").read_text(encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_text("\n".join([seed] * 200), encoding="utf-8")  # ~10 MB: read by two processes
+    check = subprocess.Popen([sys.executable, "-m", "budgetlint", "check", str(big), "--format", "json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(0.7)  # well into the tables (the whole check takes seconds)
+    os.killpg(check.pid, signal.SIGINT)
+    out, err = check.communicate(timeout=60)
+    assert (check.returncode, err, out) == (1, "Aborted!\n", "")
+    time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(check.pid, 0)
