@@ -491,18 +491,26 @@ def test_damaged_large_documents_read_by_two_processes_report_what_one_process_r
         runner_module.BIG_FILE = saved
 
 
-def test_ctrl_c_during_a_large_document_stops_every_reader_quietly(tmp_path):
+@pytest.mark.parametrize("work", ["a large document", "many files"])
+def test_ctrl_c_stops_every_process_quietly(tmp_path, work):
     """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while two processes read a
-    large document: "Aborted!" and exit code 1 as click gives them, no traceback, no process left."""
+    large document, or a pool checks many files: "Aborted!" and exit code 1 as click gives them, no
+    traceback, no process left."""
     import signal
     import subprocess
     import sys
     import time
 
     seed = (EXAMPLES / "ningxia-kexie-2024-performance-targets.txt").read_text(encoding="utf-8")
-    big = tmp_path / "big.txt"
-    big.write_text("\n".join([seed] * 200), encoding="utf-8")  # ~10 MB: read by two processes
-    check = subprocess.Popen([sys.executable, "-m", "budgetlint", "check", str(big), "--format", "json"],
+    if work == "a large document":
+        target = tmp_path / "big.txt"
+        target.write_text("\n".join([seed] * 200), encoding="utf-8")  # ~8 MB: read by two processes
+    else:
+        target = tmp_path / "folder"
+        target.mkdir()
+        for index in range(150):  # a process pool
+            (target / f"doc{index:03}.txt").write_text(seed, encoding="utf-8")
+    check = subprocess.Popen([sys.executable, "-m", "budgetlint", "check", str(target), "--format", "json"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     time.sleep(0.7)  # well into the tables (the whole check takes seconds)
     os.killpg(check.pid, signal.SIGINT)
