@@ -199,7 +199,9 @@ _BOMS = (  # (mark, encoding as reported, codec after the mark); UTF-32 LE befor
 
 
 def _detect(source: _Bytes, path: str, keep: bool) -> tuple[str, str, int, str | None]:
-    """(encoding as reported, codec to read it with, bytes of BOM to skip, the text if `keep`), or an InputError."""
+    """(encoding as reported, codec to read it with, bytes of BOM to skip, the text if `keep`), or an InputError.
+
+    The cases settled before UTF-8 is tried are those `_utf8_first` rules out: keep the two in step."""
     head = source.head
     for bom, encoding, codec in _BOMS:
         if head.startswith(bom):

@@ -394,11 +394,7 @@ class _Reader:
         except BaseException as error:  # an InputError, not UTF-8 after all, a bug, an interrupt: told to the parent
             import marshal
 
-            if isinstance(error, InputError):
-                told = ("input", (error.path, error.message, error.line))
-            else:
-                told = ("not verified", error.args) if isinstance(error, NotVerified) else ("bug", _describe(error))
-            data = marshal.dumps(("failed", *told))
+            data = marshal.dumps(("failed", *_tell(error)))
         try:
             view = memoryview(data)
             while view:
@@ -417,8 +413,7 @@ class _Reader:
             raise _ReaderFailed("a reader process ended without sending its share")
         data = marshal.loads(b"".join(chunks))
         if data[0] == "failed":
-            _, kind, told = data
-            raise InputError(*told) if kind == "input" else NotVerified(*told) if kind == "not verified" else _ReaderFailed(told)
+            raise _told(*data[1:])
         layout, raw = data
         return Document(path=path, findings=from_plain(layout)), from_plain(raw)
 
@@ -434,6 +429,25 @@ class _Reader:
                 os.waitpid(self.pid, 0)
         except ChildProcessError:
             pass
+
+
+def _tell(error: BaseException) -> tuple[str, object]:
+    """A forked reader's exception as plain values for the parent (`_told` makes it an exception again)."""
+    if isinstance(error, InputError):
+        return "input", (error.path, error.message, error.line)
+    if isinstance(error, NotVerified):
+        return "not verified", error.args
+    return "bug", _describe(error)
+
+
+def _told(kind: str, told) -> Exception:
+    """The exception a forked reader told (`_tell`), raised in the parent as the reader raised it — a
+    bug as _ReaderFailed, whose text is the reader's own one-line description."""
+    if kind == "input":
+        return InputError(*told)
+    if kind == "not verified":
+        return NotVerified(*told)
+    return _ReaderFailed(told)
 
 
 def _stop(readers: list[_Reader], deal: FirstComer | None) -> None:
