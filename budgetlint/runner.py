@@ -162,8 +162,7 @@ class Runner:
         """Check files in worker processes; results merge in file order, the same as sequentially."""
         from concurrent.futures import ProcessPoolExecutor
 
-        chunk = max(1, len(files) // (workers * 8))
-        batches = [files[i:i + chunk] for i in range(0, len(files), chunk)]
+        batches = _batches(files, workers)
         settings = (self.lang, self._fixed_config, self.overrides, self.keep_sources)
         pooled = Result()
         try:
@@ -481,6 +480,27 @@ def _init_worker(lang, fixed_config, overrides, keep_sources) -> None:
     global _worker
     _worker = Runner(lang=lang, overrides=overrides, keep_sources=keep_sources)
     _worker._fixed_config = fixed_config
+
+
+def _batches(files: list[tuple[Path, bool]], workers: int, shares: int = 4) -> list[list[tuple[Path, bool]]]:
+    """The files in batches for `workers` (in order), each about 1/(workers × shares) of the bytes still
+    left when it is cut: large batches first, where their round trips are fewest, then smaller and smaller,
+    the last ones a file each, so that no worker is left checking a large batch alone at the end (equal
+    batches of 12 files left one worker idle for a whole batch, 0.6 s of an 8 s check of 200 files)."""
+    sizes = [max(_size(file), 1) for file, _ in files]
+    left = sum(sizes)
+    batches = []
+    start = 0
+    while start < len(files):
+        target = left / (workers * shares)
+        end, taken = start + 1, sizes[start]
+        while end < len(files) and taken + sizes[end] <= target:
+            taken += sizes[end]
+            end += 1
+        batches.append(files[start:end])
+        left -= taken
+        start = end
+    return batches
 
 
 def _size(path: Path) -> int:

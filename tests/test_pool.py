@@ -519,3 +519,23 @@ def test_ctrl_c_stops_every_process_quietly(tmp_path, work):
     time.sleep(0.2)
     with pytest.raises(ProcessLookupError):
         os.killpg(check.pid, 0)
+
+
+def test_files_are_batched_large_first_and_a_file_each_at_the_end(tmp_path):
+    """Guided batches: in order, every file once, each about a share of the bytes left — so the last
+    batches are single files and no worker checks a large batch alone while the other waits."""
+    from budgetlint.runner import _batches
+
+    sizes = [5_000] * 150 + [60_000, 1_000, 1_000] + [5_000] * 47
+    files = []
+    for index, size in enumerate(sizes):
+        path = tmp_path / f"doc{index:03}.md"
+        path.write_bytes(b"x" * size)
+        files.append((path, index % 2 == 0))
+    batches = _batches(files, 2)
+    assert [item for batch in batches for item in batch] == files
+    assert len(batches[0]) > 20 and [len(batch) for batch in batches[-5:]] == [1] * 5
+    total = sum(sizes)
+    for batch in batches[1:]:  # none is much more than its share (a single large file may be)
+        assert len(batch) == 1 or sum(path.stat().st_size for path, _ in batch) <= total / 8
+    assert _batches([], 2) == [] and _batches(files[:1], 2) == [files[:1]]
