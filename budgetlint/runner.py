@@ -315,6 +315,7 @@ def _pool_failures() -> tuple[type[BaseException], ...]:
 
 
 POOL_THRESHOLD = 16  # below this many files a pool costs more than it saves
+BATCH_BYTES = 1024 * 1024  # the most a batch of files sent to a worker holds (see _batches)
 BIG_FILE = 4 * 1024 * 1024  # a document this large is read by every worker, each checking its share of tables
 # Readers of one large document are forked (Linux; elsewhere such a document is read in one process).
 _FORKS = hasattr(os, "fork") and hasattr(os, "memfd_create")
@@ -484,7 +485,8 @@ def _init_worker(lang, fixed_config, overrides, keep_sources) -> None:
 
 def _batches(files: list[tuple[Path, bool]], workers: int, shares: int = 4) -> list[list[tuple[Path, bool]]]:
     """The files in batches for `workers` (in order), each about 1/(workers × shares) of the bytes still
-    left when it is cut: large batches first, where their round trips are fewest, then smaller and smaller,
+    left when it is cut, and at most BATCH_BYTES (what a worker holds before sending: its sources, for
+    the rich format): large batches first, where their round trips are fewest, then smaller and smaller,
     the last ones a file each, so that no worker is left checking a large batch alone at the end (equal
     batches of 12 files left one worker idle for a whole batch, 0.6 s of an 8 s check of 200 files)."""
     sizes = [max(_size(file), 1) for file, _ in files]
@@ -492,7 +494,7 @@ def _batches(files: list[tuple[Path, bool]], workers: int, shares: int = 4) -> l
     batches = []
     start = 0
     while start < len(files):
-        target = left / (workers * shares)
+        target = min(left / (workers * shares), BATCH_BYTES)
         end, taken = start + 1, sizes[start]
         while end < len(files) and taken + sizes[end] <= target:
             taken += sizes[end]

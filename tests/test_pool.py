@@ -521,9 +521,10 @@ def test_ctrl_c_stops_every_process_quietly(tmp_path, work):
         os.killpg(check.pid, 0)
 
 
-def test_files_are_batched_large_first_and_a_file_each_at_the_end(tmp_path):
+def test_files_are_batched_large_first_and_a_file_each_at_the_end(tmp_path, monkeypatch):
     """Guided batches: in order, every file once, each about a share of the bytes left — so the last
     batches are single files and no worker checks a large batch alone while the other waits."""
+    import budgetlint.runner as runner_module
     from budgetlint.runner import _batches
 
     sizes = [5_000] * 150 + [60_000, 1_000, 1_000] + [5_000] * 47
@@ -539,3 +540,8 @@ def test_files_are_batched_large_first_and_a_file_each_at_the_end(tmp_path):
     for batch in batches[1:]:  # none is much more than its share (a single large file may be)
         assert len(batch) == 1 or sum(path.stat().st_size for path, _ in batch) <= total / 8
     assert _batches([], 2) == [] and _batches(files[:1], 2) == [files[:1]]
+    monkeypatch.setattr(runner_module, "BATCH_BYTES", 20_000)  # a worker never holds more than this
+    capped = _batches(files, 2)
+    assert [item for batch in capped for item in batch] == files
+    assert all(len(batch) == 1 or sum(path.stat().st_size for path, _ in batch) <= 20_000 for batch in capped)
+    assert max(len(batch) for batch in capped) == 5 and len(capped) > len(batches)  # 4 × 5,000, or 5,000s + 1,000s
