@@ -48,8 +48,15 @@ def growth(fn, make, size: int, factor: int) -> float:
 
 
 def assert_linear(fn, make, size: int, factor: int = 4) -> None:
-    ratio = growth(fn, make, size, factor)
-    assert ratio < 2.5 * factor, f"x{factor} input took x{ratio:.1f} time (quadratic would be x{factor * factor})"
+    """Measured up to three times: a machine busy with something else can slow one measurement past the
+    margin (seen once in CI-like runs), while quadratic reading stays past it every time."""
+    ratios = []
+    for _ in range(3):
+        ratios.append(growth(fn, make, size, factor))
+        if ratios[-1] < 2.5 * factor:
+            return
+    shown = ", ".join(f"x{ratio:.1f}" for ratio in ratios)
+    raise AssertionError(f"x{factor} input took {shown} time (quadratic would be x{factor * factor})")
 
 
 def lines(text: str) -> list:
