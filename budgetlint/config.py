@@ -62,24 +62,32 @@ class Config:
 
     def relative(self, path: Path) -> str:
         try:
-            return PurePosixPath(path.resolve().relative_to(self.root.resolve())).as_posix()
+            root = _resolved(self.root) if self.root.is_absolute() else self.root.resolve()  # relative: to the cwd of now
+            return PurePosixPath(path.resolve().relative_to(root)).as_posix()
         except ValueError:
             return PurePosixPath(path).as_posix()
 
     def enabled(self, code: str, path: Path | None = None) -> bool:
-        selected = any(code.startswith(p) for p in (*self.select, *self.extend_select))
-        if not selected:
+        """Whether rule `code` runs (on `path`: its per-file-ignores too)."""
+        if not self.selected(code):
             return False
+        return path is None or not any(code.startswith(prefix) for prefix in self.ignored_for(path))
+
+    def selected(self, code: str) -> bool:
+        """Whether `code` is selected and not ignored, the longest matching prefix deciding."""
         best_select = max((len(p) for p in (*self.select, *self.extend_select) if code.startswith(p)), default=-1)
-        best_ignore = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
-        if best_ignore >= best_select and best_ignore >= 0:
+        if best_select < 0:
             return False
-        if path is not None and self.per_file_ignores:
-            relative = self.relative(path)
-            for pattern, codes in self.per_file_ignores:
-                if _matches(relative, pattern) and any(code.startswith(c) for c in codes):
-                    return False
-        return True
+        best_ignore = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
+        return not (best_ignore >= best_select and best_ignore >= 0)
+
+    def ignored_for(self, path: Path) -> tuple[str, ...]:
+        """The code prefixes per-file-ignores switch off for `path` (none, without resolving the path,
+        when there are no per-file-ignores)."""
+        if not self.per_file_ignores:
+            return ()
+        relative = self.relative(path)
+        return tuple(code for pattern, codes in self.per_file_ignores if _matches(relative, pattern) for code in codes)
 
     def severity_of(self, code: str, default: str) -> str:
         return dict(self.severity).get(code, default)
@@ -90,14 +98,23 @@ class Config:
         return merged
 
     def is_included(self, path: Path) -> bool:
-        relative = self.relative(path)
-        if any(_matches(relative, pattern) for pattern in self.exclude):
-            return False
+        if self.exclude:
+            relative = self.relative(path)
+            if any(_matches(relative, pattern) for pattern in self.exclude):
+                return False
         return any(fnmatch.fnmatch(path.name, pattern) for pattern in self.include)
 
     def is_excluded_dir(self, path: Path) -> bool:
+        if not self.exclude:
+            return False
         relative = self.relative(path)
         return any(_matches(relative, pattern) or _matches(relative + "/", pattern) for pattern in self.exclude)
+
+
+@lru_cache(maxsize=64)
+def _resolved(root: Path) -> Path:
+    """A config's root, resolved (once: every file under it is made relative to it)."""
+    return root.resolve()
 
 
 def _matches(relative: str, pattern: str) -> bool:

@@ -102,6 +102,50 @@ def test_per_file_ignores(project_dir):
     assert ("BL403", 11) not in codes(project_dir / "docs")
 
 
+def test_per_file_ignores_apply_to_their_files_only_within_one_run(project_dir):
+    """The rules a file gets are made once per set of per-file-ignores: the ignored file's set must not
+    leak to the others, before or after it (a layout rule, read while building, included)."""
+    stray = LOW_SATISFACTION.replace("| 一级指标 |", "这一行是散落的说明文字\n| 一级指标 |")  # BL006 (layout)
+    for name in ("a.md", "c.md"):
+        (project_dir / "docs" / "2024" / name).write_text(stray, encoding="utf-8")
+    (project_dir / "docs" / "2024" / "b.md").write_text(stray, encoding="utf-8")
+    write(project_dir / "budgetlint.toml", """
+        [per-file-ignores]
+        "docs/2024/b.md" = ["BL403", "BL006"]
+    """)
+    data = json.loads(run("check", str(project_dir / "docs"), "--format", "json").output)
+    found = {(Path(f["path"]).name, f["code"]) for f in data["findings"]}
+    for name in ("a.md", "c.md", "t.md"):
+        assert (name, "BL403") in found
+    assert ("a.md", "BL006") in found and ("c.md", "BL006") in found
+    assert not any(name == "b.md" and code in ("BL403", "BL006") for name, code in found)
+
+
+def test_plans_are_made_once_per_set_of_per_file_ignores(project_dir):
+    config = parse_config({"per-file-ignores": {"drafts/*": ["BL7"]}}, None, project_dir)
+    linter = Linter(config)
+    one, two = project_dir / "docs" / "a.md", project_dir / "docs" / "b.md"
+    draft = project_dir / "drafts" / "c.md"
+    assert linter.plan_for(one) is linter.plan_for(two)
+    assert {rule.code for rule, _, _ in linter.plan_for(draft)} == {
+        rule.code for rule, _, _ in linter.plan_for(one) if not rule.code.startswith("BL7")}
+    assert any(rule.code.startswith("BL7") for rule, _, _ in linter.plan_for(one))
+    assert not linter.enabled("BL701", draft) and linter.enabled("BL701", one)
+    assert linter.enabled("BL006", one) == config.enabled("BL006", one)
+
+
+def test_a_symlinked_file_takes_the_config_of_the_folder_it_points_into(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "links").mkdir()
+    (tmp_path / "real" / "t.md").write_text(LOW_SATISFACTION, encoding="utf-8")
+    write(tmp_path / "real" / "budgetlint.toml", 'ignore = ["BL403"]\n')
+    (tmp_path / "links" / "t.md").symlink_to(tmp_path / "real" / "t.md")
+    (tmp_path / "links" / "u.md").write_text(LOW_SATISFACTION, encoding="utf-8")
+    found = {(Path(f["path"]).name, f["code"])
+             for f in json.loads(run("check", str(tmp_path / "links"), "--format", "json").output)["findings"]}
+    assert ("u.md", "BL403") in found and ("t.md", "BL403") not in found
+
+
 def test_fiscal_year_from_config_overrides_the_document(project_dir):
     write(project_dir / "budgetlint.toml", "fiscal-year = 2025\n")
     assert ("BL301", 9) in codes(project_dir / "docs")
