@@ -96,7 +96,8 @@ def test_errors_name_the_same_line_streamed(tmp_path, monkeypatch):
         assert str(caught.value) == message
 
 
-def test_a_file_that_changes_between_the_two_reads_is_an_error_not_a_crash(tmp_path):
+def test_a_file_that_changes_between_the_two_reads_is_an_error_not_a_crash(tmp_path, monkeypatch):
+    monkeypatch.setattr(io, "CHUNK", 64)  # a file of more than one chunk is read again for its blocks
     path = tmp_path / "t.md"
     path.write_text(TABLE, encoding="utf-8")
     stream = open_source(path)
@@ -104,6 +105,21 @@ def test_a_file_that_changes_between_the_two_reads_is_an_error_not_a_crash(tmp_p
     with pytest.raises(InputError) as caught:
         list(stream.blocks())
     assert str(caught.value) == f"{path}:22: changed while it was read (no longer valid text)"
+
+
+def test_a_file_of_one_chunk_is_read_once_and_its_text_kept(tmp_path, monkeypatch):
+    path = tmp_path / "t.md"
+    path.write_bytes(TABLE.replace("\n", "\r\n").encode("gb18030"))
+    stream = open_source(path)
+    path.write_bytes(b"\xff\xfe changed after it was read")  # not read again
+    assert "".join(stream.blocks()) == stream.text == io.normalize_newlines(TABLE) and stream.encoding == "gb18030"
+    monkeypatch.setattr(io, "CHUNK", len(TABLE.encode()) - 1)  # one byte more than a chunk: streamed, text not kept
+    path.write_text(TABLE, encoding="utf-8")
+    streamed_stream = open_source(path)
+    assert streamed_stream.text is None and "".join(streamed_stream.blocks()) == TABLE
+    empty = tmp_path / "empty.md"
+    empty.write_bytes(b"")
+    assert list(open_source(empty).blocks()) == []
 
 
 def test_the_seed_checked_streamed_gives_the_findings_of_the_whole_text(linter, monkeypatch):
