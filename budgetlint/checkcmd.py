@@ -133,7 +133,7 @@ def run_check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_yea
     overrides = _overrides(select, ignore, fiscal_year)
     try:
         runner = Runner(lang=lang or default_lang(), config_path=config_path, overrides=overrides,
-                        keep_sources=fmt == "rich", batch=batch)
+                        keep_sources=fmt == "rich", batch=batch, output=fmt)
     except ConfigError as error:
         return _fail(str(error))
     targets = list(paths) or [Path(".")]

@@ -65,6 +65,8 @@ class Linter:
         self.values = ValueReader(self.vocabulary, self.units)
         self.builder = Builder(self.vocabulary, self.units, self.values)
         self._plans: dict[tuple[str, ...], tuple[frozenset[str], list]] = {}  # see _rules_for
+        # finding → (format, the report's text for it), applied as each finding is completed (Finding.output)
+        self.output_line: Callable[[Finding], tuple[str, str]] | None = None
 
     def parse(self, text: str, path: str = "<text>") -> Document:
         return self.builder.build(text, path)
@@ -216,11 +218,12 @@ class Linter:
         rule = self.catalogue.rules.get(finding.code)
         if rule is None:
             finding.rule, finding.message = "unknown", finding.message or finding.code
-            return finding
-        variant = str(finding.args.get("variant", "default"))
-        finding.message = render_message(rule.message(variant, self.lang), finding)
-        finding.rule = rule.name
-        finding.severity = self.config.severity_of(rule.code, rule.severity)
+        else:
+            variant = str(finding.args.get("variant", "default"))
+            finding.message = render_message(rule.message(variant, self.lang), finding)
+            finding.rule = rule.name
+            finding.severity = self.config.severity_of(rule.code, rule.severity)
+        finding.output = None if self.output_line is None else self.output_line(finding)
         return finding
 
 

@@ -56,8 +56,14 @@ class Related(namedtuple("Related", "span label")):
 
 @record
 class Finding:
-    """One finding.  Checks fill code, span and args; the engine fills the rest from the rule."""
+    """One finding.  Checks fill code, span and args; the engine fills the rest from the rule.
 
+    `output` (not a field: not compared, not in the repr) is the finding as the report will write it —
+    (format, text) — when the process that completed it was asked to render it (Linter.output_line):
+    the worker or reader that checked its table, at the same time as the others, not the one process
+    that writes the report after all of them."""
+
+    __slots__ = ("output",)
     code: str
     span: Span
     args: dict[str, Any]  # placeholders of the rule's message
@@ -79,6 +85,7 @@ class Finding:
         self.code, self.span, self.args = code, span, {} if args is None else args
         self.expected, self.actual, self.related, self.fix, self.project = expected, actual, related, fix, project
         self.path, self.rule, self.severity, self.message = path, rule, severity, message
+        self.output: tuple[str, str] | None = None
 
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
@@ -106,7 +113,7 @@ def plain(f: Finding) -> tuple:
             f.actual, tuple([(tuple(r.span), r.label) for r in f.related]),
             None if f.fix is None else (f.fix.description, tuple([(tuple(e.span), e.text) for e in f.fix.edits]),
                                         f.fix.safe),
-            f.project, f.path, f.rule, f.severity, f.message)
+            f.project, f.path, f.rule, f.severity, f.message, f.output)
 
 
 def unpack(data: bytes) -> list[Finding]:
@@ -122,14 +129,16 @@ def from_plain(rows: list[tuple]) -> list[Finding]:
     findings: list[Finding] = []
     append = findings.append
     with gc_paused():
-        for code, span, args, expected, actual, related, fix, project, path, rule, severity, message in rows:
+        for code, span, args, expected, actual, related, fix, project, path, rule, severity, message, output in rows:
             if related:
                 related = tuple([new(Related, (new(Span, where), label)) for where, label in related])
             if fix is not None:
                 description, edits, safe = fix
                 fix = new(Fix, (description, tuple([new(Edit, (new(Span, where), text)) for where, text in edits]), safe))
-            append(Finding(code, new(Span, span), args, expected, actual, related, fix, project, path, rule, severity,
-                           message))
+            finding = Finding(code, new(Span, span), args, expected, actual, related, fix, project, path, rule, severity,
+                              message)
+            finding.output = output
+            append(finding)
     return findings
 
 

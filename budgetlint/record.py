@@ -110,13 +110,14 @@ def record(cls: type[T] | None = None, /, *, frozen: bool = False) -> Any:
         own = tuple(name for name, kind in annotations.items() if not str(kind).startswith("ClassVar"))
         inherited = getattr(cls, "_fields", ())
         defaults = dict(getattr(cls, "_defaults", {}))
+        extra = tuple(cls.__dict__.get("__slots__", ()))  # slots that are not fields (not compared, not pickled)
         body = {key: value for key, value in cls.__dict__.items()
-                if key not in own and key not in ("__dict__", "__weakref__")}
+                if key not in own and key not in extra and key not in ("__dict__", "__weakref__")}
         for name in own:
             if name in cls.__dict__:
                 defaults[name] = cls.__dict__[name]
         new = tuple(name for name in own if name not in inherited)
-        body.update(__slots__=new, _fields=inherited + new, _defaults=defaults, _frozen=frozen)
+        body.update(__slots__=new + extra, _fields=inherited + new, _defaults=defaults, _frozen=frozen)
         if frozen:
             body.update(__setattr__=_frozen_setattr, __delattr__=_frozen_setattr, __hash__=_frozen_hash)
         bases = cls.__bases__ if issubclass(cls, Record) else (Record,) + tuple(b for b in cls.__bases__ if b is not object)

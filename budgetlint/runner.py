@@ -57,9 +57,12 @@ class Result:
 
 class Runner:
     def __init__(self, lang: str = "zh", config_path: Path | None = None, keep_sources: bool = True,
-                 overrides: dict | None = None, batch: bool = False):
+                 overrides: dict | None = None, batch: bool = False, output: str | None = None):
         self.lang = lang
         self.keep_sources = keep_sources
+        # The report's format: each finding is written out by the process that completes it, when the
+        # format writes a line a finding (budgetlint.reporters.LINE_FORMATS; Finding.output).
+        self.output = output
         # A process that ends after its report (the console script): the findings that arrive from worker
         # processes are kept to the end, so they are frozen out of the cyclic GC (see `_keep`).
         self.batch = batch
@@ -113,6 +116,10 @@ class Runner:
         linter = self.linters.get(key)
         if linter is None:
             linter = self.linters[key] = Linter(config, self.lang)
+            if self.output is not None:
+                from budgetlint.reporters import output_line
+
+                linter.output_line = output_line(self.output)
         return linter
 
     # ---------------------------------------------------------------- walking
@@ -176,7 +183,7 @@ class Runner:
         from concurrent.futures import ProcessPoolExecutor
 
         batches = _batches(files, workers)
-        settings = (self.lang, self._fixed_config, self.overrides, self.keep_sources)
+        settings = (self.lang, self._fixed_config, self.overrides, self.keep_sources, self.output)
         pooled = Result()
         try:
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=settings) as pool:
@@ -490,9 +497,9 @@ def _workers(jobs: int, files: int) -> int:
     return min(os.cpu_count() or 1, 8)
 
 
-def _init_worker(lang, fixed_config, overrides, keep_sources) -> None:
+def _init_worker(lang, fixed_config, overrides, keep_sources, output) -> None:
     global _worker
-    _worker = Runner(lang=lang, overrides=overrides, keep_sources=keep_sources)
+    _worker = Runner(lang=lang, overrides=overrides, keep_sources=keep_sources, output=output)
     _worker._fixed_config = fixed_config
 
 

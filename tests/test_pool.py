@@ -545,3 +545,34 @@ def test_files_are_batched_large_first_and_a_file_each_at_the_end(tmp_path, monk
     assert [item for batch in capped for item in batch] == files
     assert all(len(batch) == 1 or sum(path.stat().st_size for path, _ in batch) <= 20_000 for batch in capped)
     assert max(len(batch) for batch in capped) == 5 and len(capped) > len(batches)  # 4 × 5,000, or 5,000s + 1,000s
+
+
+@pytest.mark.parametrize("fmt", ["json", "concise"])
+def test_findings_are_written_out_by_the_process_that_completes_them(tmp_path, fmt):
+    """With the report's format known, each finding carries its text in that format from the worker that
+    checked it; the report joining those texts is the report rendering them at the end."""
+    import io
+
+    from budgetlint.reporters import Options, render
+    from budgetlint.reporters.concise import finding_line
+    from budgetlint.reporters.json_output import finding_json
+
+    line = {"json": finding_json, "concise": finding_line}[fmt]
+    for index in range(POOL_THRESHOLD + 2):
+        (tmp_path / f"t{index:02}.md").write_text((EXAMPLES / "ningxia-kexie-2024-performance-targets.md").read_text(encoding="utf-8"),
+                                                   encoding="utf-8")
+    pooled = Runner(lang="en", keep_sources=False, output=fmt).check_paths([tmp_path], jobs=2)
+    plain_result = Runner(lang="en", keep_sources=False).check_paths([tmp_path], jobs=1)
+    assert pooled.findings and all(f.output == (fmt, line(f)) for f in pooled.findings)
+    assert all(f.output is None for f in plain_result.findings)
+    written = []
+    for result in (pooled, plain_result):
+        stream = io.StringIO()
+        render(fmt, result, stream, Options(lang="en"))
+        written.append(stream.getvalue())
+    assert written[0] == written[1]
+    stale = pooled.findings[0]
+    stale.output = ("concise" if fmt == "json" else "json", "text of another format")
+    stream = io.StringIO()
+    render(fmt, pooled, stream, Options(lang="en"))
+    assert "text of another format" not in stream.getvalue() and stream.getvalue() == written[1]

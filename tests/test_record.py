@@ -91,3 +91,20 @@ def test_named_tuples_keep_methods_and_trailing_defaults():
         class Wrong:
             first: int = 0
             second: int
+
+
+@record
+class Cached:
+    __slots__ = ("memo",)
+    key: str
+    size: int = 0
+
+
+def test_slots_declared_in_the_body_are_kept_but_are_not_fields():
+    one, two = Cached("a"), Cached("a")
+    one.memo = "rendered once"
+    assert fields(one) == ("key", "size") and one == two and "memo" not in repr(one)
+    back = pickle.loads(pickle.dumps(one))
+    assert back == one and not hasattr(back, "memo")
+    with pytest.raises(AttributeError):
+        one.other = 1  # still slotted: no __dict__

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 
+from budgetlint.reporters import line_of
+
+
+def finding_line(f) -> str:
+    return f"{f.path}:{f.span.line}:{f.span.column}: {f.code} {f.message}\n"
+
+
 def render(result, stream, options) -> None:
     write = stream.write
     for error in result.errors:
         where = f"{error.path}:{error.line}:1" if error.line else f"{error.path}:1:1"
         write(f"{where}: E000 {error.message}\n")
     for f in result.findings:
-        write(f"{f.path}:{f.span.line}:{f.span.column}: {f.code} {f.message}\n")
+        write(line_of(f, "concise", finding_line))
