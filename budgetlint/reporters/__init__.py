@@ -46,7 +46,7 @@ def output_line(name: str | None):
 
 
 class _Tagged:
-    """A format's line function whose text is tagged with the format (a picklable callable)."""
+    """A format's line function, its text tagged with the format's name (see `line_of`)."""
 
     __slots__ = ("name", "function")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from budgetlint.reporters import line_of
 
 
