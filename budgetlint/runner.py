@@ -553,8 +553,10 @@ def _merge(into: Result, part: Result) -> None:
 
 
 def display_path(path: Path) -> str:
-    """`path` relative to the current folder when it is inside it; a symlink keeps its own name."""
-    try:
-        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    """`path` relative to the current folder when it is inside it; a symlink keeps its own name.
+    (Path(abspath).relative_to(Path.cwd()), in strings: two Paths fewer for each of 10,000 files.)"""
+    absolute, folder = os.path.abspath(path), os.getcwd()
+    if absolute == folder:
+        return "."
+    inside = folder if folder.endswith(os.sep) else folder + os.sep
+    return absolute[len(inside):] if absolute.startswith(inside) else str(path)

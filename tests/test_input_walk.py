@@ -199,3 +199,27 @@ def test_rich_code_frame_still_shows_the_row(tmp_path, monkeypatch):
     (tmp_path / "t.md").write_text(TABLE, encoding="utf-8")
     result = invoke(tmp_path, monkeypatch, "t.md", "--format", "rich", "--no-color")
     assert "9 │ | 其他资 | 0 | 自治区资金 | 0 |" in result.output
+
+
+def test_display_paths_are_relative_to_the_current_folder_when_inside_it(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from budgetlint.runner import display_path
+
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path)
+    inside = tmp_path / "sub" / "t.md"
+
+    def by_paths(path):  # the definition, in pathlib's terms
+        try:
+            return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    cases = [inside, Path("sub/t.md"), Path("./sub//t.md"), Path("sub/../t.md"), tmp_path, Path("."),
+             Path("/"), tmp_path.parent / "elsewhere.md", Path("../x.md"), Path(str(tmp_path) + "x/t.md")]
+    for case in cases:
+        assert display_path(case) == by_paths(case), case
+    assert display_path(inside) == os.path.join("sub", "t.md") and display_path(Path("../x.md")) == "../x.md"
+    monkeypatch.chdir("/")
+    assert display_path(inside) == str(inside)[1:] == by_paths(inside)
