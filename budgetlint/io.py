@@ -14,6 +14,7 @@ lone CR) are normalised to '\\n' here, so line numbers agree with every editor.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import stat
 from contextlib import contextmanager
@@ -87,11 +88,13 @@ class _Bytes:
         else:
             assert file is not None
             with file.open("rb") as handle:
-                start = handle.read(max(CHUNK, SAMPLE) + 1)
-                if len(start) <= CHUNK:  # a file of one chunk is kept: read once, not again for each pass
-                    self.data, self.size, self.head, self.tail = start, len(start), start[:SAMPLE], start[-8192:]
-                    return
-                self.head = start[:SAMPLE]
+                if os.fstat(handle.fileno()).st_size <= CHUNK:  # a file of one chunk is kept: read once, not per pass
+                    start = handle.read()  # (not read(CHUNK + 1): a buffer of CHUNK bytes for each small file)
+                    if len(start) <= CHUNK:
+                        self.data, self.size, self.head, self.tail = start, len(start), start[:SAMPLE], start[-8192:]
+                        return
+                    handle.seek(0)  # it grew meanwhile: streamed as any large file
+                self.head = handle.read(SAMPLE)
                 self.size = handle.seek(0, 2)
                 handle.seek(max(self.size - 8192, 0))
                 self.tail = handle.read()

@@ -155,3 +155,18 @@ def test_frame_lines_of_blocks_equals_frame_lines_of_the_text(lines, cuts, wante
     blocks.append(text[start:])
     assert "".join(blocks) == text
     assert frame_lines(iter(blocks), set(wanted)) == frame_lines(text, set(wanted))
+
+
+def test_a_file_that_grows_past_one_chunk_as_it_is_opened_is_streamed(tmp_path, monkeypatch):
+    monkeypatch.setattr(io, "CHUNK", 64)
+    path = tmp_path / "t.md"
+    path.write_text(TABLE, encoding="utf-16")  # told by its byte-order mark, at the start of the head
+    real = io.os.fstat
+
+    class Small:  # the size stat saw before the file grew
+        st_size = 10
+
+    monkeypatch.setattr(io.os, "fstat", lambda fd: Small)
+    stream = open_source(path)
+    monkeypatch.setattr(io.os, "fstat", real)
+    assert stream.text is None and stream.encoding == "utf-16" and "".join(stream.blocks()) == TABLE
