@@ -82,22 +82,23 @@ class _Bytes:
     """A document's bytes: whole in memory, or read from a file a chunk at a time."""
 
     def __init__(self, data: bytes | None = None, file: Path | None = None):
-        self.data, self.file = data, file
-        if data is not None:
-            self.size, self.head, self.tail = len(data), data[:SAMPLE], data[-8192:]
-        else:
+        self.file = file
+        if data is None:
             assert file is not None
             with file.open("rb") as handle:
                 if os.fstat(handle.fileno()).st_size <= CHUNK:  # a file of one chunk is kept: read once, not per pass
-                    start = handle.read()  # (not read(CHUNK + 1): a buffer of CHUNK bytes for each small file)
-                    if len(start) <= CHUNK:
-                        self.data, self.size, self.head, self.tail = start, len(start), start[:SAMPLE], start[-8192:]
-                        return
-                    handle.seek(0)  # it grew meanwhile: streamed as any large file
-                self.head = handle.read(SAMPLE)
-                self.size = handle.seek(0, 2)
-                handle.seek(max(self.size - 8192, 0))
-                self.tail = handle.read()
+                    data = handle.read()  # (not read(CHUNK + 1): a buffer of CHUNK bytes for each small file)
+                    if len(data) > CHUNK:
+                        data = None
+                        handle.seek(0)  # it grew meanwhile: streamed as any large file
+                if data is None:
+                    self.data = None
+                    self.head = handle.read(SAMPLE)
+                    self.size = handle.seek(0, 2)
+                    handle.seek(max(self.size - 8192, 0))
+                    self.tail = handle.read()
+                    return
+        self.data, self.size, self.head, self.tail = data, len(data), data[:SAMPLE], data[-8192:]
 
     def chunks(self, skip: int = 0) -> Iterator[bytes]:
         """CHUNK bytes at a time after the first `skip` (a BOM), from memory or the file alike."""

@@ -218,14 +218,14 @@ class Runner:
             self._config_error(error, result)
             return
         try:
-            # Streamed: the text is read block by block and never held whole (a 100 MB document).
             if self.big_file_workers > 1 and _size(file) >= BIG_FILE:
                 try:  # its readers decode it in parallel: no pass over it before they start
                     self._check_shared(open_source(file, shown, verify=False), file, explicit, result, config)
+                    return
                 except NotVerified:  # not UTF-8 after all: found out, and read, as any other file is
-                    self.check_source(open_source(file, shown), file, explicit, result, config)
-            else:
-                self.check_source(open_source(file, shown), file, explicit, result, config)
+                    pass
+            # Streamed: the text is read block by block and never held whole (a 100 MB document).
+            self.check_source(open_source(file, shown), file, explicit, result, config)
         except InputError as error:
             result.errors.append(FileError(error.path, error.message, error.line))
         except Exception as error:  # a bug of ours: this file is reported, the others still checked
