@@ -65,6 +65,7 @@ class Linter:
         self.values = ValueReader(self.vocabulary, self.units)
         self.builder = Builder(self.vocabulary, self.units, self.values)
         self._plans: dict[tuple[str, ...], tuple[frozenset[str], list]] = {}  # see _rules_for
+        self._last_ignored: tuple[Path, tuple[str, ...]] | None = None  # see _ignored_for
         # finding → (format, the report's text for it), applied as each finding is completed (Finding.output)
         self.output_line: Callable[[Finding], tuple[str, str]] | None = None
 
@@ -143,7 +144,7 @@ class Linter:
     def _rules_for(self, file: Path | None) -> tuple[frozenset[str], list[tuple[Any, Any, dict[str, Any]]]]:
         """(codes enabled, plan) for `file`, made once for each set of per-file-ignores that applies: a
         repository of 10,000 one-table files made them 20,000 times (~0.4 ms each, more than its table)."""
-        ignored = () if file is None else self.config.ignored_for(file)
+        ignored = () if file is None else self._ignored_for(file)
         found = self._plans.get(ignored)
         if found is None:
             registry = kinds()
@@ -159,6 +160,15 @@ class Linter:
                 plan.append((rule, kind, self.config.params_of(rule.code, rule.defaults())))
             found = self._plans[ignored] = (enabled, plan)
         return found
+
+    def _ignored_for(self, file: Path) -> tuple[str, ...]:
+        """Config.ignored_for(file), kept for the file asked about last: one file asks for its plan and
+        whether a rule is on several times in a row (collect, finish, each layout finding), and with
+        per-file-ignores each answer resolves the path and matches every pattern."""
+        last = self._last_ignored
+        if last is None or last[0] is not file:
+            last = self._last_ignored = (file, self.config.ignored_for(file))
+        return last[1]
 
     def check_project(self, project, plan, context) -> list[Finding]:
         found = _run(plan, "project", project, context, project.name)

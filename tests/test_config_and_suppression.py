@@ -318,3 +318,18 @@ def test_config_error_type_is_one_line(tmp_path):
     with pytest.raises(ConfigError) as error:
         parse_config({"select": ["XYZ"]}, tmp_path / "budgetlint.toml", tmp_path)
     assert "\n" not in str(error.value)
+
+
+def test_per_file_ignores_are_matched_once_for_the_file_being_checked(project_dir, monkeypatch):
+    config = parse_config({"per-file-ignores": {"drafts/*": ["BL7"]}}, None, project_dir)
+    linter = Linter(config)
+    draft, other = project_dir / "drafts" / "c.md", project_dir / "docs" / "a.md"
+    calls = []
+    real = Config.ignored_for
+    monkeypatch.setattr(Config, "ignored_for", lambda self, path: calls.append(path) or real(self, path))
+    for _ in range(3):
+        linter.plan_for(draft)
+        assert not linter.enabled("BL701", draft)
+    assert calls == [draft]
+    assert linter.enabled("BL701", other) and not linter.enabled("BL701", draft)  # the next file, then back
+    assert calls == [draft, other, draft]
