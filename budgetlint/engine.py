@@ -82,7 +82,7 @@ class Linter:
     def collect(
         self, text, path: str = "<text>", file: Path | None = None, keep_projects: bool = False,
         share: tuple[int, int] = (0, 1), deal: Callable[[int], bool] | None = None,
-        convert: Callable[[Finding], Any] | None = None,
+        convert: Callable[[Finding], Any] | None = None, each_table: Callable[[list], None] | None = None,
     ) -> tuple[Document, list[Finding]]:
         """The document as read and its tables' findings, before suppression and completion.
 
@@ -90,6 +90,8 @@ class Linter:
         k-th, or as `deal` says): n processes each collect a share of one large document, and
         `merge_shares` + `finish` make the report.  `convert`, when given, is applied to each completed
         finding as its table is checked (a worker makes them plain values to send: findings.plain).
+        `each_table`, when given, is called with the findings so far after each table this process
+        checks (a reader sends them on and empties the list; the first reader takes in the others').
         """
         document = Builder.new_document(text, path)
         plan = self.plan_for(file)
@@ -105,6 +107,8 @@ class Linter:
             raw.extend([complete(finding, path) for finding in self.check_project(project, plan, context)])
             if keep_projects:
                 document.projects.append(project)
+            if each_table is not None:
+                each_table(raw)
         return document, raw
 
     @staticmethod

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from budgetlint.cli import main
+from budgetlint.engine import Linter
 from budgetlint.runner import POOL_THRESHOLD, Runner, _workers
 from conftest import EXAMPLES
 
@@ -65,8 +66,14 @@ def test_pool_keeps_errors_once(tmp_path):
     assert len(result.errors) == 3 and result.files == 15
 
 
-def test_one_large_document_read_by_two_processes_gives_the_same_report(tmp_path, monkeypatch):
+@pytest.mark.parametrize("frame", [1, 7, None])
+def test_one_large_document_read_by_two_processes_gives_the_same_report(tmp_path, monkeypatch, frame):
+    """…whether the other reader sends its findings a table at a time, a few tables at a time, or (the
+    seed's ~100 findings under the default frame) all at the end."""
     import budgetlint.runner as runner_module
+
+    if frame is not None:
+        monkeypatch.setattr(runner_module, "FRAME_FINDINGS", frame)
 
     seed = (EXAMPLES / "ningxia-kexie-2024-performance-targets.txt").read_text(encoding="utf-8")
     lines = seed.split("\n")
@@ -375,6 +382,54 @@ def test_a_bug_in_one_reader_of_a_large_document_is_that_file_internal_error(tmp
     assert "test_pool.py" in result.errors[0].message  # where it was raised, even in another process
     assert result.files == 1 and result.projects == len(healthy) == 4  # the other file, checked whole
     assert _no_children_left()
+
+
+def test_a_reader_failing_after_it_sent_findings_fails_the_whole_document(tmp_path, monkeypatch):
+    """A reader that sent its first tables' findings and then fails on its last table: the document gets
+    the reader's internal error and none of the findings it sent; the other file is still checked whole."""
+    from budgetlint.checks import kinds
+
+    import budgetlint.runner as runner_module
+
+    big = _big_seed(tmp_path, monkeypatch)
+    monkeypatch.setattr(runner_module, "BIG_FILE", 20_000)
+    monkeypatch.setattr(runner_module, "FRAME_FINDINGS", 1)  # a frame after every table with findings
+    small = tmp_path / "small" / "health.md"
+    small.parent.mkdir()
+    small.write_bytes((EXAMPLES / "clean" / "2025-health-projects.md").read_bytes())
+    parent = os.getpid()
+    names = [project.name for project in Linter().parse(big.read_text(encoding="utf-8")).projects]
+    last_of_reader = names[len(names) - 1 - (len(names) % 2 == 1)]  # the last odd-numbered table (from 0)
+    kind = kinds()["placeholder"]
+
+    class OddTablesThere:
+        new = classmethod(lambda cls: cls())
+        close = lambda self: None  # noqa: E731
+        __call__ = lambda self, index: (index % 2 == 0) == (os.getpid() == parent)  # noqa: E731
+
+    def late_bug(project, params, ctx):
+        if os.getpid() != parent and project.name == last_of_reader:
+            raise ZeroDivisionError("a late bug")
+        yield from kind.fn(project, params, ctx)
+
+    received: list[int] = []
+    share = runner_module._Reader.share
+
+    def share_seen(self, path):
+        try:
+            return share(self, path)
+        finally:
+            received.append(len(self.findings))
+
+    monkeypatch.setattr(runner_module, "FirstComer", OddTablesThere)
+    monkeypatch.setitem(kinds(), "placeholder", kind._replace(fn=late_bug))
+    monkeypatch.setattr(runner_module._Reader, "share", share_seen)
+    result = Runner(lang="en", keep_sources=False).check_paths([big, small], jobs=0)
+    assert [error.message.split(" at ")[0] for error in result.errors] == [
+        "internal error, please report it: ZeroDivisionError: a late bug"]
+    assert received and received[0] > 0  # findings had come before the failure…
+    assert not [f for f in result.findings if f.path == str(big)]  # …and none of them are reported
+    assert result.files == 1 and result.projects == 4 and _no_children_left()  # the other file, whole
 
 
 def test_a_reader_that_dies_or_cannot_read_is_reported_not_waited_for(tmp_path, monkeypatch):
