@@ -188,6 +188,8 @@ class LalrParser:
         self.terminals = data["terminals"]
         self._lexers: dict[int, tuple[re.Pattern[str], dict[str, dict[str, str]]]] = {}
         self._by_accepts: dict[frozenset[str], tuple[re.Pattern[str], dict[str, dict[str, str]]]] = {}
+        # rule number → (rule, its length, whether it is inlined into its parent: _x, __x)
+        self._reductions = [(origin, size, origin.startswith("_")) for origin, size in self.rules]
 
     def _lexer(self, state: int) -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
         lexer = self._lexers.get(state)
@@ -200,21 +202,28 @@ class LalrParser:
         return lexer
 
     def parse(self, text: str) -> Node:
+        """The tree of `text`.  One loop, the tree built inline (a value cell is parsed in ~20 µs: on a
+        real document, whose values are all different, reading them is much of the whole check)."""
         states = [self.start]
         values: list[Any] = []
         position = 0
         length = len(text)
+        table = self.states
+        lexers = self._lexers
+        ignore = self.ignore
+        reductions = self._reductions
+        new = tuple.__new__
         while True:
-            state = states[-1]
             if position < length:
-                pattern, unless = self._lexer(state)
+                state = states[-1]
+                pattern, unless = lexers.get(state) or self._lexer(state)
                 match = pattern.match(text, position)
                 if match is None or match.end() == position:
                     raise ParseError(f"unexpected character at {position}")
                 kind = match.lastgroup
                 if kind in unless:
                     kind = unless[kind].get(match.group(), kind)
-                if kind in self.ignore:
+                if kind in ignore:
                     position = match.end()
                     continue
                 token = Token(kind, match.group(), position, match.end())
@@ -223,50 +232,50 @@ class LalrParser:
                 token = None
                 symbol = "$END"
             while True:
-                action = self.states[states[-1]].get(symbol)
+                action = table[states[-1]].get(symbol)
                 if action is None:
                     raise ParseError(f"unexpected {symbol} at {position}")
                 if action[0] == 0:  # shift
                     states.append(action[1])
                     values.append(token)
                     break
-                origin, size = self.rules[action[1]]
-                children = values[-size:] if size else []
+                origin, size, inline = reductions[action[1]]
+                # The node, in lark's shape: rules named _x (and repetitions __x) are inlined into
+                # their parent.  A left-recursive repetition (_part*) grows its first child by one part
+                # per reduction: that list is taken over, not copied (n parts would cost n² copies).
                 if size:
+                    children = values[-size:]
                     del states[-size:]
                     del values[-size:]
-                node = _build(origin, children)
-                goto = self.states[states[-1]][origin]
-                states.append(goto[1])
+                    first = children[0]
+                    if type(first) is _Inline:
+                        flat = first.children
+                        children = children[1:]
+                    else:
+                        flat = []
+                    for child in children:
+                        if type(child) is _Inline:
+                            flat.extend(child.children)
+                        else:
+                            flat.append(child)
+                else:
+                    flat = []
+                if inline:
+                    node = _Inline(flat)
+                elif flat:
+                    first, last = flat[0], flat[-1]
+                    node = new(Node, (origin, flat, new(Meta, (
+                        first.start_pos if type(first) is Token else first.meta.start_pos,
+                        last.end_pos if type(last) is Token else last.meta.end_pos))))
+                else:
+                    node = new(Node, (origin, flat, new(Meta, (0, 0))))
+                states.append(table[states[-1]][origin][1])
                 values.append(node)
                 if symbol == "$END" and states[-1] == self.end:
                     return node
             if token is None:
                 raise ParseError("input ended inside a rule")
             position = token.end_pos
-
-
-def _build(origin: str, children: list) -> Any:
-    """Lark's tree shape: rules named _x (and repetitions __x) are inlined into their parent."""
-    flat: list = []
-    if children and isinstance(children[0], _Inline):
-        # A left-recursive repetition (_part*) grows its first child by one part per reduction:
-        # take that list over instead of copying it, or a value of n parts costs n² copies.
-        flat = children[0].children
-        children = children[1:]
-    for child in children:
-        if isinstance(child, _Inline):
-            flat.extend(child.children)
-        else:
-            flat.append(child)
-    if origin.startswith("_"):
-        return _Inline(flat)
-    start = end = 0
-    if flat:
-        first, last = flat[0], flat[-1]
-        start = first.start_pos if isinstance(first, Token) else first.meta.start_pos
-        end = last.end_pos if isinstance(last, Token) else last.meta.end_pos
-    return Node(origin, flat, Meta(start, end))
 
 
 class _Inline:
