@@ -33,10 +33,11 @@ UNICODE_POOL = "".join(chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x250),
                                          0x0, 0x7, 0xB, 0xC, 0x1B, 0x7F, 0x85, 0x2028, 0x2029, 0xFEFF, 0xFFFD, 0x1F600])
 
 
-def run_chunk(args: tuple[int, int, int]) -> tuple[int, list[str]]:
-    """Run inputs number start … start+count-1 of the run with `seed`; return (inputs, failures)."""
-    start, count, seed = args
-    os.environ.setdefault("BUDGETLINT_CACHE_DIR", tempfile.mkdtemp(prefix="budgetlint-fuzz-"))
+def run_chunk(args: tuple[int, int, int, str]) -> tuple[int, list[str]]:
+    """Run inputs number start … start+count-1 of the run with `seed`; return (inputs, failures).
+    Files go under `scratch` (the run's own folder, removed at its end)."""
+    start, count, seed, scratch = args
+    os.environ["BUDGETLINT_CACHE_DIR"] = os.path.join(scratch, "cache")
     from click.testing import CliRunner
 
     from budgetlint.cli import main
@@ -48,7 +49,7 @@ def run_chunk(args: tuple[int, int, int]) -> tuple[int, list[str]]:
 
     linter = Linter(Config(), "en")
     failures: list[str] = []
-    folder = Path(tempfile.mkdtemp(prefix="budgetlint-fuzz-cli-"))
+    folder = Path(tempfile.mkdtemp(prefix="cli-", dir=scratch))
     for number in range(start, start + count):
         rng = random.Random(f"{seed}:{number}")
         text = mutate(window(rng, rng.choice(CORPUS)), rng, rng.randint(0, 16), UNICODE_POOL)
@@ -92,10 +93,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     chunk = 500
-    jobs = [(start, min(chunk, args.inputs - start), args.seed) for start in range(0, args.inputs, chunk)]
+    scratch = tempfile.TemporaryDirectory(prefix="budgetlint-fuzz-")
+    jobs = [(start, min(chunk, args.inputs - start), args.seed, scratch.name)
+            for start in range(0, args.inputs, chunk)]
     began = time.perf_counter()
     done, failures = 0, []
-    with Pool(args.workers) as pool:
+    with scratch, Pool(args.workers) as pool:
         for count, found in pool.imap_unordered(run_chunk, jobs):
             done += count
             failures.extend(found)
