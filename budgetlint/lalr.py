@@ -22,7 +22,7 @@ TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
     from typing import Any
 
-FORMAT = 3  # bump when the cached layout changes
+FORMAT = 4  # bump when the cached layout changes
 
 
 class Token(str):
@@ -94,7 +94,7 @@ def _derive(text: str, options: dict[str, Any]) -> dict[str, Any]:
             else:
                 if argument not in rules:
                     rules[argument] = len(rule_list)
-                    rule_list.append([str(argument.origin.name), len(argument.expansion)])  # str: not lark's Token
+                    rule_list.append([str(argument.origin.name), [str(symbol.name) for symbol in argument.expansion]])
                 row[str(symbol)] = [1, rules[argument]]
         states[str(state)] = row
     return {
@@ -180,111 +180,147 @@ class LalrParser:
     """An LALR(1) driver with a contextual lexer over lark-derived tables; builds Node trees."""
 
     def __init__(self, data: dict[str, Any]):
-        self.states = {int(state): actions for state, actions in data["states"].items()}
-        self.rules = data["rules"]
+        rules = data["rules"]
+        nonterminals = {origin for origin, _ in rules}
+        reductions = [_reduction(origin, expansion, nonterminals) for origin, expansion in rules]
+        # state → symbol → the next state (a shift, or the goto of a rule) or the rule to reduce by
+        self._actions: list[dict[str, Any]] = [{} for _ in range(1 + max(map(int, data["states"])))]
+        for state, row in data["states"].items():
+            self._actions[int(state)] = {symbol: argument if action == 0 else reductions[argument]
+                                         for symbol, (action, argument) in row.items()}
         self.start = data["start"]
         self.end = data["end"]
         self.ignore = set(data["ignore"])
         self.terminals = data["terminals"]
-        self._lexers: dict[int, tuple[re.Pattern[str], dict[str, dict[str, str]]]] = {}
+        self._lexers: list[tuple[re.Pattern[str], dict[str, dict[str, str]]] | None] = [None] * len(self._actions)
         self._by_accepts: dict[frozenset[str], tuple[re.Pattern[str], dict[str, dict[str, str]]]] = {}
-        # rule number → (rule, its length, whether it is inlined into its parent: _x, __x)
-        self._reductions = [(origin, size, origin.startswith("_")) for origin, size in self.rules]
 
     def _lexer(self, state: int) -> tuple[re.Pattern[str], dict[str, dict[str, str]]]:
-        lexer = self._lexers.get(state)
+        accepts = frozenset(self._actions[state]) | self.ignore
+        lexer = self._by_accepts.get(accepts)
         if lexer is None:
-            accepts = frozenset(self.states[state]) | self.ignore
-            lexer = self._by_accepts.get(accepts)
-            if lexer is None:
-                lexer = self._by_accepts[accepts] = _scanner(_ordered(self.terminals, set(accepts)))
-            self._lexers[state] = lexer
+            lexer = self._by_accepts[accepts] = _scanner(_ordered(self.terminals, set(accepts)))
+        self._lexers[state] = lexer
         return lexer
 
     def parse(self, text: str) -> Node:
-        """The tree of `text`.  One loop, the tree built inline (a value cell is parsed in ~20 µs: on a
-        real document, whose values are all different, reading them is much of the whole check)."""
-        states = [self.start]
-        values: list[Any] = []
-        position = 0
-        length = len(text)
-        table = self.states
+        """The tree of `text`.  One loop, the tree built inline (on a real document, whose values are
+        all different, reading them is much of the whole check): the current state is a local, and
+        each rule is reduced by the shape of node it makes, most by rewriting the top of the stack.
+
+        `values` holds the tree so far: tokens, nodes and the _Inline lists of an inlined rule's
+        parts (rules named _x, and repetitions __x, are inlined into their parent, as lark does);
+        `states` holds the state each value was shifted from.
+        """
+        actions = self._actions
         lexers = self._lexers
         ignore = self.ignore
-        reductions = self._reductions
         new = tuple.__new__
+        make_token = str.__new__
+        inline = _Inline
+        states: list[int] = []
+        values: list[Any] = []
+        state = self.start
+        position = 0
+        length = len(text)
         while True:
             if position < length:
-                state = states[-1]
-                pattern, unless = lexers.get(state) or self._lexer(state)
+                pattern, unless = lexers[state] or self._lexer(state)
                 match = pattern.match(text, position)
-                if match is None or match.end() == position:
+                end = match.end() if match is not None else position
+                if end == position:
                     raise ParseError(f"unexpected character at {position}")
                 kind = match.lastgroup
                 if kind in unless:
                     kind = unless[kind].get(match.group(), kind)
                 if kind in ignore:
-                    position = match.end()
+                    position = end
                     continue
-                token = Token(kind, match.group(), position, match.end())
-                symbol = kind
+                token = make_token(Token, match.group())
+                token.type = kind
+                token.start_pos = position
+                token.end_pos = end
             else:
+                kind = "$END"
                 token = None
-                symbol = "$END"
             while True:
-                action = table[states[-1]].get(symbol)
-                if action is None:
-                    raise ParseError(f"unexpected {symbol} at {position}")
-                if action[0] == 0:  # shift
-                    states.append(action[1])
+                action = actions[state].get(kind)
+                if type(action) is int:  # shift ($END never is: the end state, reached, accepts)
+                    states.append(state)
                     values.append(token)
+                    state = action
                     break
-                origin, size, inline = reductions[action[1]]
-                # The node, in lark's shape: rules named _x (and repetitions __x) are inlined into
-                # their parent.  A left-recursive repetition (_part*) grows its first child by one part
-                # per reduction: that list is taken over, not copied (n parts would cost n² copies).
-                if size:
-                    children = values[-size:]
-                    del states[-size:]
-                    del values[-size:]
-                    first = children[0]
-                    if type(first) is _Inline:
-                        flat = first.children
-                        children = children[1:]
+                if action is None:
+                    if kind == "$END" and state == self.end:
+                        return values[-1]
+                    raise ParseError(f"unexpected {kind} at {position}")
+                origin, size, shape, spread = action
+                if shape == _WRAP:  # _part: measure
+                    values[-1] = inline((values[-1],))
+                elif shape == _LEAF:  # unit: WORD
+                    child = values[-1]
+                    values[-1] = new(Node, (origin, [child], new(Meta, (child.start_pos, child.end_pos))))
+                elif shape == _OVER:  # text: comparator
+                    child = values[-1]
+                    values[-1] = new(Node, (origin, [child], child.meta))
+                elif shape != _PASS:  # (__x: _part is its part's list already)
+                    if size:
+                        children = values[-size:]
+                        del values[-size:]
+                        del states[len(states) + 1 - size:]  # the first child's state stays: the node's
                     else:
-                        flat = []
-                    for child in children:
-                        if type(child) is _Inline:
-                            flat.extend(child.children)
-                        else:
-                            flat.append(child)
-                else:
-                    flat = []
-                if inline:
-                    node = _Inline(flat)
-                elif flat:
-                    first, last = flat[0], flat[-1]
-                    node = new(Node, (origin, flat, new(Meta, (
-                        first.start_pos if type(first) is Token else first.meta.start_pos,
-                        last.end_pos if type(last) is Token else last.meta.end_pos))))
-                else:
-                    node = new(Node, (origin, flat, new(Meta, (0, 0))))
-                states.append(table[states[-1]][origin][1])
-                values.append(node)
-                if symbol == "$END" and states[-1] == self.end:
-                    return node
-            if token is None:
-                raise ParseError("input ended inside a rule")
-            position = token.end_pos
+                        children = []
+                        states.append(state)
+                    if spread:
+                        # A left-recursive repetition (_part*) grows its first child by one part per
+                        # reduction: that list is taken over, not copied (n parts would cost n² copies).
+                        flat = children[0] if spread[0] == 0 else inline((children[0],))
+                        for index in range(1, size):
+                            if index in spread:
+                                flat.extend(children[index])
+                            else:
+                                flat.append(children[index])
+                    else:
+                        flat = children
+                    if shape == _INLINE:
+                        values.append(flat)
+                    elif flat:
+                        first, last = flat[0], flat[-1]
+                        values.append(new(Node, (origin, flat, new(Meta, (
+                            first.start_pos if type(first) is Token else first.meta.start_pos,
+                            last.end_pos if type(last) is Token else last.meta.end_pos)))))
+                    else:
+                        values.append(new(Node, (origin, flat, new(Meta, (0, 0)))))
+                state = actions[states[-1]][origin]
+            position = end
 
 
-class _Inline:
-    """The parts of an inlined rule (_part*), on their way into the parent's children."""
+# The parts of an inlined rule (_part*) on their way into the parent's children: a list, made under
+# this name for tests/test_input_linear.py to count how often the parts are copied.
+_Inline = list
 
-    __slots__ = ("children",)
+# How a reduction makes its value (see _reduction).
+_WRAP, _PASS, _LEAF, _OVER, _INLINE, _NODE = range(6)
 
-    def __init__(self, children: list):
-        self.children = children
+
+def _reduction(origin: str, expansion: list[str], nonterminals: set[str]) -> tuple[str, int, int, tuple[int, ...]]:
+    """A rule as the driver reduces by it: its name, length, the shape of what it makes, and the
+    positions of its inlined children (whose lists of parts are spread into its own).
+
+    Shapes of one child rewrite the top of the stack in place: an inlined rule over one value
+    (_WRAP: a list of it) or over an inlined rule (_PASS: that list), a node over a token (_LEAF)
+    or over a node (_OVER: same span).  Other rules take their children off the stack and push
+    a list (_INLINE) or a node (_NODE).
+    """
+    spread = tuple(index for index, symbol in enumerate(expansion)
+                   if symbol in nonterminals and symbol.startswith("_"))
+    inline = origin.startswith("_")
+    if len(expansion) == 1:
+        if inline:
+            return origin, 1, _PASS if spread else _WRAP, spread
+        if not spread:
+            return origin, 1, _OVER if expansion[0] in nonterminals else _LEAF, spread
+    return origin, len(expansion), _INLINE if inline else _NODE, spread
 
 
 @lru_cache(maxsize=1)
