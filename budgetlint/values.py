@@ -17,6 +17,10 @@ from budgetlint.text import normalize_value
 from budgetlint.units import Unit, UnitTable
 from budgetlint.vocabulary import Vocabulary
 
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Any
+
 
 @named
 class Amount:
@@ -140,6 +144,9 @@ class Value:
 
 
 _INT = re.compile(r"\d+")
+# Records are made by tuple.__new__ with their fields in order where a value cell makes them: a named
+# tuple's own __new__ is a Python function, and called by keyword costs ~2 µs for an Amount.
+_new = tuple.__new__
 
 
 class ValueReader:
@@ -150,6 +157,8 @@ class ValueReader:
         self.units = units
         self._parser = _value_parser()
         self.read = lru_cache(maxsize=65536)(self._read)
+        # longest first: "及以上" before "以上"
+        self._suffixes = tuple(sorted(vocabulary.suffix_comparators, key=len, reverse=True))
 
     # ---------------------------------------------------------------- entry
     def _read(self, raw: str) -> Value:
@@ -168,7 +177,7 @@ class ValueReader:
         amounts: list[Amount] = []
         dates: list[DatePoint] = []
         periods: list[Period] = []
-        texts: list[TextPart] = []
+        texts: list[Any] = []  # the spans (start, end) of text, joined by _merge_texts
         for part in tree.children:
             kind = part.data
             if kind == "measure":
@@ -176,7 +185,9 @@ class ValueReader:
                 if amount is not None:
                     amounts.append(amount)
                 else:
-                    texts.append(_span_text(part, raw))
+                    texts.append(part.meta)
+            elif kind == "text":
+                texts.append(part.meta)
             elif kind == "date":
                 dates.append(self._date(part.children, raw))
             elif kind == "period":
@@ -184,36 +195,37 @@ class ValueReader:
                 if period is not None:
                     periods.append(period)
                 else:
-                    texts.append(_span_text(part, raw))
-            elif kind == "text":
-                texts.append(_span_text(part, raw))
-        return Value(raw, tuple(amounts), tuple(dates), tuple(periods), _merge_texts(texts, raw))
+                    texts.append(part.meta)
+        return _new(Value, (raw, tuple(amounts), tuple(dates), tuple(periods), _merge_texts(texts, raw), False))
 
     # ---------------------------------------------------------------- measures
     def _measure(self, tree, raw: str) -> Amount | None:
-        comparator_key = comparator_text = None
+        comparator_key = None
+        comparator_text = ""
         comparator_start = -1
         number_token = None
         percent = False
         unit_word = per_word = qualifier = ""
         unit_token = None
-        for child in tree.children:
-            if hasattr(child, "data"):
-                if child.data == "comparator":
+        for child in tree.children:  # comparator? NUMBER PERCENT? unit? rate?
+            if isinstance(child, str):  # a token
+                if child.type == "NUMBER":
+                    number_token = child
+                elif child.type == "PERCENT":
+                    percent = True
+            else:
+                data = child.data
+                if data == "comparator":
                     token = child.children[0]
                     qualifier = str(child.children[1]) if len(child.children) > 1 else ""
-                    comparator_key = str(token)
+                    comparator_key = token
                     comparator_text = raw[token.start_pos:token.end_pos]
                     comparator_start = token.start_pos
-                elif child.data == "unit":
+                elif data == "unit":
                     unit_token = child.children[0]
                     unit_word = str(unit_token)
-                elif child.data == "rate":
+                elif data == "rate":
                     per_word = str(child.children[1])
-            elif child.type == "NUMBER":
-                number_token = child
-            elif child.type == "PERCENT":
-                percent = True
         if number_token is None:
             return None
         written = str(number_token)
@@ -221,7 +233,8 @@ class ValueReader:
             number = Decimal(written)
         except InvalidOperation:
             return None
-        decimals = len(written.split(".", 1)[1]) if "." in written else 0
+        point = written.find(".")
+        decimals = len(written) - point - 1 if point >= 0 else 0
         vocab = self.vocabulary
         magnitude_text, approximate, unit, unit_text, suffix, noun = self._split_word(unit_word)
         if magnitude_text:
@@ -236,26 +249,12 @@ class ValueReader:
             canonical = vocab.suffix_comparators[suffix]
             comparator_text = suffix
             comparator_start = unit_token.start_pos + unit_word.rfind(suffix) if unit_token else -1
-        return Amount(
-            start=tree.meta.start_pos,
-            end=tree.meta.end_pos,
-            comparator=canonical,
-            comparator_text=comparator_text or "",
-            comparator_start=comparator_start,
-            qualifier=qualifier,
-            suffix=suffix,
-            number=number,
-            written=written,
-            decimals=decimals,
-            magnitude_text=magnitude_text,
-            approximate=approximate,
-            percent=percent,
-            unit=unit,
-            unit_text=unit_text,
-            per=per,
-            per_text=per_text,
-            noun=noun,
-        )
+        start, end = tree.meta
+        return _new(Amount, (
+            start, end, canonical, comparator_text, comparator_start, qualifier, suffix,
+            number, written, decimals, magnitude_text, approximate, percent,
+            unit, unit_text, per, per_text, noun,
+        ))
 
     def _split_word(self, word: str) -> tuple[str, bool, Unit | None, str, str, str]:
         """'万余师生' → magnitude 万, approximate, no unit, noun 师生; '万元以上' → unit 万元, suffix 以上."""
@@ -287,7 +286,7 @@ class ValueReader:
                 approximate, rest = True, rest[len(mark):]
                 break
         suffix = ""
-        for mark in sorted(vocab.suffix_comparators, key=len, reverse=True):
+        for mark in self._suffixes:
             if rest.startswith(mark):
                 suffix, rest = mark, rest[len(mark):]
                 break
@@ -331,13 +330,9 @@ class ValueReader:
         return Period(children[0].start_pos, children[-1].end_pos, first, last)
 
 
-def _span_text(tree, raw: str) -> TextPart:
-    start, end = tree.meta.start_pos, tree.meta.end_pos
-    return TextPart(start, end, raw[start:end])
-
-
-def _merge_texts(texts: list[TextPart], raw: str) -> tuple[TextPart, ...]:
-    """Join adjacent text pieces (the grammar splits text at blanks and stray signs).
+def _merge_texts(texts: list[Any], raw: str) -> tuple[TextPart, ...]:
+    """Join adjacent text pieces (the grammar splits text at blanks and stray signs), given by their
+    spans: (start, end, ...) tuples, such as a node's Meta or a TextPart.
 
     Each run of pieces is cut from `raw` once, when it ends: re-cutting the growing run at every
     piece made a value of n words cost n² characters of copying.
@@ -345,14 +340,14 @@ def _merge_texts(texts: list[TextPart], raw: str) -> tuple[TextPart, ...]:
     merged: list[TextPart] = []
     start = end = -1
     for part in texts:
-        if start >= 0 and not raw[end:part.start].strip():
-            end = part.end
+        if start >= 0 and not raw[end:part[0]].strip():
+            end = part[1]
             continue
         if start >= 0:
-            merged.append(TextPart(start, end, raw[start:end]))
-        start, end = part.start, part.end
+            merged.append(_new(TextPart, (start, end, raw[start:end])))
+        start, end = part[0], part[1]
     if start >= 0:
-        merged.append(TextPart(start, end, raw[start:end]))
+        merged.append(_new(TextPart, (start, end, raw[start:end])))
     return tuple(merged)
 
 
