@@ -159,6 +159,9 @@ class ValueReader:
         self.read = lru_cache(maxsize=65536)(self._read)
         # longest first: "及以上" before "以上"
         self._suffixes = tuple(sorted(vocabulary.suffix_comparators, key=len, reverse=True))
+        # The words after numbers repeat across a document ("万元", "场", "", "%以上") far more
+        # than whole values do: each is split once.
+        self._word = lru_cache(maxsize=4096)(self._split_word)
 
     # ---------------------------------------------------------------- entry
     def _read(self, raw: str) -> Value:
@@ -236,13 +239,13 @@ class ValueReader:
         point = written.find(".")
         decimals = len(written) - point - 1 if point >= 0 else 0
         vocab = self.vocabulary
-        magnitude_text, approximate, unit, unit_text, suffix, noun = self._split_word(unit_word)
+        magnitude_text, approximate, unit, unit_text, suffix, noun = self._word(unit_word)
         if magnitude_text:
             number *= vocab.magnitudes[magnitude_text]
         per = None
         per_text = ""
         if per_word:
-            per_split = self._split_word(per_word)
+            per_split = self._word(per_word)
             per, per_text = per_split[2], per_split[3] or per_word
         canonical = vocab.comparators.get(comparator_key) if comparator_key else None
         if suffix and canonical is None:
