@@ -15,29 +15,36 @@ _VALUE_EXTRA = str.maketrans(
         "－": "-", "～": "~", "〜": "~", "．": ".", "％": "%",
     }
 )
-# What normalize_value maps, as one table (the signs above are ASCII, which _FULLWIDTH leaves alone)
-# and as the class of the characters it changes.
+# What normalize_value maps, as one table (the signs above are ASCII, which _FULLWIDTH leaves alone).
 _VALUE_TABLE = {**_FULLWIDTH, **_VALUE_EXTRA}
-_VALUE_MAPPED = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_VALUE_TABLE)) + "]")
+
+
+def _mapped(table: dict[int, int]) -> re.Pattern[str]:
+    """The class of the characters a translation table changes."""
+    return re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(table)) + "]")
+
+
+_FULLWIDTH_MAPPED = _mapped(_FULLWIDTH)
+_VALUE_MAPPED = _mapped(_VALUE_TABLE)
 _LABEL_DROP = re.compile(r"[\s\u3000:：]+")
 _LEAD_QIZHONG = re.compile(r"^(?:其中[:：]?\s*)+")
 
 
+def _translate(text: str, table: dict[int, int], mapped: re.Pattern[str]) -> str:
+    """`text.translate(table)`, done only when `mapped` finds a character to change: str.translate looks
+    every character of a CJK text up in the dict, each miss raising and clearing a KeyError inside
+    CPython (~400 instructions a character), and most texts have nothing to map."""
+    return text.translate(table) if mapped.search(text) is not None else text
+
+
 def halfwidth(text: str) -> str:
     """Full-width digits, letters and ASCII punctuation to their half-width forms."""
-    return text.translate(_FULLWIDTH)
+    return _translate(text, _FULLWIDTH, _FULLWIDTH_MAPPED)
 
 
 def normalize_value(text: str) -> str:
-    """The form a value is parsed in: half-width digits and signs, CJK punctuation unified.
-
-    Looked for before translating: str.translate looks every character of a CJK text up in the dict,
-    each miss raising and clearing a KeyError inside CPython (~400 instructions a character), and
-    most values have nothing to map.
-    """
-    if _VALUE_MAPPED.search(text) is not None:
-        text = text.translate(_VALUE_TABLE)
-    return text.strip()
+    """The form a value is parsed in: half-width digits and signs, CJK punctuation unified."""
+    return _translate(text, _VALUE_TABLE, _VALUE_MAPPED).strip()
 
 
 @lru_cache(maxsize=8192)

@@ -153,10 +153,12 @@ def test_conflicting_prefix_and_suffix_comparators_get_no_safe_fix(linter):
 
 
 def test_value_normalisation_skips_exactly_the_texts_it_would_not_change():
-    """normalize_value translates only when its pattern finds a character to map: the pattern's class
-    must be exactly the table's keys, and the one table the old two translations (signs, then widths)."""
-    from budgetlint.text import _VALUE_EXTRA, _VALUE_MAPPED, _VALUE_TABLE, halfwidth
+    """normalize_value and halfwidth translate only when their pattern finds a character to map: each
+    pattern's class must be exactly its table's keys, and the value table the old two translations
+    (signs, then widths)."""
+    from budgetlint.text import _FULLWIDTH, _FULLWIDTH_MAPPED, _VALUE_EXTRA, _VALUE_MAPPED, _VALUE_TABLE, halfwidth
 
     every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000)
     assert {ord(match.group()) for match in _VALUE_MAPPED.finditer(every)} == set(_VALUE_TABLE)
+    assert {ord(match.group()) for match in _FULLWIDTH_MAPPED.finditer(every)} == set(_FULLWIDTH)
     assert every.translate(_VALUE_TABLE) == halfwidth(every.translate(_VALUE_EXTRA))
