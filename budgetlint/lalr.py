@@ -26,16 +26,10 @@ FORMAT = 4  # bump when the cached layout changes
 
 
 class Token(str):
-    """A terminal: the text, its type and its offsets (the subset of lark.Token the readers use)."""
+    """A terminal: the text, its type and its offsets (the subset of lark.Token the readers use).
+    LalrParser.parse makes them with str.__new__ and sets the three (no Python-level __new__ a token)."""
 
     __slots__ = ("type", "start_pos", "end_pos")
-
-    def __new__(cls, type_: str, value: str, start: int, end: int) -> "Token":
-        token = super().__new__(cls, value)
-        token.type = type_
-        token.start_pos = start
-        token.end_pos = end
-        return token
 
 
 @named
