@@ -71,7 +71,7 @@ class Config:
         """Whether rule `code` runs (on `path`: its per-file-ignores too)."""
         if not self.selected(code):
             return False
-        return path is None or not any(code.startswith(prefix) for prefix in self.ignored_for(path))
+        return path is None or not code.startswith(self.ignored_for(path))
 
     def selected(self, code: str) -> bool:
         """Whether `code` is selected and not ignored, the longest matching prefix deciding."""
@@ -82,8 +82,8 @@ class Config:
         return not (best_ignore >= best_select and best_ignore >= 0)
 
     def ignored_for(self, path: Path) -> tuple[str, ...]:
-        """The code prefixes per-file-ignores switch off for `path` (none, without resolving the path,
-        when there are no per-file-ignores)."""
+        """The code prefixes per-file-ignores switch off for `path`, as one tuple for str.startswith (none,
+        without resolving the path, when there are no per-file-ignores)."""
         if not self.per_file_ignores:
             return ()
         relative = self.relative(path)

@@ -153,7 +153,7 @@ class Linter:
         if found is None:
             registry = kinds()
             enabled = frozenset(rule.code for rule in self.catalogue if self.config.selected(rule.code)
-                                and not any(rule.code.startswith(prefix) for prefix in ignored))
+                                and not rule.code.startswith(ignored))
             plan = []
             for rule in self.catalogue:
                 if rule.kind in READER_KINDS or rule.code not in enabled:
