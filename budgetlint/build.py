@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 # A title names the year before it ends in 表 or 目标 ("2024年…绩效目标表"); see title_year().
 _YEAR_MARK = re.compile(r"(\d{4})\s*年")
 _TITLE_ENDS = ("表", "目标")
-_UNSEEN = object()
 # "(2024年度)" alone on a line.  Each blank run belongs to one place (no two \s* side by side), so a
 # line of a million blanks is read in linear time.
 _YEAR_LINE = re.compile(r"^\s*(?:[(（]\s*)?(\d{4})\s*年(?:\s*度)?(?:\s*[)）])?\s*$")
@@ -129,7 +128,7 @@ class Builder:
         self.vocab = vocabulary
         self.units = units
         self.values = reader or ValueReader(vocabulary, units)
-        self.group_cache: dict[tuple[str, bool], tuple | None] = {}
+        self.group_cache: dict[str, tuple] = {}  # see Reading.group_cells
 
     # ================================================================ document
     def build(self, text: str, path: str = "<text>") -> Document:
@@ -469,15 +468,18 @@ class Reading:
     def is_indicator_start(self, cells: tuple[Cell, ...]) -> bool:
         if len(cells) >= 2 and all(normalize_label(c.text) in self.vocab.indicator_header for c in cells):
             return True
-        return any(self.group_cell(c.text, i > 0 and not cells[0].text) for i, c in enumerate(cells[:-1]))
+        group_cells = self.group_cells  # the cells are filled: none follows a blank one
+        return any(group_cells(cell[0])[0] for cell in cells[:-1])
 
     def header_row(self, line: Line, cells: tuple[Cell, ...]) -> None:
         table = self.table
         assert table is not None
-        row_has_label = any(self.vocab.header_field(c.text) for c in cells)
+        header_field = self.vocab.header_field
+        keys = [header_field(cell[0]) for cell in cells]
+        row_has_label = any(keys)
         for index, cell in enumerate(cells):
             text = cell.text
-            key = self.vocab.header_field(text)
+            key = keys[index]
             if key is not None and key != "name":
                 if table.pending is not None:
                     self.close_pending()
@@ -518,7 +520,7 @@ class Reading:
                 last.span = last.span.to(Span.of_cell(cell))
                 continue
             following = cells[index + 1] if index + 1 < len(cells) else None
-            if following is not None and not self.vocab.header_field(following.text):
+            if following is not None and not keys[index + 1]:
                 self.report("BL002", Span.of_cell(cell), label=text, actual=text)
                 table.pending = _Pending(None, cell)
                 continue
@@ -605,15 +607,18 @@ class Reading:
             )
 
     # ---------------------------------------------------------------- indicator zone
-    def group_cell(self, text: str, after_blank: bool = False) -> tuple[int, str | None, str, str | None] | None:
-        """(level, code, name, kind) when `text` is a level-1 or level-2 group cell (memoised)."""
-        key = (text, after_blank)
+    def group_cells(self, text: str) -> tuple:
+        """(level, code, name, kind) of `text` as a group cell — alone, and after a blank (merged) cell or
+        a level-1 cell — or None; memoised by the text alone.  The two are one object unless the name is
+        both a level-1 and a level-2 name (成本指标), so whether the cell follows one need be asked only then."""
         cache = self.b.group_cache
-        found = cache.get(key, _UNSEEN)
-        if found is _UNSEEN:
+        found = cache.get(text)
+        if found is None:
             if len(cache) > 65536:
                 cache.clear()
-            found = cache[key] = self._group_cell(text, after_blank)
+            alone = self._group_cell(text, False)
+            after_blank = self._group_cell(text, True)
+            found = cache[text] = (alone, alone if after_blank == alone else after_blank)
         return found
 
     def _group_cell(self, text: str, after_blank: bool) -> tuple[int, str | None, str, str | None] | None:
@@ -698,8 +703,9 @@ class Reading:
         last = len(cells) - 1
         for index, cell in enumerate(cells):
             if index < last or last == 0:
-                merged = (index == 0 and line.leading_blank) or level1 is not None
-                group = self.group_cell(cell[0], merged)
+                group, after_blank = self.group_cells(cell[0])
+                if after_blank is not group and (level1 is not None or (index == 0 and line.leading_blank)):
+                    group = after_blank  # 成本指标 after a level 1, or after a merged cell: level 2
                 if group is not None:
                     level, code, name, kind = group
                     ref = GroupRef(code, name, kind, Span.of_cell(cell))

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from typing import Any, Callable, Iterable
 
 READER_KINDS = ("reader", "suppression")
+_UNKNOWN = object()  # a code the catalogue does not know
 
 
 class _Args(dict):
@@ -68,6 +69,7 @@ class Linter:
         self._last_ignored: tuple[Path, tuple[str, ...]] | None = None  # see _ignored_for
         # finding → (format, the report's text for it), applied as each finding is completed (Finding.output)
         self.output_line: Callable[[Finding], tuple[str, str]] | None = None
+        self._says: dict[tuple[str, str], tuple[str, str, str] | object] = {}  # see _rule_says
 
     def parse(self, text: str, path: str = "<text>") -> Document:
         return self.builder.build(text, path)
@@ -222,6 +224,15 @@ class Linter:
         return kept
 
     # ---------------------------------------------------------------- completion
+    def _rule_says(self, code: str, variant: str) -> tuple[str, str, str] | object:
+        """(rule name, severity, message template) of a finding of `code` and `variant` (looked up once
+        for each pair: a large document completes tens of thousands of findings of a few dozen rules)."""
+        rule = self.catalogue.rules.get(code)
+        said = _UNKNOWN if rule is None else (
+            rule.name, self.config.severity_of(rule.code, rule.severity), rule.message(variant, self.lang))
+        self._says[code, variant] = said
+        return said
+
     def _say(self, value: Any) -> Any:
         return _said(value, self.lang)
 
@@ -229,14 +240,17 @@ class Linter:
         """Fill path, rule, severity and the message (in place: findings are fresh from a check)."""
         finding.path = path
         finding.expected, finding.actual = self._say(finding.expected), self._say(finding.actual)
-        rule = self.catalogue.rules.get(finding.code)
-        if rule is None:
+        variant = finding.args.get("variant", "default")
+        if type(variant) is not str:
+            variant = str(variant)
+        said = self._says.get((finding.code, variant))
+        if said is None:
+            said = self._rule_says(finding.code, variant)
+        if said is _UNKNOWN:
             finding.rule, finding.message = "unknown", finding.message or finding.code
         else:
-            variant = str(finding.args.get("variant", "default"))
-            finding.message = render_message(rule.message(variant, self.lang), finding)
-            finding.rule = rule.name
-            finding.severity = self.config.severity_of(rule.code, rule.severity)
+            finding.rule, finding.severity, template = said
+            finding.message = render_message(template, finding)
         finding.output = None if self.output_line is None else self.output_line(finding)
         return finding
 
