@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from budgetlint.findings import Finding, words
-from budgetlint.model import Directive, Document, Field, GroupRef, Indicator, Project, Span
+from budgetlint.model import Directive, Document, Field, GroupRef, Indicator, Project, Span, cell_span, cells_span
 from budgetlint.record import named, record
 from budgetlint.syntax import Cell, Line, iter_lines
 from budgetlint.text import normalize_label, squeeze
@@ -162,7 +162,10 @@ class Builder:
         passer = run if share[1] > 1 else None  # Reading.pass_rows
         for block in blocks:
             for line in iter_lines(block, line_ends + 1, passer):
-                run.feed(line)
+                if line.kind == "row" and not run.open_directives:
+                    run.row(line)  # what `feed` does with the common line, without the call
+                else:
+                    run.feed(line)
                 if run.completed:
                     yield from run.completed
                     run.completed.clear()
@@ -203,7 +206,6 @@ class Reading:
         self.fiscal_year_span: Span | None = None
         self.fiscal_year_rank = 0  # 3 metadata, 2 "(2024年度)", 1 title
         self.open_directives: list[Directive] = []
-        self.previous_kind = ""
         self.completed: list[Project] = []
         self.project_count = 0
         self.name_label = normalize_label(self.vocab.header_canonical["name"])  # only 项目名称 starts a table
@@ -292,7 +294,6 @@ class Reading:
             self.non_row(line)
         if self.open_directives and kind not in ("directive", "comment"):
             self._attach_directives(line)
-        self.previous_kind = kind
 
     def non_row(self, line: Line) -> None:
         text = line.text.strip()
@@ -397,16 +398,17 @@ class Reading:
             return
         if self.table is None:
             if self.share == 0:
-                self.report("BL007", Span.of_cells(cells[0], cells[-1]), variant="outside")
+                self.report("BL007", cells_span(cells[0], cells[-1]), variant="outside")
             return
         table = self.table
         if not table.mine:
             self.extend_other(table, line.number)
             return
-        for stray in table.stray:
-            if stray.kind in ("text", "heading", "meta"):
-                self.report("BL006", Span(stray.number, 1, stray.number, len(stray.text) + 1), line=stray.text.strip()[:40])
-        table.stray = []
+        if table.stray:
+            for stray in table.stray:
+                if stray.kind in ("text", "heading", "meta"):
+                    self.report("BL006", Span(stray.number, 1, stray.number, len(stray.text) + 1), line=stray.text.strip()[:40])
+            table.stray = []
         table.project.end_line = line.number
         if table.zone == "header" and self.is_indicator_start(cells):
             self.close_pending()
@@ -421,7 +423,7 @@ class Reading:
         cells = line.filled
         name_cells = cells[1:]
         name = _joined(name_cells)
-        span = Span.of_cells(cells[0], cells[-1])
+        span = cells_span(cells[0], cells[-1])
         unit = self.b.units.get(self.money_unit_text) if self.money_unit_text else None
         project = Project(
             name=name,
@@ -434,10 +436,10 @@ class Reading:
         )
         self.project_count += 1
         self.table = _TableState(project, mine=self.deal(self.project_count - 1))
-        label = Field("name", cells[0].text, Span.of_cell(cells[0]))
+        label = Field("name", cells[0].text, cell_span(cells[0]))
         if name_cells:
             label.text = name
-            label.span = Span.of_cells(name_cells[0], name_cells[-1])
+            label.span = cells_span(name_cells[0], name_cells[-1])
         project.fields["name"] = label
         self.table.last_field = label
         self.fiscal_year_rank = 0  # the next table's title may restate the year
@@ -466,10 +468,19 @@ class Reading:
 
     # ---------------------------------------------------------------- header zone
     def is_indicator_start(self, cells: tuple[Cell, ...]) -> bool:
-        if len(cells) >= 2 and all(normalize_label(c.text) in self.vocab.indicator_header for c in cells):
-            return True
+        # Loops, not all()/any() over generators: every header row asks this.
+        if len(cells) >= 2:
+            headings = self.vocab.indicator_header
+            for cell in cells:
+                if normalize_label(cell[0]) not in headings:
+                    break
+            else:
+                return True
         group_cells = self.group_cells  # the cells are filled: none follows a blank one
-        return any(group_cells(cell[0])[0] for cell in cells[:-1])
+        for cell in cells[:-1]:
+            if group_cells(cell[0])[0] is not None:
+                return True
+        return False
 
     def header_row(self, line: Line, cells: tuple[Cell, ...]) -> None:
         table = self.table
@@ -493,7 +504,7 @@ class Reading:
                 if pending.cell.line != cell.line and pending.key is not None:
                     self.report(
                         "BL001",
-                        Span.of_cell(cell),
+                        cell_span(cell),
                         variant="value-next-line",
                         label=pending.cell.text,
                         label_line=pending.cell.line,
@@ -511,20 +522,20 @@ class Reading:
             last = table.last_field
             if not row_has_label and last is not None and last.key in self.vocab.long_text_fields and last.span:
                 self.report(
-                    "BL001", Span.of_cell(cell), variant="continued", label=last.label, label_line=last.label_span.line
+                    "BL001", cell_span(cell), variant="continued", label=last.label, label_line=last.label_span.line
                 )
                 if table.continued_field is not last:
                     table.join_continued()
                     table.continued_field = last
                 table.continued.append(text)
-                last.span = last.span.to(Span.of_cell(cell))
+                last.span = last.span.to(cell_span(cell))
                 continue
             following = cells[index + 1] if index + 1 < len(cells) else None
             if following is not None and not keys[index + 1]:
-                self.report("BL002", Span.of_cell(cell), label=text, actual=text)
+                self.report("BL002", cell_span(cell), label=text, actual=text)
                 table.pending = _Pending(None, cell)
                 continue
-            self.report("BL007", Span.of_cell(cell), variant="unlabelled", text=text[:30])
+            self.report("BL007", cell_span(cell), variant="unlabelled", text=text[:30])
 
     def absorb_fragment(self, cell: Cell) -> bool:
         """A cell that is the missing end of a label broken over lines ('金' of 其他资|金)."""
@@ -548,12 +559,13 @@ class Reading:
     def assign(self, pending: _Pending, cell: Cell | None) -> None:
         table = self.table
         assert table is not None
-        table.join_continued()
+        if table.continued_field is not None:
+            table.join_continued()
         project = table.project
         key = pending.key
         if key is None:
             return
-        label_span = Span.of_cell(pending.cell)
+        label_span = cell_span(pending.cell)
         if pending.broken_tail:
             self.report(
                 "BL001",
@@ -566,7 +578,7 @@ class Reading:
         new = Field(key, pending.cell.text, label_span)
         if cell is not None:
             new.text = cell.text
-            new.span = Span.of_cell(cell)
+            new.span = cell_span(cell)
         existing = project.fields.get(key)
         if existing is not None and existing.text and new.text:
             if squeeze(existing.text) != squeeze(new.text):
@@ -652,7 +664,7 @@ class Reading:
             return  # the column headings, repeated after a page break
         level1, level2, fragments, rest = self.classify_cells(line, cells)
         for cell in fragments:
-            self.report("BL001", Span.of_cell(cell), variant="fragment", text=cell.text)
+            self.report("BL001", cell_span(cell), variant="fragment", text=cell.text)
         if level1 is not None:
             table.level1, table.level2 = _inherited(level1), None
         if level2 is not None:
@@ -664,7 +676,7 @@ class Reading:
             if self.absorb_fragment(only):
                 return
             if normalize_label(only.text) in self.vocab.fragments:
-                self.report("BL001", Span.of_cell(only), variant="fragment", text=only.text)
+                self.report("BL001", cell_span(only), variant="fragment", text=only.text)
                 return
         if len(rest) == 1:
             only = rest[0]
@@ -672,9 +684,9 @@ class Reading:
             name_cells, value_cell = ([], only) if reads_as_value else ([only], None)
         else:
             name_cells, value_cell = rest[:-1], rest[-1]
-        name_span = Span.of_cells(name_cells[0], name_cells[-1]) if name_cells else None
+        name_span = cells_span(name_cells[0], name_cells[-1]) if name_cells else None
         if value_cell is not None:
-            value, value_span = self.read_value(value_cell.text), Span.of_cell(value_cell)
+            value, value_span = self.read_value(value_cell.text), cell_span(value_cell)
         else:
             last = cells[-1]
             value, value_span = self.read_value(""), Span(last.line, last.end_column, last.line, last.end_column + 1)
@@ -682,11 +694,11 @@ class Reading:
             Indicator(
                 level1 or table.level1,
                 level2 or table.level2,
-                _joined(name_cells),
+                name_cells[0][0] if len(name_cells) == 1 else _joined(name_cells),
                 name_span,
                 value,
                 value_span,
-                Span.of_cells(cells[0], cells[-1]),
+                cells_span(cells[0], cells[-1]),
             )
         )
 
@@ -708,7 +720,7 @@ class Reading:
                     group = after_blank  # 成本指标 after a level 1, or after a merged cell: level 2
                 if group is not None:
                     level, code, name, kind = group
-                    ref = GroupRef(code, name, kind, Span.of_cell(cell))
+                    ref = GroupRef(code, name, kind, cell_span(cell))
                     if level == 1 and level1 is None and level2 is None:
                         level1 = ref
                         continue

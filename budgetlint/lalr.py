@@ -162,6 +162,7 @@ class LineScanner:
         self.pattern, self.unless = _scanner(terminals)
 
     def kind(self, line: str) -> str | None:
+        """The terminal of `line` (budgetlint.syntax.iter_lines does the same inline)."""
         match = self.pattern.match(line + "\n")
         if match is None:
             return None

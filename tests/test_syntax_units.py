@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hypothesis import given, strategies as st
+
 from budgetlint.syntax import parse_tree, read_lines
 from budgetlint.units import build_table_with_pint, load_units
 
@@ -30,6 +32,17 @@ def test_cells_keep_their_columns_and_escaped_pipes():
     assert [(c.text, c.column, c.end_column) for c in line.cells] == [("a", 4, 5), ("二三", 8, 10), ("x|y", 13, 17)]
     (tab,) = read_lines("项目名称\t\t示例\t")
     assert [(c.text, c.column) for c in tab.cells] == [("项目名称", 1), ("", 6), ("示例", 7), ("", 10)]
+
+
+@given(st.text(alphabet=" \t|\\\u3000a二-", max_size=30))
+def test_filled_cells_are_the_non_empty_cells(row):
+    """`Line.filled` splits the common pipe row its own way (without the pieces outside the pipes):
+    it must give exactly the non-empty cells of the full split, columns included, for any row."""
+    for line in read_lines(row):
+        if line.kind == "row":
+            filled = line.filled
+            line._filled = None
+            assert filled == tuple(cell for cell in line.cells if cell.text)
 
 
 def test_blank_lines_keep_numbering():
