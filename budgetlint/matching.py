@@ -22,12 +22,30 @@ if TYPE_CHECKING:
 _PUNCT = re.compile(r"[\s“”\"'‘’《》<>〈〉()（）\[\]【】·.。,，、;；:：!！?？\-—_/|]+")
 
 
-@lru_cache(maxsize=16384)
 def normalize_name(name: str, prefix: re.Pattern[str] | None = None) -> str:
-    text = name.strip()
-    if prefix is not None:
-        text = prefix.sub("", text)
-    return _PUNCT.sub("", text)
+    """The name as it is compared: without a numbering prefix matched by `prefix`, quotes and blanks."""
+    return name_key(prefix)(name)
+
+
+def name_key(prefix: re.Pattern[str] | None) -> Callable[[str], str]:
+    """`normalize_name` with `prefix` bound, memoised by the name alone.  A check asks for it once and
+    calls it for each indicator: a cache keyed on (name, pattern) hashed the pattern at every call, and
+    hashing a compiled pattern hashes its whole compiled program (~3,500 instructions)."""
+    return _name_key(None if prefix is None else prefix.pattern)
+
+
+@lru_cache(maxsize=8)
+def _name_key(pattern: str | None) -> Callable[[str], str]:
+    prefix = None if pattern is None else re.compile(pattern)
+
+    @lru_cache(maxsize=16384)
+    def key(name: str) -> str:
+        text = name.strip()
+        if prefix is not None:
+            text = prefix.sub("", text)
+        return _PUNCT.sub("", text)
+
+    return key
 
 
 def _bigrams(text: str) -> list[str]:

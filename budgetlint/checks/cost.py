@@ -16,7 +16,7 @@ from operator import attrgetter
 from budgetlint.checks import check_kind
 from budgetlint.checks.common import decimals_of, show_money, tolerance
 from budgetlint.findings import Edit, Finding, Fix, Related, format_value, words
-from budgetlint.matching import assign, normalize_name, similarity
+from budgetlint.matching import assign, name_key, similarity
 from budgetlint.model import Indicator
 from budgetlint.record import named, record
 
@@ -105,6 +105,8 @@ def _units_fit(cost: CostRow, quantity: QuantityRow) -> str:
 
 
 _row_key = attrgetter("key")  # the normalised name a row is matched on
+_new = tuple.__new__
+_ONE = Decimal(1)
 
 
 def analyse(project, ctx) -> CostAnalysis:
@@ -113,29 +115,30 @@ def analyse(project, ctx) -> CostAnalysis:
 
 def _analyse(project, ctx) -> CostAnalysis:
     vocab = ctx.vocabulary
-    prefix = vocab.name_prefix
+    key_of = name_key(vocab.name_prefix)
+    cost_kinds = vocab.cost_kinds
+    money_unit = project.money_unit
     result = CostAnalysis()
+    # Rows are made by tuple.__new__, without the named tuples' Python-level __new__ (every table makes some).
     for indicator in project.indicators:
-        if indicator.kind in vocab.cost_kinds:
+        kind = indicator.kind
+        if kind in cost_kinds:
             value = indicator.value
             if value.not_applicable or value.is_empty:
                 continue
             amount = _cost_amount(value)
-            if amount is None:
-                result.not_money.append(indicator)
-                continue
-            yuan = amount.in_yuan(project.money_unit)
+            yuan = None if amount is None else amount.in_yuan(money_unit)
             if yuan is None:
                 result.not_money.append(indicator)
                 continue
-            result.costs.append(CostRow(indicator, amount, yuan, normalize_name(indicator.name, prefix)))
-        elif indicator.kind == "quantity":
+            result.costs.append(_new(CostRow, (indicator, amount, yuan, key_of(indicator.name))))
+        elif kind == "quantity":
             amount = _quantity_amount(indicator.value)
             if amount is not None:
-                result.quantities.append(QuantityRow(indicator, amount, normalize_name(indicator.name, prefix)))
+                result.quantities.append(_new(QuantityRow, (indicator, amount, key_of(indicator.name))))
 
     def score(cost: CostRow, quantity: QuantityRow, name: float) -> float:
-        if not cost.is_rate:
+        if not cost.amount.per_text:  # not a rate
             return name
         fit = _units_fit(cost, quantity)
         if fit == "same":
@@ -162,8 +165,8 @@ def _analyse(project, ctx) -> CostAnalysis:
     for index, cost in enumerate(result.costs):
         match = result.matches.get(index)
         quantity = result.quantities[match[0]] if match else None
-        if not cost.is_rate:
-            result.terms.append(Term(cost, quantity, Decimal(1), cost.yuan, cost.indicator.value.raw))
+        if not cost.amount.per_text:  # a lump sum: itself
+            result.terms.append(_new(Term, (cost, quantity, _ONE, cost.yuan, cost.indicator.value.raw)))
             continue
         per = cost.amount.per
         multiplier: Decimal | None = None
@@ -181,7 +184,7 @@ def _analyse(project, ctx) -> CostAnalysis:
             result.unresolved.append(cost)
             continue
         formula = f"{cost.indicator.value.raw} × {quantity.indicator.value.raw if quantity else '1年'}"
-        result.terms.append(Term(cost, quantity, multiplier, cost.yuan * multiplier, formula))
+        result.terms.append(_new(Term, (cost, quantity, multiplier, cost.yuan * multiplier, formula)))
     result.total = sum((term.yuan for term in result.terms), Decimal(0))
     annual = project.field("annual")
     if annual is None or annual.amount is None or not result.costs or result.unresolved:

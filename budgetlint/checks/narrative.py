@@ -13,11 +13,12 @@ import re
 from budgetlint.checks import check_kind
 from budgetlint.checks.common import decimals_of, field_label, show_money, tolerance
 from budgetlint.findings import Edit, Finding, Fix, Related, words
-from budgetlint.matching import bigram_set, common_bigrams, normalize_name, similarity
+from budgetlint.matching import bigram_set, common_bigrams, name_key, similarity
 
 _CLAUSE = re.compile(r"[^，,；;。！!？?\n]+")
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_plain_key = name_key(None)  # a phrase or sentence as compared (no numbering prefix to drop)
 
 
 def _blank_tags(text: str) -> str:
@@ -77,12 +78,12 @@ def _best(phrase, candidates, key, threshold, margin):
 @check_kind("narrative-counts")
 def narrative_counts(project, params, ctx):
     """BL701: a count in the narrative ("培育…5 个") that contradicts its indicator ("6个")."""
-    prefix = ctx.vocabulary.name_prefix
+    key_of = name_key(ctx.vocabulary.name_prefix)
     quantities = []
     for indicator in project.of_kind("quantity"):
         amount = next((a for a in indicator.value.amounts if a.unit is not None and not a.is_money), None)
         if amount is not None and not amount.unit.is_time:
-            quantities.append((indicator, amount, normalize_name(indicator.name, prefix)))
+            quantities.append((indicator, amount, key_of(indicator.name)))
     if not quantities:
         return
     goal = project.goal
@@ -90,7 +91,7 @@ def narrative_counts(project, params, ctx):
         if amount.unit is None or amount.is_money or amount.unit.is_time or amount.percent or amount.is_rate:
             continue
         same_unit = [q for q in quantities if q[1].unit.dimension == amount.unit.dimension]
-        match = _best(normalize_name(phrase), same_unit, lambda q: q[2], params["threshold"], params["margin"])
+        match = _best(_plain_key(phrase), same_unit, lambda q: q[2], params["threshold"], params["margin"])
         if match is None:
             continue
         indicator, target, _ = match
@@ -110,13 +111,13 @@ def narrative_counts(project, params, ctx):
 @check_kind("narrative-money")
 def narrative_money(project, params, ctx):
     """BL702: an amount in the narrative that contradicts its cost row or the funding (计划2.8万元 vs 2.4)."""
-    prefix = ctx.vocabulary.name_prefix
+    key_of = name_key(ctx.vocabulary.name_prefix)
     costs = []
     for indicator in project.indicators:
         if indicator.kind in ctx.vocabulary.cost_kinds:
             amount = next((a for a in indicator.value.amounts if a.is_money or a.bare_wan), None)
             if amount is not None and not amount.is_rate:
-                costs.append((indicator, amount, normalize_name(indicator.name, prefix)))
+                costs.append((indicator, amount, key_of(indicator.name)))
     totals = [project.field(key) for key in params["totals"]]
     totals = [f for f in totals if f is not None and f.amount is not None]
     words = tuple(params["total_words"])
@@ -128,7 +129,7 @@ def narrative_money(project, params, ctx):
             continue
         length = amount.end - amount.start
         written = goal.text[offset:offset + length]
-        match = _best(normalize_name(phrase), costs, lambda c: c[2], params["threshold"], params["margin"])
+        match = _best(_plain_key(phrase), costs, lambda c: c[2], params["threshold"], params["margin"])
         if match is not None:
             indicator, target, _ = match
             target_yuan = target.in_yuan(project.money_unit)
@@ -166,16 +167,16 @@ def repeated_paragraph(project, params, ctx):
     if goal is None:
         return
     text = _blank_tags(goal.text)
-    sentences = [(m.start(), m.group()) for m in _SENTENCE.finditer(text) if len(normalize_name(m.group())) >= params["min_length"]]
+    sentences = [(m.start(), m.group()) for m in _SENTENCE.finditer(text) if len(_plain_key(m.group())) >= params["min_length"]]
     threshold = float(params["similarity"])
     for index, (start, sentence) in enumerate(sentences):
         for earlier_start, earlier in sentences[:index]:
-            if similarity(normalize_name(sentence), normalize_name(earlier)) < threshold:
+            if similarity(_plain_key(sentence), _plain_key(earlier)) < threshold:
                 continue
             yield Finding(
                 "",
                 _span(goal, start, len(sentence)),
-                args={"chars": len(normalize_name(sentence))},
+                args={"chars": len(_plain_key(sentence))},
                 expected=words("每段内容只写一次", "each passage once"),
                 actual=_excerpt(sentence),
                 related=(Related(_span(goal, earlier_start, len(earlier)), _excerpt(earlier)),),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from budgetlint.checks import check_kind
 from budgetlint.findings import Finding, Related, words
-from budgetlint.matching import normalize_name
+from budgetlint.matching import name_key
 
 
 @check_kind("group-codes")
@@ -42,11 +42,11 @@ def group_codes(project, params, ctx):
 def duplicate_indicator(project, params, ctx):
     """BL603: the same indicator twice in the same group."""
     seen: dict[tuple, object] = {}
-    prefix = ctx.vocabulary.name_prefix
+    key_of = name_key(ctx.vocabulary.name_prefix)
     for indicator in project.indicators:
         if not indicator.name or indicator.value.not_applicable:
             continue
-        key = (indicator.kind, normalize_name(indicator.name, prefix))
+        key = (indicator.kind, key_of(indicator.name))
         first = seen.get(key)
         if first is None:
             seen[key] = indicator
