@@ -46,6 +46,7 @@ _DIRECTIVE_SCOPES = {
 }
 _LEVEL2_TAILS = ("指标", "效益", "影响", "满意度", "成本")
 _RULE_CHARS = frozenset("-—:|")
+_new = tuple.__new__  # a named tuple made without its Python-level __new__ (GroupRef, _Pending: several a table)
 
 
 @named
@@ -118,7 +119,8 @@ def _first_cell(row: str) -> str:
 
 def _inherited(group: GroupRef) -> GroupRef:
     """The group as the rows below it see it through a merged cell (one copy serves them all)."""
-    return GroupRef(group.code, group.name, group.kind, group.span, inherited=True)
+    code, name, kind, span, _ = group
+    return _new(GroupRef, (code, name, kind, span, True))
 
 
 class Builder:
@@ -494,7 +496,7 @@ class Reading:
             if key is not None and key != "name":
                 if table.pending is not None:
                     self.close_pending()
-                table.pending = _Pending(key, cell)
+                table.pending = _new(_Pending, (key, cell, ""))
                 continue
             if table.pending is not None and self.vocab.is_sublabel(text):
                 continue
@@ -720,7 +722,7 @@ class Reading:
                     group = after_blank  # 成本指标 after a level 1, or after a merged cell: level 2
                 if group is not None:
                     level, code, name, kind = group
-                    ref = GroupRef(code, name, kind, cell_span(cell))
+                    ref = _new(GroupRef, (code, name, kind, cell_span(cell), False))
                     if level == 1 and level1 is None and level2 is None:
                         level1 = ref
                         continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import namedtuple
 from decimal import Decimal
 
-from budgetlint.record import Record, fresh, record
+from budgetlint.record import Record, fresh, named, record
 from budgetlint.units import Unit
 from budgetlint.values import Value
 
@@ -78,18 +78,18 @@ class Field:
 FUNDING_KEYS = ("total", "annual", "own", "transfer", "appropriation", "other", "carryover", "central", "regional")
 
 
-@record
+@named
 class GroupRef:
-    """A level-1 or level-2 group cell (1-产出指标, 11-数量指标), possibly inherited from a row above."""
+    """A level-1 or level-2 group cell (1-产出指标, 11-数量指标), possibly inherited from a row above.
+
+    A named tuple, made by the reader with tuple.__new__: a table makes one for each group cell and
+    one for the rows below it (inherited), and a record's Python-level __init__ cost twice as much."""
 
     code: str | None
     name: str
     kind: str | None  # vocabulary kind: output / quantity / cost …; None if unknown
     span: Span
-    inherited: bool
-
-    def __init__(self, code: str | None, name: str, kind: str | None, span: Span, inherited: bool = False):
-        self.code, self.name, self.kind, self.span, self.inherited = code, name, kind, span, inherited
+    inherited: bool = False
 
     @property
     def label(self) -> str:
@@ -200,7 +200,7 @@ def to_data(obj: Any) -> Any:
         return obj._asdict()
     if isinstance(obj, Value):
         return value_data(obj)
-    if isinstance(obj, Record):
+    if isinstance(obj, (Record, GroupRef)):
         return {name: to_data(getattr(obj, name)) for name in obj._fields}
     if isinstance(obj, dict):
         return {key: to_data(item) for key, item in obj.items()}
