@@ -97,31 +97,52 @@ def assign(
     """
     needed = threshold - slack - 1e-9  # float rounding must not drop a pair at the boundary
     right_keys = [key(b) for b in right]
+    left_keys = [key(a) for a in left]
+    result: dict[int, tuple[int, float]] = {}
+    taken_right: set[int] = set()
+    # First the pairs of equal names that score above any pair of different names could (their
+    # similarity is at most 0.9, plus `slack`): best first, they are assigned before every other pair
+    # would be, so the rows they take need not be compared with the rest.  Most cost rows name their
+    # quantity row exactly; a table of 20 of each compares 20 pairs, not 400.
+    by_name: dict[str, list[int]] = {}
+    for j, name in enumerate(right_keys):
+        if name:
+            by_name.setdefault(name, []).append(j)
+    ceiling = 0.9 + slack + 1e-9
+    equal = sorted((-value, i, j) for i, name in enumerate(left_keys) for j in by_name.get(name, ())
+                   if (value := score(left[i], right[j], 1.0)) > ceiling)
+    _take(equal, result, taken_right)
     right_grams = [bigram_set(name) for name in right_keys]
     right_sizes = [len(grams) for grams in right_grams]
+    open_right = [j for j in range(len(right)) if j not in taken_right]
     pairs = []
-    for i, a in enumerate(left):
-        name = key(a)
+    for i, name in enumerate(left_keys):
+        if i in result:
+            continue
         grams = bigram_set(name)
         size = len(grams)
-        for j, other in enumerate(right_grams):
+        for j in open_right:
+            other = right_grams[j]
+            if size and other and grams.isdisjoint(other):
+                continue  # no bigram shared (most pairs): only a pair with an empty name passes the test below
             common = len(grams & other)  # a C-level set intersection
             other_size = right_sizes[j]
             if common != (size if size < other_size else other_size) and 2 * common < needed * (size + other_size):
                 continue
             other_name = right_keys[j]
             names = _similarity(name, other_name, common, size, other_size) if name and other_name else 0.0
-            value = score(a, right[j], names)
+            value = score(left[i], right[j], names)
             if value >= threshold:
                 pairs.append((-value, i, j))
     pairs.sort()
-    taken_left: set[int] = set()
-    taken_right: set[int] = set()
-    result: dict[int, tuple[int, float]] = {}
+    _take(pairs, result, taken_right)
+    return result
+
+
+def _take(pairs: list[tuple[float, int, int]], result: dict[int, tuple[int, float]], taken_right: set[int]) -> None:
+    """Assign the sorted (-score, left, right) pairs greedily to rows not taken yet."""
     for negative, i, j in pairs:
-        if i in taken_left or j in taken_right:
+        if i in result or j in taken_right:
             continue
-        taken_left.add(i)
         taken_right.add(j)
         result[i] = (j, -negative)
-    return result
