@@ -44,19 +44,11 @@ class Amount:
     per: Unit | None  # denominator of a rate: 万元/期 → 期
     per_text: str
     noun: str  # the words after the unit: 10 件「设备设施」
-
-    @property
-    def is_rate(self) -> bool:
-        return bool(self.per_text)
-
-    @property
-    def is_money(self) -> bool:
-        return self.unit is not None and self.unit.is_money
-
-    @property
-    def bare_wan(self) -> bool:
-        """A money-looking amount with 万 but no 元: '40 万', '828万/次'."""
-        return self.magnitude_text == "万" and self.unit is None and not self.noun
+    # Derived, and stored when the amount is read (they were properties, a Python call each: the checks
+    # ask them of every amount of every table, ~80 times a table, and an amount is read once).
+    is_rate: bool  # it has a denominator (万元/期)
+    is_money: bool  # in a unit of money
+    bare_wan: bool  # a money-looking amount with 万 but no 元: '40 万', '828万/次'
 
     def in_yuan(self, default: Unit | None = None) -> Decimal | None:
         """The amount in 元 (per denominator for a rate); a bare number is in `default`."""
@@ -257,6 +249,7 @@ class ValueReader:
             start, end, canonical, comparator_text, comparator_start, qualifier, suffix,
             number, written, decimals, magnitude_text, approximate, percent,
             unit, unit_text, per, per_text, noun,
+            bool(per_text), unit is not None and unit.is_money, magnitude_text == "万" and unit is None and not noun,
         ))
 
     def _split_word(self, word: str) -> tuple[str, bool, Unit | None, str, str, str]:
