@@ -99,14 +99,11 @@ class Value:
     periods: tuple[Period, ...] = ()
     texts: tuple[TextPart, ...] = ()
     not_applicable: bool = False
+    is_empty: bool = False  # nothing but blanks: derived from raw when read, stored (asked by most checks)
 
     @property
     def amount(self) -> Amount | None:
         return self.amounts[0] if self.amounts else None
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.raw.strip()
 
     @property
     def text(self) -> str:
@@ -162,13 +159,13 @@ class ValueReader:
             text = raw
         stripped = text.strip()
         if not stripped:
-            return Value(raw)
+            return Value(raw, is_empty=not raw.strip())
         if stripped in self.vocabulary.not_applicable:
-            return Value(raw, not_applicable=True)
+            return Value(raw, not_applicable=True, is_empty=not raw.strip())
         try:
             tree = self._parser.parse(text)
         except Exception:  # the grammar is total; a failure is a bug, so keep the text
-            return Value(raw, texts=(TextPart(0, len(raw), raw),))
+            return Value(raw, texts=(TextPart(0, len(raw), raw),), is_empty=not raw.strip())
         amounts: list[Amount] = []
         dates: list[DatePoint] = []
         periods: list[Period] = []
@@ -191,7 +188,8 @@ class ValueReader:
                     periods.append(period)
                 else:
                     texts.append(part.meta)
-        return _new(Value, (raw, tuple(amounts), tuple(dates), tuple(periods), _merge_texts(texts, raw), False))
+        return _new(Value, (raw, tuple(amounts), tuple(dates), tuple(periods), _merge_texts(texts, raw), False,
+                            not raw.strip()))
 
     # ---------------------------------------------------------------- measures
     def _measure(self, tree, raw: str) -> Amount | None:

@@ -135,6 +135,32 @@ def test_every_string_reads(read):
         read(text)  # total grammar: never raises
 
 
+def test_stored_facts_agree_with_the_value(linter):
+    """is_empty, is_rate, is_money and bare_wan are stored when a value is read (they were properties):
+    for every cell of the seed and the examples, and for blank and odd texts, they say what the value does."""
+    from pathlib import Path
+
+    from budgetlint.values import ValueReader
+
+    root = Path(__file__).resolve().parent.parent
+    files = [root.parent / "shared" / "seeds" / "ningxia-kexie-2024-performance-targets.txt", *root.glob("examples/*.md")]
+    texts = {cell.strip() for path in files if path.exists()
+             for line in path.read_text(encoding="utf-8").splitlines() for cell in line.split("|")}
+    texts |= {"", " ", "\u3000", "\t", " \u3000 ", "—", "－", "无", "40 万", "828万/次", "2 元/人次", "5 万元", "10 kg"}
+    read = ValueReader(linter.vocabulary, linter.units).read  # a fresh cache: every text read here
+    amounts = 0
+    for text in texts:
+        value = read(text)
+        assert value.is_empty == (not value.raw.strip()), text
+        for a in value.amounts:
+            amounts += 1
+            assert a.is_rate == bool(a.per_text), text
+            assert a.is_money == (a.unit is not None and a.unit.is_money), text
+            assert a.bare_wan == (a.magnitude_text == "万" and a.unit is None and not a.noun), text
+    assert amounts > 200  # the seed alone has hundreds of amounts
+    assert read("828万/次").amount.bare_wan and read("5 万元").amount.is_money and read("2 元/人次").amount.is_rate
+
+
 def test_conflicting_prefix_and_suffix_comparators_get_no_safe_fix(linter):
     from conftest import findings_of
 
