@@ -30,18 +30,14 @@ class Unit:
     name: str
     dimension: str
     factor: Decimal
+    # Derived from the dimension and stored (made by `make_unit`): the checks ask them of every amount.
+    is_money: bool
+    is_time: bool
+    is_ratio: bool
 
-    @property
-    def is_money(self) -> bool:
-        return self.dimension == CURRENCY
 
-    @property
-    def is_time(self) -> bool:
-        return self.dimension == TIME
-
-    @property
-    def is_ratio(self) -> bool:
-        return self.dimension == ""
+def make_unit(name: str, dimension: str, factor: Decimal) -> Unit:
+    return Unit(name, dimension, factor, dimension == CURRENCY, dimension == TIME, dimension == "")
 
 
 def _definition_names(text: str) -> list[str]:
@@ -94,7 +90,7 @@ class UnitTable:
 
     def __init__(self, entries: dict[str, list[str]]):
         self._units = {
-            name: Unit(canonical, dimension, Decimal(factor))
+            name: make_unit(canonical, dimension, Decimal(factor))
             for name, (canonical, dimension, factor) in entries.items()
         }
         self._longest = max((len(name) for name in self._units), default=0)
@@ -138,7 +134,7 @@ def _pint_default_unit(word: str) -> Unit | None:
     except Exception:  # pint raises many kinds for an unknown or malformed name
         return None
     dimension = "*".join(str(dim) for dim in sorted(quantity.dimensionality))
-    return Unit(word, dimension, Decimal(str(quantity.magnitude)))
+    return make_unit(word, dimension, Decimal(str(quantity.magnitude)))
 
 
 @lru_cache(maxsize=8)

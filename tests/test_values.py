@@ -136,7 +136,8 @@ def test_every_string_reads(read):
 
 
 def test_stored_facts_agree_with_the_value(linter):
-    """is_empty, is_rate, is_money and bare_wan are stored when a value is read (they were properties):
+    """is_empty, is_rate, is_money and bare_wan (and a unit's is_money, is_time, is_ratio) are stored when
+    a value is read or a unit made (they were properties):
     for every cell of the seed and the examples, and for blank and odd texts, they say what the value does."""
     from pathlib import Path
 
@@ -157,6 +158,10 @@ def test_stored_facts_agree_with_the_value(linter):
             assert a.is_rate == bool(a.per_text), text
             assert a.is_money == (a.unit is not None and a.unit.is_money), text
             assert a.bare_wan == (a.magnitude_text == "万" and a.unit is None and not a.noun), text
+            for unit in (a.unit, a.per):
+                if unit is not None:
+                    assert (unit.is_money, unit.is_time, unit.is_ratio) == (
+                        unit.dimension == "[currency]", unit.dimension == "[time]", unit.dimension == ""), text
     assert amounts > 200  # the seed alone has hundreds of amounts
     assert read("828万/次").amount.bare_wan and read("5 万元").amount.is_money and read("2 元/人次").amount.is_rate
 
