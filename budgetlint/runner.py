@@ -187,12 +187,16 @@ class Runner:
         pooled = Result()
         try:
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=settings) as pool:
-                # Each batch is merged as it arrives (in order), while the workers check the next ones.
-                for partial, findings in pool.map(_check_batch, batches):
-                    with gc_paused():
-                        partial.findings = unpack(findings)
-                        _merge(pooled, partial)
-                        self._keep()
+                try:
+                    # Each batch is merged as it arrives (in order), while the workers check the next ones.
+                    for partial, findings in pool.map(_check_batch, batches):
+                        with gc_paused():
+                            partial.findings = unpack(findings)
+                            _merge(pooled, partial)
+                            self._keep()
+                except KeyboardInterrupt:  # Ctrl-C: the batches not started are dropped, the running ones end
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
         except _pool_failures() as error:  # no processes here (a sandbox), or a worker was killed
             result.notes.append(f"worker processes unavailable ({_describe(error)}): checked in one process")
             for file, explicit in files:
@@ -562,6 +566,12 @@ def _workers(jobs: int, files: int) -> int:
 
 
 def _init_worker(lang, fixed_config, overrides, keep_sources, output) -> None:
+    """A pool worker: Ctrl-C is this process's parent's to handle (see Runner._check_in_pool).  A worker
+    interrupted by it at the wrong moment — holding a lock of the pool's queues — could leave the pool
+    waiting for it forever (the Ctrl-C test hung once in 15 runs)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker
     _worker = Runner(lang=lang, overrides=overrides, keep_sources=keep_sources, output=output)
     _worker._fixed_config = fixed_config
