@@ -696,7 +696,7 @@ class Reading:
             Indicator(
                 level1 or table.level1,
                 level2 or table.level2,
-                name_cells[0][0] if len(name_cells) == 1 else _joined(name_cells),
+                _joined(name_cells),
                 name_span,
                 value,
                 value_span,

@@ -158,14 +158,15 @@ class ValueReader:
         if len(text) != len(raw):  # normalisation is one char for one char; guard anyway
             text = raw
         stripped = text.strip()
+        empty = not raw.strip()  # Value.is_empty, stored
         if not stripped:
-            return Value(raw, is_empty=not raw.strip())
+            return Value(raw, is_empty=empty)
         if stripped in self.vocabulary.not_applicable:
-            return Value(raw, not_applicable=True, is_empty=not raw.strip())
+            return Value(raw, not_applicable=True, is_empty=empty)
         try:
             tree = self._parser.parse(text)
         except Exception:  # the grammar is total; a failure is a bug, so keep the text
-            return Value(raw, texts=(TextPart(0, len(raw), raw),), is_empty=not raw.strip())
+            return Value(raw, texts=(TextPart(0, len(raw), raw),), is_empty=empty)
         amounts: list[Amount] = []
         dates: list[DatePoint] = []
         periods: list[Period] = []
@@ -188,8 +189,7 @@ class ValueReader:
                     periods.append(period)
                 else:
                     texts.append(part.meta)
-        return _new(Value, (raw, tuple(amounts), tuple(dates), tuple(periods), _merge_texts(texts, raw), False,
-                            not raw.strip()))
+        return _new(Value, (raw, tuple(amounts), tuple(dates), tuple(periods), _merge_texts(texts, raw), False, empty))
 
     # ---------------------------------------------------------------- measures
     def _measure(self, tree, raw: str) -> Amount | None:
@@ -247,7 +247,8 @@ class ValueReader:
             start, end, canonical, comparator_text, comparator_start, qualifier, suffix,
             number, written, decimals, magnitude_text, approximate, percent,
             unit, unit_text, per, per_text, noun,
-            bool(per_text), unit is not None and unit.is_money, magnitude_text == "万" and unit is None and not noun,
+            bool(per_text), unit is not None and unit.is_money,  # is_rate, is_money
+            magnitude_text == "万" and unit is None and not noun,  # bare_wan
         ))
 
     def _split_word(self, word: str) -> tuple[str, bool, Unit | None, str, str, str]:

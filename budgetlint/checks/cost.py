@@ -138,7 +138,7 @@ def _analyse(project, ctx) -> CostAnalysis:
                 result.quantities.append(_new(QuantityRow, (indicator, amount, key_of(indicator.name))))
 
     def score(cost: CostRow, quantity: QuantityRow, name: float) -> float:
-        if not cost.amount.per_text:  # not a rate
+        if not cost.amount.is_rate:
             return name
         fit = _units_fit(cost, quantity)
         if fit == "same":
@@ -165,7 +165,7 @@ def _analyse(project, ctx) -> CostAnalysis:
     for index, cost in enumerate(result.costs):
         match = result.matches.get(index)
         quantity = result.quantities[match[0]] if match else None
-        if not cost.amount.per_text:  # a lump sum: itself
+        if not cost.amount.is_rate:  # a lump sum: itself
             result.terms.append(_new(Term, (cost, quantity, _ONE, cost.yuan, cost.indicator.value.raw)))
             continue
         per = cost.amount.per
