@@ -246,7 +246,7 @@ def main() -> None:
                                            pairs)
         if pooled > 0:
             speedup = 1 / ratio
-            results.append(report(f"200 files × {each} KB: pool (2 workers) vs 1", f"{pooled:.2f} s", speedup,
+            results.append(report(f"200 files × {each} KB: 2 processes vs 1", f"{pooled:.2f} s", speedup,
                                   "≥ 1.7× faster", speedup >= 1.7))
 
     # ------------------------------------------------------------ scripts of their own

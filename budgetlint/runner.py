@@ -172,14 +172,61 @@ class Runner:
         if workers <= 1:
             for file, explicit in files:
                 self.check_file(file, explicit, result)
+        elif _FORKS:
+            self._check_forked(files, workers, result)
         else:
             self._check_in_pool(files, workers, result)
         if result.files > 1:  # one document's findings come sorted (Linter.finish)
             result.findings.sort(key=Finding.sort_key)
         return result
 
+    def _check_forked(self, files: list[tuple[Path, bool]], workers: int, result: Result) -> None:
+        """Check files in this process and `workers` - 1 forked from it (Linux), each file by the first to
+        reach it (FirstComer, as the tables of one large document); results merge in file order, the
+        same as sequentially.
+
+        Against a pool of `workers` processes (`_check_in_pool`, where there is no fork): no
+        concurrent.futures nor multiprocessing imported (~60 ms), the loaded rules shared, and this
+        process checks files instead of only unpacking the workers' findings, so that the findings of
+        its own files never cross a pipe.  A worker that dies leaves its files to this process."""
+        try:  # the rules of the first file's config loaded once, before the fork, for every process
+            self.linter_for(self.config_for(files[0][0]))
+        except ConfigError:  # reported when that file is checked
+            pass
+        try:
+            readers, deal = _fork_readers(workers, lambda deal, share: _FilesReader.start(self, files, deal))
+        except OSError as error:  # no processes or shared memory here (a sandbox)
+            result.notes.append(f"worker processes unavailable ({_describe(error)}): checked in one process")
+            for file, explicit in files:
+                self.check_file(file, explicit, result)
+            return
+        parts: dict[int, Result] = {}
+        try:
+            for index, (file, explicit) in enumerate(files):
+                for reader in readers:
+                    reader.receive()
+                if deal(index):
+                    self.check_file(file, explicit, part := Result())
+                    parts[index] = part
+            with gc_paused():
+                for reader in readers:
+                    try:
+                        reader.wait()
+                    except _ReaderFailed as error:
+                        result.notes.append(f"a worker process failed ({error}): its files were checked in this one")
+                    parts.update(reader.parts)
+                self._keep()
+        finally:
+            _stop(readers, deal)
+        for index, (file, explicit) in enumerate(files):
+            part = parts.get(index)
+            if part is None:  # dealt to a worker that ended before it sent it
+                self.check_file(file, explicit, part := Result())
+            _merge(result, part)
+
     def _check_in_pool(self, files: list[tuple[Path, bool]], workers: int, result: Result) -> None:
-        """Check files in worker processes; results merge in file order, the same as sequentially."""
+        """Check files in worker processes (where processes are not forked: `_check_forked`); results
+        merge in file order, the same as sequentially."""
         from concurrent.futures import ProcessPoolExecutor
 
         batches = _batches(files, workers)
@@ -245,14 +292,10 @@ class Runner:
         through a pipe as plain values."""
         linter = self.linter_for(config)
         workers = self.big_file_workers
-        deal: FirstComer | None = None
-        readers: list[_Reader] = []
         try:
-            deal = FirstComer.new()
-            for share in range(1, workers):
-                readers.append(_Reader.fork(linter, source, file, (share, workers), deal))
+            readers, deal = _fork_readers(
+                workers, lambda deal, share: _ShareReader.start(linter, source, file, (share, workers), deal))
         except OSError as error:  # no processes or shared memory here (a sandbox)
-            _stop(readers, deal)
             result.notes.append(f"{source.path}: worker processes unavailable ({_describe(error)}): read in one process")
             self.check_source(source, file, explicit, result, config)
             return
@@ -393,25 +436,25 @@ class _ReaderFailed(Exception):
 
 
 class _Reader:
-    """A process forked to read one large document beside this one (budgetlint.runner.Runner._check_shared).
-    It checks the tables dealt to it and sends, through a pipe, its completed findings as plain values
-    (marshal) in frames of about FRAME_FINDINGS as it goes, then its layout findings; then it ends
-    without cleaning up what it shares with this process (os._exit).
+    """A process forked to work beside this one (the other readers of one large document, the other
+    checkers of many files).  It sends what it does through a pipe as marshalled frames (kind, *body),
+    then ends without cleaning up what it shares with this process (os._exit).  A subclass takes in
+    the frames of its kind (`take`).
 
-    This process takes the frames in between its own tables (`receive`), so that packing, unpacking
-    and making findings again happen while both still read, not one after the other at the end (on
+    This process takes the frames in between its own work (`receive`), so that packing, unpacking
+    and making findings again happen while both still work, not one after the other at the end (on
     a 10 MB document they were ~0.2 s after the last table)."""
 
     def __init__(self, pid: int, fd: int):
         self.pid, self.fd = pid, fd
         self.pending = bytearray()  # bytes received, not yet a whole frame
-        self.findings: list[Finding] = []  # received so far, in the order the reader checked them
-        self.layout: list[Finding] | None = None  # the last frame's: the reader has sent everything
+        self.done = False  # the reader's last frame was taken in
         self.failure: Exception | None = None
         os.set_blocking(fd, False)
 
     @classmethod
-    def fork(cls, linter: Linter, source: Stream, file: Path, share: tuple[int, int], deal: FirstComer) -> "_Reader":
+    def fork(cls, work) -> "_Reader":
+        """A reader forked to run `work(send)`; whatever it raises is sent as a "failed" frame."""
         read_end, write_end = os.pipe()
         _widen(write_end)
         try:
@@ -427,11 +470,15 @@ class _Reader:
         try:
             send = _sender(write_end)
             try:
-                _read_share(linter, source, file, share, deal, send)
+                work(send)
             except BaseException as error:  # an InputError, not UTF-8 after all, a bug, an interrupt: told to the parent
                 send(("failed", *_tell(error)))
         finally:
             os._exit(0)
+
+    def take(self, kind: str, body: list) -> bool:
+        """Take in one frame; whether it was the reader's last."""
+        raise NotImplementedError
 
     def receive(self) -> None:
         """Take in the frames the reader has sent so far, without waiting for more."""
@@ -442,10 +489,10 @@ class _Reader:
             pass
         self._unframe()
 
-    def share(self, path: str) -> tuple[Document, list[Finding]]:
-        """The reader's share, waited for: a document holding its layout findings, and its tables' findings."""
+    def wait(self) -> None:
+        """Take in every frame up to the reader's last, waiting for them; its failure raised."""
         os.set_blocking(self.fd, True)
-        while self.layout is None and self.failure is None:
+        while not self.done and self.failure is None:
             chunk = os.read(self.fd, 1 << 20)
             if not chunk:
                 raise _ReaderFailed("a reader process ended without sending its share")
@@ -453,7 +500,6 @@ class _Reader:
             self._unframe()
         if self.failure is not None:
             raise self.failure
-        return Document(path=path, findings=self.layout), self.findings
 
     def _unframe(self) -> None:
         import marshal
@@ -465,12 +511,10 @@ class _Reader:
                 return
             kind, *body = marshal.loads(pending[4:4 + size])
             del pending[:4 + size]
-            if kind == "findings":
-                self.findings += from_plain(body[0])
-            elif kind == "layout":
-                self.layout = from_plain(body[0])
-            else:  # "failed": what came before it is dropped with the document
+            if kind == "failed":  # what came before it is the caller's to keep or drop
                 self.failure = _told(*body)
+            elif self.take(kind, body):
+                self.done = True
 
     def end(self) -> None:
         """Wait for the reader to end (at once when its share was read; stopped when it was not)."""
@@ -484,6 +528,65 @@ class _Reader:
                 os.waitpid(self.pid, 0)
         except ChildProcessError:
             pass
+
+
+class _ShareReader(_Reader):
+    """Another reader of one large document (Runner._check_shared): it checks the tables dealt to it
+    and sends its completed findings as plain values in frames of about FRAME_FINDINGS as it goes,
+    then its layout findings."""
+
+    def __init__(self, pid: int, fd: int):
+        super().__init__(pid, fd)
+        self.findings: list[Finding] = []  # received so far, in the order the reader checked them
+        self.layout: list[Finding] = []  # the last frame's
+
+    @classmethod
+    def start(cls, linter: Linter, source: Stream, file: Path, share: tuple[int, int], deal: FirstComer) -> "_ShareReader":
+        return cls.fork(lambda send: _read_share(linter, source, file, share, deal, send))
+
+    def take(self, kind: str, body: list) -> bool:
+        if kind == "findings":
+            self.findings += from_plain(body[0])
+            return False
+        self.layout = from_plain(body[0])
+        return True
+
+    def share(self, path: str) -> tuple[Document, list[Finding]]:
+        """The reader's share, waited for: a document holding its layout findings, and its tables' findings."""
+        self.wait()
+        return Document(path=path, findings=self.layout), self.findings
+
+
+class _FilesReader(_Reader):
+    """Another checker of many files (Runner._check_forked): it checks the files dealt to it and sends
+    each one's result (`_plain_result`) as it is done."""
+
+    def __init__(self, pid: int, fd: int):
+        super().__init__(pid, fd)
+        self.parts: dict[int, Result] = {}  # file index → its result, received so far
+
+    @classmethod
+    def start(cls, runner: Runner, files: list[tuple[Path, bool]], deal: FirstComer) -> "_FilesReader":
+        return cls.fork(lambda send: _check_dealt(runner, files, deal, send))
+
+    def take(self, kind: str, body: list) -> bool:
+        if kind == "file":
+            index, (files, projects, errors, notes, sources, findings) = body
+            self.parts[index] = Result(from_plain(findings), [FileError(*error) for error in errors], notes, files,
+                                       projects, sources)
+            return False
+        return True  # "done"
+
+
+def _check_dealt(runner: Runner, files: list[tuple[Path, bool]], deal: FirstComer, send) -> None:
+    """In a forked checker: the files dealt to it, each one's result sent as plain values."""
+    for index, (file, explicit) in enumerate(files):
+        if deal(index):
+            part = Result()
+            runner.check_file(file, explicit, part)
+            send(("file", index, (part.files, part.projects, [tuple(error) for error in part.errors], part.notes,
+                                  part.sources, [plain(finding) for finding in part.findings])))
+    send(("done",))
 
 
 FRAME_FINDINGS = 256  # findings a reader sends at a time (~100 KB as JSON lines)
@@ -530,6 +633,22 @@ def _told(kind: str, told) -> Exception:
     if kind == "not verified":
         return NotVerified(*told)
     return _ReaderFailed(told)
+
+
+def _fork_readers(workers: int, start) -> tuple[list, FirstComer]:
+    """`workers` - 1 readers, each forked by `start(deal, share)` (share 1, 2, …), and the deal they share
+    with this process.  On an OSError (no processes or shared memory here: a sandbox) the readers
+    already started are stopped and the error raised."""
+    deal: FirstComer | None = None
+    readers: list[_Reader] = []
+    try:
+        deal = FirstComer.new()
+        for share in range(1, workers):
+            readers.append(start(deal, share))
+    except OSError:
+        _stop(readers, deal)
+        raise
+    return readers, deal
 
 
 def _stop(readers: list[_Reader], deal: FirstComer | None) -> None:

@@ -22,7 +22,18 @@ def test_no_pool_below_the_threshold_or_when_asked_for_one_job():
     assert _workers(4, 3) == 3  # never more workers than files
 
 
-def test_pool_and_sequential_give_the_same_report(tmp_path):
+@pytest.fixture(params=["forked", "pool"])
+def many_files(request, monkeypatch):
+    """How many files are shared out: checkers forked from this process (Linux), or a process pool (where
+    processes are not forked)."""
+    import budgetlint.runner as runner_module
+
+    if request.param == "pool":
+        monkeypatch.setattr(runner_module, "_FORKS", False)
+    return request.param
+
+
+def test_pool_and_sequential_give_the_same_report(tmp_path, many_files):
     sources = [SEED := (EXAMPLES / "ningxia-kexie-2024-performance-targets.txt"), *sorted((EXAMPLES / "clean").iterdir())]
     for index in range(20):
         source = sources[index % len(sources)]
@@ -58,7 +69,7 @@ def test_completed_findings_cross_processes_whole():
         assert sent.expected is None or type(sent.expected) is str  # completed: text, whatever the check gave
 
 
-def test_pool_keeps_errors_once(tmp_path):
+def test_pool_keeps_errors_once(tmp_path, many_files):
     for index in range(18):
         (tmp_path / f"t{index:02}.md").write_bytes(b"\x00\x01binary" if index % 6 == 0 else
                                                    (EXAMPLES / "clean" / "2025-health-projects.md").read_bytes())
@@ -413,7 +424,7 @@ def test_a_reader_failing_after_it_sent_findings_fails_the_whole_document(tmp_pa
         yield from kind.fn(project, params, ctx)
 
     received: list[int] = []
-    share = runner_module._Reader.share
+    share = runner_module._ShareReader.share
 
     def share_seen(self, path):
         try:
@@ -423,7 +434,7 @@ def test_a_reader_failing_after_it_sent_findings_fails_the_whole_document(tmp_pa
 
     monkeypatch.setattr(runner_module, "FirstComer", OddTablesThere)
     monkeypatch.setitem(kinds(), "placeholder", kind._replace(fn=late_bug))
-    monkeypatch.setattr(runner_module._Reader, "share", share_seen)
+    monkeypatch.setattr(runner_module._ShareReader, "share", share_seen)
     result = Runner(lang="en", keep_sources=False).check_paths([big, small], jobs=0)
     assert [error.message.split(" at ")[0] for error in result.errors] == [
         "internal error, please report it: ZeroDivisionError: a late bug"]
@@ -546,10 +557,10 @@ def test_damaged_large_documents_read_by_two_processes_report_what_one_process_r
         runner_module.BIG_FILE = saved
 
 
-@pytest.mark.parametrize("work", ["a large document", "many files"])
+@pytest.mark.parametrize("work", ["a large document", "many files", "many files, a pool"])
 def test_ctrl_c_stops_every_process_quietly(tmp_path, work):
     """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while two processes read a
-    large document, or a pool checks many files: "Aborted!" and exit code 1 as click gives them, no
+    large document, or check many files (forked, or a pool of workers): "Aborted!" and exit code 1 as click gives them, no
     traceback, no process left."""
     import signal
     import subprocess
@@ -563,9 +574,11 @@ def test_ctrl_c_stops_every_process_quietly(tmp_path, work):
     else:
         target = tmp_path / "folder"
         target.mkdir()
-        for index in range(150):  # a process pool
+        for index in range(150):  # shared out between processes
             (target / f"doc{index:03}.txt").write_text(seed, encoding="utf-8")
-    check = subprocess.Popen([sys.executable, "-m", "budgetlint", "check", str(target), "--format", "json"],
+    pool = "budgetlint.runner._FORKS = False; " if work == "many files, a pool" else ""  # as where there is no fork
+    start = f"import sys, budgetlint.runner, budgetlint.entry; {pool}sys.argv[0] = 'budgetlint'; budgetlint.entry.console()"
+    check = subprocess.Popen([sys.executable, "-c", start, "check", str(target), "--format", "json"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     time.sleep(0.7)  # well into the tables (the whole check takes seconds)
     os.killpg(check.pid, signal.SIGINT)
@@ -603,7 +616,7 @@ def test_files_are_batched_large_first_and_a_file_each_at_the_end(tmp_path, monk
 
 
 @pytest.mark.parametrize("fmt", ["json", "concise"])
-def test_findings_are_written_out_by_the_process_that_completes_them(tmp_path, fmt):
+def test_findings_are_written_out_by_the_process_that_completes_them(tmp_path, fmt, many_files):
     """With the report's format known, each finding carries its text in that format from the worker that
     checked it; the report joining those texts is the report rendering them at the end."""
     import io
@@ -631,3 +644,75 @@ def test_findings_are_written_out_by_the_process_that_completes_them(tmp_path, f
     stream = io.StringIO()
     render(fmt, pooled, stream, Options(lang="en"))
     assert "text of another format" not in stream.getvalue() and stream.getvalue() == written[1]
+
+
+def _report(result) -> tuple:
+    """A result as the reports show it (a finding from another process has its args as text)."""
+    findings = [(f.path, f.span, f.code, f.message, f.expected, f.actual, f.related, f.fix) for f in result.findings]
+    return findings, result.errors, result.files, result.projects, result.sources
+
+
+class _Alternate:
+    """A fixed deal of many files (files 0, 2, 4, … here, the others to the forked checker), so that the
+    other process surely checks files."""
+
+    def __init__(self):
+        self.parent = os.getpid()
+
+    new = classmethod(lambda cls: cls())
+    close = lambda self: None  # noqa: E731
+
+    def __call__(self, index: int) -> bool:
+        return (index % 2 == 0) == (os.getpid() == self.parent)
+
+
+@pytest.mark.parametrize("dies", ["before a file", "holding its third file"])
+def test_a_checker_of_many_files_that_dies_leaves_its_files_to_this_process(tmp_path, monkeypatch, dies):
+    """A forked checker killed (here: it exits) loses no file: those it sent are kept, those it was dealt
+    and never sent are checked here; the report is the one-process report, with a note."""
+    import budgetlint.runner as runner_module
+
+    for index in range(POOL_THRESHOLD + 2):
+        (tmp_path / f"t{index:02}.md").write_bytes((EXAMPLES / "ningxia-kexie-2024-performance-targets.md").read_bytes())
+    expected = Runner(lang="en", keep_sources=False).check_paths([tmp_path], jobs=1)
+    parent, real_check = os.getpid(), Runner.check_file
+    started: list[Path] = []  # in the checker's own memory
+
+    def check_file(self, file, explicit, result):
+        if os.getpid() != parent:
+            started.append(file)
+            if len(started) == (1 if dies == "before a file" else 3):
+                os._exit(9)
+        real_check(self, file, explicit, result)
+
+    monkeypatch.setattr(runner_module, "FirstComer", _Alternate)
+    monkeypatch.setattr(Runner, "check_file", check_file)
+    got = Runner(lang="en", keep_sources=False).check_paths([tmp_path], jobs=2)
+    assert _report(got) == _report(expected) and not got.errors and got.notes == [
+        "a worker process failed (a reader process ended without sending its share): its files were checked in this one"]
+    assert _no_children_left()
+
+
+def test_forked_checkers_of_many_files_each_check_their_own_files(tmp_path, monkeypatch):
+    """Each file is checked by the process it is dealt to, once, and its result merged in file order."""
+    import budgetlint.runner as runner_module
+
+    for index in range(POOL_THRESHOLD + 2):
+        source = EXAMPLES / ("ningxia-kexie-2024-performance-targets.md" if index % 3 else "clean/2025-health-projects.md")
+        (tmp_path / f"t{index:02}.md").write_bytes(source.read_bytes())
+    (tmp_path / "t03.md").write_bytes(b"\x00binary")  # an error, from the other process
+    expected = Runner(lang="en", keep_sources=True).check_paths([tmp_path], jobs=1)
+    parent, real_check = os.getpid(), Runner.check_file
+    checked_here: list[str] = []
+
+    def check_file(self, file, explicit, result):
+        if os.getpid() == parent:
+            checked_here.append(file.name)
+        real_check(self, file, explicit, result)
+
+    monkeypatch.setattr(runner_module, "FirstComer", _Alternate)
+    monkeypatch.setattr(Runner, "check_file", check_file)
+    got = Runner(lang="en", keep_sources=True).check_paths([tmp_path], jobs=2)
+    assert checked_here == [f"t{index:02}.md" for index in range(0, POOL_THRESHOLD + 2, 2)]
+    assert _report(got) == _report(expected) and got.errors and got.sources and not got.notes
+    assert _no_children_left()
