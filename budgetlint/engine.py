@@ -75,10 +75,12 @@ class Linter:
         return self.builder.build(text, path)
 
     def check_text(
-        self, text: str | Iterable[str], path: str = "<text>", file: Path | None = None, keep_projects: bool = True
+        self, text: str | Iterable[str], path: str = "<text>", file: Path | None = None, keep_projects: bool = True,
+        each_table: Callable[[list], None] | None = None,
     ) -> tuple[Document, list[Finding]]:
-        """Read and check a document, one table at a time; `keep_projects=False` keeps memory flat."""
-        document, raw = self.collect(text, path, file, keep_projects=keep_projects)
+        """Read and check a document, one table at a time; `keep_projects=False` keeps memory flat.
+        `each_table`: as `collect`'s."""
+        document, raw = self.collect(text, path, file, keep_projects=keep_projects, each_table=each_table)
         return document, self.finish(document, raw, self.plan_for(file), self.new_context(), file)
 
     def collect(

@@ -18,7 +18,7 @@ from budgetlint.record import fresh, named, record
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
-    from typing import Iterable, Iterator
+    from typing import Callable, Iterable, Iterator
 
 
 @named
@@ -75,6 +75,9 @@ class Runner:
             self._fixed_config = found or Config(root=config_path.parent)
         self.linters: dict[object, Linter] = {}
         self.big_file_workers = 1  # processes reading one large document together (set by check_paths)
+        # Called after each table this process checks (Linter.collect's each_table): while it checks
+        # files beside forked checkers, it takes in what they sent (see _check_forked).
+        self.each_table: Callable[[list], None] | None = None
         self._config_errors: set[str] = set()
         self._broken: dict[Path, ConfigError] = {}  # folder → its config's error, read once
         self._folders: dict[str, Path] = {}  # a file's folder (absolute) → resolved (see _folder)
@@ -201,10 +204,12 @@ class Runner:
                 self.check_file(file, explicit, result)
             return
         parts: dict[int, Result] = {}
+        # Between its own tables, not only its own files: a checker whose frames fill the pipe while this
+        # process checks a large file would wait for it.
+        self.each_table = take_in = lambda raw=None: [reader.receive() for reader in readers]
         try:
             for index, (file, explicit) in enumerate(files):
-                for reader in readers:
-                    reader.receive()
+                take_in()
                 if deal(index):
                     self.check_file(file, explicit, part := Result())
                     parts[index] = part
@@ -217,6 +222,7 @@ class Runner:
                     parts.update(reader.parts)
                 self._keep()
         finally:
+            self.each_table = None
             _stop(readers, deal)
         for index, (file, explicit) in enumerate(files):
             part = parts.get(index)
@@ -315,7 +321,8 @@ class Runner:
     def check_source(self, source: Source | Stream, file: Path | None, explicit: bool, result: Result,
                      config: Config | None = None) -> list[Finding]:
         linter = self.linter_for(config or (self.config_for(file) if file else Config()))
-        document, findings = linter.check_text(source.blocks(), source.path, file, keep_projects=False)
+        document, findings = linter.check_text(source.blocks(), source.path, file, keep_projects=False,
+                                               each_table=self.each_table)
         return self._record(source, file, explicit, result, linter, document, findings)
 
     def _record(self, source, file, explicit, result, linter, document, findings) -> list[Finding]:

@@ -710,9 +710,14 @@ def test_forked_checkers_of_many_files_each_check_their_own_files(tmp_path, monk
             checked_here.append(file.name)
         real_check(self, file, explicit, result)
 
+    received = []  # this process takes in what the checker sent after each of its own tables, not only files
+    real_receive = runner_module._Reader.receive
+    monkeypatch.setattr(runner_module._Reader, "receive", lambda reader: received.append(1) or real_receive(reader))
     monkeypatch.setattr(runner_module, "FirstComer", _Alternate)
     monkeypatch.setattr(Runner, "check_file", check_file)
     got = Runner(lang="en", keep_sources=True).check_paths([tmp_path], jobs=2)
     assert checked_here == [f"t{index:02}.md" for index in range(0, POOL_THRESHOLD + 2, 2)]
+    tables_here = sum(Linter().parse((tmp_path / name).read_text(encoding="utf-8")).project_count for name in checked_here)
+    assert len(received) >= tables_here + POOL_THRESHOLD + 2 and tables_here > 2 * len(checked_here)
     assert _report(got) == _report(expected) and got.errors and got.sources and not got.notes
     assert _no_children_left()
