@@ -28,9 +28,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-UNICODE_POOL = "".join(chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x2000, 0x2070),
-                                         *range(0x3000, 0x3040), *range(0x4E00, 0x4E80), *range(0xFF00, 0xFF70),
-                                         0x0, 0x7, 0xB, 0xC, 0x1B, 0x7F, 0x85, 0x2028, 0x2029, 0xFEFF, 0xFFFD, 0x1F600])
+UNICODE_POOL = "".join(
+    chr(c)
+    for c in [
+        *range(0x20, 0x7F),
+        *range(0xA0, 0x250),
+        *range(0x2000, 0x2070),
+        *range(0x3000, 0x3040),
+        *range(0x4E00, 0x4E80),
+        *range(0xFF00, 0xFF70),
+        0x0,
+        0x7,
+        0xB,
+        0xC,
+        0x1B,
+        0x7F,
+        0x85,
+        0x2028,
+        0x2029,
+        0xFEFF,
+        0xFFFD,
+        0x1F600,
+    ]
+)
 
 
 def run_chunk(args: tuple[int, int, int, str]) -> tuple[int, list[str]]:
@@ -39,13 +59,13 @@ def run_chunk(args: tuple[int, int, int, str]) -> tuple[int, list[str]]:
     start, count, seed, scratch = args
     os.environ["BUDGETLINT_CACHE_DIR"] = os.path.join(scratch, "cache")
     from click.testing import CliRunner
+    from test_fuzz import CORPUS, mutate, window
 
     from budgetlint.cli import main
     from budgetlint.config import Config
     from budgetlint.engine import Linter
     from budgetlint.io import InputError, decode
     from budgetlint.syntax import iter_lines
-    from test_fuzz import CORPUS, mutate, window
 
     linter = Linter(Config(), "en")
     failures: list[str] = []
@@ -94,8 +114,7 @@ def main() -> int:
     args = parser.parse_args()
     chunk = 500
     scratch = tempfile.TemporaryDirectory(prefix="budgetlint-fuzz-")
-    jobs = [(start, min(chunk, args.inputs - start), args.seed, scratch.name)
-            for start in range(0, args.inputs, chunk)]
+    jobs = [(start, min(chunk, args.inputs - start), args.seed, scratch.name) for start in range(0, args.inputs, chunk)]
     began = time.perf_counter()
     done, failures = 0, []
     with scratch, Pool(args.workers) as pool:
@@ -105,8 +124,10 @@ def main() -> int:
             for failure in found:
                 print(failure, file=sys.stderr)
     elapsed = time.perf_counter() - began
-    print(f"fuzz: {done} inputs, {len(failures)} exceptions escaped, {elapsed:.1f} s "
-          f"({done / elapsed:.0f} inputs/s, {args.workers} workers, seed {args.seed})")
+    print(
+        f"fuzz: {done} inputs, {len(failures)} exceptions escaped, {elapsed:.1f} s "
+        f"({done / elapsed:.0f} inputs/s, {args.workers} workers, seed {args.seed})"
+    )
     return 1 if failures else 0
 
 

@@ -48,14 +48,28 @@ else:
     linter.collect(text, "x")
 """
 
-ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}  # as installed: bytecode cached
+ENV = {
+    key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"
+}  # as installed: bytecode cached
 
 
 def instructions(tree: Path, document: Path, stage: str) -> int:
     out = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-c", STAGE,
-         str(tree), str(document), stage],
-        capture_output=True, text=True, env=ENV, check=True,
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            "-c",
+            STAGE,
+            str(tree),
+            str(document),
+            stage,
+        ],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=True,
     )
     match = re.search(r"Collected\s*:\s*(\d+)", out.stderr)
     if match is None:
@@ -81,10 +95,16 @@ def main() -> None:
         small.write_text(tiny, encoding="utf-8")
         # A first run byte-compiles whatever changed since the last (~40 M instructions, which would
         # land on whichever stage ran first); measure after it.
-        subprocess.run([sys.executable, "-c", STAGE, str(options.tree), str(small), "check"],
-                       env=ENV, capture_output=True, check=True)
-        counts = {stage: instructions(options.tree, big, stage) - instructions(options.tree, small, stage)
-                  for stage in ("lines", "read", "check")}
+        subprocess.run(
+            [sys.executable, "-c", STAGE, str(options.tree), str(small), "check"],
+            env=ENV,
+            capture_output=True,
+            check=True,
+        )
+        counts = {
+            stage: instructions(options.tree, big, stage) - instructions(options.tree, small, stage)
+            for stage in ("lines", "read", "check")
+        }
     total = counts["check"]
     parts = {"lines": counts["lines"], "model": counts["read"] - counts["lines"], "rules": total - counts["read"]}
     print(f"{len(body):,} characters, {total / 1e6:,.0f} M instructions in all")

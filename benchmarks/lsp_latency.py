@@ -51,7 +51,9 @@ def edited_versions(text: str, count: int) -> list[str]:
     for n in range(count):
         row = targets[n % len(targets)]
         changed = list(lines)
-        changed[row] = _NUMBER_AFTER_SIGN.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + 1 + n}", lines[row], count=1)
+        changed[row] = _NUMBER_AFTER_SIGN.sub(
+            lambda m, n=n: f"{m.group(1)}{int(m.group(2)) + 1 + n}", lines[row], count=1
+        )
         versions.append("\n".join(changed))
     return versions
 
@@ -59,8 +61,12 @@ def edited_versions(text: str, count: int) -> list[str]:
 def summary(samples: list[float]) -> dict:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
-    return {"n": len(samples), "median_ms": round(statistics.median(samples) * 1000, 2),
-            "p95_ms": round(p95 * 1000, 2), "max_ms": round(ordered[-1] * 1000, 2)}
+    return {
+        "n": len(samples),
+        "median_ms": round(statistics.median(samples) * 1000, 2),
+        "p95_ms": round(p95 * 1000, 2),
+        "max_ms": round(ordered[-1] * 1000, 2),
+    }
 
 
 def round_trips(versions: list[str], incremental: bool) -> dict:
@@ -105,15 +111,15 @@ def in_process(versions: list[str]) -> dict:
             cpu[name].append(time.process_time() - used)
 
     for number, text in enumerate(versions):
-        timed("full", number >= WARM_UP, lambda: linter.check_text(text, "seed", keep_projects=False))
+        timed("full", number >= WARM_UP, lambda text=text: linter.check_text(text, "seed", keep_projects=False))
         # as the server calls it
-        timed("incremental", number >= WARM_UP, lambda: cache.check(text, "seed", keep_projects=False))
+        timed("incremental", number >= WARM_UP, lambda text=text: cache.check(text, "seed", keep_projects=False))
     lines = seed.split("\n")
     cache.check(seed)
     for number in range(len(versions)):
         # a line typed (then removed) near the top: every table below moves by a line
         text = "\n".join(lines[:30] + ["说明"] * (number % 2) + lines[30:])
-        timed("line_inserted", number >= WARM_UP, lambda: cache.check(text, "seed", keep_projects=False))
+        timed("line_inserted", number >= WARM_UP, lambda text=text: cache.check(text, "seed", keep_projects=False))
     result = {}
     for name in samples:
         result[name] = summary(samples[name])
@@ -123,7 +129,7 @@ def in_process(versions: list[str]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--edits", type=int, default=40, help="measured edits (after %d warm-up)" % WARM_UP)
+    parser.add_argument("--edits", type=int, default=40, help=f"measured edits (after {WARM_UP} warm-up)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     options = parser.parse_args()
     versions = edited_versions(SEED.read_text(encoding="utf-8"), options.edits + WARM_UP)
@@ -146,7 +152,9 @@ def main() -> int:
         for name, row in rows:
             cpu = f"{row['cpu_median_ms']:>8.1f}ms" if "cpu_median_ms" in row else ""
             print(f"{name:34}{row['median_ms']:>8.1f}ms{row['p95_ms']:>8.1f}ms{row['max_ms']:>8.1f}ms{cpu}")
-        print(f"\nload average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (wall times grow with load; CPU times less)")
+        print(
+            f"\nload average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (wall times grow with load; CPU times less)"
+        )
     met = figures["round_trip"]["incremental"]["p95_ms"] <= GOAL_MS
     return 0 if met else 1
 

@@ -52,7 +52,7 @@ def templates() -> list[tuple[str, str]]:
         for start, end in zip(starts, [*starts[1:], len(text)]):
             table = text[start:end]
             heading = table.rfind("\n#")  # the next table's "## heading", if any
-            found.append((meta, table[:heading + 1] if heading > 0 else table))
+            found.append((meta, table[: heading + 1] if heading > 0 else table))
     return found
 
 
@@ -60,14 +60,14 @@ def scale(number: str, factor: int) -> str:
     whole, _, fraction = number.partition(".")
     value = (int(whole) * 10 ** len(fraction) + int(fraction or 0)) * factor
     text = str(value).rjust(len(fraction) + 1, "0")
-    return f"{text[:-len(fraction)]}.{text[-len(fraction):]}" if fraction else text
+    return f"{text[: -len(fraction)]}.{text[-len(fraction) :]}" if fraction else text
 
 
 def vary(table: str, number: int, rng: random.Random) -> str:
     """The table with its money × a random whole number and its project name numbered."""
     factor = rng.randint(1, 40)
     split = _INDICATOR_HEADER.search(table)
-    header, indicators = (table[:split.start()], table[split.start():]) if split else (table, "")
+    header, indicators = (table[: split.start()], table[split.start() :]) if split else (table, "")
     header = _BARE.sub(lambda m: m.group(1) + scale(m.group(2), factor) + m.group(3), header)
     table = _MONEY.sub(lambda m: scale(m.group(1), factor) + m.group(2) + m.group(3), header + indicators)
     return _number_name(table, number)
@@ -149,7 +149,9 @@ def main() -> int:
     parser.add_argument("--tables", type=int, default=10_000)
     parser.add_argument("--series", action="store_true", help="also 1/8, 1/4 and 1/2 of the document size")
     parser.add_argument("--keep", type=Path, help="write the inputs here and keep them")
-    parser.add_argument("--quick", action="store_true", help="a 10 MB document and 1,000 files (benchmarks/run.py --quick)")
+    parser.add_argument(
+        "--quick", action="store_true", help="a 10 MB document and 1,000 files (benchmarks/run.py --quick)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.doc_mb, args.tables = min(args.doc_mb, 10), min(args.tables, 1000)
@@ -166,7 +168,9 @@ def main() -> int:
             document = work / f"document-{megabytes:g}mb.md"
             tables = generate_document(document, megabytes)
             size = f"{document.stat().st_size / 2**20:.1f} MB"
-            report(f"document, {tables} tables (concise)", size, measure(["check", str(document), "--format", "concise"]))
+            report(
+                f"document, {tables} tables (concise)", size, measure(["check", str(document), "--format", "concise"])
+            )
             if megabytes == args.doc_mb:
                 report(f"document, {tables} tables (rich)", size, measure(["check", str(document)]))
             if not args.keep:

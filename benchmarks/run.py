@@ -118,8 +118,13 @@ print(statistics.median(runs))
 def fresh_loop(path: Path) -> float:
     """The split loop's median time in a new process (for reference: the floor of the goal ratios is
     measured in this one, whose heap — after parsing the document — can make it up to ~1.8× faster)."""
-    done = subprocess.run([sys.executable, "-c", FRESH_LOOP, str(path), str(ROOT / "benchmarks")],
-                          capture_output=True, text=True, check=True, env=ENV)
+    done = subprocess.run(
+        [sys.executable, "-c", FRESH_LOOP, str(path), str(ROOT / "benchmarks")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=ENV,
+    )
     return float(done.stdout.strip())
 
 
@@ -148,16 +153,28 @@ def main() -> None:
     megabytes = 2 if options.quick else 10
     results = []
     python = sys.executable
-    print(f"budgetlint benchmarks — Python {sys.version.split()[0]}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
+    print(
+        f"budgetlint benchmarks — Python {sys.version.split()[0]}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}"
+    )
 
     # ------------------------------------------------------------ cold start
-    subprocess.run([python, "-m", "compileall", "-q", str(ROOT / "budgetlint")], env=ENV, check=False,
-                   stdout=subprocess.DEVNULL)
-    floor, cli, ratio = paired(command([python, "-c", "pass"]),
-                               command([python, "-m", "budgetlint", "check", str(ONE_TABLE), "--format", "concise"]),
-                               repeat)
-    results.append(report("cold start: check --format concise, 1 file", f"{cli * 1000:.0f} ms", ratio,
-                          "≤ 6× python -c pass", ratio <= 6))
+    subprocess.run(
+        [python, "-m", "compileall", "-q", str(ROOT / "budgetlint")], env=ENV, check=False, stdout=subprocess.DEVNULL
+    )
+    floor, cli, ratio = paired(
+        command([python, "-c", "pass"]),
+        command([python, "-m", "budgetlint", "check", str(ONE_TABLE), "--format", "concise"]),
+        repeat,
+    )
+    results.append(
+        report(
+            "cold start: check --format concise, 1 file",
+            f"{cli * 1000:.0f} ms",
+            ratio,
+            "≤ 6× python -c pass",
+            ratio <= 6,
+        )
+    )
     print(f"{'':<44} {'(python -c pass ' + format(floor * 1000, '.0f') + ' ms)':>16}")
 
     # ------------------------------------------------------------ throughput
@@ -171,8 +188,9 @@ def main() -> None:
     linter = Linter()
     linter.parse(PIPE_SEED.read_text(encoding="utf-8"))  # build parsers and caches once
     read = timed(lambda: linter.parse(text, "big.md"), max(1, repeat // 3))
-    results.append(report(f"read {size_mb:.1f} MB to the model", f"{size_mb / read:.2f} MB/s", read / floor,
-                          "informational", None))
+    results.append(
+        report(f"read {size_mb:.1f} MB to the model", f"{size_mb / read:.2f} MB/s", read / floor, "informational", None)
+    )
 
     def check_json():  # in-process, one process: for the profile
         document, findings = linter.check_text(text, "big.md", keep_projects=False)
@@ -184,17 +202,44 @@ def main() -> None:
         big.write_text(text, encoding="utf-8")
         loop, checked, ratio = paired(
             lambda: split_loop(text),
-            command([python, "-m", "budgetlint", "check", str(big), "--format", "json", "--fail-on", "never",
-                     "--output", os.devnull]),
-            pairs, floor_runs=3)
+            command(
+                [
+                    python,
+                    "-m",
+                    "budgetlint",
+                    "check",
+                    str(big),
+                    "--format",
+                    "json",
+                    "--fail-on",
+                    "never",
+                    "--output",
+                    os.devnull,
+                ]
+            ),
+            pairs,
+            floor_runs=3,
+        )
         fresh = fresh_loop(big)
-    results.append(report(f"budgetlint check --format json, {size_mb:.1f} MB", f"{size_mb / checked:.2f} MB/s",
-                          ratio, "≤ 45× split loop", ratio <= 45))
-    print(f"{'':<44} {'(split loop ' + format(size_mb / loop, '.0f') + ' MB/s here, ':>16}"
-          f"{size_mb / fresh:.0f} MB/s in a fresh process)")
+    results.append(
+        report(
+            f"budgetlint check --format json, {size_mb:.1f} MB",
+            f"{size_mb / checked:.2f} MB/s",
+            ratio,
+            "≤ 45× split loop",
+            ratio <= 45,
+        )
+    )
+    print(
+        f"{'':<44} {'(split loop ' + format(size_mb / loop, '.0f') + ' MB/s here, ':>16}"
+        f"{size_mb / fresh:.0f} MB/s in a fresh process)"
+    )
     single = timed(check_json, 1)
-    results.append(report("  the same in one process (no pool)", f"{size_mb / single:.2f} MB/s", single / floor,
-                          "informational", None))
+    results.append(
+        report(
+            "  the same in one process (no pool)", f"{size_mb / single:.2f} MB/s", single / floor, "informational", None
+        )
+    )
     # The generated document repeats the seed's 19 tables with some counts changed, so nearly every value
     # cell is one the value reader has seen (98% of reads hit its cache); in a real document nearly
     # every value is new.  The seed itself, its values forgotten before each check, shows that case.
@@ -209,8 +254,9 @@ def main() -> None:
     for forget, label in ((True, "every value new"), (False, "values seen before")):
         seconds = timed(partial(check_seed, forget), repeat * 3)
         ratio = (seconds / seed_mb) / (floor / size_mb)  # against the split loop, per MB
-        results.append(report(f"  the 19 real tables, {label}", f"{seed_mb / seconds:.2f} MB/s", ratio,
-                              "informational", None))
+        results.append(
+            report(f"  the 19 real tables, {label}", f"{seed_mb / seconds:.2f} MB/s", ratio, "informational", None)
+        )
     if options.profile:
         import cProfile
         import pstats
@@ -225,8 +271,16 @@ def main() -> None:
     from budgetlint.model import Span
 
     findings = [
-        Finding("BL201", Span(i + 1, 3, i + 1, 9), expected="108.55", actual="53.55", path="big.md", rule="costs-add-up-to-annual",
-                severity="error", message=f"成本合计与年度资金总额不符：期望 108.55，实际 53.55（{i}）")
+        Finding(
+            "BL201",
+            Span(i + 1, 3, i + 1, 9),
+            expected="108.55",
+            actual="53.55",
+            path="big.md",
+            rule="costs-add-up-to-annual",
+            severity="error",
+            message=f"成本合计与年度资金总额不符：期望 108.55，实际 53.55（{i}）",
+        )
         for i in range(10000)
     ]
     sources = {"big.md": "\n".join(f"| | 14-成本指标 | 举办培训班 | 14.775万元/期 | {i}" for i in range(10000))}
@@ -242,16 +296,24 @@ def main() -> None:
             (Path(folder) / f"doc{index:03}.md").write_text(one.replace("第", f"第{index}-"), encoding="utf-8")
         each = len(one.encode()) // 1024
         base = [python, "-m", "budgetlint", "check", folder, "--format", "json", "--fail-on", "never"]
-        sequential, pooled, ratio = paired(command(base + ["--jobs", "1"]), command(base + ["--jobs", "2"]),
-                                           pairs)
+        sequential, pooled, ratio = paired(command(base + ["--jobs", "1"]), command(base + ["--jobs", "2"]), pairs)
         if pooled > 0:
             speedup = 1 / ratio
-            results.append(report(f"200 files × {each} KB: 2 processes vs 1", f"{pooled:.2f} s", speedup,
-                                  "≥ 1.7× faster", speedup >= 1.7))
+            results.append(
+                report(
+                    f"200 files × {each} KB: 2 processes vs 1",
+                    f"{pooled:.2f} s",
+                    speedup,
+                    "≥ 1.7× faster",
+                    speedup >= 1.7,
+                )
+            )
 
     # ------------------------------------------------------------ scripts of their own
-    for script, args in (("lsp_latency.py", ["--edits", "10" if options.quick else "40"]),
-                         ("memory.py", ["--quick"] if options.quick else [])):
+    for script, args in (
+        ("lsp_latency.py", ["--edits", "10" if options.quick else "40"]),
+        ("memory.py", ["--quick"] if options.quick else []),
+    ):
         path = ROOT / "benchmarks" / script
         if path.exists():
             completed = subprocess.run([python, str(path), *args], capture_output=True, text=True, check=False, env=ENV)

@@ -23,7 +23,7 @@ from budgetlint.vocabulary import Vocabulary, split_code
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
-    from typing import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
 # A title names the year before it ends in 表 or 目标 ("2024年…绩效目标表"); see title_year().
 _YEAR_MARK = re.compile(r"(\d{4})\s*年")
@@ -146,8 +146,13 @@ class Builder:
             return Document(path=path)
         return Document(path=path, line_count=text.count("\n") + (0 if text.endswith("\n") else 1))
 
-    def iter_projects(self, text: str | Iterable[str], document: Document,
-                      share: tuple[int, int] = (0, 1), deal: Callable[[int], bool] | None = None) -> Iterator[Project]:
+    def iter_projects(
+        self,
+        text: str | Iterable[str],
+        document: Document,
+        share: tuple[int, int] = (0, 1),
+        deal: Callable[[int], bool] | None = None,
+    ) -> Iterator[Project]:
         """Each project as soon as its table ends: a 100 MB document is read one table at a time.
 
         `text` is the document, or its blocks of whole lines (budgetlint.io.Stream.blocks), so that
@@ -195,8 +200,13 @@ class _EveryNth:
 class Reading:
     """The state of reading one document."""
 
-    def __init__(self, builder: Builder, document: Document, share: tuple[int, int] = (0, 1),
-                 deal: Callable[[int], bool] | None = None):
+    def __init__(
+        self,
+        builder: Builder,
+        document: Document,
+        share: tuple[int, int] = (0, 1),
+        deal: Callable[[int], bool] | None = None,
+    ):
         self.share, self.shares = share
         self.deal = deal or _EveryNth(self.share, self.shares)  # not a lambda over self: no reference cycle
         self.b = builder
@@ -409,7 +419,9 @@ class Reading:
         if table.stray:
             for stray in table.stray:
                 if stray.kind in ("text", "heading", "meta"):
-                    self.report("BL006", Span(stray.number, 1, stray.number, len(stray.text) + 1), line=stray.text.strip()[:40])
+                    self.report(
+                        "BL006", Span(stray.number, 1, stray.number, len(stray.text) + 1), line=stray.text.strip()[:40]
+                    )
             table.stray = []
         table.project.end_line = line.number
         if table.zone == "header" and self.is_indicator_start(cells):
@@ -616,8 +628,12 @@ class Reading:
                     found.amount = yuan
                     continue
             self.report(
-                "BL004", found.where, label=found.label, text=found.text,
-                expected=words("金额（如 123.57）", "an amount (123.57)"), actual=found.text,
+                "BL004",
+                found.where,
+                label=found.label,
+                text=found.text,
+                expected=words("金额（如 123.57）", "an amount (123.57)"),
+                actual=found.text,
             )
 
     # ---------------------------------------------------------------- indicator zone

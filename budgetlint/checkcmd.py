@@ -38,16 +38,39 @@ class Opt:
 CHECK_OPTIONS = (
     Opt(("--format",), "fmt", "choice", "rich", FORMATS, "Output format."),
     Opt(("--lang",), "lang", "choice", None, LANGS, "Language of messages (default: from the locale; zh for zh_*)."),
-    Opt(("--fail-on",), "fail_on", "choice", None, FAIL_ON, "Lowest severity that makes the exit code 1 (default: error)."),
-    Opt(("--config",), "config_path", "path", None, (), "Use this config file instead of the one found upward from each file."),
+    Opt(
+        ("--fail-on",),
+        "fail_on",
+        "choice",
+        None,
+        FAIL_ON,
+        "Lowest severity that makes the exit code 1 (default: error).",
+    ),
+    Opt(
+        ("--config",),
+        "config_path",
+        "path",
+        None,
+        (),
+        "Use this config file instead of the one found upward from each file.",
+    ),
     Opt(("--select",), "select", "text", None, (), "Comma-separated codes or prefixes to check (replaces config)."),
     Opt(("--ignore",), "ignore", "text", None, (), "Comma-separated codes or prefixes to skip (adds to config)."),
     Opt(("--fiscal-year",), "fiscal_year", "int", None, (), "Fiscal year, overriding the documents' own."),
     Opt(("--color", "--no-color"), "color", "switch", None, (), "Force or disable colour in rich output."),
     Opt(("--output", "-o"), "output", "path", None, (), "Write the report to this file instead of standard output."),
-    Opt(("--jobs", "-j"), "jobs", "int", 0, (), "Worker processes; 0 = automatic (a pool only for 16 files or more).", 0),
+    Opt(
+        ("--jobs", "-j"), "jobs", "int", 0, (), "Worker processes; 0 = automatic (a pool only for 16 files or more).", 0
+    ),
     Opt(("--fix",), "fix", "flag", False, (), "Apply the safe fixes to the files, then report what remains."),
-    Opt(("--unsafe-fixes",), "unsafe_fixes", "flag", False, (), "With --fix, apply the unsafe fixes too (review the result)."),
+    Opt(
+        ("--unsafe-fixes",),
+        "unsafe_fixes",
+        "flag",
+        False,
+        (),
+        "With --fix, apply the unsafe fixes too (review the result).",
+    ),
 )
 
 
@@ -120,8 +143,22 @@ def _fail(message: str) -> int:
     return 2
 
 
-def run_check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_year, color, output, jobs, fix,
-              unsafe_fixes, batch: bool = False) -> int:
+def run_check(
+    paths,
+    fmt,
+    lang,
+    fail_on,
+    config_path,
+    select,
+    ignore,
+    fiscal_year,
+    color,
+    output,
+    jobs,
+    fix,
+    unsafe_fixes,
+    batch: bool = False,
+) -> int:
     """Check PATHS and print the report; the exit code. Raises UsageProblem for a command line that cannot run.
     `batch`: this process ends after the report (budgetlint.runner.Runner.batch)."""
     from budgetlint.config import ConfigError
@@ -132,8 +169,14 @@ def run_check(paths, fmt, lang, fail_on, config_path, select, ignore, fiscal_yea
         raise UsageProblem("--unsafe-fixes only takes effect with --fix")
     overrides = _overrides(select, ignore, fiscal_year)
     try:
-        runner = Runner(lang=lang or default_lang(), config_path=config_path, overrides=overrides,
-                        keep_sources=fmt == "rich", batch=batch, output=fmt)
+        runner = Runner(
+            lang=lang or default_lang(),
+            config_path=config_path,
+            overrides=overrides,
+            keep_sources=fmt == "rich",
+            batch=batch,
+            output=fmt,
+        )
     except ConfigError as error:
         return _fail(str(error))
     targets = list(paths) or [Path(".")]

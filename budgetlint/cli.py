@@ -65,8 +65,14 @@ def _check_options(fn):
                 "path": click.Path(path_type=Path, dir_okay=False),
                 "text": str,
             }
-            fn = click.option(*opt.flags, opt.dest, type=types[kind], default=opt.default,
-                              show_default=opt.default is not None, help=opt.help)(fn)
+            fn = click.option(
+                *opt.flags,
+                opt.dest,
+                type=types[kind],
+                default=opt.default,
+                show_default=opt.default is not None,
+                help=opt.help,
+            )(fn)
     return fn
 
 
@@ -129,13 +135,28 @@ def rules_command(lang, fmt):
     lang = lang or default_lang()
     catalogue = load_catalogue()
     if fmt == "json":
-        click.echo(json.dumps([
-            {"code": r.code, "name": r.name, "family": r.family, "severity": r.severity, "kind": r.kind,
-             "summary": r.summary.get(lang, ""), "fixable": r.fixable,
-             "params": {p.name: str(p.default) if not isinstance(p.default, (list, tuple)) else list(p.default)
-                        for p in r.params.values()}}
-            for r in catalogue
-        ], ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "code": r.code,
+                        "name": r.name,
+                        "family": r.family,
+                        "severity": r.severity,
+                        "kind": r.kind,
+                        "summary": r.summary.get(lang, ""),
+                        "fixable": r.fixable,
+                        "params": {
+                            p.name: str(p.default) if not isinstance(p.default, (list, tuple)) else list(p.default)
+                            for p in r.params.values()
+                        },
+                    }
+                    for r in catalogue
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     family = None
     for rule in catalogue:

@@ -28,8 +28,21 @@ SHORTCUTS = {
     "satisfaction-minimum": ("BL403", "minimum"),
 }
 _KNOWN_KEYS = {
-    "select", "extend-select", "ignore", "extend-ignore", "per-file-ignores", "severity", "params",
-    "fiscal-year", "tolerance", "packs", "include", "exclude", "lang", "fail-on", *SHORTCUTS,
+    "select",
+    "extend-select",
+    "ignore",
+    "extend-ignore",
+    "per-file-ignores",
+    "severity",
+    "params",
+    "fiscal-year",
+    "tolerance",
+    "packs",
+    "include",
+    "exclude",
+    "lang",
+    "fail-on",
+    *SHORTCUTS,
 }
 DEFAULT_INCLUDE = ("*.md", "*.txt", "*.markdown", "*.tsv")
 
@@ -62,7 +75,9 @@ class Config:
 
     def relative(self, path: Path) -> str:
         try:
-            root = _resolved(self.root) if self.root.is_absolute() else self.root.resolve()  # relative: to the cwd of now
+            root = (
+                _resolved(self.root) if self.root.is_absolute() else self.root.resolve()
+            )  # relative: to the cwd of now
             return PurePosixPath(path.resolve().relative_to(root)).as_posix()
         except ValueError:
             return PurePosixPath(path).as_posix()
@@ -129,7 +144,7 @@ def _matches(relative: str, pattern: str) -> bool:
 
 def _codes(value: Any, where: str, catalogue: Catalogue) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: expected a list of rule codes or prefixes, e.g. [\"BL2\", \"BL801\"]")
+        raise ConfigError(f'{where}: expected a list of rule codes or prefixes, e.g. ["BL2", "BL801"]')
     codes = []
     for item in value:
         code = item.strip()
@@ -175,11 +190,12 @@ def parse_config(data: dict[str, Any], path: Path | None, root: Path) -> Config:
     if not isinstance(per_file, dict):
         raise ConfigError(f"{where}: per-file-ignores: expected a table of pattern = [codes]")
     per_file_ignores = tuple(
-        (pattern, _codes(codes, f"{where}: per-file-ignores.{pattern}", catalogue)) for pattern, codes in per_file.items()
+        (pattern, _codes(codes, f"{where}: per-file-ignores.{pattern}", catalogue))
+        for pattern, codes in per_file.items()
     )
     severity = data.get("severity", {})
     if not isinstance(severity, dict):
-        raise ConfigError(f"{where}: severity: expected a table of CODE = \"error\"|\"warning\"|\"info\"")
+        raise ConfigError(f'{where}: severity: expected a table of CODE = "error"|"warning"|"info"')
     severities = []
     for code, level in severity.items():
         rule = catalogue.get(code)
@@ -204,7 +220,9 @@ def parse_config(data: dict[str, Any], path: Path | None, root: Path) -> Config:
         if key in data and code in catalogue.rules:
             params.setdefault(code, {})[name] = _param(catalogue.rules[code], name, data[key], f"{where}: {key}")
     fiscal_year = data.get("fiscal-year")
-    if fiscal_year is not None and (not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool) or not 1900 <= fiscal_year <= 2200):
+    if fiscal_year is not None and (
+        not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool) or not 1900 <= fiscal_year <= 2200
+    ):
         raise ConfigError(f"{where}: fiscal-year: expected a year such as 2024, got {fiscal_year!r}")
     tolerance = data.get("tolerance")
     if tolerance is not None:
@@ -215,14 +233,16 @@ def parse_config(data: dict[str, Any], path: Path | None, root: Path) -> Config:
             if tolerance < 0:
                 raise InvalidOperation
         except InvalidOperation:
-            raise ConfigError(f"{where}: tolerance: expected a non-negative amount in 元, got {data['tolerance']!r}") from None
+            raise ConfigError(
+                f"{where}: tolerance: expected a non-negative amount in 元, got {data['tolerance']!r}"
+            ) from None
     for key in ("include", "exclude"):
         value = data.get(key)
         if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
             raise ConfigError(f"{where}: {key}: expected a list of glob patterns")
     lang = data.get("lang")
     if lang is not None and lang not in ("zh", "en"):
-        raise ConfigError(f"{where}: lang: expected \"zh\" or \"en\", got {lang!r}")
+        raise ConfigError(f'{where}: lang: expected "zh" or "en", got {lang!r}')
     fail_on = data.get("fail-on")
     if fail_on is not None and fail_on not in (*SEVERITIES, "never"):
         raise ConfigError(f"{where}: fail-on: expected one of {', '.join(SEVERITIES)}, never")

@@ -23,7 +23,8 @@ from budgetlint.vocabulary import load_vocabulary
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterable
+    from collections.abc import Callable, Iterable
+    from typing import Any
 
 READER_KINDS = ("reader", "suppression")
 _UNKNOWN = object()  # a code the catalogue does not know
@@ -75,7 +76,11 @@ class Linter:
         return self.builder.build(text, path)
 
     def check_text(
-        self, text: str | Iterable[str], path: str = "<text>", file: Path | None = None, keep_projects: bool = True,
+        self,
+        text: str | Iterable[str],
+        path: str = "<text>",
+        file: Path | None = None,
+        keep_projects: bool = True,
         each_table: Callable[[list], None] | None = None,
     ) -> tuple[Document, list[Finding]]:
         """Read and check a document, one table at a time; `keep_projects=False` keeps memory flat.
@@ -84,9 +89,15 @@ class Linter:
         return document, self.finish(document, raw, self.plan_for(file), self.new_context(), file)
 
     def collect(
-        self, text, path: str = "<text>", file: Path | None = None, keep_projects: bool = False,
-        share: tuple[int, int] = (0, 1), deal: Callable[[int], bool] | None = None,
-        convert: Callable[[Finding], Any] | None = None, each_table: Callable[[list], None] | None = None,
+        self,
+        text,
+        path: str = "<text>",
+        file: Path | None = None,
+        keep_projects: bool = False,
+        share: tuple[int, int] = (0, 1),
+        deal: Callable[[int], bool] | None = None,
+        convert: Callable[[Finding], Any] | None = None,
+        each_table: Callable[[list], None] | None = None,
     ) -> tuple[Document, list[Finding]]:
         """The document as read and its tables' findings, before suppression and completion.
 
@@ -103,6 +114,7 @@ class Linter:
         raw: list[Finding] = []
         complete = self.complete
         if convert is not None:
+
             def complete(finding: Finding, path: str, complete=complete):
                 return convert(complete(finding, path))
 
@@ -147,7 +159,9 @@ class Linter:
 
     def enabled(self, code: str, file: Path | None) -> bool:
         """Whether rule `code` reports on `file` (Config.enabled, from the set made once per kind of file)."""
-        return code in self._rules_for(file)[0] or (code not in self.catalogue.rules and self.config.enabled(code, file))
+        return code in self._rules_for(file)[0] or (
+            code not in self.catalogue.rules and self.config.enabled(code, file)
+        )
 
     def _rules_for(self, file: Path | None) -> tuple[frozenset[str], list[tuple[Any, Any, dict[str, Any]]]]:
         """(codes enabled, plan) for `file`, made once for each set of per-file-ignores that applies: a
@@ -156,8 +170,11 @@ class Linter:
         found = self._plans.get(ignored)
         if found is None:
             registry = kinds()
-            enabled = frozenset(rule.code for rule in self.catalogue if self.config.selected(rule.code)
-                                and not rule.code.startswith(ignored))
+            enabled = frozenset(
+                rule.code
+                for rule in self.catalogue
+                if self.config.selected(rule.code) and not rule.code.startswith(ignored)
+            )
             plan = []
             for rule in self.catalogue:
                 if rule.kind in READER_KINDS or rule.code not in enabled:
@@ -230,8 +247,11 @@ class Linter:
         """(rule name, severity, message template) of a finding of `code` and `variant` (looked up once
         for each pair: a large document completes tens of thousands of findings of a few dozen rules)."""
         rule = self.catalogue.rules.get(code)
-        said = _UNKNOWN if rule is None else (
-            rule.name, self.config.severity_of(rule.code, rule.severity), rule.message(variant, self.lang))
+        said = (
+            _UNKNOWN
+            if rule is None
+            else (rule.name, self.config.severity_of(rule.code, rule.severity), rule.message(variant, self.lang))
+        )
         self._says[code, variant] = said
         return said
 

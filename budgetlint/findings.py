@@ -78,10 +78,21 @@ class Finding:
     severity: str
     message: str
 
-    def __init__(self, code: str, span: Span, args: dict[str, Any] | None = None, expected: Any = None,
-                 actual: Any = None, related: tuple[Related, ...] = (), fix: Fix | None = None,
-                 project: str | None = None, path: str = "", rule: str = "", severity: str = "warning",
-                 message: str = ""):
+    def __init__(
+        self,
+        code: str,
+        span: Span,
+        args: dict[str, Any] | None = None,
+        expected: Any = None,
+        actual: Any = None,
+        related: tuple[Related, ...] = (),
+        fix: Fix | None = None,
+        project: str | None = None,
+        path: str = "",
+        rule: str = "",
+        severity: str = "warning",
+        message: str = "",
+    ):
         self.code, self.span, self.args = code, span, {} if args is None else args
         self.expected, self.actual, self.related, self.fix, self.project = expected, actual, related, fix, project
         self.path, self.rule, self.severity, self.message = path, rule, severity, message
@@ -97,6 +108,7 @@ class Finding:
 # Span), this ~10 µs each way.  A completed finding's args have served its message; they travel as text.
 # The cyclic GC is paused meanwhile (gc_paused; unpacking 9,000 findings: 0.15–0.22 s with it, 0.07 s without).
 
+
 def pack(findings: list[Finding]) -> bytes:
     """Completed findings (expected, actual, message filled: see Linter.complete) as bytes for `unpack`."""
     import marshal
@@ -109,11 +121,23 @@ def plain(f: Finding) -> tuple:
     """A completed finding as the plain values `pack` sends (a list of them marshalled is what `unpack`
     reads): a reader makes them as it completes each finding (Linter.collect's `convert`), so that
     packing at the end is one marshal call."""
-    return (f.code, tuple(f.span), {key: format_value(value) for key, value in f.args.items()}, f.expected,
-            f.actual, tuple([(tuple(r.span), r.label) for r in f.related]),
-            None if f.fix is None else (f.fix.description, tuple([(tuple(e.span), e.text) for e in f.fix.edits]),
-                                        f.fix.safe),
-            f.project, f.path, f.rule, f.severity, f.message, f.output)
+    return (
+        f.code,
+        tuple(f.span),
+        {key: format_value(value) for key, value in f.args.items()},
+        f.expected,
+        f.actual,
+        tuple([(tuple(r.span), r.label) for r in f.related]),
+        None
+        if f.fix is None
+        else (f.fix.description, tuple([(tuple(e.span), e.text) for e in f.fix.edits]), f.fix.safe),
+        f.project,
+        f.path,
+        f.rule,
+        f.severity,
+        f.message,
+        f.output,
+    )
 
 
 def unpack(data: bytes) -> list[Finding]:
@@ -134,9 +158,12 @@ def from_plain(rows: list[tuple]) -> list[Finding]:
                 related = tuple([new(Related, (new(Span, where), label)) for where, label in related])
             if fix is not None:
                 description, edits, safe = fix
-                fix = new(Fix, (description, tuple([new(Edit, (new(Span, where), text)) for where, text in edits]), safe))
-            finding = Finding(code, new(Span, span), args, expected, actual, related, fix, project, path, rule, severity,
-                              message)
+                fix = new(
+                    Fix, (description, tuple([new(Edit, (new(Span, where), text)) for where, text in edits]), safe)
+                )
+            finding = Finding(
+                code, new(Span, span), args, expected, actual, related, fix, project, path, rule, severity, message
+            )
             finding.output = output
             append(finding)
     return findings

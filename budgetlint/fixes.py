@@ -13,9 +13,9 @@ from __future__ import annotations
 import bisect
 import codecs
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from budgetlint.findings import Edit, Finding
 from budgetlint.io import InputError, Source, read_source
@@ -119,8 +119,13 @@ def wanted(finding: Finding, unsafe: bool) -> bool:
     return finding.fix is not None and bool(finding.fix.edits) and (finding.fix.safe or unsafe)
 
 
-def fix_text(text: str, check: Callable[[str], list[Finding]], unsafe: bool = False,
-             max_rounds: int = MAX_ROUNDS, first: list[Finding] | None = None) -> FixOutcome:
+def fix_text(
+    text: str,
+    check: Callable[[str], list[Finding]],
+    unsafe: bool = False,
+    max_rounds: int = MAX_ROUNDS,
+    first: list[Finding] | None = None,
+) -> FixOutcome:
     """Apply fixes round after round: check, apply the non-overlapping ones, check again.
 
     `first`: the findings of `text`, when the caller has them already.
@@ -202,11 +207,15 @@ class FixSummary:
 
     def describe(self) -> str:
         codes = ", ".join(f"{code} ×{count}" for code, count in sorted(self.by_code.items()))
-        text = (f"fixed {self.applied} finding{'s' * (self.applied != 1)} in {self.files} "
-                f"file{'s' * (self.files != 1)}" + (f" ({codes})" if codes else ""))
+        text = (
+            f"fixed {self.applied} finding{'s' * (self.applied != 1)} in {self.files} "
+            f"file{'s' * (self.files != 1)}" + (f" ({codes})" if codes else "")
+        )
         if self.unsafe_left:
-            text += (f"; {self.unsafe_left} unsafe fix{'es' * (self.unsafe_left != 1)} not applied "
-                     "(review them, or use --unsafe-fixes)")
+            text += (
+                f"; {self.unsafe_left} unsafe fix{'es' * (self.unsafe_left != 1)} not applied "
+                "(review them, or use --unsafe-fixes)"
+            )
         return text
 
 
@@ -224,7 +233,11 @@ def fix_paths(runner, paths: list[Path], unsafe: bool = False) -> FixSummary:
         except (ConfigError, InputError):
             continue
         linter = runner.linter_for(config)
-        outcome = fix_text(original.source.text, lambda text: linter.check_text(text, shown, file)[1], unsafe)
+        outcome = fix_text(
+            original.source.text,
+            lambda text, linter=linter, shown=shown, file=file: linter.check_text(text, shown, file)[1],
+            unsafe,
+        )
         summary.unsafe_left += outcome.unsafe_left
         if outcome.text == original.source.text:
             continue

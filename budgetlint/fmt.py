@@ -109,8 +109,10 @@ class _Layout:
 
     def is_project_start(self, cells: tuple[Cell, ...]) -> bool:
         filled = [cell for cell in cells if cell.text]
-        return bool(filled) and self.vocab.header_field(filled[0].text) == "name" and (
-            normalize_label(filled[0].text) == self.name_label
+        return (
+            bool(filled)
+            and self.vocab.header_field(filled[0].text) == "name"
+            and (normalize_label(filled[0].text) == self.name_label)
         )
 
     def is_headings(self, cells: tuple[Cell, ...]) -> bool:
@@ -163,8 +165,10 @@ class _Layout:
                 previous = out[-1] if out else None
                 between_rows = (
                     in_table
-                    and previous is not None and previous.kind in ("row", "rule")
-                    and following is not None and following.kind in ("row", "rule")
+                    and previous is not None
+                    and previous.kind in ("row", "rule")
+                    and following is not None
+                    and following.kind in ("row", "rule")
                     and not following.project_start
                 )
                 if not between_rows:
@@ -292,8 +296,11 @@ class Formatter:
             if [project_signature(project) for project in after.projects] != expected:
                 continue
             notes = _notes(notes)
-            still = {(note.code, origins[note.span.line - 1], note.actual) for note in notes
-                     if note.span.line <= len(origins)}
+            still = {
+                (note.code, origins[note.span.line - 1], note.actual)
+                for note in notes
+                if note.span.line <= len(origins)
+            }
             kept = [f for f in _notes(findings) if (f.code, f.span.line, f.actual) in still]
             return Formatted(result, result != text, notes, kept, comparators, len(after.projects))
         raise FormatError("formatting would change what the document says; left unchanged (please report this)")
@@ -311,9 +318,16 @@ _KEPT = {"zh": "（已保留原样）", "en": " (kept as written)"}
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if a file would be reformatted.")
 @click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Use this config file instead of the one found upward from each file.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of notes (default: from the locale).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Use this config file instead of the one found upward from each file.",
+)
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of notes (default: from the locale)."
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors (and the diff with --diff).")
 def fmt_command(paths, check_only, show_diff, config_path, lang, quiet):
     """Rewrite documents in the canonical layout: aligned pipe rows, standard comparators.
@@ -350,15 +364,19 @@ def fmt_command(paths, check_only, show_diff, config_path, lang, quiet):
         failed += 1
     if not quiet:
         verb = "reformatted" if write else "would be reformatted"
-        click.echo(f"{changed} file{'s' * (changed != 1)} {verb}, {unchanged} unchanged"
-                   + (f", {failed} not read" if failed else ""), err=True)
+        click.echo(
+            f"{changed} file{'s' * (changed != 1)} {verb}, {unchanged} unchanged"
+            + (f", {failed} not read" if failed else ""),
+            err=True,
+        )
     if failed:
         sys.exit(2)
     sys.exit(1 if check_only and changed else 0)
 
 
-def _format_file(runner, formatters, file: Path, explicit: bool, lang: str, write: bool, show_diff: bool,
-                 quiet: bool) -> str:
+def _format_file(
+    runner, formatters, file: Path, explicit: bool, lang: str, write: bool, show_diff: bool, quiet: bool
+) -> str:
     """Format one file and print its notes; return changed | unchanged | skipped | error."""
     from budgetlint.config import ConfigError
     from budgetlint.fixes import read_rewritable, write_like
@@ -391,8 +409,10 @@ def _format_file(runner, formatters, file: Path, explicit: bool, lang: str, writ
     if show_diff and result.changed:
         name = shown if Path(shown).is_absolute() else None
         diff = difflib.unified_diff(
-            original.source.text.splitlines(keepends=True), result.text.splitlines(keepends=True),
-            fromfile=name or f"a/{shown}", tofile=name or f"b/{shown}",
+            original.source.text.splitlines(keepends=True),
+            result.text.splitlines(keepends=True),
+            fromfile=name or f"a/{shown}",
+            tofile=name or f"b/{shown}",
         )
         click.echo("".join(diff), nl=False)
     if result.changed and write:
@@ -404,8 +424,11 @@ def _format_file(runner, formatters, file: Path, explicit: bool, lang: str, writ
     if not quiet:
         # the notes point at the file as it is on disk now: formatted when written, as it was otherwise
         for note in result.notes if write else result.kept:
-            click.echo(f"{note.path}:{note.span.line}:{note.span.column}: {note.code} {note.message}"
-                       f"{_KEPT.get(lang, _KEPT['en'])}", err=True)
+            click.echo(
+                f"{note.path}:{note.span.line}:{note.span.column}: {note.code} {note.message}"
+                f"{_KEPT.get(lang, _KEPT['en'])}",
+                err=True,
+            )
         if result.changed and not show_diff:
             click.echo(f"{'reformatted' if write else 'would reformat'} {shown}", err=True)
     return "changed" if result.changed else "unchanged"

@@ -24,7 +24,7 @@ from budgetlint.record import named
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
-    from typing import Iterator
+    from collections.abc import Iterator
 
 
 class InputError(Exception):
@@ -105,7 +105,7 @@ class _Bytes:
         if self.data is not None:
             view = memoryview(self.data)[skip:]
             for start in range(0, len(view), CHUNK):
-                yield view[start:start + CHUNK]
+                yield view[start : start + CHUNK]
             return
         assert self.file is not None
         with self.file.open("rb") as handle:
@@ -175,8 +175,11 @@ def _pieces(source: _Bytes, codec: str, path: str, skip: int = 0, guess: bool = 
             if len(sample) >= SAMPLE or final:
                 if len(controls) > 8 and len(controls) * 100 > len(sample):
                     first = _CONTROL.search(sample)
-                    raise InputError(path, "binary file (control characters), not a text document",
-                                     sample.count("\n", 0, first.start()) + 1)
+                    raise InputError(
+                        path,
+                        "binary file (control characters), not a text document",
+                        sample.count("\n", 0, first.start()) + 1,
+                    )
         lines += piece.count("\n")
         if piece:
             yield piece
@@ -226,7 +229,9 @@ def _detect(source: _Bytes, path: str, keep: bool) -> tuple[str, str, int, str |
             pass
     start = head[:8192]  # a NUL byte near either end: binary; further in, "NUL character in text" below
     if b"\x00" in start or b"\x00" in source.tail:
-        offset = start.index(b"\x00") if b"\x00" in start else source.size - len(source.tail) + source.tail.index(b"\x00")
+        offset = (
+            start.index(b"\x00") if b"\x00" in start else source.size - len(source.tail) + source.tail.index(b"\x00")
+        )
         raise InputError(path, "binary file (NUL bytes), not a text document", source.line_at(offset))
     try:
         return "utf-8", "utf-8", 0, _read(source, "utf-8", path, keep)
@@ -327,7 +332,9 @@ def _checked_file(path: Path, shown: str) -> None:
     if not stat.S_ISREG(info.st_mode):  # reading a FIFO or a device would block or never end
         raise InputError(shown, "not a regular file (a device, pipe or socket)")
     if info.st_size > MAX_BYTES:
-        raise InputError(shown, f"file too large ({info.st_size // (1024 * 1024)} MB > {MAX_BYTES // (1024 * 1024)} MB)")
+        raise InputError(
+            shown, f"file too large ({info.st_size // (1024 * 1024)} MB > {MAX_BYTES // (1024 * 1024)} MB)"
+        )
 
 
 def open_source(path: Path, shown: str | None = None, verify: bool = True) -> Stream:
@@ -351,8 +358,12 @@ def open_source(path: Path, shown: str | None = None, verify: bool = True) -> St
 def _utf8_first(source: _Bytes) -> bool:
     """Whether `_detect` tries UTF-8 before anything else: none of the cases it settles first."""
     head = source.head
-    return (not any(head.startswith(bom) for bom, _, _ in _BOMS) and _utf16_guess(head, source.size) is None
-            and b"\x00" not in head[:8192] and b"\x00" not in source.tail)
+    return (
+        not any(head.startswith(bom) for bom, _, _ in _BOMS)
+        and _utf16_guess(head, source.size) is None
+        and b"\x00" not in head[:8192]
+        and b"\x00" not in source.tail
+    )
 
 
 def read_source(path: Path, shown: str | None = None) -> Source:

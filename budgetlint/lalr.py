@@ -74,8 +74,11 @@ def _derive(text: str, options: dict[str, Any]) -> dict[str, Any]:
     for regex in terminals:
         if regex["string"] is None:
             compiled = re.compile(regex["pattern"], _flags(regex["flags"]))
-            regex["matches"] = [string["name"] for string in strings
-                                if string["priority"] == regex["priority"] and compiled.fullmatch(string["string"])]
+            regex["matches"] = [
+                string["name"]
+                for string in strings
+                if string["priority"] == regex["priority"] and compiled.fullmatch(string["string"])
+            ]
     table = parser.parser.parser.parser.parse_table
     rules: dict[Any, int] = {}
     rule_list: list[list[Any]] = []
@@ -106,8 +109,9 @@ def _derive(text: str, options: dict[str, Any]) -> dict[str, Any]:
 def tables(name: str, **options: Any) -> dict[str, Any]:
     """The derived tables of grammar/NAME, from the cache when the grammar is unchanged."""
     text = grammar_path(name).read_text(encoding="utf-8")
-    return cached(f"{name.split('.')[0]}-tables", f"{FORMAT}{sorted(options.items())}{text}",
-                  lambda: _derive(text, options))
+    return cached(
+        f"{name.split('.')[0]}-tables", f"{FORMAT}{sorted(options.items())}{text}", lambda: _derive(text, options)
+    )
 
 
 def _ordered(terminals: list[dict[str, Any]], accepts: set[str] | None) -> list[dict[str, Any]]:
@@ -181,8 +185,9 @@ class LalrParser:
         # state → symbol → the next state (a shift, or the goto of a rule) or the rule to reduce by
         self._actions: list[dict[str, Any]] = [{} for _ in range(1 + max(map(int, data["states"])))]
         for state, row in data["states"].items():
-            self._actions[int(state)] = {symbol: argument if action == 0 else reductions[argument]
-                                         for symbol, (action, argument) in row.items()}
+            self._actions[int(state)] = {
+                symbol: argument if action == 0 else reductions[argument] for symbol, (action, argument) in row.items()
+            }
         self.start = data["start"]
         self.end = data["end"]
         self.ignore = set(data["ignore"])
@@ -262,7 +267,7 @@ class LalrParser:
                     if size:
                         children = values[-size:]
                         del values[-size:]
-                        del states[len(states) + 1 - size:]  # the first child's state stays: the node's
+                        del states[len(states) + 1 - size :]  # the first child's state stays: the node's
                     else:
                         children = []
                         states.append(state)
@@ -281,9 +286,22 @@ class LalrParser:
                         values.append(flat)
                     elif flat:
                         first, last = flat[0], flat[-1]
-                        values.append(new(Node, (origin, flat, new(Meta, (
-                            first.start_pos if type(first) is Token else first.meta.start_pos,
-                            last.end_pos if type(last) is Token else last.meta.end_pos)))))
+                        values.append(
+                            new(
+                                Node,
+                                (
+                                    origin,
+                                    flat,
+                                    new(
+                                        Meta,
+                                        (
+                                            first.start_pos if type(first) is Token else first.meta.start_pos,
+                                            last.end_pos if type(last) is Token else last.meta.end_pos,
+                                        ),
+                                    ),
+                                ),
+                            )
+                        )
                     else:
                         values.append(new(Node, (origin, flat, new(Meta, (0, 0)))))
                 state = actions[states[-1]][origin]
@@ -307,8 +325,7 @@ def _reduction(origin: str, expansion: list[str], nonterminals: set[str]) -> tup
     or over a node (_OVER: same span).  Other rules take their children off the stack and push
     a list (_INLINE) or a node (_NODE).
     """
-    spread = tuple(index for index, symbol in enumerate(expansion)
-                   if symbol in nonterminals and symbol.startswith("_"))
+    spread = tuple(index for index, symbol in enumerate(expansion) if symbol in nonterminals and symbol.startswith("_"))
     inline = origin.startswith("_")
     if len(expansion) == 1:
         if inline:

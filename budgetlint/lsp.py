@@ -99,7 +99,7 @@ def apply_change(text: str, change: Any, encoding: str = "utf-16") -> str:
     index = LineIndex(text, encoding)
     start = index.offset(change_range.start.line, change_range.start.character)
     end = index.offset(change_range.end.line, change_range.end.character)
-    return text[:start] + normalize_text(change.text) + text[max(start, end):]
+    return text[:start] + normalize_text(change.text) + text[max(start, end) :]
 
 
 def normalize_text(text: str) -> str:
@@ -435,8 +435,9 @@ class _Mover:
         self.high = chunk.first_line + chunk.line_count - 1
         self.delta = first_line - chunk.first_line
         self.entry = {old: new for old, new in zip(chunk.entry_spans, spans) if old != new}
-        self.entry_lines = {line for old, new in self.entry.items() if old[0] != new[0] or old[2] != new[2]
-                            for line in (old[0], old[2])}
+        self.entry_lines = {
+            line for old, new in self.entry.items() if old[0] != new[0] or old[2] != new[2] for line in (old[0], old[2])
+        }
 
     def line(self, number: int) -> int:
         return number + self.delta if self.low <= number <= self.high else number
@@ -695,8 +696,8 @@ def config_signature(path: Path) -> tuple:
     from budgetlint.config import CONFIG_FILES
 
     signature = []
-    folder = path.parent.resolve()
-    for folder in (folder, *folder.parents):
+    start = path.parent.resolve()
+    for folder in (start, *start.parents):
         for name in CONFIG_FILES:
             try:
                 stat = (folder / name).stat()
@@ -785,13 +786,16 @@ def create_server(lang: str | None = None, incremental: bool = True):
                 except Exception as error:  # noqa: BLE001 — a handler must never take the server down
                     log.exception("%s failed", handler.__name__)
                     try:
-                        ls.window_log_message(types.LogMessageParams(
-                            type=types.MessageType.Error,
-                            message=f"budgetlint: {handler.__name__} failed: {type(error).__name__}: {error}",
-                        ))
+                        ls.window_log_message(
+                            types.LogMessageParams(
+                                type=types.MessageType.Error,
+                                message=f"budgetlint: {handler.__name__} failed: {type(error).__name__}: {error}",
+                            )
+                        )
                     except Exception:  # noqa: BLE001
                         pass
                     return default
+
             return run
 
         return wrap
@@ -801,17 +805,21 @@ def create_server(lang: str | None = None, incremental: bool = True):
             diagnostics = session.check(document)
         except Exception as error:  # noqa: BLE001 — report it on the document, keep serving
             log.exception("checking %s failed", document.uri)
-            ls.window_log_message(types.LogMessageParams(
-                type=types.MessageType.Error, message=f"budgetlint: checking {document.uri} failed: {error!r}"
-            ))
+            ls.window_log_message(
+                types.LogMessageParams(
+                    type=types.MessageType.Error, message=f"budgetlint: checking {document.uri} failed: {error!r}"
+                )
+            )
             document.findings = []
-            diagnostics = [line_one_diagnostic(
-                f"budgetlint could not check this document ({type(error).__name__}: {error}); see the server log",
-                document.index,
-            )]
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-            uri=document.uri, diagnostics=diagnostics, version=document.version
-        ))
+            diagnostics = [
+                line_one_diagnostic(
+                    f"budgetlint could not check this document ({type(error).__name__}: {error}); see the server log",
+                    document.index,
+                )
+            ]
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=document.uri, diagnostics=diagnostics, version=document.version)
+        )
 
     def open_document(uri: str, text: str, version: int | None) -> _Open:
         path = _path_of(uri)
@@ -865,7 +873,11 @@ def create_server(lang: str | None = None, incremental: bool = True):
             open_document(document.uri, params.text, document.version)
         publish(ls, document)
         for other in list(session.documents.values()):  # a saved config file changes what applies to them
-            if other is not document and other.path is not None and config_signature(other.path) != other.config_signature:
+            if (
+                other is not document
+                and other.path is not None
+                and config_signature(other.path) != other.config_signature
+            ):
                 publish(ls, other)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -908,7 +920,9 @@ def create_server(lang: str | None = None, incremental: bool = True):
         if document is None:
             return []
         only = params.context.only
-        wants = (lambda kind: True) if not only else (lambda kind: any(kind == o or kind.startswith(o + ".") for o in only))
+        wants = (
+            (lambda kind: True) if not only else (lambda kind: any(kind == o or kind.startswith(o + ".") for o in only))
+        )
         actions = []
         index = document.index
         if wants(types.CodeActionKind.QuickFix):
@@ -919,23 +933,34 @@ def create_server(lang: str | None = None, incremental: bool = True):
                     continue
                 fix = finding.fix
                 unsafe = "" if fix.safe else ("(unsafe) " if document.lang == "en" else "（不安全）")
-                actions.append(types.CodeAction(
-                    title=f"{unsafe}{finding.code}: {fix.description}",
-                    kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[to_diagnostic(finding, index, document.uri, document.catalogue)],
-                    edit=types.WorkspaceEdit(changes={document.uri: _text_edits(fix, index)}),
-                    is_preferred=fix.safe,
-                ))
+                actions.append(
+                    types.CodeAction(
+                        title=f"{unsafe}{finding.code}: {fix.description}",
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[to_diagnostic(finding, index, document.uri, document.catalogue)],
+                        edit=types.WorkspaceEdit(changes={document.uri: _text_edits(fix, index)}),
+                        is_preferred=fix.safe,
+                    )
+                )
         if wants(FIX_ALL_KIND):
             edits = fix_all_edits(document.text, document.findings)
             if edits:
-                actions.append(types.CodeAction(
-                    title="budgetlint: fix all safe fixes" if document.lang == "en" else "budgetlint：应用全部安全修复",
-                    kind=FIX_ALL_KIND,
-                    edit=types.WorkspaceEdit(changes={
-                        document.uri: [types.TextEdit(range=_range(*index.span_range(e.span)), new_text=e.text) for e in edits]
-                    }),
-                ))
+                actions.append(
+                    types.CodeAction(
+                        title="budgetlint: fix all safe fixes"
+                        if document.lang == "en"
+                        else "budgetlint：应用全部安全修复",
+                        kind=FIX_ALL_KIND,
+                        edit=types.WorkspaceEdit(
+                            changes={
+                                document.uri: [
+                                    types.TextEdit(range=_range(*index.span_range(e.span)), new_text=e.text)
+                                    for e in edits
+                                ]
+                            }
+                        ),
+                    )
+                )
         return actions
 
     return server
@@ -964,20 +989,36 @@ def _path_of(uri: str | None) -> Path | None:
 
 
 @click.command("lsp")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help="Language of messages (default: the config's lang, else the locale).")
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="Language of messages (default: the config's lang, else the locale).",
+)
 @click.option("--stdio", is_flag=True, help="Talk LSP over stdin/stdout (the default and only transport).")
-@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]), default="warning",
-              show_default=True, help="What the server logs to stderr.")
-@click.option("--incremental/--no-incremental", default=True, show_default=True,
-              help="Re-read only the tables that changed (--no-incremental: the whole document every time).")
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default="warning",
+    show_default=True,
+    help="What the server logs to stderr.",
+)
+@click.option(
+    "--incremental/--no-incremental",
+    default=True,
+    show_default=True,
+    help="Re-read only the tables that changed (--no-incremental: the whole document every time).",
+)
 @click.option("--clientProcessId", "client_process_id", default=None, hidden=True)
 def lsp_command(lang, stdio, log_level, incremental, client_process_id):
     """Run the language server over stdio (diagnostics, hover, quick fixes)."""
     import sys
 
-    logging.basicConfig(stream=sys.stderr, level=getattr(logging, log_level.upper()),
-                        format="budgetlint-lsp %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=getattr(logging, log_level.upper()),
+        format="budgetlint-lsp %(levelname)s %(name)s: %(message)s",
+    )
     try:
         server = create_server(lang, incremental)
     except ImportError as error:

@@ -14,7 +14,8 @@ from functools import lru_cache
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
-    from typing import Callable, Sequence, TypeVar
+    from collections.abc import Callable, Sequence
+    from typing import TypeVar
 
     A = TypeVar("A")
     B = TypeVar("B")
@@ -49,7 +50,7 @@ def _name_key(pattern: str | None) -> Callable[[str], str]:
 
 
 def _bigrams(text: str) -> list[str]:
-    return [text[i:i + 2] for i in range(len(text) - 1)] or ([text] if text else [])
+    return [text[i : i + 2] for i in range(len(text) - 1)] or ([text] if text else [])
 
 
 @lru_cache(maxsize=16384)
@@ -109,8 +110,12 @@ def assign(
         if name:
             by_name.setdefault(name, []).append(j)
     ceiling = 0.9 + slack + 1e-9
-    equal = sorted((-value, i, j) for i, name in enumerate(left_keys) for j in by_name.get(name, ())
-                   if (value := score(left[i], right[j], 1.0)) > ceiling)
+    equal = sorted(
+        (-value, i, j)
+        for i, name in enumerate(left_keys)
+        for j in by_name.get(name, ())
+        if (value := score(left[i], right[j], 1.0)) > ceiling
+    )
     _take(equal, result, taken_right)
     right_grams = [bigram_set(name) for name in right_keys]
     right_sizes = [len(grams) for grams in right_grams]

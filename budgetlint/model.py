@@ -13,10 +13,10 @@ from budgetlint.record import Record, fresh, named, record
 from budgetlint.units import Unit
 from budgetlint.values import Value
 
-
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
-    from typing import Any, Iterator
+    from collections.abc import Iterator
+    from typing import Any
 
 
 class Span(namedtuple("Span", "line column end_line end_column")):
@@ -28,10 +28,10 @@ class Span(namedtuple("Span", "line column end_line end_column")):
     end_line: int
     end_column: int
 
-    def to(self, other: "Span") -> "Span":
+    def to(self, other: Span) -> Span:
         return _new(Span, (self[0], self[1], other[2], other[3]))
 
-    def sub(self, start: int, end: int) -> "Span":
+    def sub(self, start: int, end: int) -> Span:
         """The part of a one-line span from character `start` to `end` of its text."""
         return Span(self.line, self.column + start, self.line, self.column + max(end, start + 1))
 
@@ -65,8 +65,16 @@ class Field:
     value: Value | None
     amount: Decimal | None  # money fields: exact amount in 元
 
-    def __init__(self, key: str, label: str, label_span: Span, text: str = "", span: Span | None = None,
-                 value: Value | None = None, amount: Decimal | None = None):
+    def __init__(
+        self,
+        key: str,
+        label: str,
+        label_span: Span,
+        text: str = "",
+        span: Span | None = None,
+        value: Value | None = None,
+        amount: Decimal | None = None,
+    ):
         self.key, self.label, self.label_span, self.text = key, label, label_span, text
         self.span, self.value, self.amount = span, value, amount
 
@@ -109,8 +117,16 @@ class Indicator:
     row_span: Span
     kind: str | None  # the level-2 kind (quantity, cost …): set from level2, read by every check
 
-    def __init__(self, level1: GroupRef | None, level2: GroupRef | None, name: str, name_span: Span | None,
-                 value: Value, value_span: Span, row_span: Span):
+    def __init__(
+        self,
+        level1: GroupRef | None,
+        level2: GroupRef | None,
+        name: str,
+        name_span: Span | None,
+        value: Value,
+        value_span: Span,
+        row_span: Span,
+    ):
         self.level1, self.level2, self.name, self.name_span = level1, level2, name, name_span
         self.value, self.value_span, self.row_span = value, value_span, row_span
         self.kind = level2.kind if level2 else None
@@ -138,10 +154,18 @@ class Project:
     money_unit: Unit | None  # 单位 of bare numbers
     money_unit_text: str
 
-    def __init__(self, name: str, span: Span, end_line: int, fields: dict[str, Field] | None = None,
-                 indicators: list[Indicator] | None = None, fiscal_year: int | None = None,
-                 fiscal_year_span: Span | None = None, money_unit: Unit | None = None,
-                 money_unit_text: str = "万元"):
+    def __init__(
+        self,
+        name: str,
+        span: Span,
+        end_line: int,
+        fields: dict[str, Field] | None = None,
+        indicators: list[Indicator] | None = None,
+        fiscal_year: int | None = None,
+        fiscal_year_span: Span | None = None,
+        money_unit: Unit | None = None,
+        money_unit_text: str = "万元",
+    ):
         self.name, self.span, self.end_line = name, span, end_line
         self.fields = {} if fields is None else fields
         self.indicators = [] if indicators is None else indicators
@@ -246,12 +270,21 @@ def value_signature(value: Value) -> tuple:
     return (
         value.kind,
         tuple(
-            (a.comparator, a.number, a.unit.name if a.unit else None, a.per.name if a.per else a.per_text,
-             a.percent, a.approximate, a.noun)
+            (
+                a.comparator,
+                a.number,
+                a.unit.name if a.unit else None,
+                a.per.name if a.per else a.per_text,
+                a.percent,
+                a.approximate,
+                a.noun,
+            )
             for a in value.amounts
         ),
         tuple((d.year, d.month, d.day, d.suffix) for d in value.dates),
-        tuple(((p.first.year, p.first.month, p.first.day), (p.last.year, p.last.month, p.last.day)) for p in value.periods),
+        tuple(
+            ((p.first.year, p.first.month, p.first.day), (p.last.year, p.last.month, p.last.day)) for p in value.periods
+        ),
         "".join(value.text.split()),
     )
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing itself is not imported on the check path
 if TYPE_CHECKING:
-    from typing import Any, Callable, TypeVar
+    from collections.abc import Callable
+    from typing import Any, TypeVar
 
     T = TypeVar("T")
 
@@ -53,7 +54,7 @@ class Record:
         for name, value in zip(fields, args):
             _set(self, name, value)
         defaults = self._defaults
-        for name in fields[len(args):]:
+        for name in fields[len(args) :]:
             if name in kwargs:
                 value = kwargs.pop(name)
             elif name in defaults:
@@ -111,8 +112,11 @@ def record(cls: type[T] | None = None, /, *, frozen: bool = False) -> Any:
         inherited = getattr(cls, "_fields", ())
         defaults = dict(getattr(cls, "_defaults", {}))
         extra = tuple(cls.__dict__.get("__slots__", ()))  # slots that are not fields (not compared, not pickled)
-        body = {key: value for key, value in cls.__dict__.items()
-                if key not in own and key not in extra and key not in ("__dict__", "__weakref__")}
+        body = {
+            key: value
+            for key, value in cls.__dict__.items()
+            if key not in own and key not in extra and key not in ("__dict__", "__weakref__")
+        }
         for name in own:
             if name in cls.__dict__:
                 defaults[name] = cls.__dict__[name]
@@ -120,7 +124,9 @@ def record(cls: type[T] | None = None, /, *, frozen: bool = False) -> Any:
         body.update(__slots__=new + extra, _fields=inherited + new, _defaults=defaults, _frozen=frozen)
         if frozen:
             body.update(__setattr__=_frozen_setattr, __delattr__=_frozen_setattr, __hash__=_frozen_hash)
-        bases = cls.__bases__ if issubclass(cls, Record) else (Record,) + tuple(b for b in cls.__bases__ if b is not object)
+        bases = (
+            cls.__bases__ if issubclass(cls, Record) else (Record,) + tuple(b for b in cls.__bases__ if b is not object)
+        )
         return type(cls)(cls.__name__, bases, body)  # type: ignore[return-value]
 
     return build if cls is None else build(cls)
@@ -153,10 +159,11 @@ def named(cls: type[T]) -> type[T]:
     annotations = cls.__dict__.get("__annotations__", {})
     names = tuple(annotations)
     defaults = tuple(cls.__dict__[name] for name in names if name in cls.__dict__)
-    if any(name not in cls.__dict__ for name in names[len(names) - len(defaults):]):
+    if any(name not in cls.__dict__ for name in names[len(names) - len(defaults) :]):
         raise TypeError(f"{cls.__name__}: a field without a default follows one with a default")
     base = namedtuple(cls.__name__, names, defaults=defaults, module=cls.__module__)  # type: ignore[misc]
-    body = {key: value for key, value in cls.__dict__.items()
-            if key not in names and key not in ("__dict__", "__weakref__")}
+    body = {
+        key: value for key, value in cls.__dict__.items() if key not in names and key not in ("__dict__", "__weakref__")
+    }
     body["__slots__"] = ()
     return type(cls.__name__, (base,), body)  # type: ignore[return-value]

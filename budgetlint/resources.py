@@ -8,7 +8,8 @@ from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable
+    from collections.abc import Callable
+    from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -124,7 +125,8 @@ def read_toml(path: Path) -> dict:
 
 def lark_parser(name: str, **options):
     """A Lark LALR parser for grammar/NAME, its tables cached by the grammar's content hash."""
-    from lark import Lark, __version__ as lark_version
+    from lark import Lark
+    from lark import __version__ as lark_version
 
     text = grammar_path(name).read_text(encoding="utf-8")
     key = content_key(f"{lark_version}{sorted(options.items())}{text}")

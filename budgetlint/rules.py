@@ -154,7 +154,16 @@ def _parse_param(name: str, data: Any, where: str) -> Param:
 
 
 _RULE_KEYS = {
-    "code", "name", "kind", "severity", "summary", "messages", "rationale", "params", "examples", "fixable",
+    "code",
+    "name",
+    "kind",
+    "severity",
+    "summary",
+    "messages",
+    "rationale",
+    "params",
+    "examples",
+    "fixable",
 }
 
 
@@ -191,8 +200,11 @@ def parse_rule(data: dict[str, Any], source: str, family: str) -> Rule:
         raise CatalogueError(f"{where}: examples must be an array of tables ([[rule.examples]])")
     examples = []
     for index, example in enumerate(examples_data):
-        if (not isinstance(example, dict) or example.get("expect") not in ("bad", "good")
-                or not isinstance(example.get("text"), str)):
+        if (
+            not isinstance(example, dict)
+            or example.get("expect") not in ("bad", "good")
+            or not isinstance(example.get("text"), str)
+        ):
             raise CatalogueError(f"{where}.examples[{index}]: needs expect = bad|good and text")
         line = example.get("line")
         if line is not None and (not isinstance(line, int) or isinstance(line, bool)):
@@ -270,8 +282,15 @@ def _check_pack(data: dict[str, Any], path: Path) -> None:
 
 
 BUILTIN_FILES = (
-    "layout.toml", "funding.toml", "cost.toml", "time.toml", "satisfaction.toml",
-    "units.toml", "structure.toml", "narrative.toml", "wording.toml",
+    "layout.toml",
+    "funding.toml",
+    "cost.toml",
+    "time.toml",
+    "satisfaction.toml",
+    "units.toml",
+    "structure.toml",
+    "narrative.toml",
+    "wording.toml",
 )
 
 

@@ -18,7 +18,7 @@ from budgetlint.record import fresh, named, record
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
-    from typing import Callable, Iterable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
 
 @named
@@ -56,8 +56,15 @@ class Result:
 
 
 class Runner:
-    def __init__(self, lang: str = "zh", config_path: Path | None = None, keep_sources: bool = True,
-                 overrides: dict | None = None, batch: bool = False, output: str | None = None):
+    def __init__(
+        self,
+        lang: str = "zh",
+        config_path: Path | None = None,
+        keep_sources: bool = True,
+        overrides: dict | None = None,
+        batch: bool = False,
+        output: str | None = None,
+    ):
         self.lang = lang
         self.keep_sources = keep_sources
         # The report's format: each finding is written out by the process that completes it, when the
@@ -114,8 +121,18 @@ class Runner:
         return folder
 
     def linter_for(self, config: Config) -> Linter:
-        key = (config.path, config.packs, config.fiscal_year, config.tolerance, config.select, config.ignore,
-               config.extend_select, config.severity, config.params, config.per_file_ignores)
+        key = (
+            config.path,
+            config.packs,
+            config.fiscal_year,
+            config.tolerance,
+            config.select,
+            config.ignore,
+            config.extend_select,
+            config.severity,
+            config.params,
+            config.per_file_ignores,
+        )
         linter = self.linters.get(key)
         if linter is None:
             linter = self.linters[key] = Linter(config, self.lang)
@@ -135,7 +152,8 @@ class Runner:
                 except ConfigError as error:
                     self._config_error(error, result)
                     continue
-                def unreadable(error: OSError) -> None:
+
+                def unreadable(error: OSError, path: Path = path) -> None:
                     shown = display_path(Path(error.filename)) if error.filename else str(path)
                     result.errors.append(FileError(shown, f"cannot read folder ({error.strerror or error})"))
 
@@ -300,15 +318,24 @@ class Runner:
         workers = self.big_file_workers
         try:
             readers, deal = _fork_readers(
-                workers, lambda deal, share: _ShareReader.start(linter, source, file, (share, workers), deal))
+                workers, lambda deal, share: _ShareReader.start(linter, source, file, (share, workers), deal)
+            )
         except OSError as error:  # no processes or shared memory here (a sandbox)
-            result.notes.append(f"{source.path}: worker processes unavailable ({_describe(error)}): read in one process")
+            result.notes.append(
+                f"{source.path}: worker processes unavailable ({_describe(error)}): read in one process"
+            )
             self.check_source(source, file, explicit, result, config)
             return
         try:
             # This process reads the first share meanwhile: one share's findings (of n) never cross a pipe.
-            mine = linter.collect(source.blocks(), source.path, file, share=(0, workers), deal=deal,
-                                  each_table=lambda raw: [reader.receive() for reader in readers])
+            mine = linter.collect(
+                source.blocks(),
+                source.path,
+                file,
+                share=(0, workers),
+                deal=deal,
+                each_table=lambda raw: [reader.receive() for reader in readers],
+            )
             with gc_paused():
                 parts = [mine, *(reader.share(source.path) for reader in readers)]
                 self._keep()
@@ -318,11 +345,13 @@ class Runner:
         findings = linter.finish(document, raw, linter.plan_for(file), linter.new_context(), file)
         self._record(source, file, explicit, result, linter, document, findings)
 
-    def check_source(self, source: Source | Stream, file: Path | None, explicit: bool, result: Result,
-                     config: Config | None = None) -> list[Finding]:
+    def check_source(
+        self, source: Source | Stream, file: Path | None, explicit: bool, result: Result, config: Config | None = None
+    ) -> list[Finding]:
         linter = self.linter_for(config or (self.config_for(file) if file else Config()))
-        document, findings = linter.check_text(source.blocks(), source.path, file, keep_projects=False,
-                                               each_table=self.each_table)
+        document, findings = linter.check_text(
+            source.blocks(), source.path, file, keep_projects=False, each_table=self.each_table
+        )
         return self._record(source, file, explicit, result, linter, document, findings)
 
     def _record(self, source, file, explicit, result, linter, document, findings) -> list[Finding]:
@@ -394,7 +423,7 @@ BATCH_BYTES = 1024 * 1024  # the most a batch of files sent to a worker holds (s
 BIG_FILE = 4 * 1024 * 1024  # a document this large is read by every worker, each checking its share of tables
 # Readers of one large document are forked (Linux; elsewhere such a document is read in one process).
 _FORKS = hasattr(os, "fork") and hasattr(os, "memfd_create")
-_worker: "Runner | None" = None
+_worker: Runner | None = None
 
 
 class FirstComer:
@@ -418,7 +447,7 @@ class FirstComer:
         self.exclusive, self.unlocked = fcntl.LOCK_EX, fcntl.LOCK_UN
 
     @classmethod
-    def new(cls) -> "FirstComer":
+    def new(cls) -> FirstComer:
         fd = os.memfd_create("budgetlint-deal")
         os.ftruncate(fd, 8)
         return cls(fd)
@@ -460,7 +489,7 @@ class _Reader:
         os.set_blocking(fd, False)
 
     @classmethod
-    def fork(cls, work) -> "_Reader":
+    def fork(cls, work) -> _Reader:
         """A reader forked to run `work(send)`; whatever it raises is sent as a "failed" frame."""
         read_end, write_end = os.pipe()
         _widen(write_end)
@@ -478,7 +507,9 @@ class _Reader:
             send = _sender(write_end)
             try:
                 work(send)
-            except BaseException as error:  # an InputError, not UTF-8 after all, a bug, an interrupt: told to the parent
+            except (
+                BaseException
+            ) as error:  # an InputError, not UTF-8 after all, a bug, an interrupt: told to the parent
                 send(("failed", *_tell(error)))
         finally:
             os._exit(0)
@@ -516,8 +547,8 @@ class _Reader:
             size = int.from_bytes(pending[:4], "little")
             if len(pending) < 4 + size:
                 return
-            kind, *body = marshal.loads(pending[4:4 + size])
-            del pending[:4 + size]
+            kind, *body = marshal.loads(pending[4 : 4 + size])
+            del pending[: 4 + size]
             if kind == "failed":  # what came before it is the caller's to keep or drop
                 self.failure = _told(*body)
             elif self.take(kind, body):
@@ -548,7 +579,9 @@ class _ShareReader(_Reader):
         self.layout: list[Finding] = []  # the last frame's
 
     @classmethod
-    def start(cls, linter: Linter, source: Stream, file: Path, share: tuple[int, int], deal: FirstComer) -> "_ShareReader":
+    def start(
+        cls, linter: Linter, source: Stream, file: Path, share: tuple[int, int], deal: FirstComer
+    ) -> _ShareReader:
         return cls.fork(lambda send: _read_share(linter, source, file, share, deal, send))
 
     def take(self, kind: str, body: list) -> bool:
@@ -573,14 +606,15 @@ class _FilesReader(_Reader):
         self.parts: dict[int, Result] = {}  # file index → its result, received so far
 
     @classmethod
-    def start(cls, runner: Runner, files: list[tuple[Path, bool]], deal: FirstComer) -> "_FilesReader":
+    def start(cls, runner: Runner, files: list[tuple[Path, bool]], deal: FirstComer) -> _FilesReader:
         return cls.fork(lambda send: _check_dealt(runner, files, deal, send))
 
     def take(self, kind: str, body: list) -> bool:
         if kind == "file":
             index, (files, projects, errors, notes, sources, findings) = body
-            self.parts[index] = Result(from_plain(findings), [FileError(*error) for error in errors], notes, files,
-                                       projects, sources)
+            self.parts[index] = Result(
+                from_plain(findings), [FileError(*error) for error in errors], notes, files, projects, sources
+            )
             return False
         return True  # "done"
 
@@ -591,8 +625,20 @@ def _check_dealt(runner: Runner, files: list[tuple[Path, bool]], deal: FirstCome
         if deal(index):
             part = Result()
             runner.check_file(file, explicit, part)
-            send(("file", index, (part.files, part.projects, [tuple(error) for error in part.errors], part.notes,
-                                  part.sources, [plain(finding) for finding in part.findings])))
+            send(
+                (
+                    "file",
+                    index,
+                    (
+                        part.files,
+                        part.projects,
+                        [tuple(error) for error in part.errors],
+                        part.notes,
+                        part.sources,
+                        [plain(finding) for finding in part.findings],
+                    ),
+                )
+            )
     send(("done",))
 
 
@@ -618,7 +664,7 @@ def _sender(fd: int):
         data = marshal.dumps(value)
         view = memoryview(len(data).to_bytes(4, "little") + data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
 
     return send
 
@@ -675,8 +721,9 @@ def _read_share(linter: Linter, source: Stream, file: Path, share: tuple[int, in
             send(("findings", raw))
             raw.clear()
 
-    document, raw = linter.collect(source.blocks(), source.path, file, share=share, deal=deal, convert=plain,
-                                   each_table=send_some)
+    document, raw = linter.collect(
+        source.blocks(), source.path, file, share=share, deal=deal, convert=plain, each_table=send_some
+    )
     send(("findings", raw))
     send(("layout", [plain(linter.complete(finding, source.path)) for finding in document.findings]))
 
@@ -759,4 +806,4 @@ def display_path(path: Path) -> str:
     if absolute == folder:
         return "."
     inside = folder if folder.endswith(os.sep) else folder + os.sep
-    return absolute[len(inside):] if absolute.startswith(inside) else str(path)
+    return absolute[len(inside) :] if absolute.startswith(inside) else str(path)

@@ -15,7 +15,7 @@ from budgetlint.record import named
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
-    from typing import Iterator
+    from collections.abc import Iterator
 
 
 @named
@@ -32,8 +32,7 @@ class Line:
 
     __slots__ = ("kind", "number", "text", "delimiter", "_cells", "_filled")
 
-    def __init__(self, kind: str, number: int, text: str, cells: tuple[Cell, ...] | None = None,
-                 delimiter: str = ""):
+    def __init__(self, kind: str, number: int, text: str, cells: tuple[Cell, ...] | None = None, delimiter: str = ""):
         self.kind = kind  # row | separator | directive | comment | heading | meta | text
         self.number = number  # 1-based line number
         self.text = text
@@ -70,8 +69,8 @@ class Line:
         if self.delimiter == "|":
             start = text.index("|") + 1
             end = text.find("|", start)
-            return not text[start:end if end >= 0 else len(text)].strip()
-        return not text[:text.find("\t")].strip()
+            return not text[start : end if end >= 0 else len(text)].strip()
+        return not text[: text.find("\t")].strip()
 
     def _split(self, keep_empty: bool) -> tuple[Cell, ...]:
         if self.kind != "row":
@@ -82,7 +81,12 @@ class Line:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Line) and (self.kind, self.number, self.text, self.cells, self.delimiter) == (
-            other.kind, other.number, other.text, other.cells, other.delimiter)
+            other.kind,
+            other.number,
+            other.text,
+            other.cells,
+            other.delimiter,
+        )
 
     def __repr__(self) -> str:
         return f"Line({self.kind!r}, {self.number}, {self.text!r})"
@@ -120,7 +124,7 @@ def split_pipe_row(text: str, line: int, keep_empty: bool = True) -> tuple[Cell,
     """'| a | b |' → cells a, b (a missing closing pipe is tolerated; `\\|` is a literal pipe)."""
     start = text.index("|") + 1
     body_end = len(text.rstrip())
-    if body_end > start and text[body_end - 1] == "|" and text[body_end - 2:body_end] != "\\|":
+    if body_end > start and text[body_end - 1] == "|" and text[body_end - 2 : body_end] != "\\|":
         body_end -= 1
     body = text[start:body_end]
     if "\\|" not in body:
@@ -128,7 +132,7 @@ def split_pipe_row(text: str, line: int, keep_empty: bool = True) -> tuple[Cell,
     pieces = []
     position = 0
     for match in _PIPE_SPLIT.finditer(body):
-        pieces.append(body[position:match.start()])
+        pieces.append(body[position : match.start()])
         position = match.end()
     pieces.append(body[position:])
     return _cells(pieces, start, line, True, keep_empty)

@@ -11,8 +11,18 @@ _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 _VALUE_EXTRA = str.maketrans(
     {
-        "，": ",", "；": ";", "：": ":", "（": "(", "）": ")", "—": "-", "–": "-",
-        "－": "-", "～": "~", "〜": "~", "．": ".", "％": "%",
+        "，": ",",
+        "；": ";",
+        "：": ":",
+        "（": "(",
+        "）": ")",
+        "—": "-",
+        "–": "-",
+        "－": "-",
+        "～": "~",
+        "〜": "~",
+        "．": ".",
+        "％": "%",
     }
 )
 # What normalize_value maps, as one table (the signs above are ASCII, which _FULLWIDTH leaves alone).

@@ -10,7 +10,6 @@ Factors are exact Decimals: money is never a float.
 
 from __future__ import annotations
 
-
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -62,7 +61,7 @@ def _build_with_pint(text: str) -> dict[str, list[str]]:
     import pint
 
     registry = pint.UnitRegistry(None, non_int_type=Decimal)
-    for number, raw in enumerate(text.splitlines(), 1):
+    for raw in text.splitlines():
         line = raw.split("#", 1)[0].strip()
         if line:
             try:
@@ -73,8 +72,7 @@ def _build_with_pint(text: str) -> dict[str, list[str]]:
     for name in _definition_names(text):
         quantity = registry.Quantity(Decimal(1), name).to_base_units()
         dimension = "*".join(
-            f"{dim}" if power == 1 else f"{dim}^{power}"
-            for dim, power in sorted(quantity.dimensionality.items())
+            f"{dim}" if power == 1 else f"{dim}^{power}" for dim, power in sorted(quantity.dimensionality.items())
         )
         canonical = registry.get_name(name)
         if canonical == "percent":

@@ -212,7 +212,7 @@ class ValueReader:
                     token = child.children[0]
                     qualifier = str(child.children[1]) if len(child.children) > 1 else ""
                     comparator_key = token
-                    comparator_text = raw[token.start_pos:token.end_pos]
+                    comparator_text = raw[token.start_pos : token.end_pos]
                     comparator_start = token.start_pos
                 elif data == "unit":
                     unit_token = child.children[0]
@@ -243,13 +243,32 @@ class ValueReader:
             comparator_text = suffix
             comparator_start = unit_token.start_pos + unit_word.rfind(suffix) if unit_token else -1
         start, end = tree.meta
-        return _new(Amount, (
-            start, end, canonical, comparator_text, comparator_start, qualifier, suffix,
-            number, written, decimals, magnitude_text, approximate, percent,
-            unit, unit_text, per, per_text, noun,
-            bool(per_text), unit is not None and unit.is_money,  # is_rate, is_money
-            magnitude_text == "万" and unit is None and not noun,  # bare_wan
-        ))
+        return _new(
+            Amount,
+            (
+                start,
+                end,
+                canonical,
+                comparator_text,
+                comparator_start,
+                qualifier,
+                suffix,
+                number,
+                written,
+                decimals,
+                magnitude_text,
+                approximate,
+                percent,
+                unit,
+                unit_text,
+                per,
+                per_text,
+                noun,
+                bool(per_text),
+                unit is not None and unit.is_money,  # is_rate, is_money
+                magnitude_text == "万" and unit is None and not noun,  # bare_wan
+            ),
+        )
 
     def _split_word(self, word: str) -> tuple[str, bool, Unit | None, str, str, str]:
         """'万余师生' → magnitude 万, approximate, no unit, noun 师生; '万元以上' → unit 万元, suffix 以上."""
@@ -266,7 +285,7 @@ class ValueReader:
         if found is None:
             for mark in vocab.approximate:
                 if rest.startswith(mark):
-                    approximate, rest = True, rest[len(mark):]
+                    approximate, rest = True, rest[len(mark) :]
                     found = self.units.prefix(rest)
                     break
         if found is not None:
@@ -278,12 +297,12 @@ class ValueReader:
                 unit_text, rest = rest, ""
         for mark in vocab.approximate:
             if rest.startswith(mark):
-                approximate, rest = True, rest[len(mark):]
+                approximate, rest = True, rest[len(mark) :]
                 break
         suffix = ""
         for mark in self._suffixes:
             if rest.startswith(mark):
-                suffix, rest = mark, rest[len(mark):]
+                suffix, rest = mark, rest[len(mark) :]
                 break
         return magnitude, approximate, unit, unit_text, suffix, rest.strip()
 
@@ -335,7 +354,7 @@ def _merge_texts(texts: list[Any], raw: str) -> tuple[TextPart, ...]:
     merged: list[TextPart] = []
     start = end = -1
     for part in texts:
-        if start >= 0 and not raw[end:part[0]].strip():
+        if start >= 0 and not raw[end : part[0]].strip():
             end = part[1]
             continue
         if start >= 0:

@@ -84,7 +84,7 @@ class Vocabulary:
         if len(label) < 2:
             return None
         hits = {
-            (key, name[len(label):])
+            (key, name[len(label) :])
             for name, key in self.header_labels.items()
             if name.startswith(label) and len(name) > len(label)
         }
@@ -144,8 +144,7 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
             header_labels[normalize_label(name)] = key
     rules = data["header_rules"]
     level1 = {
-        kind: Group(kind, tuple(entry["names"]), str(entry.get("code", "")))
-        for kind, entry in data["level1"].items()
+        kind: Group(kind, tuple(entry["names"]), str(entry.get("code", ""))) for kind, entry in data["level1"].items()
     }
     level2 = {
         kind: Group(kind, tuple(entry["names"]), str(entry.get("code", "")), entry.get("parent"))
@@ -181,9 +180,7 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
         date_suffixes=dict(values["date_suffixes"]),
         vague=tuple(sorted(data["words"]["vague"], key=len, reverse=True)),
         placeholders=re.compile("|".join(data["words"]["placeholders"])),
-        metadata_keys={
-            normalize_label(name): key for key, names in data["metadata"].items() for name in names
-        },
+        metadata_keys={normalize_label(name): key for key, names in data["metadata"].items() for name in names},
         raw=data,
     )
 
@@ -193,7 +190,12 @@ class VocabularyError(ValueError):
 
 
 # Entries a pack may add to a table of entries, and the keys each new entry needs.
-_NEW_ENTRY_KEYS = {"header": ("label",), "level1": ("names",), "level2": ("names",), "attribute": ("code", "name", "years")}
+_NEW_ENTRY_KEYS = {
+    "header": ("label",),
+    "level1": ("names",),
+    "level2": ("names",),
+    "attribute": ("code", "name", "years"),
+}
 _REGEX_KEYS = {("indicator_rules", "name_prefix"), ("words", "placeholders")}
 _SIGNS = ("≥", "≤", ">", "<", "=")
 
@@ -213,7 +215,9 @@ def check_extension(extra: Any, where: str) -> None:
             try:
                 re.compile(pattern)
             except re.error as error:
-                raise VocabularyError(f"{where}: vocabulary.{'.'.join(path)}: {pattern!r} is not a regular expression ({error})") from None
+                raise VocabularyError(
+                    f"{where}: vocabulary.{'.'.join(path)}: {pattern!r} is not a regular expression ({error})"
+                ) from None
     for name, number in (_dig(extra, ("values", "magnitudes")) or {}).items():
         try:
             Decimal(number)
@@ -222,7 +226,9 @@ def check_extension(extra: Any, where: str) -> None:
     for table in ("comparators", "suffix_comparators"):
         for name, sign in (_dig(extra, ("values", table)) or {}).items():
             if sign not in _SIGNS:
-                raise VocabularyError(f"{where}: vocabulary.values.{table}.{name}: {sign!r} is not one of {' '.join(_SIGNS)}")
+                raise VocabularyError(
+                    f"{where}: vocabulary.values.{table}.{name}: {sign!r} is not one of {' '.join(_SIGNS)}"
+                )
 
 
 def _dig(data: Any, path: tuple[str, ...]) -> Any:
@@ -234,7 +240,9 @@ def _dig(data: Any, path: tuple[str, ...]) -> Any:
 
 
 def _type_name(value: Any) -> str:
-    return {dict: "a table", list: "a list", str: "a string", int: "an integer", bool: "true/false"}.get(type(value), type(value).__name__)
+    return {dict: "a table", list: "a list", str: "a string", int: "an integer", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _check_shape(value: Any, base: Any, path: tuple[str, ...], where: str) -> None:
@@ -247,7 +255,11 @@ def _check_shape(value: Any, base: Any, path: tuple[str, ...], where: str) -> No
                 _check_shape(item, base[key], (*path, key), where)
                 continue
             siblings = list(base.values())
-            if not siblings or len({type(v) for v in siblings}) != 1 or (isinstance(siblings[0], dict) and path[-1] not in _NEW_ENTRY_KEYS):
+            if (
+                not siblings
+                or len({type(v) for v in siblings}) != 1
+                or (isinstance(siblings[0], dict) and path[-1] not in _NEW_ENTRY_KEYS)
+            ):
                 raise VocabularyError(f"{where}: {name}: unknown key {key!r}")
             _check_entry(item, siblings, (*path, key), where)
     elif isinstance(base, list) and base:

@@ -54,8 +54,14 @@ def write_project(project: Project, labels: dict[str, str]) -> list[str]:
     return lines
 
 
-def write_document(document: Document, labels: dict[str, str], title: str = "", year: int | None = None,
-                   unit: str = "万元", department: str = "") -> str:
+def write_document(
+    document: Document,
+    labels: dict[str, str],
+    title: str = "",
+    year: int | None = None,
+    unit: str = "万元",
+    department: str = "",
+) -> str:
     out: list[str] = []
     if title:
         out += [f"# {title}", ""]

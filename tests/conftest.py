@@ -66,7 +66,7 @@ SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
 def damaged_seed(draw):
     """A slice of the real seed with PDF-like damage: lines dropped, doubled, split, re-delimited, junk."""
     start = draw(st.integers(0, len(SEED_LINES) - 1))
-    lines = SEED_LINES[start:start + draw(st.integers(1, 80))]
+    lines = SEED_LINES[start : start + draw(st.integers(1, 80))]
     for _ in range(draw(st.integers(0, 6))):
         if not lines:
             break
@@ -78,7 +78,7 @@ def damaged_seed(draw):
             lines.insert(index, lines[index])
         elif action == "split":
             cut = draw(st.integers(0, len(lines[index])))
-            lines[index:index + 1] = [lines[index][:cut], lines[index][cut:]]
+            lines[index : index + 1] = [lines[index][:cut], lines[index][cut:]]
         elif action == "tab":
             lines[index] = lines[index].replace("\t", "", 1)
         elif action == "pipe":

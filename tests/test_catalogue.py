@@ -64,7 +64,7 @@ def test_every_message_says_what_was_expected_and_found(rule):
 
 def test_messages_render_without_leftover_placeholders(linters):
     for lang, linter in linters.items():
-        for rule, example in BAD:
+        for _rule, example in BAD:
             for finding in _codes_at(linter, example.text):
                 assert not re.search(r"\{[a-z_]+\}", finding.message), (lang, finding.code, finding.message)
 
@@ -72,8 +72,17 @@ def test_messages_render_without_leftover_placeholders(linters):
 def test_codes_and_names_are_unique_and_in_their_family():
     names = [r.name for r in RULES]
     assert len(names) == len(set(names))
-    families = {"0": "layout", "1": "funding", "2": "cost", "3": "time", "4": "satisfaction", "5": "units",
-                "6": "structure", "7": "narrative", "8": "wording"}
+    families = {
+        "0": "layout",
+        "1": "funding",
+        "2": "cost",
+        "3": "time",
+        "4": "satisfaction",
+        "5": "units",
+        "6": "structure",
+        "7": "narrative",
+        "8": "wording",
+    }
     for rule in RULES:
         assert rule.family == families[rule.code[2]], rule.code
 

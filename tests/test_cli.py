@@ -8,11 +8,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from conftest import CLEAN_TABLE, PIPE_SEED, ROOT, SEED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budgetlint.cli import main
-from conftest import CLEAN_TABLE, PIPE_SEED, ROOT, SEED
 
 SCHEMA = json.loads((ROOT / "budgetlint" / "schemas" / "findings-1.json").read_text(encoding="utf-8"))
 
@@ -67,7 +67,18 @@ def test_json_output_of_the_seed_validates_against_the_schema():
     assert data["summary"]["projects"] == 19
     assert data["findings"], "the seed has real defects"
     first = data["findings"][0]
-    assert {"path", "line", "column", "end_line", "end_column", "code", "rule", "severity", "message", "project"} <= set(first)
+    assert {
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "code",
+        "rule",
+        "severity",
+        "message",
+        "project",
+    } <= set(first)
     assert data["summary"]["findings"] == len(data["findings"])
 
 
@@ -75,8 +86,15 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs",)) | st.sampled_from('"
 
 
 @settings(max_examples=200, deadline=None)
-@given(message=_TEXT, project=st.none() | _TEXT, expected=st.none() | _TEXT, labels=st.lists(_TEXT, max_size=3),
-       edits=st.none() | st.lists(_TEXT, max_size=3), safe=st.booleans(), line=st.integers(1, 10**7))
+@given(
+    message=_TEXT,
+    project=st.none() | _TEXT,
+    expected=st.none() | _TEXT,
+    labels=st.lists(_TEXT, max_size=3),
+    edits=st.none() | st.lists(_TEXT, max_size=3),
+    safe=st.booleans(),
+    line=st.integers(1, 10**7),
+)
 def test_a_finding_line_is_the_json_of_its_fields(message, project, expected, labels, edits, safe, line):
     """The JSON reporter writes a finding from a template: it must be what json.dumps makes of the same fields,
     whatever the text holds (quotes, backslashes, control characters, line separators)."""
@@ -85,13 +103,31 @@ def test_a_finding_line_is_the_json_of_its_fields(message, project, expected, la
     from budgetlint.reporters.json_output import finding_json
 
     span = Span(line, 3, line, 9)
-    finding = Finding("BL201", span, expected=expected, actual=message, project=project, path=f"a/{message}.md",
-                      rule="costs-add-up", severity="error", message=message,
-                      related=tuple(Related(span, label) for label in labels),
-                      fix=None if edits is None else Fix(message, tuple(Edit(span, edit) for edit in edits), safe))
+    finding = Finding(
+        "BL201",
+        span,
+        expected=expected,
+        actual=message,
+        project=project,
+        path=f"a/{message}.md",
+        rule="costs-add-up",
+        severity="error",
+        message=message,
+        related=tuple(Related(span, label) for label in labels),
+        fix=None if edits is None else Fix(message, tuple(Edit(span, edit) for edit in edits), safe),
+    )
     where = {"line": line, "column": 3, "end_line": line, "end_column": 9}
-    data = {"path": f"a/{message}.md", **where, "code": "BL201", "rule": "costs-add-up", "severity": "error",
-            "message": message, "project": project, "expected": expected, "actual": message}
+    data = {
+        "path": f"a/{message}.md",
+        **where,
+        "code": "BL201",
+        "rule": "costs-add-up",
+        "severity": "error",
+        "message": message,
+        "project": project,
+        "expected": expected,
+        "actual": message,
+    }
     if labels:
         data["related"] = [{**where, "label": label} for label in labels]
     if edits is not None:
@@ -149,9 +185,19 @@ def test_parse_prints_the_model_as_json():
     first = data["projects"][0]
     assert first["fields"]["annual"]["amount"] == "1235700"
     assert first["indicators"][0]["value"] == {
-        "raw": "≥5 项", "kind": "amount",
-        "amounts": [{"comparator": "≥", "number": "5", "unit": "项", "per": None, "percent": False,
-                     "approximate": False, "noun": None}],
+        "raw": "≥5 项",
+        "kind": "amount",
+        "amounts": [
+            {
+                "comparator": "≥",
+                "number": "5",
+                "unit": "项",
+                "per": None,
+                "percent": False,
+                "approximate": False,
+                "noun": None,
+            }
+        ],
     }
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import table
 
 from budgetlint.cli import main
 from budgetlint.config import Config, ConfigError, config_for_dir, parse_config
 from budgetlint.engine import Linter
-from conftest import table
 
 LOW_SATISFACTION = table("""
     # 2024年部门项目支出绩效目标表
@@ -61,32 +61,41 @@ def test_defaults_report_the_low_target(project_dir):
 
 
 def test_pyproject_found_upward_sets_a_parameter(project_dir):
-    write(project_dir / "pyproject.toml", """
+    write(
+        project_dir / "pyproject.toml",
+        """
         [project]
         name = "budget-docs"
 
         [tool.budgetlint]
         satisfaction-minimum = 55
-    """)
+    """,
+    )
     assert ("BL403", 11) not in codes(project_dir / "docs")
 
 
 def test_budgetlint_toml_params_by_code_or_name(project_dir):
-    write(project_dir / "budgetlint.toml", """
+    write(
+        project_dir / "budgetlint.toml",
+        """
         [params.satisfaction-below-minimum]
         minimum = "95"
-    """)
+    """,
+    )
     found = codes(project_dir / "docs")
     assert ("BL403", 11) in found
 
 
 def test_ignore_select_and_severity(project_dir):
-    write(project_dir / "budgetlint.toml", """
+    write(
+        project_dir / "budgetlint.toml",
+        """
         ignore = ["BL4"]
         extend-select = ["BL403"]
         [severity]
         BL403 = "error"
-    """)
+    """,
+    )
     data = json.loads(run("check", str(project_dir / "docs"), "--format", "json").output)
     found = {(f["code"], f["severity"]) for f in data["findings"]}
     assert ("BL403", "error") in found  # the longer, more specific selection wins
@@ -95,10 +104,13 @@ def test_ignore_select_and_severity(project_dir):
 
 
 def test_per_file_ignores(project_dir):
-    write(project_dir / "budgetlint.toml", """
+    write(
+        project_dir / "budgetlint.toml",
+        """
         [per-file-ignores]
         "docs/2024/*.md" = ["BL403"]
-    """)
+    """,
+    )
     assert ("BL403", 11) not in codes(project_dir / "docs")
 
 
@@ -109,10 +121,13 @@ def test_per_file_ignores_apply_to_their_files_only_within_one_run(project_dir):
     for name in ("a.md", "c.md"):
         (project_dir / "docs" / "2024" / name).write_text(stray, encoding="utf-8")
     (project_dir / "docs" / "2024" / "b.md").write_text(stray, encoding="utf-8")
-    write(project_dir / "budgetlint.toml", """
+    write(
+        project_dir / "budgetlint.toml",
+        """
         [per-file-ignores]
         "docs/2024/b.md" = ["BL403", "BL006"]
-    """)
+    """,
+    )
     data = json.loads(run("check", str(project_dir / "docs"), "--format", "json").output)
     found = {(Path(f["path"]).name, f["code"]) for f in data["findings"]}
     for name in ("a.md", "c.md", "t.md"):
@@ -128,7 +143,8 @@ def test_plans_are_made_once_per_set_of_per_file_ignores(project_dir):
     draft = project_dir / "drafts" / "c.md"
     assert linter.plan_for(one) is linter.plan_for(two)
     assert {rule.code for rule, _, _ in linter.plan_for(draft)} == {
-        rule.code for rule, _, _ in linter.plan_for(one) if not rule.code.startswith("BL7")}
+        rule.code for rule, _, _ in linter.plan_for(one) if not rule.code.startswith("BL7")
+    }
     assert any(rule.code.startswith("BL7") for rule, _, _ in linter.plan_for(one))
     assert not linter.enabled("BL701", draft) and linter.enabled("BL701", one)
     assert linter.enabled("BL006", one) == config.enabled("BL006", one)
@@ -141,8 +157,10 @@ def test_a_symlinked_file_takes_the_config_of_the_folder_it_points_into(tmp_path
     write(tmp_path / "real" / "budgetlint.toml", 'ignore = ["BL403"]\n')
     (tmp_path / "links" / "t.md").symlink_to(tmp_path / "real" / "t.md")
     (tmp_path / "links" / "u.md").write_text(LOW_SATISFACTION, encoding="utf-8")
-    found = {(Path(f["path"]).name, f["code"])
-             for f in json.loads(run("check", str(tmp_path / "links"), "--format", "json").output)["findings"]}
+    found = {
+        (Path(f["path"]).name, f["code"])
+        for f in json.loads(run("check", str(tmp_path / "links"), "--format", "json").output)["findings"]
+    }
     assert ("u.md", "BL403") in found and ("t.md", "BL403") not in found
 
 
@@ -162,14 +180,14 @@ def test_exclude(project_dir):
     "config, message",
     [
         ("colour = true\n", "unknown key 'colour'"),
-        ("select = \"BL1\"\n", "select: expected a list"),
-        ("ignore = [\"BL999\"]\n", "'BL999' is not a rule code"),
-        ("[severity]\nBL101 = \"fatal\"\n", "'fatal' is not one of"),
+        ('select = "BL1"\n', "select: expected a list"),
+        ('ignore = ["BL999"]\n', "'BL999' is not a rule code"),
+        ('[severity]\nBL101 = "fatal"\n', "'fatal' is not one of"),
         ("[params.BL403]\nmaximum = 3\n", "BL403 has no parameter 'maximum'"),
         ("[params.BL403]\nminimum = [80]\n", "expected decimal"),
-        ("fiscal-year = \"2024\"\n", "fiscal-year: expected a year"),
+        ('fiscal-year = "2024"\n', "fiscal-year: expected a year"),
         ("tolerance = -1\n", "tolerance: expected a non-negative amount"),
-        ("packs = [\"missing.toml\"]\n", "rule pack 'missing.toml' not found"),
+        ('packs = ["missing.toml"]\n', "rule pack 'missing.toml' not found"),
         ("select = [\n", "not valid TOML"),
     ],
 )
@@ -183,7 +201,9 @@ def test_bad_config_is_a_one_line_error_with_exit_two(project_dir, config, messa
 
 
 def test_a_rule_pack_extends_vocabulary_units_and_rule_data(project_dir):
-    write(project_dir / "ningxia.toml", """
+    write(
+        project_dir / "ningxia.toml",
+        """
         units = \"\"\"
         师生 = 人
         \"\"\"
@@ -203,7 +223,8 @@ def test_a_rule_pack_extends_vocabulary_units_and_rule_data(project_dir):
         [rule.messages.default]
         zh = "满意度过低：期望 {expected}，实际 {actual}"
         en = "too low: expected {expected}, found {actual}"
-    """)
+    """,
+    )
     write(project_dir / "budgetlint.toml", 'packs = ["ningxia.toml"]\n')
     config = config_for_dir(project_dir / "docs" / "2024")
     linter = Linter(config, "en")
@@ -213,11 +234,14 @@ def test_a_rule_pack_extends_vocabulary_units_and_rule_data(project_dir):
 
 
 def test_an_invalid_rule_pack_names_the_file_and_the_rule(project_dir):
-    write(project_dir / "bad-pack.toml", """
+    write(
+        project_dir / "bad-pack.toml",
+        """
         [[rule]]
         code = "BL950"
         name = "Not Kebab"
-    """)
+    """,
+    )
     write(project_dir / "budgetlint.toml", 'packs = ["bad-pack.toml"]\n')
     result = run("check", str(project_dir / "docs"))
     assert result.exit_code == 2
@@ -226,11 +250,14 @@ def test_an_invalid_rule_pack_names_the_file_and_the_rule(project_dir):
 
 def test_a_pack_is_data_only(project_dir, tmp_path):
     marker = tmp_path / "pwned"
-    write(project_dir / "evil.toml", f"""
+    write(
+        project_dir / "evil.toml",
+        f"""
         units = "__import__('os').system('touch {marker}')"
         [vocabulary.words]
         vague = ["{{{{__import__('os').system('touch {marker}')}}}}"]
-    """)
+    """,
+    )
     write(project_dir / "budgetlint.toml", 'packs = ["evil.toml"]\n')
     result = run("check", str(project_dir / "docs"), "--format", "concise")
     assert not marker.exists()
@@ -240,10 +267,20 @@ def test_a_pack_is_data_only(project_dir, tmp_path):
 def test_parse_config_accepts_every_documented_key(tmp_path):
     config = parse_config(
         {
-            "select": ["BL"], "extend-select": [], "ignore": ["BL801"], "extend-ignore": ["BL205"],
-            "per-file-ignores": {"drafts/*": ["BL7"]}, "severity": {"BL403": "error"},
-            "params": {"BL403": {"minimum": 85}}, "fiscal-year": 2024, "tolerance": "0.01",
-            "packs": [], "include": ["*.md"], "exclude": ["archive/"], "lang": "en", "fail-on": "warning",
+            "select": ["BL"],
+            "extend-select": [],
+            "ignore": ["BL801"],
+            "extend-ignore": ["BL205"],
+            "per-file-ignores": {"drafts/*": ["BL7"]},
+            "severity": {"BL403": "error"},
+            "params": {"BL403": {"minimum": 85}},
+            "fiscal-year": 2024,
+            "tolerance": "0.01",
+            "packs": [],
+            "include": ["*.md"],
+            "exclude": ["archive/"],
+            "lang": "en",
+            "fail-on": "warning",
             "satisfaction-minimum": 85,
         },
         None,

@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import EXAMPLES, SEED
 
 from budgetlint.checkcmd import CHECK_OPTIONS, fast_parse
-from conftest import EXAMPLES, SEED
 
 CLEAN = str(EXAMPLES / "clean" / "2025-health-projects.md")
 
@@ -52,7 +52,9 @@ def test_usage_errors_exit_two_either_way():
 def test_the_fast_path_does_not_import_click():
     completed = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "budgetlint", "check", CLEAN, "--format", "concise"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert completed.returncode == 0
     imported = {line.split("|")[-1].strip() for line in completed.stderr.splitlines() if "|" in line}

@@ -8,12 +8,12 @@ import stat
 
 import pytest
 from click.testing import CliRunner
+from conftest import table
 
 from budgetlint.cli import main
 from budgetlint.findings import Edit, Finding, Fix
 from budgetlint.fixes import MAX_ROUNDS, apply_fixes, fix_text
 from budgetlint.model import Span
-from conftest import table
 
 SATISFACTION = table("""
     | 项目名称 | 示例项目 |
@@ -40,7 +40,10 @@ def test_fix_rewrites_the_comparator_and_reports_what_remains(tmp_path):
 
     result = run("check", str(path), "--format", "json", "--select", "BL802", "--fix")
     assert result.exit_code == 0
-    assert path.read_text(encoding="utf-8").splitlines()[2] == "| 3-满意度指标 | 31-服务对象满意度 | 企业服务满意度 | ≥90% |"
+    assert (
+        path.read_text(encoding="utf-8").splitlines()[2]
+        == "| 3-满意度指标 | 31-服务对象满意度 | 企业服务满意度 | ≥90% |"
+    )
     assert codes_of(result.stdout) == []  # the report is of the fixed file
     assert "fixed 1 finding in 1 file (BL802 ×1)" in result.stderr
 
@@ -135,8 +138,13 @@ def unsafe_rule():
         for indicator in project.indicators:
             if indicator.name == "企业服务满意度":
                 span = indicator.name_span
-                yield Finding("", span, expected="服务对象满意度", actual=indicator.name,
-                              fix=Fix("rename", (Edit(span, "服务对象满意度"),), safe=False))
+                yield Finding(
+                    "",
+                    span,
+                    expected="服务对象满意度",
+                    actual=indicator.name,
+                    fix=Fix("rename", (Edit(span, "服务对象满意度"),), safe=False),
+                )
 
     yield
     kinds().pop("test-unsafe-rename", None)
@@ -149,13 +157,19 @@ def test_unsafe_fixes_are_shown_and_applied_only_on_request(tmp_path, unsafe_rul
     path.write_text(SATISFACTION, encoding="utf-8")
 
     safe_only = run("check", str(path), "--format", "json", "--fix")
-    assert path.read_text(encoding="utf-8").splitlines()[2] == "| 3-满意度指标 | 31-服务对象满意度 | 企业服务满意度 | ≥90% |"
+    assert (
+        path.read_text(encoding="utf-8").splitlines()[2]
+        == "| 3-满意度指标 | 31-服务对象满意度 | 企业服务满意度 | ≥90% |"
+    )
     assert codes_of(safe_only.stdout) == ["BL899"]
     assert json.loads(safe_only.stdout)["findings"][0]["fix"]["safe"] is False
     assert "1 unsafe fix not applied" in safe_only.stderr
 
     both = run("check", str(path), "--format", "json", "--fix", "--unsafe-fixes")
-    assert path.read_text(encoding="utf-8").splitlines()[2] == "| 3-满意度指标 | 31-服务对象满意度 | 服务对象满意度 | ≥90% |"
+    assert (
+        path.read_text(encoding="utf-8").splitlines()[2]
+        == "| 3-满意度指标 | 31-服务对象满意度 | 服务对象满意度 | ≥90% |"
+    )
     assert codes_of(both.stdout) == []
 
 
@@ -172,7 +186,9 @@ def test_overlapping_edits_wait_for_the_next_round():
 
 
 def test_edits_of_one_fix_go_in_together_or_not_at_all():
-    both = Finding("BL000", Span(1, 1, 1, 2), fix=Fix("two", (Edit(Span(1, 1, 1, 2), "x"), Edit(Span(1, 3, 1, 4), "y")), True))
+    both = Finding(
+        "BL000", Span(1, 1, 1, 2), fix=Fix("two", (Edit(Span(1, 1, 1, 2), "x"), Edit(Span(1, 3, 1, 4), "y")), True)
+    )
     blocked = apply_fixes("abc\n", [finding(1, 3, 4, "Z"), both])
     assert blocked.text == "abZ\n" and blocked.deferred == [both]
     alone = apply_fixes("abc\n", [both])
@@ -213,7 +229,7 @@ def test_rounds_go_on_until_nothing_is_left():
 def test_rounds_are_bounded():
     outcome = fix_text("A\n", _rule("A", "AA"))
     assert outcome.rounds == MAX_ROUNDS
-    assert outcome.text == "A" * (2 ** MAX_ROUNDS) + "\n"
+    assert outcome.text == "A" * (2**MAX_ROUNDS) + "\n"
     assert outcome.remaining  # what is left is reported, not hidden
 
 
@@ -232,11 +248,14 @@ def test_unsafe_fixes_are_counted_not_applied():
 
 
 def test_fix_keeps_utf16_big_endian_without_bom(tmp_path):
-    from budgetlint.cli import main as cli
     from click.testing import CliRunner
 
-    text = ("| 项目名称 | 示例项目 |\n| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n"
-            "| 3-满意度指标 | 31-服务对象满意度 | 企业服务满意度 | 达90%以上 |\n")
+    from budgetlint.cli import main as cli
+
+    text = (
+        "| 项目名称 | 示例项目 |\n| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n"
+        "| 3-满意度指标 | 31-服务对象满意度 | 企业服务满意度 | 达90%以上 |\n"
+    )
     path = tmp_path / "be.md"
     path.write_bytes(text.encode("utf-16-be"))
     CliRunner().invoke(cli, ["check", str(path), "--fix", "--select", "BL802"])

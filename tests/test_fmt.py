@@ -7,15 +7,16 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import PIPE_SEED, SEED, damaged_seed, table
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_reader_seed import HAND_COUNTS
 
 from budgetlint.cli import main
 from budgetlint.config import Config
 from budgetlint.fmt import ALIGN_LIMIT, FormatError, Formatter
 from budgetlint.syntax import iter_lines
 from budgetlint.text import display_width
-from conftest import PIPE_SEED, SEED, damaged_seed, table
-from test_reader_seed import HAND_COUNTS
 
 
 @pytest.fixture(scope="module")
@@ -40,17 +41,32 @@ def meaning(linter, text: str) -> list[tuple]:
         indicators = []
         for i in project.indicators:
             value = i.value
-            indicators.append((
-                (i.level1.code, i.level1.kind) if i.level1 else None,
-                (i.level2.code, i.level2.kind) if i.level2 else None,
-                "".join(i.name.split()),
-                value.kind,
-                [(a.comparator, a.number, a.unit.name if a.unit else None, a.per.name if a.per else a.per_text,
-                  a.percent, a.approximate, a.noun) for a in value.amounts],
-                [(d.year, d.month, d.day, d.suffix) for d in value.dates],
-                [(p.first.year, p.first.month, p.first.day, p.last.year, p.last.month, p.last.day) for p in value.periods],
-                "".join(value.text.split()),
-            ))
+            indicators.append(
+                (
+                    (i.level1.code, i.level1.kind) if i.level1 else None,
+                    (i.level2.code, i.level2.kind) if i.level2 else None,
+                    "".join(i.name.split()),
+                    value.kind,
+                    [
+                        (
+                            a.comparator,
+                            a.number,
+                            a.unit.name if a.unit else None,
+                            a.per.name if a.per else a.per_text,
+                            a.percent,
+                            a.approximate,
+                            a.noun,
+                        )
+                        for a in value.amounts
+                    ],
+                    [(d.year, d.month, d.day, d.suffix) for d in value.dates],
+                    [
+                        (p.first.year, p.first.month, p.first.day, p.last.year, p.last.month, p.last.day)
+                        for p in value.periods
+                    ],
+                    "".join(value.text.split()),
+                )
+            )
         projects.append((project.name, project.fiscal_year, project.money_unit_text, fields, indicators))
     return projects
 
@@ -97,7 +113,11 @@ def test_tab_rows_become_aligned_pipe_rows(formatter):
 def test_columns_align_by_display_width(formatter):
     for block in (CANONICAL.split("\n\n")[1], CANONICAL.split("\n\n")[2]):
         rows = [line for line in block.splitlines() if line.startswith("|")]
-        pipes = {tuple(display_width(row[:i]) for i, ch in enumerate(row) if ch == "|") for row in rows if row.count("|") == 5}
+        pipes = {
+            tuple(display_width(row[:i]) for i, ch in enumerate(row) if ch == "|")
+            for row in rows
+            if row.count("|") == 5
+        }
         assert len(pipes) == 1  # every pipe of every 4-cell row at the same terminal column
 
 
@@ -129,14 +149,25 @@ def test_a_pipe_inside_a_cell_is_escaped_and_reads_back(formatter, linter):
 
 
 def test_lines_that_are_not_rows_are_kept_verbatim(formatter):
-    prose = ["# 标题  ", "部门：宁夏回族自治区科学技术协会", "  说明文字，保留原样。", "<!-- 注释 -->",
-             "<!-- budgetlint: disable=BL003 -->", "---", "(2024 年度)"]
-    text = "\n".join(prose) + "\n" + table("""
+    prose = [
+        "# 标题  ",
+        "部门：宁夏回族自治区科学技术协会",
+        "  说明文字，保留原样。",
+        "<!-- 注释 -->",
+        "<!-- budgetlint: disable=BL003 -->",
+        "---",
+        "(2024 年度)",
+    ]
+    text = (
+        "\n".join(prose)
+        + "\n"
+        + table("""
         项目名称\t示例项目
         项目总额\t10\t年度资金总额\t10
     """)
+    )
     out = fmt(formatter, text).splitlines()
-    assert out[:len(prose)] == prose
+    assert out[: len(prose)] == prose
 
 
 def test_delimiter_row_follows_the_headings_once(formatter):
@@ -209,11 +240,14 @@ def test_comparators_are_written_as_bl802_asks(formatter):
 
 def test_comparators_stay_when_bl802_is_ignored():
     formatter = Formatter(Config(ignore=("BL802",)), lang="en")
-    out = formatter.format_text(table("""
+    out = formatter.format_text(
+        table("""
         | 项目名称 | 示例项目 |
         | 一级指标 | 二级指标 | 三级指标 | 绩效值 |
         | 3-满意度指标 | 31-服务对象满意度 | 企业服务满意度 | 达 90%以上 |
-    """), "t.md").text
+    """),
+        "t.md",
+    ).text
     assert "达 90%以上" in out
 
 
@@ -284,7 +318,9 @@ def test_seed_keeps_its_text_lines(seed_formatted):
     kept = [line.text for line in iter_lines(SEED.read_text(encoding="utf-8")) if line.kind != "row"]
     assert len(kept) == 66
     added = {"row", "separator"}  # rows, and the delimiter rows fmt adds after the headings
-    assert [line.text for line in iter_lines(seed_formatted) if not (line.kind in added and line.text[:1] == "|")] == kept
+    assert [
+        line.text for line in iter_lines(seed_formatted) if not (line.kind in added and line.text[:1] == "|")
+    ] == kept
 
 
 def test_seed_indicators_render_as_markdown_tables(linter, seed_formatted):
@@ -343,13 +379,16 @@ def test_diff_prints_a_unified_diff_and_writes_nothing(tmp_path):
 
 def test_notes_point_at_the_lines_of_the_file_on_disk(tmp_path):
     path = tmp_path / "t.md"
-    path.write_text(table("""
+    path.write_text(
+        table("""
         项目名称\t示例项目
         一级指标\t二级指标\t三级指标\t绩效值
         1-产出指标\t11-数量指标\t举办培训\t2 期
 
         \t标\t结余经费\t1 万元
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     checked = run("fmt", "--check", "--lang", "en", str(path))
     assert f"{path}:5:2: BL001" in checked.stderr  # as the file is: line 5
     written = run("fmt", "--lang", "en", str(path))
@@ -366,8 +405,10 @@ def test_unreadable_file_is_one_line_exit_2_and_the_others_are_formatted(tmp_pat
     result = run("fmt", str(binary), str(messy), str(tmp_path / "missing.md"))
     assert result.exit_code == 2
     errors = [line for line in result.stderr.splitlines() if "a.md" in line or "missing.md" in line]
-    assert errors == [f"{binary}:1: binary file (NUL bytes), not a text document",
-                      f"{tmp_path / 'missing.md'}: no such file or directory"]
+    assert errors == [
+        f"{binary}:1: binary file (NUL bytes), not a text document",
+        f"{tmp_path / 'missing.md'}: no such file or directory",
+    ]
     assert messy.read_text(encoding="utf-8") == CANONICAL
     assert binary.read_bytes() == b"\x00\x01binary"
     assert "Traceback" not in result.output
@@ -409,16 +450,53 @@ def test_folders_are_walked_and_files_without_tables_skipped(tmp_path):
 
 # ==================================================================== the properties
 NAMES = "科普活动培训建设项目经费宣传服务中心基地站点设备购置维护人员工作调研课题专项年度（）、|ab "
-VALUES = ["≥5 项", "2期", "≥90%", "100%", "2024年12月30日前", "2024年1月-2024年12月", "1-12月", "5万元",
-          "14.775万元/期", "2 元/人次", "持续提升", "0", "无", "达90%以上", ">=20 次", "62560元/年", "≥85%",
-          "20.5 万余师生", "40 万", "3", "不少于 10 项", "达到 7%", "≧5 项", "90%以上", "<=2%", "", "-", "- -"]
+VALUES = [
+    "≥5 项",
+    "2期",
+    "≥90%",
+    "100%",
+    "2024年12月30日前",
+    "2024年1月-2024年12月",
+    "1-12月",
+    "5万元",
+    "14.775万元/期",
+    "2 元/人次",
+    "持续提升",
+    "0",
+    "无",
+    "达90%以上",
+    ">=20 次",
+    "62560元/年",
+    "≥85%",
+    "20.5 万余师生",
+    "40 万",
+    "3",
+    "不少于 10 项",
+    "达到 7%",
+    "≧5 项",
+    "90%以上",
+    "<=2%",
+    "",
+    "-",
+    "- -",
+]
 GROUPS = [
     ("1-产出指标", ["11-数量指标", "12-质量指标", "13-时效指标", "14-成本指标"]),
     ("2-效益指标", ["21-经济效益", "22-社会效益", "24-可持续影响"]),
     ("3-满意度指标", ["31-服务对象满意度"]),
 ]
-EXTRA_LINES = ["", "", "资金来源见附件", "<!-- 注释 -->", "<!-- budgetlint: disable=BL801 -->", "|---|---|", "---",
-               "   ", "单位：元", "(2024年度)"]
+EXTRA_LINES = [
+    "",
+    "",
+    "资金来源见附件",
+    "<!-- 注释 -->",
+    "<!-- budgetlint: disable=BL801 -->",
+    "|---|---|",
+    "---",
+    "   ",
+    "单位：元",
+    "(2024年度)",
+]
 PROPERTY_SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 names = st.text(alphabet=NAMES, min_size=1, max_size=30).map(str.strip).filter(bool)
@@ -453,15 +531,21 @@ def documents(draw):
             for level2 in draw(st.lists(st.sampled_from(level2s), min_size=1, max_size=2, unique=True)):
                 first2 = True
                 for _ in range(draw(st.integers(1, 3))):
-                    lines.append(row([level1 if first1 else "", level2 if first2 else "", draw(names),
-                                      draw(st.sampled_from(VALUES))]))
+                    lines.append(
+                        row(
+                            [
+                                level1 if first1 else "",
+                                level2 if first2 else "",
+                                draw(names),
+                                draw(st.sampled_from(VALUES)),
+                            ]
+                        )
+                    )
                     first1 = first2 = False
         lines.append("")
     for _ in range(draw(st.integers(0, 4))):
         lines.insert(draw(st.integers(3, len(lines))), draw(st.sampled_from(EXTRA_LINES)))
     return "\n".join(lines) + draw(st.sampled_from(["\n", ""]))
-
-
 
 
 @PROPERTY_SETTINGS

@@ -16,31 +16,56 @@ from decimal import Decimal
 from pathlib import Path
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from budgetlint.cli import main
 from budgetlint.io import InputError, decode
 from budgetlint.syntax import iter_lines
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS_FILES = sorted((ROOT / "examples").rglob("*.txt")) + sorted((ROOT / "examples").rglob("*.md")) + [
-    ROOT / "tests" / "data" / "table.md"
-]
+CORPUS_FILES = (
+    sorted((ROOT / "examples").rglob("*.txt"))
+    + sorted((ROOT / "examples").rglob("*.md"))
+    + [ROOT / "tests" / "data" / "table.md"]
+)
 CORPUS = [path.read_text(encoding="utf-8").split("\n") for path in CORPUS_FILES]
 FULL_WIDTH = "０１２３４５６７８９：（）｜％，．－／　＞＜＝～"
-INSERTS = ["\t", "|", "\\|", " ", "\n", "|---|", "<!--", "-->", "<!-- budgetlint: disable=BL201 -->", "项目名称",
-           "1-产出指标", "11-数量指标", "14-成本指标", "≥", "万元", "/期", "2024年12月", "1-12月", "%", "以上", "不少于"]
+INSERTS = [
+    "\t",
+    "|",
+    "\\|",
+    " ",
+    "\n",
+    "|---|",
+    "<!--",
+    "-->",
+    "<!-- budgetlint: disable=BL201 -->",
+    "项目名称",
+    "1-产出指标",
+    "11-数量指标",
+    "14-成本指标",
+    "≥",
+    "万元",
+    "/期",
+    "2024年12月",
+    "1-12月",
+    "%",
+    "以上",
+    "不少于",
+]
 UNICODE = st.characters(codec="utf-8", exclude_categories=("Cs",))
 CI = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 # ---------------------------------------------------------------- mutations (shared with benchmarks/fuzz.py)
 
+
 def window(rng: random.Random, lines: list[str] | None = None) -> list[str]:
     """A run of 1–60 lines of one corpus document."""
     lines = lines if lines is not None else rng.choice(CORPUS)
     start = rng.randrange(len(lines))
-    return lines[start:start + rng.randint(1, 60)]
+    return lines[start : start + rng.randint(1, 60)]
 
 
 def mutate(lines: list[str], rng: random.Random, count: int, unicode: str = "") -> str:
@@ -59,9 +84,9 @@ def mutate(lines: list[str], rng: random.Random, count: int, unicode: str = "") 
             j = rng.randrange(len(lines))
             lines[i], lines[j] = lines[j], lines[i]
         elif op == 3:  # split a cell across two lines (PDF extraction)
-            lines[i:i + 1] = [line[:at], line[at:]]
+            lines[i : i + 1] = [line[:at], line[at:]]
         elif op == 4 and i + 1 < len(lines):  # join a line with the next one
-            lines[i:i + 2] = [line + rng.choice(["", " ", "\t", " | "]) + lines[i + 1]]
+            lines[i : i + 2] = [line + rng.choice(["", " ", "\t", " | "]) + lines[i + 1]]
         elif op == 5:  # insert a TAB, a pipe or a piece of the format
             lines[i] = line[:at] + rng.choice(INSERTS) + line[at:]
         elif op == 6:  # a full-width form
@@ -70,7 +95,7 @@ def mutate(lines: list[str], rng: random.Random, count: int, unicode: str = "") 
             piece = "".join(rng.choice(unicode) for _ in range(rng.randint(1, 8)))
             lines[i] = line[:at] + piece + line[at:]
         elif op == 8:  # drop a character
-            lines[i] = line[:at] + line[at + 1:]
+            lines[i] = line[:at] + line[at + 1 :]
         elif op == 9:  # truncate the document here
             lines = lines[:i] + [line[:at]]
         elif op == 10:  # a repeated structure
@@ -87,6 +112,7 @@ def documents(draw, max_mutations: int = 12) -> str:
 
 # ---------------------------------------------------------------- the table grammar
 
+
 def normalized(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -102,8 +128,10 @@ def test_iter_lines_classifies_every_line_and_cells_point_at_their_text(text):
         previous = line.number
         assert line.text == physical[line.number - 1]
         for cell in line.cells:
-            raw = line.text[cell.column - 1:cell.end_column - 1]
-            assert (raw.replace("\\|", "|") if line.delimiter == "|" else raw) == cell.text  # `\|`: a pipe in a pipe row
+            raw = line.text[cell.column - 1 : cell.end_column - 1]
+            assert (
+                raw.replace("\\|", "|") if line.delimiter == "|" else raw
+            ) == cell.text  # `\|`: a pipe in a pipe row
 
 
 @CI
@@ -115,8 +143,9 @@ def test_iter_lines_takes_any_text(text):
 
 # ---------------------------------------------------------------- the value grammar
 
-VALUE_ALPHABET = st.sampled_from(list("0123456789.%‰ -~至/,;、年月日号前底内以上下≥≤><=万亿千元项个次期场人余多不少于达到约")
-                                 + list(FULL_WIDTH))
+VALUE_ALPHABET = st.sampled_from(
+    list("0123456789.%‰ -~至/,;、年月日号前底内以上下≥≤><=万亿千元项个次期场人余多不少于达到约") + list(FULL_WIDTH)
+)
 
 
 def check_value(linter, raw: str) -> None:
@@ -156,6 +185,7 @@ def test_value_reader_takes_mutated_real_values(linter, data):
 
 # ---------------------------------------------------------------- the model builder and the checks
 
+
 @CI
 @given(documents())
 def test_builder_and_checks_take_any_damaged_table(linter, text):
@@ -171,6 +201,7 @@ def test_builder_and_checks_take_any_damaged_table(linter, text):
 
 # ---------------------------------------------------------------- the whole command line
 
+
 def encodings(text: str, choice: int) -> bytes:
     if choice == 1:
         return text.encode("gb18030", errors="replace")
@@ -181,16 +212,22 @@ def encodings(text: str, choice: int) -> bytes:
     return text.encode("utf-8", errors="surrogatepass")
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(documents(), st.integers(0, 4), st.binary(max_size=8), st.sampled_from(["json", "concise", "rich"]))
 def test_cli_check_never_raises_and_exits_with_a_documented_code(tmp_path_factory, text, encoding, noise, fmt):
     folder = tmp_path_factory.mktemp("fuzz")
     data = encodings(text, encoding)
     if noise:  # stray bytes: binary debris in a text file
-        data = data[: len(data) // 2] + noise + data[len(data) // 2:]
+        data = data[: len(data) // 2] + noise + data[len(data) // 2 :]
     (folder / "t.md").write_bytes(data)
-    result = CliRunner().invoke(main, ["check", str(folder / "t.md"), "--format", fmt, "--lang", "en", "--no-color"]
-                                if fmt == "rich" else ["check", str(folder / "t.md"), "--format", fmt])
+    result = CliRunner().invoke(
+        main,
+        ["check", str(folder / "t.md"), "--format", fmt, "--lang", "en", "--no-color"]
+        if fmt == "rich"
+        else ["check", str(folder / "t.md"), "--format", fmt],
+    )
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exc_info
     assert result.exit_code in (0, 1, 2)
     if fmt == "json":

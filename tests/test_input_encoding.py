@@ -21,8 +21,10 @@ from budgetlint.io import InputError, common_share, decode, read_source
 DATA = Path(__file__).resolve().parent / "data"
 TABLE = (DATA / "table.md").read_text(encoding="utf-8")
 FINDING = "BL001 label broken by a line break: expected '其他资金', found '其他资' and a fragment below"
-RARE = ("not text in UTF-8, UTF-16 or GB18030 (as GB18030 it is mostly rare characters: "
-        "another encoding such as Big5 or Shift-JIS, or binary data)")
+RARE = (
+    "not text in UTF-8, UTF-16 or GB18030 (as GB18030 it is mostly rare characters: "
+    "another encoding such as Big5 or Shift-JIS, or binary data)"
+)
 
 
 def check(folder: Path, *names: str, monkeypatch) -> tuple[int, str]:
@@ -39,6 +41,7 @@ def write(folder: Path, name: str, data: bytes) -> Path:
 
 # ---------------------------------------------------------------- encodings that are read
 
+
 def test_utf8_is_read_without_an_encoding_finding(tmp_path, monkeypatch):
     write(tmp_path, "t.md", TABLE.encode("utf-8"))
     assert check(tmp_path, "t.md", monkeypatch=monkeypatch) == (0, f"t.md:9:3: {FINDING}\n")
@@ -54,21 +57,26 @@ def test_utf8_bom_is_read_and_does_not_shift_the_first_column(tmp_path, monkeypa
 @pytest.mark.parametrize("codec", ["gb18030", "gbk", "gb2312"])
 def test_gb18030_family_is_read_and_reported_as_info(tmp_path, monkeypatch, codec):
     write(tmp_path, "t.md", TABLE.encode(codec))
-    expected = ("t.md:1:1: BL005 file encoding: expected UTF-8, found GB18030 (read as GB18030)\n"
-                f"t.md:9:3: {FINDING}\n")
+    expected = f"t.md:1:1: BL005 file encoding: expected UTF-8, found GB18030 (read as GB18030)\nt.md:9:3: {FINDING}\n"
     assert check(tmp_path, "t.md", monkeypatch=monkeypatch) == (0, expected)
 
 
 def test_gb18030_fixture_with_windows_line_ends(monkeypatch):
     code, output = check(DATA / "encodings", "table.gb18030.txt", monkeypatch=monkeypatch)
-    assert (code, output) == (0, "table.gb18030.txt:1:1: BL005 file encoding: expected UTF-8, found GB18030 "
-                                 f"(read as GB18030)\ntable.gb18030.txt:9:3: {FINDING}\n")
+    assert (code, output) == (
+        0,
+        "table.gb18030.txt:1:1: BL005 file encoding: expected UTF-8, found GB18030 "
+        f"(read as GB18030)\ntable.gb18030.txt:9:3: {FINDING}\n",
+    )
 
 
 def test_spreadsheet_unicode_text_utf16_with_bom(monkeypatch):
     code, output = check(DATA / "encodings", "table.utf16.txt", monkeypatch=monkeypatch)
-    assert (code, output) == (0, "table.utf16.txt:1:1: BL005 file encoding: expected UTF-8, found UTF-16 "
-                                 f"(read as UTF-16)\ntable.utf16.txt:9:3: {FINDING}\n")
+    assert (code, output) == (
+        0,
+        "table.utf16.txt:1:1: BL005 file encoding: expected UTF-8, found UTF-16 "
+        f"(read as UTF-16)\ntable.utf16.txt:9:3: {FINDING}\n",
+    )
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
@@ -102,6 +110,7 @@ def test_common_share_separates_chinese_from_other_encodings():
 
 # ---------------------------------------------------------------- line ends
 
+
 @pytest.mark.parametrize("newline", ["\r\n", "\r", "mixed"])
 def test_crlf_and_lone_cr_keep_the_line_numbers(tmp_path, monkeypatch, newline):
     lines = TABLE.split("\n")
@@ -123,18 +132,38 @@ def test_form_feed_of_a_pdf_page_break_is_text(tmp_path):
 
 # ---------------------------------------------------------------- full-width forms
 
+
 def test_full_width_digits_and_punctuation_read_as_their_half_width_values(linter):
-    full = (TABLE.replace("| 10 |", "| １０ |").replace("≥90%", "≥９０％").replace("2 期 |", "２ 期 |")
-            .replace("5 万元/期", "５万元／期").replace("单位：万元", "单位:万元").replace("（区）", "(区)")
-            .replace("2024年12月31日前", "２０２４年１２月３１日前"))
+    full = (
+        TABLE.replace("| 10 |", "| １０ |")
+        .replace("≥90%", "≥９０％")
+        .replace("2 期 |", "２ 期 |")
+        .replace("5 万元/期", "５万元／期")
+        .replace("单位：万元", "单位:万元")
+        .replace("（区）", "(区)")
+        .replace("2024年12月31日前", "２０２４年１２月３１日前")
+    )
     assert full != TABLE
     plain, full_doc = linter.parse(TABLE), linter.parse(full)
     [a], [b] = plain.projects, full_doc.projects
     assert {k: f.amount for k, f in a.fields.items()} == {k: f.amount for k, f in b.fields.items()}
-    assert [(i.name, i.value.kind, [(x.comparator, x.number, x.unit_text, x.per_text) for x in i.value.amounts],
-             [(d.year, d.month, d.day, d.suffix) for d in i.value.dates]) for i in a.indicators] == \
-           [(i.name, i.value.kind, [(x.comparator, x.number, x.unit_text, x.per_text) for x in i.value.amounts],
-             [(d.year, d.month, d.day, d.suffix) for d in i.value.dates]) for i in b.indicators]
+    assert [
+        (
+            i.name,
+            i.value.kind,
+            [(x.comparator, x.number, x.unit_text, x.per_text) for x in i.value.amounts],
+            [(d.year, d.month, d.day, d.suffix) for d in i.value.dates],
+        )
+        for i in a.indicators
+    ] == [
+        (
+            i.name,
+            i.value.kind,
+            [(x.comparator, x.number, x.unit_text, x.per_text) for x in i.value.amounts],
+            [(d.year, d.month, d.day, d.suffix) for d in i.value.dates],
+        )
+        for i in b.indicators
+    ]
     _, findings = linter.check_text(full, "t.md")
     assert [(f.code, f.span.line, f.span.column) for f in findings] == [("BL001", 9, 3)]
 
@@ -145,6 +174,7 @@ def test_full_width_metadata_year_and_colon(linter):
 
 
 # ---------------------------------------------------------------- what is refused, in one line
+
 
 @pytest.mark.parametrize(
     ("name", "expected"),
@@ -165,31 +195,42 @@ def test_a_stray_byte_in_a_utf8_file_names_its_line(tmp_path, monkeypatch):
     data = TABLE.encode("utf-8").replace("举办培训 2 期。".encode(), "举办".encode() + b"\xff" + "培训 2 期。".encode())
     write(tmp_path, "t.md", data)
     assert check(tmp_path, "t.md", monkeypatch=monkeypatch) == (
-        2, "t.md:12:1: E000 not text in UTF-8, UTF-16 or GB18030 (undecodable bytes)\n")
+        2,
+        "t.md:12:1: E000 not text in UTF-8, UTF-16 or GB18030 (undecodable bytes)\n",
+    )
 
 
 def test_nul_far_inside_a_text_file_names_its_line(tmp_path, monkeypatch):
     text = "说明文字\n" * 5000 + "| 项目名称 | 示\x00例 |\n" + "说明文字\n" * 5000
     write(tmp_path, "t.md", text.encode("utf-8"))
     assert check(tmp_path, "t.md", monkeypatch=monkeypatch) == (
-        2, "t.md:5001:1: E000 NUL character in text (a binary or corrupted file)\n")
+        2,
+        "t.md:5001:1: E000 NUL character in text (a binary or corrupted file)\n",
+    )
 
 
 def test_control_characters_without_nul_are_binary(tmp_path, monkeypatch):
     write(tmp_path, "t.md", bytes(range(1, 128)) * 20)
     assert check(tmp_path, "t.md", monkeypatch=monkeypatch) == (
-        2, "t.md:1:1: E000 binary file (control characters), not a text document\n")
+        2,
+        "t.md:1:1: E000 binary file (control characters), not a text document\n",
+    )
 
 
 def test_broken_bom_is_named(tmp_path, monkeypatch):
     write(tmp_path, "t.md", codecs.BOM_UTF16_LE + "| 项目名称 |\n".encode("utf-16-le") + b"\x00\xd8")
     assert check(tmp_path, "t.md", monkeypatch=monkeypatch) == (  # the lone surrogate is after the line end
-        2, "t.md:2:1: E000 invalid UTF-16 despite its byte-order mark\n")
+        2,
+        "t.md:2:1: E000 invalid UTF-16 despite its byte-order mark\n",
+    )
 
 
 def test_empty_file_named_explicitly_has_no_table(tmp_path, monkeypatch):
     write(tmp_path, "t.md", b"")
-    assert check(tmp_path, "t.md", monkeypatch=monkeypatch) == (2, "t.md:1:1: E000 no project table found (no 项目名称 row)\n")
+    assert check(tmp_path, "t.md", monkeypatch=monkeypatch) == (
+        2,
+        "t.md:1:1: E000 no project table found (no 项目名称 row)\n",
+    )
 
 
 def test_a_fifo_is_refused_without_blocking(tmp_path, monkeypatch):
@@ -197,7 +238,9 @@ def test_a_fifo_is_refused_without_blocking(tmp_path, monkeypatch):
 
     os.mkfifo(tmp_path / "pipe.md")
     assert check(tmp_path, "pipe.md", monkeypatch=monkeypatch) == (
-        2, "pipe.md:1:1: E000 not a regular file (a device, pipe or socket)\n")
+        2,
+        "pipe.md:1:1: E000 not a regular file (a device, pipe or socket)\n",
+    )
 
 
 def test_a_broken_symlink_is_named(tmp_path, monkeypatch):
@@ -210,9 +253,12 @@ def test_a_refused_file_never_stops_the_others(tmp_path, monkeypatch):
     write(tmp_path, "b.md", TABLE.encode("gb18030"))
     write(tmp_path, "c.md", TABLE.encode("utf-8"))
     code, output = check(tmp_path, "a.md", "b.md", "c.md", monkeypatch=monkeypatch)
-    assert (code, output) == (2, "a.md:3:1: E000 binary file (NUL bytes), not a text document\n"
-                                 "b.md:1:1: BL005 file encoding: expected UTF-8, found GB18030 (read as GB18030)\n"
-                                 f"b.md:9:3: {FINDING}\nc.md:9:3: {FINDING}\n")
+    assert (code, output) == (
+        2,
+        "a.md:3:1: E000 binary file (NUL bytes), not a text document\n"
+        "b.md:1:1: BL005 file encoding: expected UTF-8, found GB18030 (read as GB18030)\n"
+        f"b.md:9:3: {FINDING}\nc.md:9:3: {FINDING}\n",
+    )
 
 
 def test_input_error_is_one_line():

@@ -36,6 +36,7 @@ def test_the_clean_table_has_no_finding(linter):
 
 # ---------------------------------------------------------------- cells split across lines
 
+
 def test_label_cut_by_a_line_break(linter):
     assert outcome(linter, BROKEN) == [("BL001", 9, 3)]
 
@@ -54,13 +55,18 @@ def test_goal_text_continued_on_the_next_rows(linter):
 
 
 def test_label_broken_by_blanks_reads_as_the_label(linter):
-    text = CLEAN.replace("中央资金", "中 央 资 金").replace("本级资金", "本级 资金").replace("年度总体绩效目标", "年度 总体 绩效 目标")
+    text = (
+        CLEAN.replace("中央资金", "中 央 资 金")
+        .replace("本级资金", "本级 资金")
+        .replace("年度总体绩效目标", "年度 总体 绩效 目标")
+    )
     assert outcome(linter, text) == []
     fields = linter.parse(text).projects[0].fields
     assert (fields["central"].amount, fields["own"].amount, fields["goal"].text) == (0, 100000, "举办培训 2 期。")
 
 
 # ---------------------------------------------------------------- extra and missing cells
+
 
 def test_header_row_with_an_extra_cell(linter):
     assert outcome(linter, replace_line(6, "| 项目总额 | 10 | 年度资金总额 | 10 | 多余 |")) == [("BL007", 6, 29)]
@@ -93,6 +99,7 @@ def test_tab_rows_and_pipe_rows_mixed_in_one_table(linter):
 
 # ---------------------------------------------------------------- loose lines
 
+
 def test_blank_lines_of_spaces_inside_a_table_are_blank(linter):
     for blank in ("   ", "\t", "\u3000\u3000", " \t \u3000"):
         assert outcome(linter, replace_line(7, blank, LINES[6])) == [], repr(blank)
@@ -108,6 +115,7 @@ def test_rows_before_any_project_table(linter):
 
 
 # ---------------------------------------------------------------- cut off, run together
+
 
 def test_table_cut_off_after_the_funding_rows(linter):
     assert outcome(linter, "\n".join(LINES[:7]) + "\n") == [("BL003", 4, 3)]
@@ -136,6 +144,7 @@ def test_a_project_name_row_and_nothing_else(linter):
 
 # ---------------------------------------------------------------- size and repetition
 
+
 def test_extremely_long_lines_and_cells(linter):
     long_line = "说明" * 500_000  # 1,000,000 characters of prose before the table
     assert outcome(linter, long_line + "\n" + CLEAN) == []
@@ -155,15 +164,21 @@ def test_a_thousand_tables_in_one_document(linter):
 
 # ---------------------------------------------------------------- files that hold no table
 
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
         ("", "no project table found (no 项目名称 row)"),
         ("\n\n   \n", "no project table found (no 项目名称 row)"),
         ("# 说明\n本文件没有表格。\n", "no project table found (no 项目名称 row)"),
-        (CLEAN.replace("|", "｜"), "no project table found (项目名称 is not in a row: a row starts with | or holds a TAB)"),
-        (CLEAN.replace("| ", "").replace(" |", "  "),
-         "no project table found (项目名称 is not in a row: a row starts with | or holds a TAB)"),
+        (
+            CLEAN.replace("|", "｜"),
+            "no project table found (项目名称 is not in a row: a row starts with | or holds a TAB)",
+        ),
+        (
+            CLEAN.replace("| ", "").replace(" |", "  "),
+            "no project table found (项目名称 is not in a row: a row starts with | or holds a TAB)",
+        ),
     ],
     ids=["empty", "blank", "prose", "full-width pipes", "columns of spaces"],
 )
@@ -175,4 +190,7 @@ def test_a_file_without_a_table_is_an_error_when_named_and_a_note_in_a_folder(tm
     assert (named.exit_code, named.output) == (2, f"docs/t.md:1:1: E000 {message}\n")
     walked = CliRunner().invoke(main, ["check", "docs", "--format", "rich", "--lang", "en", "--no-color"])
     assert walked.exit_code == 0
-    assert walked.output.splitlines() == ["Checked 1 file, 0 project tables: no findings.", "docs/t.md: skipped, no project table"]
+    assert walked.output.splitlines() == [
+        "Checked 1 file, 0 project tables: no findings.",
+        "docs/t.md: skipped, no project table",
+    ]

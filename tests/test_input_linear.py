@@ -20,7 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from budgetlint import build
 from budgetlint.syntax import iter_lines
@@ -65,6 +66,7 @@ def lines(text: str) -> list:
 
 # ---------------------------------------------------------------- table grammar terminals
 
+
 def test_almost_a_separator_row_is_rejected_in_linear_time():
     assert_linear(lines, lambda n: "|" + "-" * n + "x\n", 2000)
     assert_linear(lines, lambda n: "-" * n + "x\n", 2000)
@@ -98,6 +100,7 @@ def test_grammar_file_holds_the_linear_separator():
 
 
 # ---------------------------------------------------------------- the builder's patterns
+
 
 def test_year_patterns_are_linear_on_long_lines():
     assert_linear(build._YEAR_LINE.match, lambda n: "2024年" + " " * n + "x", 200)
@@ -133,8 +136,13 @@ def test_title_year_finds_what_the_pattern_found(text):
 
 
 @FAST
-@given(st.builds(lambda a, b: "<!--" + a + "budgetlint" + b, st.text(alphabet=" :", max_size=3),
-                 st.text(alphabet=" \t:=,-!>abdeilsBL12", max_size=16)))
+@given(
+    st.builds(
+        lambda a, b: "<!--" + a + "budgetlint" + b,
+        st.text(alphabet=" :", max_size=3),
+        st.text(alphabet=" \t:=,-!>abdeilsBL12", max_size=16),
+    )
+)
 def test_directive_pattern_reads_what_it_always_did(text):
     def read(match):
         if match is None:
@@ -146,6 +154,7 @@ def test_directive_pattern_reads_what_it_always_did(text):
 
 
 # ---------------------------------------------------------------- values
+
 
 def test_a_one_megabyte_value_cell_reads_in_linear_time(linter):
     read = linter.values._read  # not the memoised entry point
@@ -255,15 +264,29 @@ def assert_linear_work(fn, make, size: int, factor: int = 8) -> None:
     "make",
     [
         pytest.param(lambda n: HEAD + "| 其他资 | 0 |\n| 无关文字 |\n" * n, id="label broken on every row"),
-        pytest.param(lambda n: HEAD + "| 其他资 |\n" * n + "| 无关 | 文字 | 更多 | 内容 |\n" * n, id="many broken labels"),
-        pytest.param(lambda n: HEAD + "| 年度总体绩效目标 | 开始 |\n" + "| 继续的内容 |\n" * n, id="goal over many rows"),
-        pytest.param(lambda n: "".join(f"| 项目名称 | 示例{i} |\n| 项目总额 | 10 |\n" for i in range(n)), id="many tables"),
+        pytest.param(
+            lambda n: HEAD + "| 其他资 |\n" * n + "| 无关 | 文字 | 更多 | 内容 |\n" * n, id="many broken labels"
+        ),
+        pytest.param(
+            lambda n: HEAD + "| 年度总体绩效目标 | 开始 |\n" + "| 继续的内容 |\n" * n, id="goal over many rows"
+        ),
+        pytest.param(
+            lambda n: "".join(f"| 项目名称 | 示例{i} |\n| 项目总额 | 10 |\n" for i in range(n)), id="many tables"
+        ),
         pytest.param(lambda n: HEAD + "散行文字\n" * n + "| 项目总额 | 1 |\n", id="many stray lines"),
         pytest.param(lambda n: HEAD + "| 专项债 | 10 | 某某 | 20 |\n" * n, id="many unknown labels"),
         pytest.param(lambda n: HEAD + "| 项目总额 " * n + "|\n", id="one row of many cells"),
-        pytest.param(lambda n: HEAD + "| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n"
-                     + "".join(f"| 1-产出指标 | 11-数量指标 | 活动{i} | {i} 项 |\n" for i in range(n)), id="many indicators"),
-        pytest.param(lambda n: HEAD + "<!-- budgetlint: disable=BL001 -->\n| 其他资 | 0 |\n| 金 |\n" * n, id="many directives"),
+        pytest.param(
+            lambda n: (
+                HEAD
+                + "| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n"
+                + "".join(f"| 1-产出指标 | 11-数量指标 | 活动{i} | {i} 项 |\n" for i in range(n))
+            ),
+            id="many indicators",
+        ),
+        pytest.param(
+            lambda n: HEAD + "<!-- budgetlint: disable=BL001 -->\n| 其他资 | 0 |\n| 金 |\n" * n, id="many directives"
+        ),
     ],
 )
 def test_the_builder_does_linear_work_on_repeated_structures(linter, make):
@@ -291,7 +314,9 @@ def test_a_goal_text_continued_over_many_rows_is_copied_once(linter, monkeypatch
 
 
 def test_a_continued_goal_text_is_whole_and_each_row_reported(linter):
-    document = linter.parse(HEAD + "| 年度总体绩效目标 | 开始 |\n| 继续一 |\n| 继续二 |\n| 项目总额 | 10 |\n| 继续三 |\n")
+    document = linter.parse(
+        HEAD + "| 年度总体绩效目标 | 开始 |\n| 继续一 |\n| 继续二 |\n| 项目总额 | 10 |\n| 继续三 |\n"
+    )
     assert document.projects[0].fields["goal"].text == "开始继续一继续二"
     assert [(f.code, f.span.line) for f in document.findings if f.code == "BL001"] == [("BL001", 3), ("BL001", 4)]
 
@@ -300,7 +325,11 @@ def test_cost_matching_of_a_huge_table_is_linear(linter):
     import time
 
     def table(rows):
-        lines = ["| 项目名称 | 示例 |", "| 项目总额 | 1 | 年度资金总额 | 1 |", "| 一级指标 | 二级指标 | 三级指标 | 绩效值 |"]
+        lines = [
+            "| 项目名称 | 示例 |",
+            "| 项目总额 | 1 | 年度资金总额 | 1 |",
+            "| 一级指标 | 二级指标 | 三级指标 | 绩效值 |",
+        ]
         lines += [f"| 1-产出指标 | 11-数量指标 | 事项{i} | {i + 1}个 |" for i in range(rows)]
         lines += [f"| 1-产出指标 | 14-成本指标 | 事项{i} | 1元/个 |" for i in range(rows)]
         return "\n".join(lines) + "\n"

@@ -13,7 +13,8 @@ import codecs
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from budgetlint import io
 from budgetlint.io import InputError, decode, open_source, read_source
@@ -61,11 +62,15 @@ def test_blocks_join_to_the_whole_text_at_every_chunk_size(tmp_path, monkeypatch
 
 
 @SETTINGS
-@given(text=st.text(st.sampled_from("项目名称|\t \r\n0１2a\x00\x01中文≥%金"), max_size=60),
-       encoding=st.sampled_from(sorted(ENCODINGS)), chunk=st.integers(1, 9), noise=st.binary(max_size=3))
+@given(
+    text=st.text(st.sampled_from("项目名称|\t \r\n0１2a\x00\x01中文≥%金"), max_size=60),
+    encoding=st.sampled_from(sorted(ENCODINGS)),
+    chunk=st.integers(1, 9),
+    noise=st.binary(max_size=3),
+)
 def test_stream_and_whole_read_agree_on_any_bytes(tmp_path_factory, text, encoding, chunk, noise):
     data = ENCODINGS[encoding](text)
-    data = data[: len(data) // 2] + noise + data[len(data) // 2:]
+    data = data[: len(data) // 2] + noise + data[len(data) // 2 :]
     path = tmp_path_factory.mktemp("s") / "t.md"
     path.write_bytes(data)
     original = io.CHUNK
@@ -142,8 +147,11 @@ def test_runner_streams_files_and_keeps_frames_for_findings(tmp_path, monkeypatc
 
 
 @SETTINGS
-@given(lines=st.lists(st.text(st.sampled_from("ab|\t中"), max_size=4), max_size=12), cuts=st.sets(st.integers(0, 12)),
-       wanted=st.sets(st.integers(1, 14), max_size=4))
+@given(
+    lines=st.lists(st.text(st.sampled_from("ab|\t中"), max_size=4), max_size=12),
+    cuts=st.sets(st.integers(0, 12)),
+    wanted=st.sets(st.integers(1, 14), max_size=4),
+)
 def test_frame_lines_of_blocks_equals_frame_lines_of_the_text(lines, cuts, wanted):
     text = "\n".join(lines)
     ends = [i for i, line in enumerate(lines[:-1]) if i in cuts]  # cut after these lines

@@ -88,19 +88,30 @@ def test_messy_folder_as_json_counts_files_and_errors(messy, monkeypatch):
     data = json.loads(result.output)
     assert result.exit_code == 2
     assert data["errors"] == [
-        {"path": "docs/drafts/budgetlint.toml", "line": None,
-         "message": "not valid TOML (Invalid value (at end of document))"},
-        {"path": "docs/ningxia/pack.toml", "line": None,
-         "message": "vocabulary.header.other.aliases[0]: expected a string, got an integer 1"},
+        {
+            "path": "docs/drafts/budgetlint.toml",
+            "line": None,
+            "message": "not valid TOML (Invalid value (at end of document))",
+        },
+        {
+            "path": "docs/ningxia/pack.toml",
+            "line": None,
+            "message": "vocabulary.header.other.aliases[0]: expected a string, got an integer 1",
+        },
         {"path": "docs/2024/c-scan.md", "line": 3, "message": "binary file (NUL bytes), not a text document"},
-        {"path": "docs/2024/d-big5.txt", "line": 1,
-         "message": "not text in UTF-8, UTF-16 or GB18030 (as GB18030 it is mostly rare characters: another "
-                    "encoding such as Big5 or Shift-JIS, or binary data)"},
+        {
+            "path": "docs/2024/d-big5.txt",
+            "line": 1,
+            "message": "not text in UTF-8, UTF-16 or GB18030 (as GB18030 it is mostly rare characters: another "
+            "encoding such as Big5 or Shift-JIS, or binary data)",
+        },
     ]
     # a-table, b-windows, e-notes, f-empty were read; the notes and the empty file hold no table.
     assert (data["summary"]["files"], data["summary"]["projects"]) == (4, 2)
     assert [(f["path"], f["line"], f["code"]) for f in data["findings"]] == [
-        ("docs/2024/a-table.md", 9, "BL001"), ("docs/2024/b-windows.txt", 1, "BL005"), ("docs/2024/b-windows.txt", 9, "BL001"),
+        ("docs/2024/a-table.md", 9, "BL001"),
+        ("docs/2024/b-windows.txt", 1, "BL005"),
+        ("docs/2024/b-windows.txt", 9, "BL001"),
     ]
 
 
@@ -156,7 +167,9 @@ def test_an_unreadable_subfolder_is_an_error_and_the_rest_is_checked(tmp_path, m
     finally:
         os.chmod(tmp_path / "docs" / "locked", 0o755)
     assert (result.exit_code, result.output) == (
-        2, f"docs/locked:1:1: E000 cannot read folder (Permission denied)\ndocs/t.md:9:3: {BL001}\n")
+        2,
+        f"docs/locked:1:1: E000 cannot read folder (Permission denied)\ndocs/t.md:9:3: {BL001}\n",
+    )
 
 
 def test_an_unreadable_subfolder_reported_by_the_walk(tmp_path, monkeypatch):
@@ -172,10 +185,13 @@ def test_an_unreadable_subfolder_reported_by_the_walk(tmp_path, monkeypatch):
     monkeypatch.setattr("budgetlint.runner.os.walk", walk)
     result = invoke(tmp_path, monkeypatch, "docs", "--format", "concise")
     assert (result.exit_code, result.output) == (
-        2, f"docs/locked:1:1: E000 cannot read folder (Permission denied)\ndocs/t.md:9:3: {BL001}\n")
+        2,
+        f"docs/locked:1:1: E000 cannot read folder (Permission denied)\ndocs/t.md:9:3: {BL001}\n",
+    )
 
 
 # ---------------------------------------------------------------- sources for code frames
+
 
 def test_frame_lines_keeps_only_the_lines_with_findings():
     text = "a\nb\nc\nd\ne"
@@ -216,8 +232,18 @@ def test_display_paths_are_relative_to_the_current_folder_when_inside_it(tmp_pat
         except ValueError:
             return str(path)
 
-    cases = [inside, Path("sub/t.md"), Path("./sub//t.md"), Path("sub/../t.md"), tmp_path, Path("."),
-             Path("/"), tmp_path.parent / "elsewhere.md", Path("../x.md"), Path(str(tmp_path) + "x/t.md")]
+    cases = [
+        inside,
+        Path("sub/t.md"),
+        Path("./sub//t.md"),
+        Path("sub/../t.md"),
+        tmp_path,
+        Path("."),
+        Path("/"),
+        tmp_path.parent / "elsewhere.md",
+        Path("../x.md"),
+        Path(str(tmp_path) + "x/t.md"),
+    ]
     for case in cases:
         assert display_path(case) == by_paths(case), case
     assert display_path(inside) == os.path.join("sub", "t.md") and display_path(Path("../x.md")) == "../x.md"

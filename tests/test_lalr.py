@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
-from lark import Lark, Token as LarkToken, Tree
+from conftest import EXAMPLES, SEED
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lark import Lark, Tree
+from lark import Token as LarkToken
 
 from budgetlint.lalr import Node, Token, line_scanner, value_parser
 from budgetlint.resources import grammar_path
 from budgetlint.text import normalize_value
-from conftest import EXAMPLES, SEED
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +58,7 @@ def test_value_trees_are_lark_trees_on_every_example_cell(lark_value):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="≥≤><=%/-,、 0123456789.万元项个次年月日前底以上达到不少于满意度提升件人" , max_size=30))
+@given(st.text(alphabet="≥≤><=%/-,、 0123456789.万元项个次年月日前底以上达到不少于满意度提升件人", max_size=30))
 def test_value_trees_are_lark_trees_on_random_text(lark_value, text):
     parser = value_parser()
     try:

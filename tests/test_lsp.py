@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import CLEAN_TABLE, SEED, table
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +27,6 @@ from budgetlint.engine import Linter
 from budgetlint.lsp import LineIndex, TableCache, apply_change, fix_all_edits, hover_markdown, rule_href
 from budgetlint.model import project_signature
 from budgetlint.rules import load_catalogue
-from conftest import CLEAN_TABLE, SEED, table
 
 TIMEOUT = 30.0  # seconds for any one answer; start-up on a loaded CI machine included
 
@@ -100,8 +100,10 @@ class LspProcess:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise AssertionError(f"no expected message from the server within {timeout}s; stderr:\n"
-                                     + self.stderr.decode("utf-8", "replace")[-3000:])
+                raise AssertionError(
+                    f"no expected message from the server within {timeout}s; stderr:\n"
+                    + self.stderr.decode("utf-8", "replace")[-3000:]
+                )
             try:
                 item = self.messages.get(timeout=left)
             except queue.Empty:
@@ -119,7 +121,8 @@ class LspProcess:
     def diagnostics(self, uri: str, timeout: float = TIMEOUT, stamped: bool = False):
         found = self.wait_for(
             lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri,
-            timeout, stamped,
+            timeout,
+            stamped,
         )
         if stamped:
             return found[0], found[1]["params"]
@@ -127,22 +130,29 @@ class LspProcess:
 
     # ---------------------------------------------------------------- session
     def initialize(self, root: Path | None = None, options: dict | None = None) -> dict:
-        result = self.request("initialize", {
-            "processId": os.getpid(),
-            "rootUri": root.as_uri() if root else None,
-            "capabilities": {"textDocument": {"hover": {"contentFormat": ["markdown", "plaintext"]}}},
-            "initializationOptions": options or {},
-        })
+        result = self.request(
+            "initialize",
+            {
+                "processId": os.getpid(),
+                "rootUri": root.as_uri() if root else None,
+                "capabilities": {"textDocument": {"hover": {"contentFormat": ["markdown", "plaintext"]}}},
+                "initializationOptions": options or {},
+            },
+        )
         self.notify("initialized")
         return result
 
     def open(self, uri: str, text: str, version: int = 1) -> None:
-        self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "markdown", "version": version,
-                                                              "text": text}})
+        self.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": "markdown", "version": version, "text": text}},
+        )
 
     def change(self, uri: str, text: str, version: int) -> float:
-        return self.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
-                                                      "contentChanges": [{"text": text}]})
+        return self.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]},
+        )
 
     def close(self, timeout: float = TIMEOUT) -> int:
         """shutdown → exit; the exit code of the process."""
@@ -194,8 +204,11 @@ def test_client_positions_back_to_columns():
 def test_ranged_change_counts_utf16_units():
     text = "𠀀中 达90%以上\n第二行\n"
     change = type("Change", (), {})()
-    change.range = type("R", (), {"start": type("P", (), {"line": 0, "character": 4})(),
-                                  "end": type("P", (), {"line": 0, "character": 11})()})()
+    change.range = type(
+        "R",
+        (),
+        {"start": type("P", (), {"line": 0, "character": 4})(), "end": type("P", (), {"line": 0, "character": 11})()},
+    )()
     change.text = "≥90%"
     assert apply_change(text, change) == "𠀀中 ≥90%\n第二行\n"
 
@@ -278,17 +291,35 @@ SMALL = table("""
 """).split("\n")
 
 EDIT_LINES = [
-    "", "| 项目名称 | 新项目 |", "<!-- budgetlint: disable=BL802 -->", "<!-- budgetlint: disable-table -->",
-    "<!-- budgetlint: disable-file=BL003 -->", "<!-- budgetlint: bogus -->", "<!-- 注释 -->", "单位：元", "年度：2023",
-    "(2026年度)", "| 1-产出指标 | 11-数量指标 | 培训 | 达 5 期以上 |", "| | 13-时效指标 | 完成时间 | 2024年底 |",
-    "| 年度总体绩效目标 | 举办培训 2 期 |", "说明文字", "| 项目总额 | 5 |", "| 其他资 |", "金 | 0 |",
-    "项目名称\t\t丁项目\t", "| 3-满意度指标 | 31-服务对象满意度 | 满意度 | 明显提升 |",
+    "",
+    "| 项目名称 | 新项目 |",
+    "<!-- budgetlint: disable=BL802 -->",
+    "<!-- budgetlint: disable-table -->",
+    "<!-- budgetlint: disable-file=BL003 -->",
+    "<!-- budgetlint: bogus -->",
+    "<!-- 注释 -->",
+    "单位：元",
+    "年度：2023",
+    "(2026年度)",
+    "| 1-产出指标 | 11-数量指标 | 培训 | 达 5 期以上 |",
+    "| | 13-时效指标 | 完成时间 | 2024年底 |",
+    "| 年度总体绩效目标 | 举办培训 2 期 |",
+    "说明文字",
+    "| 项目总额 | 5 |",
+    "| 其他资 |",
+    "金 | 0 |",
+    "项目名称\t\t丁项目\t",
+    "| 3-满意度指标 | 31-服务对象满意度 | 满意度 | 明显提升 |",
 ]
 
 edits = st.lists(
-    st.tuples(st.sampled_from(["insert", "delete", "replace"]), st.one_of(st.just(0), st.integers(0, 40)),
-              st.sampled_from(EDIT_LINES)),
-    min_size=1, max_size=6,
+    st.tuples(
+        st.sampled_from(["insert", "delete", "replace"]),
+        st.one_of(st.just(0), st.integers(0, 40)),
+        st.sampled_from(EDIT_LINES),
+    ),
+    min_size=1,
+    max_size=6,
 )
 
 
@@ -364,8 +395,9 @@ def pack_linter(tmp_path_factory) -> Linter:
     @check_kind("test-whole-document", scope="document")
     def whole_document(document, params, ctx):
         for index, project in enumerate(document.projects, start=1):
-            yield Finding("", project.span, args={"index": index, "count": len(document.projects),
-                                                  "last_line": project.end_line})
+            yield Finding(
+                "", project.span, args={"index": index, "count": len(document.projects), "last_line": project.end_line}
+            )
 
     pack = tmp_path_factory.mktemp("pack") / "pack.toml"
     pack.write_text(TEST_PACK, encoding="utf-8")
@@ -394,11 +426,21 @@ def test_a_cut_the_reader_disagrees_with_falls_back_to_a_full_check(zh_linter):
     assert cache.read == 1 and not cache._chunks
 
 
-@pytest.mark.parametrize("text", [
-    "", "\n", "项目名称", "| 项目名称 |", "\ufeff| 项目名称 | 甲 |\n| 项目总额 | 1 |", "a\x00b\n| 项目名称 | 甲 |",
-    "| 项目名称 | 甲 |\n" * 3, "<!-- budgetlint: disable-table=BL003 -->\n# 标题\n| 项目名称 | 甲 |\n| 项目名称 | 乙 |",
-    "| 项目名称 | 甲 |\n<!-- budgetlint: disable=BL003 -->", "x" * 5000 + "\t项目名称",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n",
+        "项目名称",
+        "| 项目名称 |",
+        "\ufeff| 项目名称 | 甲 |\n| 项目总额 | 1 |",
+        "a\x00b\n| 项目名称 | 甲 |",
+        "| 项目名称 | 甲 |\n" * 3,
+        "<!-- budgetlint: disable-table=BL003 -->\n# 标题\n| 项目名称 | 甲 |\n| 项目名称 | 乙 |",
+        "| 项目名称 | 甲 |\n<!-- budgetlint: disable=BL003 -->",
+        "x" * 5000 + "\t项目名称",
+    ],
+)
 def test_odd_documents_incremental_equals_full_check(zh_linter, text):
     cache = TableCache(zh_linter)
     assert_same(cache, zh_linter, text)
@@ -440,9 +482,11 @@ def test_fix_all_is_one_round_of_check_fix_safe_fixes_only(zh_linter):
 
 
 def test_cli_start_up_does_not_import_pygls():
-    code = ("import sys, click, budgetlint.cli as c; ctx = click.Context(c.main); "
-            "print('lsp' in c.main.list_commands(ctx), 'budgetlint.lsp' in sys.modules, 'pygls' in sys.modules, "
-            "c.main.get_command(ctx, 'lsp').name, 'pygls' in sys.modules)")
+    code = (
+        "import sys, click, budgetlint.cli as c; ctx = click.Context(c.main); "
+        "print('lsp' in c.main.list_commands(ctx), 'budgetlint.lsp' in sys.modules, 'pygls' in sys.modules, "
+        "c.main.get_command(ctx, 'lsp').name, 'pygls' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT, check=True)
     # listed but not imported at start-up; imported on use, and even then pygls only when the server starts
     assert out.stdout.split() == ["True", "False", "False", "lsp", "False"]
@@ -473,32 +517,41 @@ def test_lsp_session_diagnostics_hover_code_action_fix_and_exit(tmp_path, server
     assert diagnostic["range"] == {"start": BAD_START, "end": BAD_END}
     assert "expected '≥90%'" in diagnostic["message"]
     href = diagnostic["codeDescription"]["href"]
-    assert href.startswith("file://") and Path(href[len("file://"):]).is_file()
+    assert href.startswith("file://") and Path(href[len("file://") :]).is_file()
 
-    hover = server.request("textDocument/hover", {"textDocument": {"uri": uri},
-                                                  "position": {"line": BAD_LINE0, "character": 39}})
+    hover = server.request(
+        "textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": BAD_LINE0, "character": 39}}
+    )
     assert hover["contents"]["kind"] == "markdown"
     assert "**BL802**" in hover["contents"]["value"]
     assert "Bad example (reported at line 3)" in hover["contents"]["value"]  # the explain text
     assert hover["range"] == {"start": BAD_START, "end": BAD_END}
-    assert server.request("textDocument/hover", {"textDocument": {"uri": uri},
-                                                 "position": {"line": 3, "character": 2}}) is None
+    assert (
+        server.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 3, "character": 2}})
+        is None
+    )
 
-    actions = server.request("textDocument/codeAction", {
-        "textDocument": {"uri": uri},
-        "range": {"start": {"line": BAD_LINE0, "character": 38}, "end": {"line": BAD_LINE0, "character": 38}},
-        "context": {"diagnostics": [diagnostic]},
-    })
+    actions = server.request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": BAD_LINE0, "character": 38}, "end": {"line": BAD_LINE0, "character": 38}},
+            "context": {"diagnostics": [diagnostic]},
+        },
+    )
     [quick_fix] = [a for a in actions if a["kind"] == "quickfix"]
     assert quick_fix["isPreferred"] is True
     assert "≥90%" in quick_fix["title"] and "unsafe" not in quick_fix["title"]
     assert quick_fix["edit"]["changes"][uri] == [{"range": {"start": BAD_START, "end": BAD_END}, "newText": "≥90%"}]
     assert quick_fix["diagnostics"][0]["code"] == "BL802"
-    elsewhere = server.request("textDocument/codeAction", {
-        "textDocument": {"uri": uri},
-        "range": {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 5}},
-        "context": {"diagnostics": [], "only": ["quickfix"]},
-    })
+    elsewhere = server.request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 5}},
+            "context": {"diagnostics": [], "only": ["quickfix"]},
+        },
+    )
     assert elsewhere == []
 
     server.change(uri, GOOD, 2)
@@ -562,11 +615,17 @@ def test_lsp_document_without_a_table_gets_no_diagnostics(tmp_path, server):
 
 
 def test_lsp_utf8_positions_when_the_client_asks_and_crlf_line_ends(tmp_path, server):
-    result = server.request("initialize", {
-        "processId": None, "rootUri": tmp_path.as_uri(),
-        "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]},
-                         "textDocument": {"hover": {"contentFormat": ["plaintext"]}}},
-    })
+    result = server.request(
+        "initialize",
+        {
+            "processId": None,
+            "rootUri": tmp_path.as_uri(),
+            "capabilities": {
+                "general": {"positionEncodings": ["utf-8", "utf-16"]},
+                "textDocument": {"hover": {"contentFormat": ["plaintext"]}},
+            },
+        },
+    )
     server.notify("initialized")
     assert result["capabilities"]["positionEncoding"] == "utf-8"
     uri = (tmp_path / "crlf.md").as_uri()
@@ -574,10 +633,13 @@ def test_lsp_utf8_positions_when_the_client_asks_and_crlf_line_ends(tmp_path, se
     [diagnostic] = server.diagnostics(uri)["diagnostics"]
     prefix = SATISFACTION_ROW.format(value="达90%以上")[:36]
     start = len(prefix.encode("utf-8"))
-    assert diagnostic["range"] == {"start": {"line": BAD_LINE0, "character": start},
-                                   "end": {"line": BAD_LINE0, "character": start + len("达90%以上".encode("utf-8"))}}
-    hover = server.request("textDocument/hover", {"textDocument": {"uri": uri},
-                                                  "position": {"line": BAD_LINE0, "character": start + 3}})
+    assert diagnostic["range"] == {
+        "start": {"line": BAD_LINE0, "character": start},
+        "end": {"line": BAD_LINE0, "character": start + len("达90%以上".encode())},
+    }
+    hover = server.request(
+        "textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": BAD_LINE0, "character": start + 3}}
+    )
     assert hover["contents"]["kind"] == "plaintext" and "BL802" in hover["contents"]["value"]
     assert server.close() == 0
 
@@ -626,8 +688,9 @@ def test_lsp_logs_handler_exceptions_keeps_serving_and_offers_unsafe_fixes_unpre
         server.open(fine, BAD)
         [diagnostic] = server.diagnostics(fine)["diagnostics"]
         assert diagnostic["code"] == "BL802"
-        hover = server.request("textDocument/hover", {"textDocument": {"uri": fine},
-                                                      "position": {"line": BAD_LINE0, "character": 39}})
+        hover = server.request(
+            "textDocument/hover", {"textDocument": {"uri": fine}, "position": {"line": BAD_LINE0, "character": 39}}
+        )
         assert hover is None
         log = server.wait_for(lambda m: m.get("method") == "window/logMessage")
         assert "injected hover fault" in log["params"]["message"]
@@ -635,10 +698,14 @@ def test_lsp_logs_handler_exceptions_keeps_serving_and_offers_unsafe_fixes_unpre
         unsafe = (tmp_path / "unsafe.md").as_uri()
         server.open(unsafe, BAD + "UNSAFE\n")
         [diagnostic] = server.diagnostics(unsafe)["diagnostics"]
-        actions = server.request("textDocument/codeAction", {
-            "textDocument": {"uri": unsafe}, "range": {"start": BAD_START, "end": BAD_START},
-            "context": {"diagnostics": [diagnostic]},
-        })
+        actions = server.request(
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": unsafe},
+                "range": {"start": BAD_START, "end": BAD_START},
+                "context": {"diagnostics": [diagnostic]},
+            },
+        )
         [action] = actions  # no fix-all: it takes safe fixes only
         assert action["title"].startswith("(unsafe) BL802") and action["isPreferred"] is False
         assert action["edit"]["changes"][unsafe][0]["newText"] == "≥90%"

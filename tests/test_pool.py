@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
-
 from click.testing import CliRunner
+from conftest import EXAMPLES
 
 from budgetlint.cli import main
 from budgetlint.engine import Linter
 from budgetlint.runner import POOL_THRESHOLD, Runner, _workers
-from conftest import EXAMPLES
 
 
 def test_no_pool_below_the_threshold_or_when_asked_for_one_job():
@@ -34,7 +34,10 @@ def many_files(request, monkeypatch):
 
 
 def test_pool_and_sequential_give_the_same_report(tmp_path, many_files):
-    sources = [SEED := (EXAMPLES / "ningxia-kexie-2024-performance-targets.txt"), *sorted((EXAMPLES / "clean").iterdir())]
+    sources = [
+        SEED := (EXAMPLES / "ningxia-kexie-2024-performance-targets.txt"),
+        *sorted((EXAMPLES / "clean").iterdir()),
+    ]
     for index in range(20):
         source = sources[index % len(sources)]
         (tmp_path / f"doc{index:02}{source.suffix}").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
@@ -54,7 +57,9 @@ def test_completed_findings_cross_processes_whole():
     from budgetlint.findings import format_value, pack, unpack
     from budgetlint.record import fields
 
-    _, findings = Linter().check_text((EXAMPLES / "ningxia-kexie-2024-performance-targets.txt").read_text(encoding="utf-8"))
+    _, findings = Linter().check_text(
+        (EXAMPLES / "ningxia-kexie-2024-performance-targets.txt").read_text(encoding="utf-8")
+    )
     assert any(f.fix for f in findings) and any(f.related for f in findings)
     assert any(type(value) is not str for f in findings for value in f.args.values())  # numbers among the args
     back = unpack(pack(findings))
@@ -71,8 +76,9 @@ def test_completed_findings_cross_processes_whole():
 
 def test_pool_keeps_errors_once(tmp_path, many_files):
     for index in range(18):
-        (tmp_path / f"t{index:02}.md").write_bytes(b"\x00\x01binary" if index % 6 == 0 else
-                                                   (EXAMPLES / "clean" / "2025-health-projects.md").read_bytes())
+        (tmp_path / f"t{index:02}.md").write_bytes(
+            b"\x00\x01binary" if index % 6 == 0 else (EXAMPLES / "clean" / "2025-health-projects.md").read_bytes()
+        )
     result = Runner(lang="en").check_paths([tmp_path], jobs=2)
     assert len(result.errors) == 3 and result.files == 15
 
@@ -124,7 +130,9 @@ def test_without_worker_processes_the_same_report_comes_from_one_process(tmp_pat
     import budgetlint.runner as runner_module
 
     for index in range(POOL_THRESHOLD):
-        (tmp_path / f"t{index:02}.md").write_bytes((EXAMPLES / "ningxia-kexie-2024-performance-targets.md").read_bytes())
+        (tmp_path / f"t{index:02}.md").write_bytes(
+            (EXAMPLES / "ningxia-kexie-2024-performance-targets.md").read_bytes()
+        )
     big = tmp_path / "big" / "seed.txt"
     big.parent.mkdir()
     big.write_bytes((EXAMPLES / "ningxia-kexie-2024-performance-targets.txt").read_bytes())
@@ -145,8 +153,9 @@ def test_an_internal_error_on_one_file_is_reported_and_the_others_still_checked(
 
     clean = (EXAMPLES / "clean" / "2025-health-projects.md").read_text(encoding="utf-8")
     (tmp_path / "a.md").write_text(clean, encoding="utf-8")
-    (tmp_path / "b.md").write_text(EXAMPLES.joinpath("ningxia-kexie-2024-performance-targets.md").read_text(encoding="utf-8"),
-                                   encoding="utf-8")
+    (tmp_path / "b.md").write_text(
+        EXAMPLES.joinpath("ningxia-kexie-2024-performance-targets.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     kind = kinds()["placeholder"]
 
     def broken(project, params, ctx):
@@ -206,13 +215,30 @@ def test_shared_reading_matches_one_process_on_shuffled_documents_with_directive
     import budgetlint.runner as runner_module
 
     monkeypatch.setattr(runner_module, "BIG_FILE", 1000)
-    texts = [path.read_text(encoding="utf-8") for path in
-             (EXAMPLES / "ningxia-kexie-2024-performance-targets.md", EXAMPLES / "ningxia-kexie-2024-performance-targets.txt",
-              *sorted((EXAMPLES / "clean").iterdir()))]
-    extras = ["<!-- budgetlint: disable -->", "<!-- budgetlint: disable=BL801 -->", "<!-- budgetlint: disable-table -->",
-              "<!-- budgetlint: disable-next-row=BL502,BL801 -->", "<!-- budgetlint: disable-file=BL205 -->",
-              "<!-- budgetlint: bogus -->", "", "一段说明", "## 2024年项目", "单位：元", "年度：2023", "| 本级资金 | 10 |",
-              "<!-- a comment -->", "---"]
+    texts = [
+        path.read_text(encoding="utf-8")
+        for path in (
+            EXAMPLES / "ningxia-kexie-2024-performance-targets.md",
+            EXAMPLES / "ningxia-kexie-2024-performance-targets.txt",
+            *sorted((EXAMPLES / "clean").iterdir()),
+        )
+    ]
+    extras = [
+        "<!-- budgetlint: disable -->",
+        "<!-- budgetlint: disable=BL801 -->",
+        "<!-- budgetlint: disable-table -->",
+        "<!-- budgetlint: disable-next-row=BL502,BL801 -->",
+        "<!-- budgetlint: disable-file=BL205 -->",
+        "<!-- budgetlint: bogus -->",
+        "",
+        "一段说明",
+        "## 2024年项目",
+        "单位：元",
+        "年度：2023",
+        "| 本级资金 | 10 |",
+        "<!-- a comment -->",
+        "---",
+    ]
     for trial in range(6):
         rng = random.Random(trial)
         lines = "\n\n".join(rng.sample(texts, 3)).split("\n")
@@ -246,16 +272,20 @@ def test_any_deal_of_the_tables_gives_the_one_process_report():
     from budgetlint.engine import Linter
 
     linter = Linter(lang="en")
-    texts = [path.read_text(encoding="utf-8") for path in
-             (EXAMPLES / "ningxia-kexie-2024-performance-targets.md", *sorted((EXAMPLES / "clean").iterdir()))]
+    texts = [
+        path.read_text(encoding="utf-8")
+        for path in (EXAMPLES / "ningxia-kexie-2024-performance-targets.md", *sorted((EXAMPLES / "clean").iterdir()))
+    ]
     text = "\n\n<!-- budgetlint: disable-next-row=BL801 -->\n".join(texts)
     whole, alone = linter.check_text(text, "doc.md")
     assert whole.project_count == 30 and len({f.code for f in alone}) > 10
     for trial in range(5):
         rng = random.Random(trial)
         owner = [rng.randrange(2) for _ in range(30)]
-        parts = [linter.collect(text, "doc.md", share=(k, 2), deal=lambda index, k=k: owner[index] == k)
-                 for k in range(2)]
+        parts = [
+            linter.collect(text, "doc.md", share=(k, 2), deal=lambda index, k=k, owner=owner: owner[index] == k)
+            for k in range(2)
+        ]
         assert [document.project_count for document, _ in parts] == [30, 30]  # each reader counts every table
         document, raw = linter.merge_shares(parts)
         shared = linter.finish(document, raw, linter.plan_for(None), linter.new_context(), None)
@@ -269,9 +299,14 @@ def test_a_table_whose_label_extraction_split_starts_in_every_reader(tmp_path, m
 
     clean = (EXAMPLES / "clean" / "2025-health-projects.md").read_text(encoding="utf-8").split("\n")
     second = [i for i, line in enumerate(clean) if line.startswith("| 项目名称")][1]
-    inserted = ["| 项 目名称 | 插入的计划 |", "| 项目总额 | 10 |", "| 年度资金总额 | 12 |",
-                "| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 插入的指标 | 明显提升 |"]
-    lines = clean[:second + 8] + inserted + clean[second + 8:]
+    inserted = [
+        "| 项 目名称 | 插入的计划 |",
+        "| 项目总额 | 10 |",
+        "| 年度资金总额 | 12 |",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "| 产出指标 | 数量指标 | 插入的指标 | 明显提升 |",
+    ]
+    lines = clean[: second + 8] + inserted + clean[second + 8 :]
     path = tmp_path / "big.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     monkeypatch.setattr(runner_module, "BIG_FILE", 1000)
@@ -305,8 +340,12 @@ def test_a_batch_process_freezes_the_findings_from_workers_and_a_library_caller_
     (tmp_path / "big.txt").write_text(seed + "\n" + seed, encoding="utf-8")
     runs = {}
     for mode in ("batch", "library"):
-        out = subprocess.run([sys.executable, "-c", BATCH_PROBE, str(tmp_path / "big.txt"), mode],
-                             capture_output=True, text=True, check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", BATCH_PROBE, str(tmp_path / "big.txt"), mode],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
         runs[mode] = (int(out[0]), out[1], int(out[2]))
     assert runs["batch"][0] > 1000 and runs["library"][0] == 0
     assert runs["batch"][1:] == runs["library"][1:] == ("True", runs["batch"][2])
@@ -323,8 +362,13 @@ def test_the_console_script_ends_with_the_whole_report_and_its_exit_code(tmp_pat
     for index in range(17):  # a pool of workers
         (tmp_path / f"doc{index:02}.txt").write_text(seed, encoding="utf-8")
     args = ["check", str(tmp_path), "--format", "json", "--lang", "en"]
-    console = subprocess.Popen([sys.executable, "-m", "budgetlint", *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    console = subprocess.Popen(
+        [sys.executable, "-m", "budgetlint", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     out, _ = console.communicate(timeout=300)
     with pytest.raises(ProcessLookupError):  # nothing left in its process group: the workers ended too
         os.killpg(console.pid, 0)
@@ -332,8 +376,12 @@ def test_the_console_script_ends_with_the_whole_report_and_its_exit_code(tmp_pat
     assert console.returncode == library.exit_code == 1
     assert out == library.output
     assert json.loads(out)["summary"]["files"] == 17
-    clean = subprocess.run([sys.executable, "-m", "budgetlint", "check", str(EXAMPLES / "clean"), "--format", "concise"],
-                           capture_output=True, text=True, timeout=300)
+    clean = subprocess.run(
+        [sys.executable, "-m", "budgetlint", "check", str(EXAMPLES / "clean"), "--format", "concise"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert clean.returncode == 0 and clean.stderr == ""
 
 
@@ -360,9 +408,8 @@ def test_a_bug_in_one_reader_of_a_large_document_is_that_file_internal_error(tmp
     """A check that fails in a forked reader (its error travels back in one line) or in this process
     (the forked reader is stopped): the document gets an internal error, the other file its findings,
     and no process is left behind."""
-    from budgetlint.checks import kinds
-
     import budgetlint.runner as runner_module
+    from budgetlint.checks import kinds
 
     big = _big_seed(tmp_path, monkeypatch)
     monkeypatch.setattr(runner_module, "BIG_FILE", 20_000)  # the seed (~60 KB) is read by two processes
@@ -377,8 +424,11 @@ def test_a_bug_in_one_reader_of_a_large_document_is_that_file_internal_error(tmp
         close = lambda self: None  # noqa: E731
         __call__ = lambda self, index: (index % 2 == 0) == (os.getpid() == parent)  # noqa: E731
 
-    healthy = {line.split("|")[2].strip() for line in small.read_text(encoding="utf-8").split("\n")
-               if line.startswith("| 项目名称")}
+    healthy = {
+        line.split("|")[2].strip()
+        for line in small.read_text(encoding="utf-8").split("\n")
+        if line.startswith("| 项目名称")
+    }
 
     def broken(project, params, ctx):
         if (os.getpid() != parent) == (where == "reader") and project.name not in healthy:
@@ -389,7 +439,8 @@ def test_a_bug_in_one_reader_of_a_large_document_is_that_file_internal_error(tmp
     monkeypatch.setitem(kinds(), "placeholder", kind._replace(fn=broken))
     result = Runner(lang="en", keep_sources=False).check_paths([big, small], jobs=0)
     assert [(error.path, error.message.split(" at ")[0]) for error in result.errors] == [
-        (str(big), "internal error, please report it: ZeroDivisionError: a bug")]
+        (str(big), "internal error, please report it: ZeroDivisionError: a bug")
+    ]
     assert "test_pool.py" in result.errors[0].message  # where it was raised, even in another process
     assert result.files == 1 and result.projects == len(healthy) == 4  # the other file, checked whole
     assert _no_children_left()
@@ -398,9 +449,8 @@ def test_a_bug_in_one_reader_of_a_large_document_is_that_file_internal_error(tmp
 def test_a_reader_failing_after_it_sent_findings_fails_the_whole_document(tmp_path, monkeypatch):
     """A reader that sent its first tables' findings and then fails on its last table: the document gets
     the reader's internal error and none of the findings it sent; the other file is still checked whole."""
-    from budgetlint.checks import kinds
-
     import budgetlint.runner as runner_module
+    from budgetlint.checks import kinds
 
     big = _big_seed(tmp_path, monkeypatch)
     monkeypatch.setattr(runner_module, "BIG_FILE", 20_000)
@@ -437,7 +487,8 @@ def test_a_reader_failing_after_it_sent_findings_fails_the_whole_document(tmp_pa
     monkeypatch.setattr(runner_module._ShareReader, "share", share_seen)
     result = Runner(lang="en", keep_sources=False).check_paths([big, small], jobs=0)
     assert [error.message.split(" at ")[0] for error in result.errors] == [
-        "internal error, please report it: ZeroDivisionError: a late bug"]
+        "internal error, please report it: ZeroDivisionError: a late bug"
+    ]
     assert received and received[0] > 0  # findings had come before the failure…
     assert not [f for f in result.findings if f.path == str(big)]  # …and none of them are reported
     assert result.files == 1 and result.projects == 4 and _no_children_left()  # the other file, whole
@@ -451,7 +502,8 @@ def test_a_reader_that_dies_or_cannot_read_is_reported_not_waited_for(tmp_path, 
     monkeypatch.setattr(runner_module, "_read_share", lambda *args: os._exit(9))  # killed before a word
     died = Runner(lang="en", keep_sources=False).check_paths([big], jobs=0)
     assert [error.message for error in died.errors] == [
-        "internal error, please report it: a reader process ended without sending its share"]
+        "internal error, please report it: a reader process ended without sending its share"
+    ]
 
     def unreadable(linter, source, *args):
         raise InputError(source.path, "changed while it was read (no longer valid text)", 7)
@@ -463,7 +515,9 @@ def test_a_reader_that_dies_or_cannot_read_is_reported_not_waited_for(tmp_path, 
 
 
 @pytest.mark.parametrize("damage", ["gb18030", "a stray byte far in", "NUL far in", "utf-8"])
-def test_a_large_document_read_before_its_encoding_is_known_reports_what_one_process_reports(tmp_path, monkeypatch, damage):
+def test_a_large_document_read_before_its_encoding_is_known_reports_what_one_process_reports(
+    tmp_path, monkeypatch, damage
+):
     """The readers of a large document start on it as UTF-8 without a pass over it first: whatever it turns
     out to be — another encoding, a stray byte or a NUL past the first 64 KB — the report (findings, BL005,
     the file's error and its line) is the one the verified reading gives."""
@@ -498,8 +552,12 @@ def test_the_console_script_with_a_pool_of_workers_ends(tmp_path):
     one = clean[: clean.index("| 项目名称", clean.index("| 项目名称") + 1)]  # the first table
     for index in range(400):
         (tmp_path / f"t{index:03}.md").write_text(one, encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "budgetlint", "check", str(tmp_path), "--format", "concise"],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "budgetlint", "check", str(tmp_path), "--format", "concise"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0 and done.stderr == ""
 
 
@@ -517,7 +575,9 @@ def test_when_a_second_reader_cannot_start_the_first_is_stopped_and_one_process_
     monkeypatch.setattr(os, "fork", fork_once)
     three = Runner(lang="en", keep_sources=False).check_paths([big], jobs=3)  # two readers beside this one
     assert len(forks) == 2 and not three.errors
-    assert [(f.code, f.span, f.message) for f in three.findings] == [(f.code, f.span, f.message) for f in alone.findings]
+    assert [(f.code, f.span, f.message) for f in three.findings] == [
+        (f.code, f.span, f.message) for f in alone.findings
+    ]
     assert any("read in one process" in note for note in three.notes)
     assert _no_children_left()
 
@@ -526,12 +586,18 @@ def test_damaged_large_documents_read_by_two_processes_report_what_one_process_r
     """Property: a large document with random bytes put anywhere (stray bytes, NULs, control characters,
     pieces of another encoding) gives, read by two processes that start on it unverified, the report of
     one process reading it verified — findings, BL005, the file's one-line error — and no traceback."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
     import budgetlint.runner as runner_module
-    from hypothesis import HealthCheck, given, settings, strategies as st
 
     seed = (EXAMPLES / "ningxia-kexie-2024-performance-targets.txt").read_bytes()
-    insertion = st.tuples(st.floats(0, 1), st.sampled_from([b"\xff", b"\x00", b"\x01\x02", b"\xc3", "项目".encode("gb18030"),
-                                                            b"\xef\xbb\xbf", b"\r", b"|\t|"]))
+    insertion = st.tuples(
+        st.floats(0, 1),
+        st.sampled_from(
+            [b"\xff", b"\x00", b"\x01\x02", b"\xc3", "项目".encode("gb18030"), b"\xef\xbb\xbf", b"\r", b"|\t|"]
+        ),
+    )
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.lists(insertion, max_size=3))
@@ -577,9 +643,16 @@ def test_ctrl_c_stops_every_process_quietly(tmp_path, work):
         for index in range(150):  # shared out between processes
             (target / f"doc{index:03}.txt").write_text(seed, encoding="utf-8")
     pool = "budgetlint.runner._FORKS = False; " if work == "many files, a pool" else ""  # as where there is no fork
-    start = f"import sys, budgetlint.runner, budgetlint.entry; {pool}sys.argv[0] = 'budgetlint'; budgetlint.entry.console()"
-    check = subprocess.Popen([sys.executable, "-c", start, "check", str(target), "--format", "json"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    start = (
+        f"import sys, budgetlint.runner, budgetlint.entry; {pool}sys.argv[0] = 'budgetlint'; budgetlint.entry.console()"
+    )
+    check = subprocess.Popen(
+        [sys.executable, "-c", start, "check", str(target), "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     time.sleep(0.7)  # well into the tables (the whole check takes seconds)
     os.killpg(check.pid, signal.SIGINT)
     out, err = check.communicate(timeout=60)
@@ -627,8 +700,9 @@ def test_findings_are_written_out_by_the_process_that_completes_them(tmp_path, f
 
     line = {"json": finding_json, "concise": finding_line}[fmt]
     for index in range(POOL_THRESHOLD + 2):
-        (tmp_path / f"t{index:02}.md").write_text((EXAMPLES / "ningxia-kexie-2024-performance-targets.md").read_text(encoding="utf-8"),
-                                                   encoding="utf-8")
+        (tmp_path / f"t{index:02}.md").write_text(
+            (EXAMPLES / "ningxia-kexie-2024-performance-targets.md").read_text(encoding="utf-8"), encoding="utf-8"
+        )
     pooled = Runner(lang="en", keep_sources=False, output=fmt).check_paths([tmp_path], jobs=2)
     plain_result = Runner(lang="en", keep_sources=False).check_paths([tmp_path], jobs=1)
     assert pooled.findings and all(f.output == (fmt, line(f)) for f in pooled.findings)
@@ -673,7 +747,9 @@ def test_a_checker_of_many_files_that_dies_leaves_its_files_to_this_process(tmp_
     import budgetlint.runner as runner_module
 
     for index in range(POOL_THRESHOLD + 2):
-        (tmp_path / f"t{index:02}.md").write_bytes((EXAMPLES / "ningxia-kexie-2024-performance-targets.md").read_bytes())
+        (tmp_path / f"t{index:02}.md").write_bytes(
+            (EXAMPLES / "ningxia-kexie-2024-performance-targets.md").read_bytes()
+        )
     expected = Runner(lang="en", keep_sources=False).check_paths([tmp_path], jobs=1)
     parent, real_check = os.getpid(), Runner.check_file
     started: list[Path] = []  # in the checker's own memory
@@ -688,8 +764,14 @@ def test_a_checker_of_many_files_that_dies_leaves_its_files_to_this_process(tmp_
     monkeypatch.setattr(runner_module, "FirstComer", _Alternate)
     monkeypatch.setattr(Runner, "check_file", check_file)
     got = Runner(lang="en", keep_sources=False).check_paths([tmp_path], jobs=2)
-    assert _report(got) == _report(expected) and not got.errors and got.notes == [
-        "a worker process failed (a reader process ended without sending its share): its files were checked in this one"]
+    assert (
+        _report(got) == _report(expected)
+        and not got.errors
+        and got.notes
+        == [
+            "a worker process failed (a reader process ended without sending its share): its files were checked in this one"
+        ]
+    )
     assert _no_children_left()
 
 
@@ -698,7 +780,9 @@ def test_forked_checkers_of_many_files_each_check_their_own_files(tmp_path, monk
     import budgetlint.runner as runner_module
 
     for index in range(POOL_THRESHOLD + 2):
-        source = EXAMPLES / ("ningxia-kexie-2024-performance-targets.md" if index % 3 else "clean/2025-health-projects.md")
+        source = EXAMPLES / (
+            "ningxia-kexie-2024-performance-targets.md" if index % 3 else "clean/2025-health-projects.md"
+        )
         (tmp_path / f"t{index:02}.md").write_bytes(source.read_bytes())
     (tmp_path / "t03.md").write_bytes(b"\x00binary")  # an error, from the other process
     expected = Runner(lang="en", keep_sources=True).check_paths([tmp_path], jobs=1)
@@ -717,7 +801,9 @@ def test_forked_checkers_of_many_files_each_check_their_own_files(tmp_path, monk
     monkeypatch.setattr(Runner, "check_file", check_file)
     got = Runner(lang="en", keep_sources=True).check_paths([tmp_path], jobs=2)
     assert checked_here == [f"t{index:02}.md" for index in range(0, POOL_THRESHOLD + 2, 2)]
-    tables_here = sum(Linter().parse((tmp_path / name).read_text(encoding="utf-8")).project_count for name in checked_here)
+    tables_here = sum(
+        Linter().parse((tmp_path / name).read_text(encoding="utf-8")).project_count for name in checked_here
+    )
     assert len(received) >= tables_here + POOL_THRESHOLD + 2 and tables_here > 2 * len(checked_here)
     assert _report(got) == _report(expected) and got.errors and got.sources and not got.notes
     assert _no_children_left()

@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, table
 
 # What `pip install .` needs from this checkout (the working tree, as `pre-commit try-repo` would take it).
@@ -41,7 +40,9 @@ def _missing() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(_missing() is not None, reason=f"pre-commit hook test needs git and pre-commit: {_missing()}")
+pytestmark = pytest.mark.skipif(
+    _missing() is not None, reason=f"pre-commit hook test needs git and pre-commit: {_missing()}"
+)
 
 
 def sh(*args: str, cwd: Path, env: dict, check: bool = True) -> subprocess.CompletedProcess:
@@ -103,5 +104,7 @@ def test_commit_fails_on_an_error_and_passes_after_the_fix(tmp_path):
     output = passing.stdout + passing.stderr
     assert passing.returncode == 0, output
     assert [line.split(".")[0] for line in output.splitlines() if line.endswith("Passed")] == [
-        "budgetlint (check 预算绩效目标表)", "budgetlint fmt (canonical layout)"]
+        "budgetlint (check 预算绩效目标表)",
+        "budgetlint fmt (canonical layout)",
+    ]
     assert sh("git", "log", "--format=%s", cwd=docs, env=env).stdout == "tables\n"

@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import damaged_seed
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from budgetlint.model import project_signature
 from budgetlint.writer import write_document
-from conftest import damaged_seed
 
 NAME_CHARS = "科普活动培训建设项目经费宣传服务中心基地站点设备购置维护人员工作调研课题专项年度（）、"
-VALUES = ["≥5 项", "2期", "≥90%", "100%", "2024年12月30日前", "2024年1月-2024年12月", "1-12月", "5万元",
-          "14.775万元/期", "2 元/人次", "持续提升", "0", "无", "达90%以上", ">=20 次", "62560元/年", "≥85%",
-          "20.5 万余师生", "40 万", "3"]
+VALUES = [
+    "≥5 项",
+    "2期",
+    "≥90%",
+    "100%",
+    "2024年12月30日前",
+    "2024年1月-2024年12月",
+    "1-12月",
+    "5万元",
+    "14.775万元/期",
+    "2 元/人次",
+    "持续提升",
+    "0",
+    "无",
+    "达90%以上",
+    ">=20 次",
+    "62560元/年",
+    "≥85%",
+    "20.5 万余师生",
+    "40 万",
+    "3",
+]
 GROUPS = [
     ("1-产出指标", ["11-数量指标", "12-质量指标", "13-时效指标", "14-成本指标"]),
     ("2-效益指标", ["21-经济效益", "22-社会效益", "23-生态效益", "24-可持续影响"]),
@@ -49,8 +69,16 @@ def tables(draw):
             for level2 in draw(st.lists(st.sampled_from(level2s), min_size=1, max_size=2, unique=True)):
                 first2 = True
                 for _ in range(draw(st.integers(1, 3))):
-                    lines.append(row([level1 if first1 else "", level2 if first2 else "", draw(names),
-                                      draw(st.sampled_from(VALUES))]))
+                    lines.append(
+                        row(
+                            [
+                                level1 if first1 else "",
+                                level2 if first2 else "",
+                                draw(names),
+                                draw(st.sampled_from(VALUES)),
+                            ]
+                        )
+                    )
                     first1 = first2 = False
         lines.append("")
     return "\n".join(lines) + "\n"

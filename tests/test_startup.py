@@ -38,6 +38,11 @@ def test_an_unreadable_cache_entry_is_derived_again(tmp_path):
     subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=ROOT, env=env, check=True)
     for path in tmp_path.iterdir():
         path.write_bytes(path.read_bytes()[:7])  # truncated: marshal raises, the data is derived again
-    again = subprocess.run([sys.executable, "-m", "budgetlint", "check", "examples/clean/2025-health-projects.md",
-                            "--format", "concise"], capture_output=True, text=True, cwd=ROOT, env=env)
+    again = subprocess.run(
+        [sys.executable, "-m", "budgetlint", "check", "examples/clean/2025-health-projects.md", "--format", "concise"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
     assert again.returncode == 0 and again.stderr == ""

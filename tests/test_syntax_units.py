@@ -4,27 +4,39 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from budgetlint.syntax import parse_tree, read_lines
 from budgetlint.units import build_table_with_pint, load_units
 
 
 def test_lines_are_classified():
-    text = "\n".join([
-        "# 2024年绩效目标表",
-        "单位：万元",
-        "<!-- budgetlint: disable=BL201 -->",
-        "<!-- a comment -->",
-        "| 项目名称 | 示例 |",
-        "|---|---|",
-        "项目名称\t示例",
-        "------\t-----",
-        "只是一段说明文字",
-    ])
+    text = "\n".join(
+        [
+            "# 2024年绩效目标表",
+            "单位：万元",
+            "<!-- budgetlint: disable=BL201 -->",
+            "<!-- a comment -->",
+            "| 项目名称 | 示例 |",
+            "|---|---|",
+            "项目名称\t示例",
+            "------\t-----",
+            "只是一段说明文字",
+        ]
+    )
     kinds = [(line.kind, line.number) for line in read_lines(text)]
-    assert kinds == [("heading", 1), ("meta", 2), ("directive", 3), ("comment", 4), ("row", 5),
-                     ("separator", 6), ("row", 7), ("separator", 8), ("text", 9)]
+    assert kinds == [
+        ("heading", 1),
+        ("meta", 2),
+        ("directive", 3),
+        ("comment", 4),
+        ("row", 5),
+        ("separator", 6),
+        ("row", 7),
+        ("separator", 8),
+        ("text", 9),
+    ]
 
 
 def test_cells_keep_their_columns_and_escaped_pipes():

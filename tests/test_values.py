@@ -144,9 +144,17 @@ def test_stored_facts_agree_with_the_value(linter):
     from budgetlint.values import ValueReader
 
     root = Path(__file__).resolve().parent.parent
-    files = [root.parent / "shared" / "seeds" / "ningxia-kexie-2024-performance-targets.txt", *root.glob("examples/*.md")]
-    texts = {cell.strip() for path in files if path.exists()
-             for line in path.read_text(encoding="utf-8").splitlines() for cell in line.split("|")}
+    files = [
+        root.parent / "shared" / "seeds" / "ningxia-kexie-2024-performance-targets.txt",
+        *root.glob("examples/*.md"),
+    ]
+    texts = {
+        cell.strip()
+        for path in files
+        if path.exists()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        for cell in line.split("|")
+    }
     texts |= {"", " ", "\u3000", "\t", " \u3000 ", "—", "－", "无", "40 万", "828万/次", "2 元/人次", "5 万元", "10 kg"}
     read = ValueReader(linter.vocabulary, linter.units).read  # a fresh cache: every text read here
     amounts = 0
@@ -161,7 +169,10 @@ def test_stored_facts_agree_with_the_value(linter):
             for unit in (a.unit, a.per):
                 if unit is not None:
                     assert (unit.is_money, unit.is_time, unit.is_ratio) == (
-                        unit.dimension == "[currency]", unit.dimension == "[time]", unit.dimension == ""), text
+                        unit.dimension == "[currency]",
+                        unit.dimension == "[time]",
+                        unit.dimension == "",
+                    ), text
     assert amounts > 200  # the seed alone has hundreds of amounts
     assert read("828万/次").amount.bare_wan and read("5 万元").amount.is_money and read("2 元/人次").amount.is_rate
 
@@ -169,17 +180,25 @@ def test_stored_facts_agree_with_the_value(linter):
 def test_conflicting_prefix_and_suffix_comparators_get_no_safe_fix(linter):
     from conftest import findings_of
 
-    (finding,) = findings_of(linter, """
+    (finding,) = findings_of(
+        linter,
+        """
         | 项目名称 | 示例项目 |
         | 一级指标 | 二级指标 | 三级指标 | 绩效值 |
         | 3-满意度指标 | 31-服务对象满意度 | 满意度 | 达90%以内 |
-    """, "BL802")
+    """,
+        "BL802",
+    )
     assert finding.fix is not None and not finding.fix.safe
-    (agreeing,) = findings_of(linter, """
+    (agreeing,) = findings_of(
+        linter,
+        """
         | 项目名称 | 示例项目 |
         | 一级指标 | 二级指标 | 三级指标 | 绩效值 |
         | 3-满意度指标 | 31-服务对象满意度 | 满意度 | 达90%以上 |
-    """, "BL802")
+    """,
+        "BL802",
+    )
     assert agreeing.fix.safe and agreeing.expected == "≥90%"
 
 

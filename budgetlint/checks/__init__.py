@@ -14,7 +14,8 @@ from budgetlint.record import fresh, named, record
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterable
+    from collections.abc import Callable, Iterable
+    from typing import Any
 
     CheckFn = Callable[..., Iterable[Finding]]  # (project | document, params, ctx) → findings
 

@@ -240,8 +240,11 @@ def cost_sum(project, params, ctx):
     yield Finding(
         "",
         first.level2.span if first.level2 is not None and not first.level2.inherited else first.value_span,
-        args={"equation": f"{shown} = {show_money(project, analysis.total)}", "unit": project.money_unit_text,
-              "difference": show_money(project, annual.amount - analysis.total)},
+        args={
+            "equation": f"{shown} = {show_money(project, analysis.total)}",
+            "unit": project.money_unit_text,
+            "difference": show_money(project, annual.amount - analysis.total),
+        },
         expected=show_money(project, annual.amount),
         actual=show_money(project, analysis.total),
         related=tuple(related),
@@ -281,7 +284,7 @@ def cost_lump_per_unit(project, params, ctx):
         unit = quantity.unit_word or "单位"
         written = indicator.value.raw
         amount = term.cost.amount
-        as_rate = written[: amount.end].rstrip() + f"/{unit}" + written[amount.end:]
+        as_rate = written[: amount.end].rstrip() + f"/{unit}" + written[amount.end :]
         per_unit_total = term.yuan * quantity.amount.number
         yield Finding(
             "",
@@ -314,7 +317,9 @@ def cost_unit_mismatch(project, params, ctx):
             args={"name": cost.indicator.name, "quantity_name": quantity.indicator.name},
             expected=words(f"数量以“{cost.amount.per_text}”计", f"the quantity counted in {cost.amount.per_text}"),
             actual=quantity.indicator.value.raw,
-            related=(Related(quantity.indicator.value_span, f"{quantity.indicator.name}: {quantity.indicator.value.raw}"),),
+            related=(
+                Related(quantity.indicator.value_span, f"{quantity.indicator.name}: {quantity.indicator.value.raw}"),
+            ),
         )
 
 
@@ -324,7 +329,7 @@ def cost_name_drift(project, params, ctx):
     analysis = analyse(project, ctx)
     low, high = params["min_similarity"], params["max_similarity"]
     exact_quantities = {q.key for q in analysis.quantities}
-    for index, (q_index, score) in sorted(analysis.matches.items()):
+    for index, (q_index, _score) in sorted(analysis.matches.items()):
         cost = analysis.costs[index]
         quantity = analysis.quantities[q_index]
         name_score = similarity(cost.key, quantity.key)

@@ -51,7 +51,7 @@ def _narrative_amounts(project, ctx):
         value = ctx.values.read(clause.group())
         previous = 0
         for amount in value.amounts:
-            phrase = clause.group()[previous:amount.start] + amount.qualifier + amount.noun
+            phrase = clause.group()[previous : amount.start] + amount.qualifier + amount.noun
             found.append((clause.start() + amount.start, phrase, amount))
             previous = amount.end
     return found
@@ -97,7 +97,7 @@ def narrative_counts(project, params, ctx):
         indicator, target, _ = match
         if target.number == amount.number:
             continue
-        written = goal.text[offset:offset + (amount.end - amount.start)]
+        written = goal.text[offset : offset + (amount.end - amount.start)]
         yield Finding(
             "",
             _span(goal, offset, amount.end - amount.start),
@@ -122,13 +122,15 @@ def narrative_money(project, params, ctx):
     totals = [f for f in totals if f is not None and f.amount is not None]
     words = tuple(params["total_words"])
     goal = project.goal
-    money_amounts = [(o, p, a) for o, p, a in narrative_amounts(project, ctx) if (a.is_money or a.bare_wan) and not a.is_rate]
+    money_amounts = [
+        (o, p, a) for o, p, a in narrative_amounts(project, ctx) if (a.is_money or a.bare_wan) and not a.is_rate
+    ]
     for offset, phrase, amount in money_amounts:
         yuan = amount.in_yuan()
         if yuan is None:
             continue
         length = amount.end - amount.start
-        written = goal.text[offset:offset + length]
+        written = goal.text[offset : offset + length]
         match = _best(_plain_key(phrase), costs, lambda c: c[2], params["threshold"], params["margin"])
         if match is not None:
             indicator, target, _ = match
@@ -167,7 +169,9 @@ def repeated_paragraph(project, params, ctx):
     if goal is None:
         return
     text = _blank_tags(goal.text)
-    sentences = [(m.start(), m.group()) for m in _SENTENCE.finditer(text) if len(_plain_key(m.group())) >= params["min_length"]]
+    sentences = [
+        (m.start(), m.group()) for m in _SENTENCE.finditer(text) if len(_plain_key(m.group())) >= params["min_length"]
+    ]
     threshold = float(params["similarity"])
     for index, (start, sentence) in enumerate(sentences):
         for earlier_start, earlier in sentences[:index]:

@@ -22,7 +22,7 @@ def satisfaction_comparator(project, params, ctx):
         if amount.comparator is not None:
             continue
         span = indicator.value_span.sub(amount.start, amount.end)
-        written = indicator.value.raw[amount.start:amount.end]
+        written = indicator.value.raw[amount.start : amount.end]
         yield Finding(
             "",
             span,
@@ -63,5 +63,5 @@ def percent_range(project, params, ctx):
                     indicator.value_span.sub(amount.start, amount.end),
                     args={"name": indicator.name},
                     expected="0%–100%",
-                    actual=indicator.value.raw[amount.start:amount.end],
+                    actual=indicator.value.raw[amount.start : amount.end],
                 )

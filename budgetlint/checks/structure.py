@@ -22,20 +22,43 @@ def group_codes(project, params, ctx):
         seen.add(key)
         group2 = vocab.level2.get(level2.kind) if level2.kind else None
         if level1 is not None and level1.kind and group2 is not None and group2.parent and group2.parent != level1.kind:
-            yield Finding("", level2.span, args={"child": level2.label, "parent": level1.label, "variant": "parent"},
-                          expected=words(f"{vocab.level1[group2.parent].names[0]}之下", f"under {vocab.level1[group2.parent].names[0]}"), actual=level1.label,
-                          related=(Related(level1.span, level1.label),))
+            yield Finding(
+                "",
+                level2.span,
+                args={"child": level2.label, "parent": level1.label, "variant": "parent"},
+                expected=words(
+                    f"{vocab.level1[group2.parent].names[0]}之下", f"under {vocab.level1[group2.parent].names[0]}"
+                ),
+                actual=level1.label,
+                related=(Related(level1.span, level1.label),),
+            )
             continue
         if level1 is not None and level1.code and level2.code and not level2.code.startswith(level1.code):
-            yield Finding("", level2.span, args={"child": level2.label, "parent": level1.label, "variant": "parent"},
-                          expected=words(f"以 {level1.code} 开头的编码", f"a code starting with {level1.code}"), actual=level2.code,
-                          related=(Related(level1.span, level1.label),))
+            yield Finding(
+                "",
+                level2.span,
+                args={"child": level2.label, "parent": level1.label, "variant": "parent"},
+                expected=words(f"以 {level1.code} 开头的编码", f"a code starting with {level1.code}"),
+                actual=level2.code,
+                related=(Related(level1.span, level1.label),),
+            )
             continue
-        if params["check_names"] and level2.code and group2 is not None and group2.code and len(level2.code) == len(group2.code):
+        if (
+            params["check_names"]
+            and level2.code
+            and group2 is not None
+            and group2.code
+            and len(level2.code) == len(group2.code)
+        ):
             owner = vocab.level2_codes.get(level2.code)
             if owner is not None and owner.kind != group2.kind:
-                yield Finding("", level2.span, args={"child": level2.label, "variant": "name"},
-                              expected=f"{group2.code}-{level2.name}", actual=level2.label)
+                yield Finding(
+                    "",
+                    level2.span,
+                    args={"child": level2.label, "variant": "name"},
+                    expected=f"{group2.code}-{level2.name}",
+                    actual=level2.label,
+                )
 
 
 @check_kind("duplicate-indicator")
@@ -66,11 +89,21 @@ def empty_cell(project, params, ctx):
     """BL604: an indicator with no name or no value ('0 | 0' rows of 经济效益 are fine)."""
     for indicator in project.indicators:
         if not indicator.name.strip() and not indicator.value.not_applicable and not indicator.value.is_empty:
-            yield Finding("", indicator.value_span, args={"variant": "name", "value": indicator.value.raw},
-                          expected=words("三级指标名称", "a level-3 name"), actual="")
+            yield Finding(
+                "",
+                indicator.value_span,
+                args={"variant": "name", "value": indicator.value.raw},
+                expected=words("三级指标名称", "a level-3 name"),
+                actual="",
+            )
         elif indicator.value.is_empty:
-            yield Finding("", indicator.where, args={"variant": "value", "name": indicator.name},
-                          expected=words("绩效值", "a target value"), actual="")
+            yield Finding(
+                "",
+                indicator.where,
+                args={"variant": "value", "name": indicator.name},
+                expected=words("绩效值", "a target value"),
+                actual="",
+            )
 
 
 def _placeholders(project, search):
@@ -91,8 +124,13 @@ def placeholder(project, params, ctx):
     """BL605: template placeholders left in (≥**, XX, 某某)."""
     search = ctx.vocabulary.placeholders.search
     for span, text, match in _placeholders(project, search):
-        yield Finding("", span.sub(match.start(), match.end()) if span.line == span.end_line else span,
-                      args={"text": match.group()}, expected=words("实际内容", "real content"), actual=text)
+        yield Finding(
+            "",
+            span.sub(match.start(), match.end()) if span.line == span.end_line else span,
+            args={"text": match.group()},
+            expected=words("实际内容", "real content"),
+            actual=text,
+        )
 
 
 @check_kind("unknown-group")

@@ -65,15 +65,24 @@ def period_order(project, params, ctx):
             start = (first.year or 0, first.month or 0, first.day or 0)
             end = (last.year or first.year or 0, last.month or 0, last.day or 99)
             if end < start:
-                yield Finding("", indicator.value_span.sub(period.start, period.end), args={"name": indicator.name},
-                              expected=words("开始早于结束", "the start before the end"), actual=value.raw[period.start:period.end])
+                yield Finding(
+                    "",
+                    indicator.value_span.sub(period.start, period.end),
+                    args={"name": indicator.name},
+                    expected=words("开始早于结束", "the start before the end"),
+                    actual=value.raw[period.start : period.end],
+                )
         for point in [*value.dates, *(p.first for p in value.periods), *(p.last for p in value.periods)]:
             if (point.month is not None and not 1 <= point.month <= 12) or (
                 point.day is not None and not 1 <= point.day <= 31
             ):
-                yield Finding("", indicator.value_span.sub(point.start, point.end),
-                              args={"name": indicator.name, "variant": "invalid"},
-                              expected=words("有效日期（1–12 月，1–31 日）", "a real date (months 1–12, days 1–31)"), actual=value.raw[point.start:point.end])
+                yield Finding(
+                    "",
+                    indicator.value_span.sub(point.start, point.end),
+                    args={"name": indicator.name, "variant": "invalid"},
+                    expected=words("有效日期（1–12 月，1–31 日）", "a real date (months 1–12, days 1–31)"),
+                    actual=value.raw[point.start : point.end],
+                )
 
 
 @check_kind("time-target-readable")
@@ -89,7 +98,10 @@ def time_target_readable(project, params, ctx):
             "",
             indicator.value_span,
             args={"name": indicator.name},
-            expected=words("日期、期间、时长或比率（如 2024年12月31日前、1-12月、≥98%）", "a date, period, duration or rate (2024年12月31日前, 1-12月, ≥98%)"),
+            expected=words(
+                "日期、期间、时长或比率（如 2024年12月31日前、1-12月、≥98%）",
+                "a date, period, duration or rate (2024年12月31日前, 1-12月, ≥98%)",
+            ),
             actual=value.raw,
         )
 

@@ -32,7 +32,10 @@ def unknown_unit(project, params, ctx):
             "",
             indicator.value_span.sub(amount.start, amount.end),
             args={"unit": amount.noun, "name": indicator.name},
-            expected=words("已定义的计量单位（项、个、次、人次、万元……，可在规则包 units 中补充）", "a defined unit (项, 个, 次, 人次, 万元 …; a rule pack can add units)"),
+            expected=words(
+                "已定义的计量单位（项、个、次、人次、万元……，可在规则包 units 中补充）",
+                "a defined unit (项, 个, 次, 人次, 万元 …; a rule pack can add units)",
+            ),
             actual=amount.noun,
         )
 
@@ -47,7 +50,7 @@ def bare_wan(project, params, ctx):
         raw = indicator.value.raw
         index = raw.find("万", amount.start, amount.end)
         span = indicator.value_span.sub(index, index + 1)
-        fixed = raw[: index + 1] + "元" + raw[index + 1:]
+        fixed = raw[: index + 1] + "元" + raw[index + 1 :]
         reread = ctx.values.read(fixed).amount
         safe = reread is not None and reread.in_yuan() == amount.in_yuan() and reread.is_money
         yield Finding(
@@ -55,7 +58,7 @@ def bare_wan(project, params, ctx):
             span,
             args={"name": indicator.name},
             expected="万元",
-            actual=raw[amount.start:amount.end],
+            actual=raw[amount.start : amount.end],
             fix=Fix(f"{raw} → {fixed}", (Edit(span, "万元"),), safe=safe),
         )
 
@@ -76,7 +79,7 @@ def missing_unit(project, params, ctx):
                 indicator.value_span.sub(amount.start, amount.end),
                 args={"name": indicator.name},
                 expected=expected,
-                actual=indicator.value.raw[amount.start:amount.end],
+                actual=indicator.value.raw[amount.start : amount.end],
             )
 
 
@@ -91,7 +94,9 @@ def _expected_unit(project, indicator, amount, vocab) -> str | None:
     siblings = [
         other
         for other in project.indicators
-        if other is not indicator and other.level2 is not None and indicator.level2 is not None
+        if other is not indicator
+        and other.level2 is not None
+        and indicator.level2 is not None
         and other.level2.label == indicator.level2.label
     ]
     units = {

@@ -25,16 +25,16 @@ def canonical_comparator_text(raw: str, amount) -> str | None:
     """The amount rewritten with its comparator as a sign in front: '达 90%以上' → '≥90%'."""
     if amount.comparator is None or not amount.comparator_text:
         return None
-    body = raw[amount.start:amount.end]
+    body = raw[amount.start : amount.end]
     start = amount.comparator_start - amount.start
-    prefix = raw[amount.start:amount.start + len(amount.comparator_text)] == amount.comparator_text and start == 0
+    prefix = raw[amount.start : amount.start + len(amount.comparator_text)] == amount.comparator_text and start == 0
     if prefix:
-        body = body[len(amount.comparator_text):].lstrip()
+        body = body[len(amount.comparator_text) :].lstrip()
     # a suffix comparator (以上 / 以内 …) that repeats or carries the comparison
     for suffix in ("及以上", "以上", "及以下", "以下", "以内", "之内"):
         index = body.rfind(suffix)
         if index > 0 and (not amount.noun or not body.endswith(amount.noun) or index < len(body) - len(amount.noun)):
-            body = body[:index] + body[index + len(suffix):]
+            body = body[:index] + body[index + len(suffix) :]
             break
     return amount.comparator + body.strip()
 
@@ -52,15 +52,19 @@ def comparator_spelling(project, params, ctx):
             rewritten = canonical_comparator_text(value.raw, amount)
             if rewritten is None:
                 continue
-            old = value.raw[amount.start:amount.end]
-            new_raw = value.raw[:amount.start] + rewritten + value.raw[amount.end:]
+            old = value.raw[amount.start : amount.end]
+            new_raw = value.raw[: amount.start] + rewritten + value.raw[amount.end :]
             reread = ctx.values.read(new_raw)
             same = [amount_signature(a) for a in reread.amounts] == [amount_signature(a) for a in value.amounts]
             suffix_sign = ctx.vocabulary.suffix_comparators.get(amount.suffix)
             if suffix_sign is not None and suffix_sign != amount.comparator:
                 same = False  # 达90%以内: the two comparators disagree; a person must choose
             span = indicator.value_span.sub(amount.start, amount.end)
-            fix = Fix(f"“{old}” → “{rewritten}”", (Edit(span, rewritten),), safe=same) if squeeze(old) != rewritten else None
+            fix = (
+                Fix(f"“{old}” → “{rewritten}”", (Edit(span, rewritten),), safe=same)
+                if squeeze(old) != rewritten
+                else None
+            )
             yield Finding(
                 "",
                 span,

@@ -32,13 +32,16 @@ def render(result, stream, options) -> None:
     for f in result.findings:
         span = f.span
         one_line = span.end_line == span.line
-        write(command(
-            COMMANDS.get(f.severity, "warning"),
-            f.message,
-            file=f.path,
-            line=span.line,
-            col=span.column if one_line else None,
-            endLine=span.end_line,
-            endColumn=span.end_column if one_line else None,
-            title=f.code,
-        ) + "\n")
+        write(
+            command(
+                COMMANDS.get(f.severity, "warning"),
+                f.message,
+                file=f.path,
+                line=span.line,
+                col=span.column if one_line else None,
+                endLine=span.end_line,
+                endColumn=span.end_column if one_line else None,
+                title=f.code,
+            )
+            + "\n"
+        )

@@ -31,17 +31,24 @@ def finding_json(f) -> str:
     gives for its fields (a hypothesis test holds them equal).  Written from a template, the keys being
     constants: 4–8 µs a finding, where building a dict and encoding it took ~20 (a 10 MB document has
     ~21,000 findings)."""
-    text = (f'{{"path": {encode_basestring(f.path)}, {_span(f.span)}, "code": {encode_basestring(f.code)}, '
-            f'"rule": {encode_basestring(f.rule)}, "severity": {encode_basestring(f.severity)}, '
-            f'"message": {encode_basestring(f.message)}, "project": {_text(f.project)}, '
-            f'"expected": {_text(f.expected)}, "actual": {_text(f.actual)}')
+    text = (
+        f'{{"path": {encode_basestring(f.path)}, {_span(f.span)}, "code": {encode_basestring(f.code)}, '
+        f'"rule": {encode_basestring(f.rule)}, "severity": {encode_basestring(f.severity)}, '
+        f'"message": {encode_basestring(f.message)}, "project": {_text(f.project)}, '
+        f'"expected": {_text(f.expected)}, "actual": {_text(f.actual)}'
+    )
     if f.related:
-        text += ', "related": [' + ", ".join(
-            [f'{{{_span(r.span)}, "label": {encode_basestring(r.label)}}}' for r in f.related]) + "]"
+        text += (
+            ', "related": ['
+            + ", ".join([f'{{{_span(r.span)}, "label": {encode_basestring(r.label)}}}' for r in f.related])
+            + "]"
+        )
     if f.fix is not None:
         edits = ", ".join([f'{{{_span(e.span)}, "text": {encode_basestring(e.text)}}}' for e in f.fix.edits])
-        text += (f', "fix": {{"description": {encode_basestring(f.fix.description)}, '
-                 f'"safe": {"true" if f.fix.safe else "false"}, "edits": [{edits}]}}')
+        text += (
+            f', "fix": {{"description": {encode_basestring(f.fix.description)}, '
+            f'"safe": {"true" if f.fix.safe else "false"}, "edits": [{edits}]}}'
+        )
     return text + "}"
 
 

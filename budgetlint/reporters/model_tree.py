@@ -13,8 +13,10 @@ def render_model(document, stream) -> None:
     console = Console(file=stream, highlight=False, soft_wrap=True)
     root = Tree(f"[bold]{escape(document.path)}[/] — {len(document.projects)} 项目表 / projects")
     for project in document.projects:
-        node = root.add(f"[bold]{escape(project.name)}[/] [dim](line {project.span.line}, "
-                        f"FY {project.fiscal_year}, 单位 {escape(project.money_unit_text)})[/]")
+        node = root.add(
+            f"[bold]{escape(project.name)}[/] [dim](line {project.span.line}, "
+            f"FY {project.fiscal_year}, 单位 {escape(project.money_unit_text)})[/]"
+        )
         header = node.add("表头 / header")
         for key, field in project.fields.items():
             amount = f" = {format_value(field.amount)} 元" if field.amount is not None else ""
@@ -28,6 +30,8 @@ def render_model(document, stream) -> None:
             branch = groups.get(key)
             if branch is None:
                 branch = groups[key] = node.add(escape(key))
-            branch.add(f"[dim]L{indicator.line}[/] {escape(indicator.name or '—')}: "
-                       f"[cyan]{escape(indicator.value.raw)}[/] [dim]({indicator.value.kind})[/]")
+            branch.add(
+                f"[dim]L{indicator.line}[/] {escape(indicator.name or '—')}: "
+                f"[cyan]{escape(indicator.value.raw)}[/] [dim]({indicator.value.kind})[/]"
+            )
     console.print(root)

@@ -15,14 +15,38 @@ from budgetlint.text import display_width
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _LABELS = {
-    "zh": {"error": "错误", "warning": "警告", "info": "提示", "expected": "期望", "actual": "实际",
-           "fix": "修复", "safe": "安全", "unsafe": "需确认", "summary": "共检查 {files}、{projects}：",
-           "file": "文件", "project": "项目表", "and": "、",
-           "clean": "未发现问题。", "related": "相关"},
-    "en": {"error": "error", "warning": "warning", "info": "info", "expected": "expected", "actual": "found",
-           "fix": "fix", "safe": "safe", "unsafe": "unsafe", "summary": "Checked {files}, {projects}: ",
-           "file": "file", "project": "project table", "and": ", ",
-           "clean": "no findings.", "related": "related"},
+    "zh": {
+        "error": "错误",
+        "warning": "警告",
+        "info": "提示",
+        "expected": "期望",
+        "actual": "实际",
+        "fix": "修复",
+        "safe": "安全",
+        "unsafe": "需确认",
+        "summary": "共检查 {files}、{projects}：",
+        "file": "文件",
+        "project": "项目表",
+        "and": "、",
+        "clean": "未发现问题。",
+        "related": "相关",
+    },
+    "en": {
+        "error": "error",
+        "warning": "warning",
+        "info": "info",
+        "expected": "expected",
+        "actual": "found",
+        "fix": "fix",
+        "safe": "safe",
+        "unsafe": "unsafe",
+        "summary": "Checked {files}, {projects}: ",
+        "file": "file",
+        "project": "project table",
+        "and": ", ",
+        "clean": "no findings.",
+        "related": "related",
+    },
 }
 
 
@@ -95,7 +119,11 @@ def render(result, stream, options) -> None:
         if parts:
             write("   " + paint("dim", "  ·  ".join(parts)) + "\n")
         for related in f.related[:12]:
-            write("   " + paint("dim", f"{labels['related']} {related.span.line}:{related.span.column} {related.label}") + "\n")
+            write(
+                "   "
+                + paint("dim", f"{labels['related']} {related.span.line}:{related.span.column} {related.label}")
+                + "\n"
+            )
         if f.fix is not None:
             kind = labels["safe"] if f.fix.safe else labels["unsafe"]
             write(f"   {paint('green', labels['fix'] + ' (' + kind + ')')}: {f.fix.description}\n")
@@ -104,12 +132,15 @@ def render(result, stream, options) -> None:
             out.clear()
     severities = Counter(f.severity for f in result.findings)
     english = labels is _LABELS["en"]
-    summary = labels["summary"].format(files=_count(result.files, labels["file"], english),
-                                       projects=_count(result.projects, labels["project"], english))
+    summary = labels["summary"].format(
+        files=_count(result.files, labels["file"], english),
+        projects=_count(result.projects, labels["project"], english),
+    )
     if result.findings:
         counts = labels["and"].join(
             paint(_STYLE[name], _count(severities[name], labels[name], english))
-            for name in ("error", "warning", "info") if severities[name]
+            for name in ("error", "warning", "info")
+            if severities[name]
         )
         write(summary + counts + "\n")
     else:

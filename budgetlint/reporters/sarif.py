@@ -71,12 +71,14 @@ def rule_descriptor(rule, lang: str) -> dict:
 def fix_object(fix, path: str) -> dict:
     return {
         "description": {"text": fix.description},
-        "artifactChanges": [{
-            "artifactLocation": artifact_location(path),
-            "replacements": [
-                {"deletedRegion": region(edit.span), "insertedContent": {"text": edit.text}} for edit in fix.edits
-            ],
-        }],
+        "artifactChanges": [
+            {
+                "artifactLocation": artifact_location(path),
+                "replacements": [
+                    {"deletedRegion": region(edit.span), "insertedContent": {"text": edit.text}} for edit in fix.edits
+                ],
+            }
+        ],
         "properties": {"safe": fix.safe},
     }
 
@@ -117,22 +119,28 @@ def sarif_log(result, options) -> dict:
         {
             "level": "error",
             "message": {"text": error.message},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": artifact_location(error.path),
-                **({"region": {"startLine": error.line}} if error.line else {}),
-            }}],
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": artifact_location(error.path),
+                        **({"region": {"startLine": error.line}} if error.line else {}),
+                    }
+                }
+            ],
         }
         for error in result.errors
     ]
     run = {
-        "tool": {"driver": {
-            "name": "budgetlint",
-            "version": __version__,
-            "semanticVersion": __version__,
-            "informationUri": information_uri(),
-            "language": "zh-CN" if options.lang == "zh" else "en-US",
-            "rules": [rule_descriptor(rule, options.lang) for rule in rules],
-        }},
+        "tool": {
+            "driver": {
+                "name": "budgetlint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": information_uri(),
+                "language": "zh-CN" if options.lang == "zh" else "en-US",
+                "rules": [rule_descriptor(rule, options.lang) for rule in rules],
+            }
+        },
         "invocations": [{"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}],
         "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().resolve().as_uri() + "/"}},
         "columnKind": "unicodeCodePoints",
