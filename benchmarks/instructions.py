@@ -6,9 +6,9 @@ Runs the stages of checking a slice of the generated benchmark document under va
 (instruction counts; ~50× slower than native, so the slice is small) and subtracts the same run on a
 tiny document, leaving the work that grows with the input:
 
-    lines   classify every line and split the rows into cells   (budgetlint.syntax)
-    read    + build the model                                   (budgetlint.build)
-    check   + every rule, messages completed                    (budgetlint.engine.collect)
+    lines   classify every line and split the rows into cells   (budgetlint.containers.text)
+    read    + read the grids into the model                     (budgetlint.reader)
+    check   + every rule, messages completed                    (budgetlint.engine.Linter.check_tables)
 
 Two versions of the code compare by pointing --tree at another checkout.  Needs valgrind.
 """
@@ -30,22 +30,38 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 STAGE = r"""
 import sys
 sys.path.insert(0, sys.argv[1])
-from budgetlint.build import Builder
 from budgetlint.engine import Linter
-from budgetlint.syntax import iter_lines
 text = open(sys.argv[2], encoding="utf-8").read()
 linter = Linter()
 stage = sys.argv[3]
+try:  # the reader of grids
+    from budgetlint.containers.text import blocks, iter_lines
+    from budgetlint.model import Document
+
+    def read():
+        return linter.reader.projects(blocks(text), Document(path="x"))
+
+    def check():
+        document = Document(path="x")
+        linter.check_tables(linter.reader.projects(blocks(text), document), document, None)
+except ImportError:  # an older checkout (lines → Builder)
+    from budgetlint.build import Builder
+    from budgetlint.syntax import iter_lines
+
+    def read():
+        return linter.builder.iter_projects(text, Builder.new_document(text, "x"))
+
+    def check():
+        linter.collect(text, "x")
 if stage == "lines":
     for line in iter_lines(text):
         if line.kind == "row":
             line.filled
 elif stage == "read":
-    document = Builder.new_document(text, "x")
-    for project in linter.builder.iter_projects(text, document):
+    for project in read():
         pass
 else:
-    linter.collect(text, "x")
+    check()
 """
 
 ENV = {

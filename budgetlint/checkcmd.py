@@ -157,10 +157,8 @@ def run_check(
     jobs,
     fix,
     unsafe_fixes,
-    batch: bool = False,
 ) -> int:
-    """Check PATHS and print the report; the exit code. Raises UsageProblem for a command line that cannot run.
-    `batch`: this process ends after the report (budgetlint.runner.Runner.batch)."""
+    """Check PATHS and print the report; the exit code. Raises UsageProblem for a command line that cannot run."""
     from budgetlint.config import ConfigError
     from budgetlint.reporters import Options, render
     from budgetlint.runner import Runner
@@ -174,8 +172,6 @@ def run_check(
             config_path=config_path,
             overrides=overrides,
             keep_sources=fmt == "rich",
-            batch=batch,
-            output=fmt,
         )
     except ConfigError as error:
         return _fail(str(error))

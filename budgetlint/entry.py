@@ -22,7 +22,7 @@ def main(batch: bool = False) -> None:
         options = fast_parse(argv[1:])
         if options is not None:
             try:
-                code = run_check(**options, batch=batch)
+                code = run_check(**options)
             except UsageProblem as problem:
                 sys.stderr.write(f"Usage: budgetlint check [OPTIONS] [PATHS]...\nError: {problem}\n")
                 sys.exit(2)
@@ -64,8 +64,7 @@ def _batch_gc() -> None:
     loaded by now live to the end, so they are frozen out of every later collection, and the young
     generation is collected every 50,000 allocations rather than every 700 — a reader makes and drops
     objects by the million, few of them in cycles.  ~1% of the instructions of a check; memory stays
-    bounded (collections still run).  The findings gathered from worker processes are frozen likewise
-    (budgetlint.runner.Runner.batch)."""
+    bounded (collections still run)."""
     import gc
 
     gc.freeze()

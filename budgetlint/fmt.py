@@ -1,6 +1,6 @@
 """`budgetlint fmt`: rewrite documents in the canonical layout of DESIGN.md §1, never changing a value.
 
-The formatter works on lines and cells (budgetlint.syntax), not on the model:
+The formatter works on lines and cells (budgetlint.containers.text), not on the model:
 every row keeps all of its cells in order, empty ones included (the reader's
 merged-cell inheritance depends on them), and every other line — titles,
 prose, metadata, comments, directives — is kept verbatim.  What it changes:
@@ -39,10 +39,11 @@ from pathlib import Path
 
 import click
 
+from budgetlint.containers.text import iter_lines
 from budgetlint.findings import Finding
+from budgetlint.grid import Cell
 from budgetlint.model import project_signature
 from budgetlint.record import replace
-from budgetlint.syntax import Cell, iter_lines
 from budgetlint.text import display_width, normalize_label
 
 ALIGN_LIMIT = 48  # display columns: a wider cell is written as is and does not widen its column

@@ -20,6 +20,8 @@ import stat
 from contextlib import contextmanager
 from pathlib import Path
 
+from budgetlint.findings import Finding
+from budgetlint.model import Span
 from budgetlint.record import named
 
 TYPE_CHECKING = False  # typing is not imported on the check path
@@ -126,10 +128,6 @@ class _Bytes:
         return count + 1
 
 
-class NotVerified(Exception):
-    """A stream opened unverified (open_source's `verify`) turned out not to be UTF-8."""
-
-
 class _NotThis(Exception):
     """The bytes are not in the encoding tried; `line` is where that shows."""
 
@@ -210,9 +208,7 @@ _BOMS = (  # (mark, encoding as reported, codec after the mark); UTF-32 LE befor
 
 
 def _detect(source: _Bytes, path: str, keep: bool) -> tuple[str, str, int, str | None]:
-    """(encoding as reported, codec to read it with, bytes of BOM to skip, the text if `keep`), or an InputError.
-
-    The cases settled before UTF-8 is tried are those `_utf8_first` rules out: keep the two in step."""
+    """(encoding as reported, codec to read it with, bytes of BOM to skip, the text if `keep`), or an InputError."""
     head = source.head
     for bom, encoding, codec in _BOMS:
         if head.startswith(bom):
@@ -298,7 +294,6 @@ class Stream:
     encoding: str  # as in Source
     codec: str  # what it is read with, after the byte-order mark: utf-16-le for "utf-16" …
     skip: int = 0  # bytes of byte-order mark
-    verified: bool = True  # False: taken as UTF-8 unread (open_source's `verify`)
     text: str | None = None  # the whole text of a file of one chunk, decoded when it was opened
 
     def blocks(self) -> Iterator[str]:
@@ -315,9 +310,7 @@ class Stream:
                 if cut:
                     yield text[:cut]
                 carry = text[cut:]
-        except _NotThis as error:  # the file changed since it was opened (or, taken unverified, is not UTF-8)
-            if not self.verified:
-                raise NotVerified(self.path) from None
+        except _NotThis as error:  # the file changed since it was opened
             raise InputError(self.path, "changed while it was read (no longer valid text)", error.line) from None
         except OSError as error:
             raise InputError(self.path, f"cannot read ({error.strerror or error})") from None
@@ -337,33 +330,21 @@ def _checked_file(path: Path, shown: str) -> None:
         )
 
 
-def open_source(path: Path, shown: str | None = None, verify: bool = True) -> Stream:
-    """Check that `path` is readable text and find its encoding, reading it once without keeping it.
-
-    Without `verify`, a file that `_detect` would go straight to reading as UTF-8 (no byte-order
-    mark, no NUL near either end) is taken as UTF-8 without that pass: its readers decode it anyway,
-    raising what the pass would have raised, or NotVerified at the first byte that is not UTF-8 —
-    the caller then opens it again, verified (a large document: the pass is 60 ms a 10 MB file).
-    """
+def open_source(path: Path, shown: str | None = None) -> Stream:
+    """Check that `path` is readable text and find its encoding, reading it once without keeping it."""
     shown = shown or str(path)
     with _os_errors(path, shown):
         _checked_file(path, shown)
         source = _Bytes(file=path)
-        if not verify and _utf8_first(source):
-            return Stream(shown, path, "utf-8", "utf-8", 0, verified=False)
         encoding, codec, skip, text = _detect(source, shown, keep=source.data is not None)
     return Stream(shown, path, encoding, codec, skip, text=text)
 
 
-def _utf8_first(source: _Bytes) -> bool:
-    """Whether `_detect` tries UTF-8 before anything else: none of the cases it settles first."""
-    head = source.head
-    return (
-        not any(head.startswith(bom) for bom, _, _ in _BOMS)
-        and _utf16_guess(head, source.size) is None
-        and b"\x00" not in head[:8192]
-        and b"\x00" not in source.tail
-    )
+def encoding_finding(encoding: str) -> Finding | None:
+    """BL005, the input's one finding: a document that is not in UTF-8 (it was read all the same)."""
+    if encoding in ("utf-8", "utf-8-sig"):
+        return None
+    return Finding("BL005", Span(1, 1, 1, 2), expected="UTF-8", actual=encoding.upper())
 
 
 def read_source(path: Path, shown: str | None = None) -> Source:

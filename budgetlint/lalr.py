@@ -165,8 +165,8 @@ class LineScanner:
         terminals = [t for t in _ordered(data["terminals"], None) if t["name"] != "_NL"]
         self.pattern, self.unless = _scanner(terminals)
 
-    def kind(self, line: str) -> str | None:
-        """The terminal of `line` (budgetlint.syntax.iter_lines does the same inline)."""
+    def terminal(self, line: str) -> str | None:
+        """The terminal of `line` (without its line end), or None when none matches."""
         match = self.pattern.match(line + "\n")
         if match is None:
             return None

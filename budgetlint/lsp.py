@@ -131,7 +131,7 @@ class _Chunk:
     line_count: int
     last: bool
     entry_spans: tuple
-    exit_state: dict[str, Any]
+    exit_state: Any  # budgetlint.reader.ReaderState
     project_count: int
     projects: list | None  # None: not moved along (no caller asked for the model)
     reader_findings: list
@@ -142,10 +142,6 @@ class _Chunk:
     def fits(self, texts: list[str], index: int) -> bool:
         end = index + len(self.texts)
         return tuple(texts[index:end]) == self.texts and self.last == (end == len(texts))
-
-
-# Attributes of the reader's per-document run that are not state carried from one table to the next.
-_NOT_CARRIED = frozenset({"b", "vocab", "doc", "completed", "table", "deal", "read_value"})  # tools, not state
 
 
 class TableCache:
@@ -167,13 +163,9 @@ class TableCache:
     """
 
     def __init__(self, linter, file: Path | None = None):
-        from budgetlint.text import normalize_label
-
         self.linter = linter
         self.file = file
-        vocabulary = linter.builder.vocab
-        self._name_label = normalize_label(vocabulary.header_canonical["name"])
-        self._needles = tuple(ch for ch in self._name_label if not ch.isascii())
+        self._needles = tuple(ch for ch in linter.reader.name_label if not ch.isascii())
         self._chunks: dict[tuple, _Chunk] = {}
         self._starts: dict[str, bool] = {}
         self.read = 0  # pieces read by the last check (for tests and the benchmark)
@@ -201,12 +193,10 @@ class TableCache:
         if known is None:
             known = False
             if all(ch in line for ch in self._needles):
-                from budgetlint.syntax import iter_lines
-                from budgetlint.text import normalize_label
+                from budgetlint.containers.text import classify
 
-                first = next(iter_lines(line), None)
-                if first is not None and first.kind == "row" and first.filled:  # as build.Reading.row decides
-                    known = normalize_label(first.filled[0].text) == self._name_label
+                first = classify(line, 1)
+                known = first is not None and first.kind == "row" and self.linter.reader.starts_table(first)
             if len(self._starts) > 4096:
                 self._starts.clear()
             self._starts[line] = known
@@ -216,9 +206,9 @@ class TableCache:
     def _is_directive(line: str) -> bool:
         if "<!--" not in line:
             return False
-        from budgetlint.syntax import iter_lines
+        from budgetlint.containers.text import classify
 
-        first = next(iter_lines(line), None)
+        first = classify(line, 1)
         return first is not None and first.kind in ("directive", "comment")
 
     def _segments(self, lines: list[str]) -> list[tuple[int, int]]:
@@ -241,7 +231,8 @@ class TableCache:
 
     # ---------------------------------------------------------------- checking
     def _check(self, text: str, path: str, keep_projects: bool):
-        from budgetlint.build import Builder
+        from budgetlint.model import Document
+        from budgetlint.reader import ReaderState
 
         body = text if text.endswith("\n") else text + "\n"
         lines = body.split("\n")[:-1]
@@ -251,7 +242,7 @@ class TableCache:
         plan = linter.plan_for(self.file)
         context = linter.new_context()
         need_projects = keep_projects or any(kind.scope == "document" for _, kind, _ in plan)
-        state = self._initial_state()
+        state = ReaderState()
         used: dict[tuple, _Chunk] = {}
         chunks: list[_Chunk] = []
         self.read = self.reused = self.moved = 0
@@ -278,7 +269,7 @@ class TableCache:
             index += len(chunk.texts)
         self._chunks = used
 
-        document = Builder.new_document(text, path)
+        document = Document(path=path, line_count=text.count("\n") + (0 if text.endswith("\n") else 1))
         raw = []
         for chunk in chunks:
             document.metadata.update(chunk.metadata)
@@ -288,51 +279,37 @@ class TableCache:
             if need_projects:
                 document.projects.extend(chunk.projects)
             raw.extend(chunk.checked)
-        return document, linter.finish(document, raw, plan, context, self.file)
-
-    def _initial_state(self) -> dict[str, Any]:
-        from budgetlint.build import Reading
-        from budgetlint.model import Document
-
-        return _snapshot(Reading(self.linter.builder, Document(path="")))
+        return document, linter.finish(document, raw, self.file)
 
     def _read(self, state, spans, texts, segments, index, plan, context) -> _Chunk:
-        """Read pieces from `index` on, from `state`, until the reader state is clean at a cut."""
-        from budgetlint.build import Reading
+        """Read pieces from `index` on, from `state`, until no directive waits for a table to end at a cut."""
+        from budgetlint.containers.text import TextBlocks
         from budgetlint.model import Document
-        from budgetlint.syntax import iter_lines
+        from budgetlint.reader import Reading
 
         self.read += 1
         document = Document(path="")
-        run = Reading(self.linter.builder, document)
-        for name, value in state.items():
-            setattr(run, name, list(value) if isinstance(value, list) else value)
+        reading = Reading(self.linter.reader, document, state)
         projects = []
         end = index
         while True:
-            offset = segments[end][0]
-            confirm = end > 0  # a cut must be a table start the reader agrees with
-            for line in iter_lines(texts[end]):
-                if offset:
-                    line = _line_moved(line, offset)
-                run.feed(line)
-                if confirm and line.kind not in ("directive", "comment"):
-                    table = run.table
-                    if table is None or table.project.span.line != line.number:
-                        raise _Resync(f"line {line.number} was taken for a table start")
-                    confirm = False
-                if run.completed:
-                    projects.extend(run.completed)
-                    run.completed.clear()
+            first_line = segments[end][0] + 1
+            projects.extend(reading.read(TextBlocks(texts[end], first_line)))
+            if end > 0:  # a cut must be a table start the reader agrees with
+                start = self._first_line(texts[end], first_line)
+                starts = {project.span.line for project in projects}
+                if reading.table is not None:
+                    starts.add(reading.table.project.span.line)
+                if start is not None and start not in starts:
+                    raise _Resync(f"line {start} was taken for a table start")
             last = end == len(segments) - 1
             if last:
-                run.finish()
+                reading.finish()
             else:
-                run.finish_table()
-            projects.extend(run.completed)
-            run.completed.clear()
+                reading.end_table()
+            projects.extend(reading.take())
             end += 1
-            if last or (not run.open_directives and all(d.last_line != -1 for d in document.directives)):
+            if last or (not reading.directives.waiting and all(d.last_line != -1 for d in document.directives)):
                 break
         checked = []
         for project in projects:
@@ -344,7 +321,7 @@ class TableCache:
             line_count=segments[end - 1][1] - first,
             last=end == len(segments),
             entry_spans=spans,
-            exit_state=_snapshot(run),
+            exit_state=reading.state(),
             project_count=len(projects),
             projects=projects,
             reader_findings=list(document.findings),
@@ -353,47 +330,25 @@ class TableCache:
             checked=checked,
         )
 
-
-def _snapshot(run) -> dict[str, Any]:
-    """The reader state carried to the next table: every attribute of the run but its per-document parts."""
-    state = {}
-    for name, value in vars(run).items():
-        if name in _NOT_CARRIED:
-            continue
-        if name == "project_count":  # the reader only asks whether a table was seen
-            value = 1 if value else 0
-        state[name] = list(value) if isinstance(value, list) else value
-    return state
+    def _first_line(self, text: str, first_line: int) -> int | None:
+        """The number of the first line of a piece that is not blank, a directive or a comment."""
+        for offset, line in enumerate(text.split("\n")):
+            if line.strip() and not self._is_directive(line):
+                return first_line + offset
+        return None
 
 
-def _state_key(state: dict[str, Any]) -> tuple[tuple, tuple]:
-    """A hashable key of a reader state without its spans, and the spans apart (they move with lines)."""
-    from budgetlint.model import Span
-
-    items = []
-    spans = []
-    for name in sorted(state):
-        value = state[name]
-        if isinstance(value, Span):
-            spans.append(value)
-            value = "<span>"
-        elif isinstance(value, list):
-            value = repr(value)
-        else:
-            try:
-                hash(value)
-            except TypeError:
-                value = repr(value)
-        items.append((name, value))
-    return tuple(items), tuple(spans)
-
-
-def _line_moved(line, offset: int):
-    from budgetlint.syntax import Cell, Line
-
-    number = line.number + offset
-    cells = tuple(Cell(cell.text, number, cell.column, cell.end_column) for cell in line.cells)
-    return Line(line.kind, number, line.text, cells, line.delimiter)
+def _state_key(state) -> tuple[tuple, tuple]:
+    """A hashable key of a reader state without its spans, and its spans apart (they move with lines)."""
+    key = (
+        state.fiscal_year,
+        state.fiscal_year_rank,
+        state.money_unit_text,
+        state.tables > 0,  # the reader only asks whether a table was seen
+        tuple(repr(directive) for directive in state.waiting),
+    )
+    spans = () if state.fiscal_year_span is None else (state.fiscal_year_span,)
+    return key, spans
 
 
 def _moved(chunk: _Chunk, first_line: int, spans: tuple, with_projects: bool) -> _Chunk:
@@ -405,7 +360,7 @@ def _moved(chunk: _Chunk, first_line: int, spans: tuple, with_projects: bool) ->
         line_count=chunk.line_count,
         last=chunk.last,
         entry_spans=spans,
-        exit_state={name: mover.any(value) for name, value in chunk.exit_state.items()},
+        exit_state=mover.any(chunk.exit_state),
         project_count=chunk.project_count,
         projects=[mover.any(project) for project in chunk.projects] if with_projects else None,
         reader_findings=[mover.finding(f) for f in chunk.reader_findings],

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from budgetlint.record import Record, fresh, named, record
 from budgetlint.units import Unit
-from budgetlint.values import Value
+from budgetlint.values import Amount, Value
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
@@ -39,18 +39,16 @@ class Span(namedtuple("Span", "line column end_line end_column")):
 _new = tuple.__new__  # a named tuple made without its Python-level __new__: spans are made by the hundred thousand
 
 
-# Plain functions (not classmethods of Span), which the reader calls a few times a row: calling a
-# classmethod through the class costs ~500 more instructions a call, a sixth of making the span.
 def cell_span(cell) -> Span:
-    """The span of a cell (text, line, column, end column); an empty cell spans one column."""
-    text, line, column, end = cell
-    return _new(Span, (line, column, line, end if end > column else column + 1))
+    """The span of a grid cell (budgetlint.grid.Cell); an empty cell spans one column."""
+    column, end = cell.column, cell.end_column
+    return _new(Span, (cell.line, column, cell.line, end if end > column else column + 1))
 
 
 def cells_span(first, last) -> Span:
-    """From the start of cell `first` to the end of cell `last` (one Span made, not three)."""
-    end = last[3] if last[3] > last[2] else last[2] + 1
-    return _new(Span, (first[1], first[2], last[1], end))
+    """From the start of cell `first` to the end of cell `last` of a row."""
+    end = last.end_column if last.end_column > last.column else last.column + 1
+    return _new(Span, (first.line, first.column, last.line, end))
 
 
 @record
@@ -62,8 +60,9 @@ class Field:
     label_span: Span
     text: str  # the value as written; "" when the table has none
     span: Span | None  # of the value
-    value: Value | None
+    value: Value | None  # money and duration fields, read when the table ends
     amount: Decimal | None  # money fields: exact amount in 元
+    decimals: int  # money fields: the digits after the point as written, the precision stated
 
     def __init__(
         self,
@@ -74,9 +73,10 @@ class Field:
         span: Span | None = None,
         value: Value | None = None,
         amount: Decimal | None = None,
+        decimals: int = 0,
     ):
         self.key, self.label, self.label_span, self.text = key, label, label_span, text
-        self.span, self.value, self.amount = span, value, amount
+        self.span, self.value, self.amount, self.decimals = span, value, amount, decimals
 
     @property
     def where(self) -> Span:
@@ -88,10 +88,7 @@ FUNDING_KEYS = ("total", "annual", "own", "transfer", "appropriation", "other", 
 
 @named
 class GroupRef:
-    """A level-1 or level-2 group cell (1-产出指标, 11-数量指标), possibly inherited from a row above.
-
-    A named tuple, made by the reader with tuple.__new__: a table makes one for each group cell and
-    one for the rows below it (inherited), and a record's Python-level __init__ cost twice as much."""
+    """A level-1 or level-2 group cell (1-产出指标, 11-数量指标), possibly inherited from a row above."""
 
     code: str | None
     name: str
@@ -102,6 +99,10 @@ class GroupRef:
     @property
     def label(self) -> str:
         return f"{self.code}-{self.name}" if self.code else self.name
+
+    def below(self) -> GroupRef:
+        """The group as the rows below it see it, through a merged cell."""
+        return _new(GroupRef, (self.code, self.name, self.kind, self.span, True))
 
 
 @record
@@ -140,6 +141,29 @@ class Indicator:
         return self.name_span or self.value_span
 
 
+@named
+class Stated:
+    """An amount 年度总体绩效目标 states: where it is in the text, and the words before it in its clause."""
+
+    offset: int
+    phrase: str
+    amount: Amount
+
+
+@named
+class Sentence:
+    offset: int  # in the goal text
+    text: str
+
+
+@record
+class Narrative:
+    """What 年度总体绩效目标 says that the checks compare: its amounts and its sentences."""
+
+    statements: tuple[Stated, ...]
+    sentences: tuple[Sentence, ...]
+
+
 @record
 class Project:
     """One project table (项目支出绩效目标表)."""
@@ -153,6 +177,7 @@ class Project:
     fiscal_year_span: Span | None
     money_unit: Unit | None  # 单位 of bare numbers
     money_unit_text: str
+    narrative: Narrative | None  # what 年度总体绩效目标 states, read when the table ends
 
     def __init__(
         self,
@@ -165,12 +190,14 @@ class Project:
         fiscal_year_span: Span | None = None,
         money_unit: Unit | None = None,
         money_unit_text: str = "万元",
+        narrative: Narrative | None = None,
     ):
         self.name, self.span, self.end_line = name, span, end_line
         self.fields = {} if fields is None else fields
         self.indicators = [] if indicators is None else indicators
         self.fiscal_year, self.fiscal_year_span = fiscal_year, fiscal_year_span
         self.money_unit, self.money_unit_text = money_unit, money_unit_text
+        self.narrative = narrative
 
     def field(self, key: str) -> Field | None:
         return self.fields.get(key)
@@ -214,6 +241,9 @@ class Document:
     project_count: int = 0
 
 
+_DERIVED = frozenset({"narrative", "decimals"})  # read from what the model already shows
+
+
 def to_data(obj: Any) -> Any:
     """The model as plain JSON data (`budgetlint parse --format json`)."""
     if isinstance(obj, Decimal):
@@ -225,7 +255,7 @@ def to_data(obj: Any) -> Any:
     if isinstance(obj, Value):
         return value_data(obj)
     if isinstance(obj, (Record, GroupRef)):
-        return {name: to_data(getattr(obj, name)) for name in obj._fields}
+        return {name: to_data(getattr(obj, name)) for name in obj._fields if name not in _DERIVED}
     if isinstance(obj, dict):
         return {key: to_data(item) for key, item in obj.items()}
     if isinstance(obj, (list, tuple)):

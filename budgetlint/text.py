@@ -80,3 +80,12 @@ def display_width(text: str) -> int:
             continue
         width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
     return width
+
+
+# An HTML tag pasted from a web form into a cell (<p>, </span>, <br/>).
+HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+
+
+def blank_tags(text: str) -> str:
+    """`text` with each HTML tag blanked out, offsets kept (most texts have no "<": no regex pass)."""
+    return HTML_TAG.sub(lambda m: " " * len(m.group()), text) if "<" in text else text

@@ -50,6 +50,7 @@ class Vocabulary:
     header_canonical: dict[str, str]  # field key → canonical label
     sublabels: frozenset[str]
     money_fields: tuple[str, ...]
+    duration_fields: tuple[str, ...]
     required_fields: tuple[str, ...]
     long_text_fields: frozenset[str]
     attributes: tuple[Attribute, ...]
@@ -157,6 +158,7 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
         header_canonical=header_canonical,
         sublabels=frozenset(normalize_label(s) for s in rules["sublabels"]),
         money_fields=tuple(rules["money"]),
+        duration_fields=tuple(rules["duration"]),
         required_fields=tuple(rules["required"]),
         long_text_fields=frozenset(rules["long_text"]),
         attributes=tuple(

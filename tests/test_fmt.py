@@ -14,8 +14,8 @@ from test_reader_seed import HAND_COUNTS
 
 from budgetlint.cli import main
 from budgetlint.config import Config
+from budgetlint.containers.text import iter_lines
 from budgetlint.fmt import ALIGN_LIMIT, FormatError, Formatter
-from budgetlint.syntax import iter_lines
 from budgetlint.text import display_width
 
 

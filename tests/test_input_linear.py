@@ -23,8 +23,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from budgetlint import build
-from budgetlint.syntax import iter_lines
+from budgetlint import reader as build
+from budgetlint.containers.text import iter_lines
+from budgetlint.suppression import DIRECTIVE
 
 FAST = settings(max_examples=300, deadline=None)
 
@@ -110,8 +111,8 @@ def test_year_patterns_are_linear_on_long_lines():
 
 
 def test_directive_pattern_is_linear_on_long_lines():
-    assert_linear(build._DIRECTIVE.search, lambda n: "<!-- budgetlint: disable=" + " " * n + "! -->", 200)
-    assert_linear(build._DIRECTIVE.search, lambda n: "<!-- budgetlint: disable=" + "BL1 " * n + "! -->", 200)
+    assert_linear(DIRECTIVE.search, lambda n: "<!-- budgetlint: disable=" + " " * n + "! -->", 200)
+    assert_linear(DIRECTIVE.search, lambda n: "<!-- budgetlint: disable=" + "BL1 " * n + "! -->", 200)
 
 
 OLD_YEAR_LINE = re.compile(r"^\s*[(（]?\s*(\d{4})\s*年\s*度?\s*[)）]?\s*$")
@@ -150,7 +151,7 @@ def test_directive_pattern_reads_what_it_always_did(text):
         codes = [code.strip() for code in (match.group("codes") or "").split(",") if code.strip()]
         return match.group("verb"), codes
 
-    assert read(OLD_DIRECTIVE.search(text)) == read(build._DIRECTIVE.search(text))
+    assert read(OLD_DIRECTIVE.search(text)) == read(DIRECTIVE.search(text))
 
 
 # ---------------------------------------------------------------- values

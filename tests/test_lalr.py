@@ -78,5 +78,5 @@ def test_line_kinds_are_lark_tokens(lark_table):
             text += "\n"
         expected = [(t.type, t.line) for t in lark_table.lex(text) if t.type != "_NL"]
         lines = text.split("\n")
-        actual = [(scanner.kind(line), number) for number, line in enumerate(lines, 1) if line]
+        actual = [(scanner.terminal(line), number) for number, line in enumerate(lines, 1) if line]
         assert actual == expected, path.name

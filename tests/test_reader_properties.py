@@ -5,9 +5,9 @@ from __future__ import annotations
 from conftest import damaged_seed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from writer import write_document
 
 from budgetlint.model import project_signature
-from budgetlint.writer import write_document
 
 NAME_CHARS = "科普活动培训建设项目经费宣传服务中心基地站点设备购置维护人员工作调研课题专项年度（）、"
 VALUES = [

@@ -7,8 +7,19 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgetlint.syntax import parse_tree, read_lines
+from budgetlint.containers.text import iter_lines
 from budgetlint.units import build_table_with_pint, load_units
+
+
+def read_lines(text: str) -> list:
+    return list(iter_lines(text))
+
+
+def parse_tree(text: str):
+    """The full LALR parse of `text` by lark itself."""
+    from budgetlint.resources import lark_parser
+
+    return lark_parser("table.lark", lexer="contextual").parse(text if text.endswith("\n") else text + "\n")
 
 
 def test_lines_are_classified():

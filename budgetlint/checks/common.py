@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
 
 from budgetlint.findings import format_value
 
@@ -41,12 +40,6 @@ def tolerance(project, ctx, *decimals: int) -> Decimal:
 # (places, unit factor, configured tolerance) → tolerance: a few keys serve a whole repository, and the
 # Decimal arithmetic is asked for five times a table.
 _TOLERANCES: dict[tuple, Decimal] = {}
-
-
-@lru_cache(maxsize=4096)
-def decimals_of(text: str) -> int:
-    digits = "".join(ch for ch in text if ch.isdigit() or ch == ".")
-    return len(digits.split(".", 1)[1]) if "." in digits else 0
 
 
 def field_label(ctx, key: str) -> str:

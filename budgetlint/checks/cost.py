@@ -14,7 +14,7 @@ from itertools import combinations
 from operator import attrgetter
 
 from budgetlint.checks import check_kind
-from budgetlint.checks.common import decimals_of, show_money, tolerance
+from budgetlint.checks.common import show_money, tolerance
 from budgetlint.findings import Edit, Finding, Fix, Related, format_value, words
 from budgetlint.matching import assign, name_key, similarity
 from budgetlint.model import Indicator
@@ -189,7 +189,7 @@ def _analyse(project, ctx) -> CostAnalysis:
     annual = project.field("annual")
     if annual is None or annual.amount is None or not result.costs or result.unresolved:
         return result
-    allowed = tolerance(project, ctx, decimals_of(annual.text))
+    allowed = tolerance(project, ctx, annual.decimals)
     result.balanced = abs(result.total - annual.amount) <= allowed
     if not result.balanced:
         result.per_unit_rows = _per_unit_reading(result, annual.amount, allowed)

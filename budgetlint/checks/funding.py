@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from budgetlint.checks import check_kind
-from budgetlint.checks.common import decimals_of, field_label, show_money, tolerance
+from budgetlint.checks.common import field_label, show_money, tolerance
 from budgetlint.findings import Edit, Finding, Fix, Related
 from budgetlint.text import normalize_label, squeeze
 from budgetlint.vocabulary import split_code
@@ -30,7 +30,7 @@ def funding_sum(project, params, ctx):
     if params["require_all"] and len(present) != len(parts):
         return
     expected = sum((part.amount for part in present), Decimal(0))
-    allowed = tolerance(project, ctx, decimals_of(total.text), *(decimals_of(p.text) for p in present))
+    allowed = tolerance(project, ctx, total.decimals, *(part.decimals for part in present))
     if abs(expected - total.amount) <= allowed:
         return
     terms = " + ".join(f"{field_label(ctx, part.key)} {show_money(project, part.amount)}" for part in present)
@@ -59,7 +59,7 @@ def funding_compare(project, params, ctx):
     left, right = project.field(params["left"]), project.field(params["right"])
     if left is None or right is None or left.amount is None or right.amount is None:
         return
-    allowed = tolerance(project, ctx, decimals_of(left.text), decimals_of(right.text))
+    allowed = tolerance(project, ctx, left.decimals, right.decimals)
     if _OPS[params["op"]](left.amount, right.amount, allowed):
         return
     yield Finding(
@@ -75,9 +75,9 @@ def funding_compare(project, params, ctx):
 def period_years(project, ctx) -> Decimal | None:
     """项目期 in years ('99 年' → 99), or None when it is absent or not a duration."""
     found = project.field("period")
-    if found is None or not found.text:
+    if found is None or found.value is None:
         return None
-    amount = ctx.values.read(found.text).amount
+    amount = found.value.amount
     if amount is None:
         return None
     if amount.unit is None:
@@ -106,7 +106,7 @@ def one_year_total(project, params, ctx):
     one_year = years == 1 or (attribute is not None and attribute.years == (1, 1))
     if not one_year:
         return
-    allowed = tolerance(project, ctx, decimals_of(total.text), decimals_of(annual.text))
+    allowed = tolerance(project, ctx, total.decimals, annual.decimals)
     if abs(total.amount - annual.amount) <= allowed:
         return
     yield Finding(

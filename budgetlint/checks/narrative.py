@@ -1,29 +1,24 @@
 """Narrative (BL7xx): 年度总体绩效目标 agrees with the indicators and the money, and says things once.
 
-Counts and amounts are read out of the narrative with the same value reader
-as the indicator cells; each is matched to the indicator (or cost row) its
-phrase names — by how much of the indicator's name the phrase covers — and
-only a confident match is compared.
+The reader has read the counts and amounts the narrative states, each with the
+words before it (Project.narrative); each is matched to the indicator (or cost
+row) its phrase names — by how much of the indicator's name the phrase covers —
+and only a confident match is compared.
 """
 
 from __future__ import annotations
 
-import re
-
 from budgetlint.checks import check_kind
-from budgetlint.checks.common import decimals_of, field_label, show_money, tolerance
+from budgetlint.checks.common import field_label, show_money, tolerance
 from budgetlint.findings import Edit, Finding, Fix, Related, words
 from budgetlint.matching import bigram_set, common_bigrams, name_key, similarity
+from budgetlint.text import HTML_TAG
 
-_CLAUSE = re.compile(r"[^，,；;。！!？?\n]+")
-_SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
-_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from budgetlint.model import Stated
+
 _plain_key = name_key(None)  # a phrase or sentence as compared (no numbering prefix to drop)
-
-
-def _blank_tags(text: str) -> str:
-    """`text` with each HTML tag blanked out, offsets kept (most texts have no "<": no regex pass)."""
-    return _TAG.sub(lambda m: " " * len(m.group()), text) if "<" in text else text
 
 
 def coverage(phrase: str, name: str) -> float:
@@ -35,26 +30,8 @@ def coverage(phrase: str, name: str) -> float:
     return common_bigrams(name, phrase) / max(len(bigram_set(name)), 1)
 
 
-def narrative_amounts(project, ctx):
-    """(offset in the goal text, phrase before it, Amount) for every amount the narrative states
-    (read once per table: BL701 and BL702 both look at them)."""
-    return ctx.cached(("narrative-amounts", id(project)), lambda: _narrative_amounts(project, ctx))
-
-
-def _narrative_amounts(project, ctx):
-    goal = project.goal
-    if goal is None or not goal.text:
-        return []
-    text = _blank_tags(goal.text)
-    found = []
-    for clause in _CLAUSE.finditer(text):
-        value = ctx.values.read(clause.group())
-        previous = 0
-        for amount in value.amounts:
-            phrase = clause.group()[previous : amount.start] + amount.qualifier + amount.noun
-            found.append((clause.start() + amount.start, phrase, amount))
-            previous = amount.end
-    return found
+def _statements(project) -> tuple[Stated, ...]:
+    return project.narrative.statements if project.narrative is not None else ()
 
 
 def _span(goal, offset: int, length: int):
@@ -87,7 +64,7 @@ def narrative_counts(project, params, ctx):
     if not quantities:
         return
     goal = project.goal
-    for offset, phrase, amount in narrative_amounts(project, ctx):
+    for offset, phrase, amount in _statements(project):
         if amount.unit is None or amount.is_money or amount.unit.is_time or amount.percent or amount.is_rate:
             continue
         same_unit = [q for q in quantities if q[1].unit.dimension == amount.unit.dimension]
@@ -122,9 +99,7 @@ def narrative_money(project, params, ctx):
     totals = [f for f in totals if f is not None and f.amount is not None]
     words = tuple(params["total_words"])
     goal = project.goal
-    money_amounts = [
-        (o, p, a) for o, p, a in narrative_amounts(project, ctx) if (a.is_money or a.bare_wan) and not a.is_rate
-    ]
+    money_amounts = [(o, p, a) for o, p, a in _statements(project) if (a.is_money or a.bare_wan) and not a.is_rate]
     for offset, phrase, amount in money_amounts:
         yuan = amount.in_yuan()
         if yuan is None:
@@ -135,7 +110,7 @@ def narrative_money(project, params, ctx):
         if match is not None:
             indicator, target, _ = match
             target_yuan = target.in_yuan(project.money_unit)
-            allowed = tolerance(project, ctx, decimals_of(indicator.value.raw), amount.decimals)
+            allowed = tolerance(project, ctx, target.decimals, amount.decimals)
             if target_yuan is not None and abs(target_yuan - yuan) > allowed:
                 yield Finding(
                     "",
@@ -148,7 +123,7 @@ def narrative_money(project, params, ctx):
             continue
         if not totals or not (any(word in phrase for word in words) or len(money_amounts) == 1):
             continue
-        allowed = tolerance(project, ctx, amount.decimals, *(decimals_of(f.text) for f in totals))
+        allowed = tolerance(project, ctx, amount.decimals, *(f.decimals for f in totals))
         if any(abs(f.amount - yuan) <= allowed for f in totals):
             continue
         annual = totals[0]
@@ -166,11 +141,12 @@ def narrative_money(project, params, ctx):
 def repeated_paragraph(project, params, ctx):
     """BL703: a sentence of the narrative that repeats an earlier one (a paste done twice)."""
     goal = project.goal
-    if goal is None:
+    if goal is None or project.narrative is None:
         return
-    text = _blank_tags(goal.text)
     sentences = [
-        (m.start(), m.group()) for m in _SENTENCE.finditer(text) if len(_plain_key(m.group())) >= params["min_length"]
+        (sentence.offset, sentence.text)
+        for sentence in project.narrative.sentences
+        if len(_plain_key(sentence.text)) >= params["min_length"]
     ]
     threshold = float(params["similarity"])
     for index, (start, sentence) in enumerate(sentences):
@@ -199,10 +175,10 @@ def markup(project, params, ctx):
     for field in project.fields.values():
         if "<" not in field.text or field.span is None:
             continue
-        tags = list(_TAG.finditer(field.text))
+        tags = list(HTML_TAG.finditer(field.text))
         if not tags:
             continue
-        cleaned = _TAG.sub("", field.text)
+        cleaned = HTML_TAG.sub("", field.text)
         single = field.span.line == field.span.end_line
         fix = Fix("删除 HTML 标记 / remove the HTML tags", (Edit(field.span, cleaned),), safe=True) if single else None
         first = tags[0]

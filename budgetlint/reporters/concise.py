@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from budgetlint.reporters import line_of
-
 
 def finding_line(f) -> str:
     return f"{f.path}:{f.span.line}:{f.span.column}: {f.code} {f.message}\n"
@@ -15,4 +13,4 @@ def render(result, stream, options) -> None:
         where = f"{error.path}:{error.line}:1" if error.line else f"{error.path}:1:1"
         write(f"{where}: E000 {error.message}\n")
     for f in result.findings:
-        write(line_of(f, "concise", finding_line))
+        write(finding_line(f))

@@ -12,7 +12,6 @@ from collections import Counter
 from json.encoder import encode_basestring  # json's own string encoder (C), as json.dumps(ensure_ascii=False) uses
 
 from budgetlint import __version__
-from budgetlint.reporters import line_of
 
 SCHEMA_VERSION = "1.0"
 
@@ -76,7 +75,7 @@ def render(result, stream, options) -> None:
     dumps = json.dumps
     stream.write('{"version": ' + dumps(data["version"]) + ', "tool": ' + dumps(data["tool"]) + ',\n"findings": [')
     if result.findings:
-        stream.write("\n" + ",\n".join([line_of(f, "json", finding_json) for f in result.findings]))
+        stream.write("\n" + ",\n".join([finding_json(f) for f in result.findings]))
     stream.write("\n],\n")
     stream.write('"errors": ' + dumps(data["errors"], ensure_ascii=False) + ",\n")
     stream.write('"summary": ' + dumps(data["summary"], ensure_ascii=False) + "}\n")

@@ -1,0 +1,662 @@
+"""Grids → the typed model.  Header rows are read by label, indicator rows by content.
+
+The reader is forgiving by design: real tables arrive from PDF extraction with labels broken by
+blanks, cells split over two lines and cells in the wrong column.  Whatever it repairs or cannot
+place, it reports as a layout finding (BL0xx) with the line and column, and it reads on: one
+damaged row never costs the rest of the file.
+
+What one table passes to the next (the year and money unit stated so far, whether a table was
+seen, directives waiting for their line) is a `ReaderState`: reading can start from any table
+with the state before it (the language server reads again only the tables that changed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from budgetlint.findings import Finding, words
+from budgetlint.grid import Cell, Grid, Row, Text
+from budgetlint.model import (
+    Directive,
+    Document,
+    Field,
+    GroupRef,
+    Indicator,
+    Narrative,
+    Project,
+    Sentence,
+    Span,
+    Stated,
+    cell_span,
+    cells_span,
+)
+from budgetlint.record import named, record
+from budgetlint.suppression import Directives
+from budgetlint.text import blank_tags, normalize_label, squeeze
+from budgetlint.units import UnitTable
+from budgetlint.values import ValueReader
+from budgetlint.vocabulary import Vocabulary, split_code
+
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from budgetlint.grid import Block
+    from budgetlint.values import Value
+
+# A title names the year before it ends in 表 or 目标 ("2024年…绩效目标表"); see title_year().
+_YEAR_MARK = re.compile(r"(\d{4})\s*年")
+_TITLE_ENDS = ("表", "目标")
+# "(2024年度)" alone on a line.  Each blank run belongs to one place (no two \s* side by side), so a
+# line of a million blanks is read in linear time.
+_YEAR_LINE = re.compile(r"^\s*(?:[(（]\s*)?(\d{4})\s*年(?:\s*度)?(?:\s*[)）])?\s*$")
+_LEVEL2_TAILS = ("指标", "效益", "影响", "满意度", "成本")
+_RULE_CHARS = frozenset("-—:|")
+# The narrative: a clause ends at a comma, a semicolon or a full stop; a sentence at a full stop
+# or a semicolon.  HTML tags pasted from a web form are blanked before either is read.
+_CLAUSE = re.compile(r"[^，,；;。！!？?\n]+")
+_SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
+
+
+@lru_cache(maxsize=4096)
+def decimals_of(text: str) -> int:
+    """The digits after the point of the number written in `text`: the precision it states."""
+    digits = "".join(ch for ch in text if ch.isdigit() or ch == ".")
+    return len(digits.split(".", 1)[1]) if "." in digits else 0
+
+
+def title_year(text: str) -> re.Match[str] | None:
+    r"""The first "2024年" of a line that ends in 表 or 目标, before that ending.
+
+    The same as searching r"(\d{4})\s*年.*(?:表|目标)\s*$", without that pattern's quadratic
+    backtracking on a long line full of "1111年".
+    """
+    stripped = text.rstrip()
+    for ending in _TITLE_ENDS:
+        if stripped.endswith(ending):
+            return _YEAR_MARK.search(stripped, 0, len(stripped) - len(ending))
+    return None
+
+
+def _joined(cells: tuple[Cell, ...] | list[Cell]) -> str:
+    """The text of cells that make one name (a PDF split it)."""
+    return "".join(cell.text for cell in cells)
+
+
+@record
+class ReaderState:
+    """What reading one table passes to the next."""
+
+    fiscal_year: int | None = None
+    fiscal_year_span: Span | None = None
+    fiscal_year_rank: int = 0  # what stated it: 3 metadata (年度：), 2 "(2024年度)", 1 a title
+    money_unit_text: str = "万元"  # 单位 of bare numbers
+    tables: int = 0  # tables read before
+    waiting: tuple[Directive, ...] = ()  # directives not yet followed by the line they cover
+
+
+@named
+class _Pending:
+    """A header label whose value has not been read yet."""
+
+    key: str | None  # None: an unknown label, whose value is swallowed
+    cell: Cell
+    broken_tail: str = ""  # the missing end of a label cut by a line break
+
+
+@record
+class _Table:
+    """The state of reading one table."""
+
+    project: Project
+    zone: str  # header | indicators
+    pending: _Pending | None
+    last_field: Field | None
+    level1: GroupRef | None  # the groups of the rows above, as inherited by a merged cell
+    level2: GroupRef | None
+    stray: list[Text]  # non-row lines since the last row
+    # Expected tails of labels broken over lines ("金" of 其他资|金) → how many are still expected.
+    fragments: Counter[str]
+    # Pieces of a long text continued over rows, joined once when it ends (appending to the text
+    # at each row would copy it each time: quadratic over 100,000 rows).
+    continued: list[str]
+    continued_field: Field | None
+
+    def __init__(self, project: Project):
+        self.project, self.zone = project, "header"
+        self.pending = self.last_field = self.level1 = self.level2 = self.continued_field = None
+        self.stray, self.fragments, self.continued = [], Counter(), []
+
+    def join_continued(self) -> None:
+        if self.continued_field is not None:
+            self.continued_field.text = "".join([self.continued_field.text, *self.continued])
+            self.continued.clear()
+            self.continued_field = None
+
+
+class Reader:
+    """Reads documents (blocks of free text and grids) into the model; holds no per-document state."""
+
+    def __init__(self, vocabulary: Vocabulary, units: UnitTable, values: ValueReader | None = None):
+        self.vocab = vocabulary
+        self.units = units
+        self.values = values or ValueReader(vocabulary, units)
+        self.name_label = normalize_label(vocabulary.header_canonical["name"])  # only 项目名称 starts a table
+        self._groups: dict[str, tuple] = {}  # see group_cells
+
+    def read(self, blocks: Iterable[Block], path: str = "<text>") -> Document:
+        """The whole document, every project kept."""
+        document = Document(path=path)
+        document.projects.extend(self.projects(blocks, document))
+        return document
+
+    def projects(
+        self, blocks: Iterable[Block], document: Document, state: ReaderState | None = None
+    ) -> Iterator[Project]:
+        """Each project of the document as soon as its table ends (a 100 MB document is read one table
+        at a time); `document` collects the metadata, directives and layout findings as reading goes."""
+        reading = Reading(self, document, state)
+        yield from reading.read(blocks)
+        reading.finish()
+        yield from reading.take()
+        document.line_count = getattr(blocks, "line_count", document.line_count)
+
+    def starts_table(self, row: Row) -> bool:
+        """Whether `row` starts a project table: its first cell is 项目名称."""
+        cells = row.filled
+        return bool(cells) and not _is_rule(cells) and normalize_label(cells[0].text) == self.name_label
+
+    # ---------------------------------------------------------------- group cells
+    def group_cells(self, text: str) -> tuple:
+        """(level, code, name, kind) of `text` as a group cell — alone, and after a blank (merged) cell or
+        a level-1 cell — or None; memoised by the text.  The two are one object unless the name is
+        both a level-1 and a level-2 name (成本指标), so whether the cell follows one is asked only then."""
+        cache = self._groups
+        found = cache.get(text)
+        if found is None:
+            if len(cache) > 65536:
+                cache.clear()
+            alone = self._group_cell(text, False)
+            after_blank = self._group_cell(text, True)
+            found = cache[text] = (alone, alone if after_blank == alone else after_blank)
+        return found
+
+    def _group_cell(self, text: str, after_blank: bool) -> tuple[int, str | None, str, str | None] | None:
+        code, name = split_code(text)
+        norm = normalize_label(name)
+        if not norm:
+            return None
+        vocab = self.vocab
+        if code is not None:
+            if len(code) == 1:
+                kind = vocab.level1_names.get(norm)
+                if kind or norm.endswith("指标"):
+                    return 1, code, squeeze(name), kind
+            elif len(code) == 2:
+                kind = vocab.level2_names.get(norm)
+                if kind or norm.endswith(_LEVEL2_TAILS):
+                    return 2, code, squeeze(name), kind
+            return None
+        kind1 = vocab.level1_names.get(norm)
+        kind2 = vocab.level2_names.get(norm)
+        if kind1 and not (kind2 and after_blank):
+            return 1, None, squeeze(name), kind1
+        if kind2:
+            return 2, None, squeeze(name), kind2
+        return None
+
+
+def _is_rule(cells: tuple[Cell, ...]) -> bool:
+    """A rule line damaged by extraction (`|--|—|`) rather than a row of text."""
+    return cells[0].text[0] in _RULE_CHARS and all(set(cell.text) <= _RULE_CHARS for cell in cells)
+
+
+class Reading:
+    """Reading one document, or a stretch of one from the state before it (`state`)."""
+
+    def __init__(self, reader: Reader, document: Document, state: ReaderState | None = None):
+        state = state or ReaderState()
+        self.reader = reader
+        self.vocab = reader.vocab
+        self.doc = document
+        self.table: _Table | None = None
+        self.completed: list[Project] = []
+        self.fiscal_year, self.fiscal_year_span = state.fiscal_year, state.fiscal_year_span
+        self.fiscal_year_rank = state.fiscal_year_rank
+        self.money_unit_text = state.money_unit_text
+        self.tables = state.tables
+        self.directives = Directives(document.directives, list(state.waiting))
+        self.read_value = reader.values.read  # text → Value (memoised)
+
+    def state(self) -> ReaderState:
+        """The state this reading passes to the table after the ones it has read."""
+        return ReaderState(
+            self.fiscal_year,
+            self.fiscal_year_span,
+            self.fiscal_year_rank,
+            self.money_unit_text,
+            self.tables,
+            tuple(self.directives.waiting),
+        )
+
+    # ---------------------------------------------------------------- blocks
+    def read(self, blocks: Iterable[Block]) -> Iterator[Project]:
+        """Read `blocks`, yielding each project as its table ends (the last one stays open: see finish)."""
+        for block in blocks:
+            if type(block) is Grid:
+                for row in block.rows:
+                    self.row(row)
+                    if self.directives.waiting:
+                        self._followed(row.number, True)
+                    if self.completed:
+                        yield from self.take()
+            else:
+                self.text(block)  # type: ignore[arg-type]
+                if self.directives.waiting and block.kind not in ("directive", "comment"):  # type: ignore[union-attr]
+                    self._followed(block.number, False)  # type: ignore[union-attr]
+                if self.completed:
+                    yield from self.take()
+
+    def take(self) -> list[Project]:
+        """The projects completed since last asked."""
+        completed, self.completed = self.completed, []
+        return completed
+
+    def _followed(self, number: int, is_row: bool) -> None:
+        table = self.table
+        table_line = table.project.span.line if table is not None else None
+        self.directives.followed_by(number, is_row, table_line, is_row and table_line == number, self.tables > 0)
+
+    def report(self, code: str, span: Span, **args) -> Finding:
+        """A layout finding of the reader (every one is made here)."""
+        expected = args.pop("expected", None)
+        actual = args.pop("actual", None)
+        project = self.table.project.name if self.table else None
+        finding = Finding(code, span, args=args, expected=expected, actual=actual, project=project)
+        self.doc.findings.append(finding)
+        return finding
+
+    def looks_like_value(self, text: str) -> bool:
+        return self.read_value(text).kind in ("amount", "date", "period", "na", "mixed")
+
+    # ---------------------------------------------------------------- free text
+    def text(self, line: Text) -> None:
+        kind = line.kind
+        if kind == "directive":
+            self.directives.add(line.text, Span(line.number, 1, line.number, len(line.text) + 1))
+            return
+        if kind in ("comment", "separator"):
+            return
+        text = line.text.strip()
+        if kind == "meta":
+            key, _, value = re.split(r"([:：])", text, maxsplit=1)
+            meta_key = self.vocab.metadata_keys.get(normalize_label(key))
+            if meta_key:
+                self.metadata(meta_key, value.strip(), line)
+        else:  # heading, text
+            self.year_from_text(text.lstrip("#").strip(), line)
+        if self.table is not None:
+            self.table.stray.append(line)
+
+    def metadata(self, key: str, value: str, line: Text) -> None:
+        column = max(line.text.find(value) + 1 if value else 1, 1)
+        span = Span(line.number, column, line.number, column + max(len(value), 1))
+        self.doc.metadata[key] = (value, span)
+        if key == "money_unit" and value:
+            self.money_unit_text = squeeze(value)
+        elif key == "fiscal_year":
+            match = re.search(r"\d{4}", value)
+            if match:
+                self.set_year(int(match.group()), span, 3)
+
+    def year_from_text(self, text: str, line: Text) -> None:
+        match = _YEAR_LINE.match(text)
+        rank = 2
+        if not match:
+            match = title_year(text)
+            rank = 1
+        if match:
+            start = line.text.find(match.group(1))
+            self.set_year(int(match.group(1)), Span(line.number, start + 1, line.number, start + 5), rank)
+
+    def set_year(self, year: int, span: Span, rank: int) -> None:
+        # Between tables, the latest statement wins, but a weaker source never overrides a stronger one
+        # stated after the previous table.
+        if self.table is None and rank < self.fiscal_year_rank and self.fiscal_year is not None:
+            return
+        self.fiscal_year, self.fiscal_year_span, self.fiscal_year_rank = year, span, rank
+
+    # ---------------------------------------------------------------- rows
+    def row(self, row: Row) -> None:
+        cells = row.filled
+        if not cells or _is_rule(cells):
+            return
+        if normalize_label(cells[0].text) == self.reader.name_label:
+            self.start_table(row, cells)
+            return
+        table = self.table
+        if table is None:
+            self.report("BL007", cells_span(cells[0], cells[-1]), variant="outside")
+            return
+        if table.stray:
+            for stray in table.stray:
+                if stray.kind in ("text", "heading", "meta"):
+                    span = Span(stray.number, 1, stray.number, len(stray.text) + 1)
+                    self.report("BL006", span, line=stray.text.strip()[:40])
+            table.stray = []
+        table.project.end_line = row.number
+        if table.zone == "header" and self.is_indicator_start(cells):
+            self.close_pending()
+            table.zone = "indicators"
+        if table.zone == "header":
+            self.header_row(cells)
+        else:
+            self.indicator_row(row, cells)
+
+    def start_table(self, row: Row, cells: tuple[Cell, ...]) -> None:
+        self.end_table()
+        name_cells = cells[1:]
+        unit = self.reader.units.get(self.money_unit_text) if self.money_unit_text else None
+        project = Project(
+            name=_joined(name_cells),
+            span=cells_span(cells[0], cells[-1]),
+            end_line=row.number,
+            fiscal_year=self.fiscal_year,
+            fiscal_year_span=self.fiscal_year_span,
+            money_unit=unit,
+            money_unit_text=self.money_unit_text,
+        )
+        self.tables += 1
+        self.doc.project_count += 1
+        self.table = _Table(project)
+        label = Field("name", cells[0].text, cell_span(cells[0]))
+        if name_cells:
+            label.text = project.name
+            label.span = cells_span(name_cells[0], name_cells[-1])
+        project.fields["name"] = label
+        self.table.last_field = label
+        self.fiscal_year_rank = 0  # the next table's title may restate the year
+
+    def end_table(self) -> None:
+        """End the table being read, if any: its project is complete."""
+        table = self.table
+        if table is None:
+            return
+        table.join_continued()
+        self.close_pending()
+        self.directives.table_ended(table.project.end_line)
+        self.finalize(table.project)
+        self.completed.append(table.project)
+        self.table = None
+
+    def finish(self) -> None:
+        """The end of the document."""
+        self.end_table()
+        self.directives.document_ended()
+
+    # ---------------------------------------------------------------- header zone
+    def is_indicator_start(self, cells: tuple[Cell, ...]) -> bool:
+        # Loops, not all()/any() over generators: every header row asks this.
+        if len(cells) >= 2:
+            headings = self.vocab.indicator_header
+            for cell in cells:
+                if normalize_label(cell.text) not in headings:
+                    break
+            else:
+                return True
+        group_cells = self.reader.group_cells  # the cells are filled: none follows a blank one
+        for cell in cells[:-1]:
+            if group_cells(cell.text)[0] is not None:
+                return True
+        return False
+
+    def header_row(self, cells: tuple[Cell, ...]) -> None:
+        table = self.table
+        assert table is not None
+        header_field = self.vocab.header_field
+        keys = [header_field(cell.text) for cell in cells]
+        row_has_label = any(keys)
+        for index, cell in enumerate(cells):
+            text = cell.text
+            key = keys[index]
+            if key is not None and key != "name":
+                if table.pending is not None:
+                    self.close_pending()
+                table.pending = _Pending(key, cell)
+                continue
+            if table.pending is not None and self.vocab.is_sublabel(text):
+                continue
+            if table.pending is not None:
+                pending = table.pending
+                table.pending = None
+                if pending.cell.line != cell.line and pending.key is not None:
+                    self.report(
+                        "BL001",
+                        cell_span(cell),
+                        variant="value-next-line",
+                        label=pending.cell.text,
+                        label_line=pending.cell.line,
+                    )
+                self.assign(pending, cell)
+                continue
+            broken = None if self.looks_like_value(text) else self.vocab.header_prefix_field(text)
+            if broken is not None:
+                key, tail = broken
+                table.pending = _Pending(key, cell, tail)
+                table.fragments[tail] += 1
+                continue
+            if self.absorb_fragment(cell):
+                continue
+            last = table.last_field
+            if not row_has_label and last is not None and last.key in self.vocab.long_text_fields and last.span:
+                self.report(
+                    "BL001", cell_span(cell), variant="continued", label=last.label, label_line=last.label_span.line
+                )
+                if table.continued_field is not last:
+                    table.join_continued()
+                    table.continued_field = last
+                table.continued.append(text)
+                last.span = last.span.to(cell_span(cell))
+                continue
+            following = cells[index + 1] if index + 1 < len(cells) else None
+            if following is not None and not keys[index + 1]:
+                self.report("BL002", cell_span(cell), label=text, actual=text)
+                table.pending = _Pending(None, cell)
+                continue
+            self.report("BL007", cell_span(cell), variant="unlabelled", text=text[:30])
+
+    def absorb_fragment(self, cell: Cell) -> bool:
+        """A cell that is the missing end of a label broken over lines ('金' of 其他资|金)."""
+        table = self.table
+        assert table is not None
+        text = normalize_label(cell.text)
+        if text and table.fragments[text] > 0:
+            table.fragments[text] -= 1
+            return True
+        return False
+
+    def close_pending(self) -> None:
+        table = self.table
+        if table is None or table.pending is None:
+            return
+        pending = table.pending
+        table.pending = None
+        if pending.key is not None:
+            self.assign(pending, None)
+
+    def assign(self, pending: _Pending, cell: Cell | None) -> None:
+        table = self.table
+        assert table is not None
+        if table.continued_field is not None:
+            table.join_continued()
+        project = table.project
+        key = pending.key
+        if key is None:
+            return
+        label_span = cell_span(pending.cell)
+        if pending.broken_tail:
+            self.report(
+                "BL001",
+                label_span,
+                variant="label-cut",
+                label=pending.cell.text,
+                expected=pending.cell.text + pending.broken_tail,
+                actual=pending.cell.text,
+            )
+        new = Field(key, pending.cell.text, label_span)
+        if cell is not None:
+            new.text = cell.text
+            new.span = cell_span(cell)
+        existing = project.fields.get(key)
+        if existing is not None and existing.text and new.text:
+            if squeeze(existing.text) != squeeze(new.text):
+                self.report(
+                    "BL008",
+                    new.where,
+                    label=pending.cell.text,
+                    first_line=existing.where.line,
+                    expected=existing.text,
+                    actual=new.text,
+                )
+            return
+        if existing is not None and existing.text and not new.text:
+            return
+        project.fields[key] = new
+        table.last_field = new
+
+    def finalize(self, project: Project) -> None:
+        """Read what the header says once the table is whole: money fields as exact amounts (the ones
+        that cannot be read are BL004), durations and the narrative."""
+        vocab = self.vocab
+        for key in vocab.money_fields:
+            found = project.fields.get(key)
+            if found is None or not found.text:
+                continue
+            value = self.read_value(found.text)
+            found.value = value
+            found.decimals = decimals_of(found.text)
+            amount = value.amount
+            if value.kind == "na" and squeeze(found.text) in ("0",):
+                found.amount = 0 * (project.money_unit.factor if project.money_unit else 1)
+                continue
+            if value.kind == "amount" and amount is not None and not amount.is_rate:
+                yuan = amount.in_yuan(project.money_unit)
+                if yuan is not None:
+                    found.amount = yuan
+                    continue
+            self.report(
+                "BL004",
+                found.where,
+                label=found.label,
+                text=found.text,
+                expected=words("金额（如 123.57）", "an amount (123.57)"),
+                actual=found.text,
+            )
+        for key in vocab.duration_fields:
+            found = project.fields.get(key)
+            if found is not None and found.text:
+                found.value = self.read_value(found.text)
+        goal = project.fields.get("goal")
+        if goal is not None and goal.text:
+            project.narrative = self.narrative(goal.text)
+
+    def narrative(self, text: str) -> Narrative:
+        """The amounts 年度总体绩效目标 states, each with the words before it in its clause, and its sentences."""
+        plain = blank_tags(text)
+        statements = []
+        for clause in _CLAUSE.finditer(plain):
+            value: Value = self.read_value(clause.group())
+            previous = 0
+            for amount in value.amounts:
+                phrase = clause.group()[previous : amount.start] + amount.qualifier + amount.noun
+                statements.append(Stated(clause.start() + amount.start, phrase, amount))
+                previous = amount.end
+        sentences = tuple(Sentence(match.start(), match.group()) for match in _SENTENCE.finditer(plain))
+        return Narrative(tuple(statements), sentences)
+
+    # ---------------------------------------------------------------- indicator zone
+    def indicator_row(self, row: Row, cells: tuple[Cell, ...]) -> None:
+        table = self.table
+        assert table is not None
+        headings = self.vocab.indicator_header
+        if normalize_label(cells[0].text) in headings and all(normalize_label(c.text) in headings for c in cells):
+            return  # the column headings, repeated after a page break
+        level1, level2, fragments, rest = self.classify_cells(row, cells)
+        for cell in fragments:
+            self.report("BL001", cell_span(cell), variant="fragment", text=cell.text)
+        if level1 is not None:
+            table.level1, table.level2 = level1.below(), None
+        if level2 is not None:
+            table.level2 = level2.below()
+        if not rest:
+            return  # a row of group cells only
+        if len(rest) == 1 and level1 is None and level2 is None:
+            only = rest[0]
+            if self.absorb_fragment(only):
+                return
+            if normalize_label(only.text) in self.vocab.fragments:
+                self.report("BL001", cell_span(only), variant="fragment", text=only.text)
+                return
+        if len(rest) == 1:
+            only = rest[0]
+            reads_as_value = self.looks_like_value(only.text) or self.is_vague(only.text)
+            name_cells, value_cell = ((), only) if reads_as_value else ((only,), None)
+        else:
+            name_cells, value_cell = rest[:-1], rest[-1]
+        name_span = cells_span(name_cells[0], name_cells[-1]) if name_cells else None
+        if value_cell is not None:
+            value, value_span = self.read_value(value_cell.text), cell_span(value_cell)
+        else:
+            last = cells[-1]
+            value, value_span = self.read_value(""), Span(last.line, last.end_column, last.line, last.end_column + 1)
+        table.project.indicators.append(
+            Indicator(
+                level1 or table.level1,
+                level2 or table.level2,
+                _joined(name_cells),
+                name_span,
+                value,
+                value_span,
+                cells_span(cells[0], cells[-1]),
+            )
+        )
+
+    def classify_cells(
+        self, row: Row, cells: tuple[Cell, ...]
+    ) -> tuple[GroupRef | None, GroupRef | None, list[Cell], tuple[Cell, ...]]:
+        """Split a row's cells by content: (level-1 cell, level-2 cell, label fragments, name-and-value cells).
+
+        Group cells are recognised only before the first name cell; the last cell is the value, never
+        a group (unless it is alone).  A name that is both a level-1 and a level-2 name (成本指标) is level 2
+        when a level 1 precedes it or when its row starts with an empty (merged) cell.
+        """
+        level1 = level2 = None
+        fragments: list[Cell] = []
+        rest: tuple[Cell, ...] = ()
+        last = len(cells) - 1
+        for index, cell in enumerate(cells):
+            if index < last or last == 0:
+                group, after_blank = self.reader.group_cells(cell.text)
+                if after_blank is not group and (level1 is not None or (index == 0 and row.leading_blank)):
+                    group = after_blank  # 成本指标 after a level 1, or after a merged cell: level 2
+                if group is not None:
+                    level, code, name, kind = group
+                    ref = GroupRef(code, name, kind, cell_span(cell))
+                    if level == 1 and level1 is None and level2 is None:
+                        level1 = ref
+                        continue
+                    if level == 2 and level2 is None:
+                        level2 = ref
+                        continue
+                if index < last and normalize_label(cell.text) in self.vocab.fragments:
+                    fragments.append(cell)
+                    continue
+            rest = cells[index:]  # the first name or value cell: the rest are names and the value
+            break
+        return level1, level2, fragments, rest
+
+    def is_vague(self, text: str) -> bool:
+        norm = squeeze(text)
+        return any(norm.startswith(word) for word in self.vocab.vague)
