@@ -219,8 +219,9 @@ class Linter:
         finding.path = path
         lang = self.lang
         finding.expected, finding.actual = _said(finding.expected, lang), _said(finding.actual, lang)
-        if finding.related:
-            finding.related = tuple([related._replace(label=_said(related.label, lang)) for related in finding.related])
+        related = finding.related
+        if related and any(type(row.label) is not str for row in related):
+            finding.related = tuple([row._replace(label=_said(row.label, lang)) for row in related])
         variant = finding.args.get("variant", "default")
         if type(variant) is not str:
             variant = str(variant)

@@ -47,11 +47,12 @@ class Fix(namedtuple("Fix", "description edits safe")):
 
 
 class Related(namedtuple("Related", "span label")):
-    """A location that entered the finding (a row of a sum), with a short label."""
+    """A location that entered the finding (a row of a sum), with a short label: a text, or words in
+    both languages (`words`) until the engine completes the finding in the user's."""
 
     __slots__ = ()
     span: Span
-    label: str
+    label: str | dict[str, str]
 
 
 @record

@@ -48,6 +48,7 @@ class Group:
 class Vocabulary:
     header_labels: dict[str, str]  # normalised label → field key
     header_canonical: dict[str, str]  # field key → canonical label
+    header_english: dict[str, str]  # field key → its name in English messages
     sublabels: frozenset[str]
     money_fields: tuple[str, ...]
     duration_fields: tuple[str, ...]
@@ -139,8 +140,10 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
     header_labels: dict[str, str] = {}
     header_canonical: dict[str, str] = {}
+    header_english: dict[str, str] = {}
     for key, entry in data["header"].items():
         header_canonical[key] = entry["label"]
+        header_english[key] = entry.get("en", entry["label"])
         for name in (entry["label"], *entry.get("aliases", ())):
             header_labels[normalize_label(name)] = key
     rules = data["header_rules"]
@@ -156,6 +159,7 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
     return Vocabulary(
         header_labels=header_labels,
         header_canonical=header_canonical,
+        header_english=header_english,
         sublabels=frozenset(normalize_label(s) for s in rules["sublabels"]),
         money_fields=tuple(rules["money"]),
         duration_fields=tuple(rules["duration"]),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from budgetlint.findings import format_value
+from budgetlint.findings import Related, format_value, words
 
 
 def unit_factor(project) -> Decimal:
@@ -44,3 +44,10 @@ _TOLERANCES: dict[tuple, Decimal] = {}
 
 def field_label(ctx, key: str) -> str:
     return ctx.vocabulary.header_canonical.get(key, key)
+
+
+def field_row(ctx, field) -> Related:
+    """A header field as a related row: its label and value, in the user's language."""
+    vocab = ctx.vocabulary
+    zh = vocab.header_canonical.get(field.key, field.key)
+    return Related(field.where, words(f"{zh} {field.text}", f"{vocab.header_english.get(field.key, zh)} {field.text}"))

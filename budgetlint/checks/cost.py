@@ -14,7 +14,7 @@ from itertools import combinations
 from operator import attrgetter
 
 from budgetlint.checks import check_kind
-from budgetlint.checks.common import show_money, tolerance
+from budgetlint.checks.common import field_row, show_money, tolerance
 from budgetlint.findings import Edit, Finding, Fix, Related, format_value, words
 from budgetlint.matching import assign, name_key, similarity
 from budgetlint.model import Indicator
@@ -235,7 +235,7 @@ def cost_sum(project, params, ctx):
     if len(terms) > params["max_terms"]:
         shown += f" + …（{len(terms) - params['max_terms']} 项）"
     first = terms[0].cost.indicator
-    related = [Related(annual.where, f"年度资金总额 {annual.text}")]
+    related = [field_row(ctx, annual)]
     related += [Related(t.cost.indicator.value_span, f"{t.cost.indicator.name}: {t.formula}") for t in terms]
     yield Finding(
         "",
@@ -301,7 +301,7 @@ def cost_lump_per_unit(project, params, ctx):
             actual=written,
             related=(
                 Related(quantity.indicator.value_span, f"{quantity.indicator.name}: {quantity.indicator.value.raw}"),
-                Related(annual.where, f"年度资金总额 {annual.text}"),
+                field_row(ctx, annual),
             ),
             fix=Fix(f"{written} → {as_rate}", (Edit(indicator.value_span, as_rate),), safe=False),
         )
@@ -341,7 +341,12 @@ def cost_name_drift(project, params, ctx):
             args={"name": cost.indicator.name},
             expected=quantity.indicator.name,
             actual=cost.indicator.name,
-            related=(Related(quantity.indicator.where, f"数量指标: {quantity.indicator.name}"),),
+            related=(
+                Related(
+                    quantity.indicator.where,
+                    words(f"数量指标: {quantity.indicator.name}", f"quantity indicator: {quantity.indicator.name}"),
+                ),
+            ),
         )
 
 

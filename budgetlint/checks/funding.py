@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from budgetlint.checks import check_kind
-from budgetlint.checks.common import field_label, show_money, tolerance
-from budgetlint.findings import Edit, Finding, Fix, Related
+from budgetlint.checks.common import field_label, field_row, show_money, tolerance
+from budgetlint.findings import Edit, Finding, Fix
 from budgetlint.text import normalize_label, squeeze
 from budgetlint.vocabulary import split_code
 
@@ -48,7 +48,7 @@ def funding_sum(project, params, ctx):
         args={"total": field_label(ctx, total.key), "equation": equation, "unit": project.money_unit_text},
         expected=show_money(project, expected),
         actual=show_money(project, total.amount),
-        related=tuple(Related(part.where, f"{field_label(ctx, part.key)} {part.text}") for part in present),
+        related=tuple(field_row(ctx, part) for part in present),
         fix=fix,
     )
 
@@ -68,7 +68,7 @@ def funding_compare(project, params, ctx):
         args={"left": field_label(ctx, left.key), "right": field_label(ctx, right.key), "op": params["op"]},
         expected=f"≤ {show_money(project, right.amount)}",
         actual=show_money(project, left.amount),
-        related=(Related(right.where, f"{field_label(ctx, right.key)} {right.text}"),),
+        related=(field_row(ctx, right),),
     )
 
 
@@ -115,7 +115,7 @@ def one_year_total(project, params, ctx):
         args={},
         expected=show_money(project, annual.amount),
         actual=show_money(project, total.amount),
-        related=(Related(annual.where, f"年度资金总额 {annual.text}"),),
+        related=(field_row(ctx, annual),),
     )
 
 
@@ -166,5 +166,5 @@ def attribute_period(project, params, ctx):
         args={"attribute": attribute.label},
         expected=f"{low}–{high}年" if low != high else f"{low}年",
         actual=period.text,
-        related=(Related(found.where, f"项目属性 {found.text}"),),
+        related=(field_row(ctx, found),),
     )

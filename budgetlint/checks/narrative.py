@@ -9,7 +9,7 @@ and only a confident match is compared.
 from __future__ import annotations
 
 from budgetlint.checks import check_kind
-from budgetlint.checks.common import field_label, show_money, tolerance
+from budgetlint.checks.common import field_label, field_row, show_money, tolerance
 from budgetlint.findings import Edit, Finding, Fix, Related, words
 from budgetlint.matching import bigram_set, common_bigrams, name_key, similarity
 from budgetlint.text import HTML_TAG
@@ -133,7 +133,7 @@ def narrative_money(project, params, ctx):
             args={"variant": "total", "field": field_label(ctx, annual.key), "unit": project.money_unit_text},
             expected=f"{show_money(project, annual.amount)} {project.money_unit_text}",
             actual=written,
-            related=tuple(Related(f.where, f"{field_label(ctx, f.key)} {f.text}") for f in totals),
+            related=tuple(field_row(ctx, f) for f in totals),
         )
 
 

@@ -29,7 +29,7 @@ def date_in_fiscal_year(project, params, ctx):
     if year is None:
         return
     kinds = set(params["groups"])
-    related = (Related(where, f"预算年度 {year}"),) if where else ()
+    related = (Related(where, words(f"预算年度 {year}", f"fiscal year {year}")),) if where else ()
     for indicator in project.indicators:
         if params["all_groups"] is False and indicator.kind not in kinds:
             continue
