@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     T = TypeVar("T")
 
 
-class fresh:
+class _Fresh:
     """A default made anew for each record (dataclasses' `field(default_factory=...)`)."""
 
     __slots__ = ("make",)
@@ -59,7 +59,7 @@ class Record:
                 value = kwargs.pop(name)
             elif name in defaults:
                 value = defaults[name]
-                if type(value) is fresh:
+                if type(value) is _Fresh:
                     value = value.make()
             else:
                 raise TypeError(f"{type(self).__name__}() missing the field {name!r}")
@@ -80,7 +80,7 @@ class Record:
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
+        return self._values() == other._values()  # type: ignore[attr-defined,unused-ignore]
 
     __hash__ = None  # type: ignore[assignment]  # mutable records are not hashable (as dataclasses)
 
@@ -88,8 +88,8 @@ class Record:
         return _rebuild, (type(self), self._values())
 
 
-def _rebuild(cls: type, values: tuple[Any, ...]) -> Any:
-    obj = object.__new__(cls)
+def _rebuild(cls: type[Record], values: tuple[Any, ...]) -> Any:
+    obj: Any = object.__new__(cls)
     for name, value in zip(cls._fields, values):
         _set(obj, name, value)
     return obj
@@ -103,7 +103,7 @@ def _frozen_hash(self: Any) -> int:
     return hash(self._values())
 
 
-def record(cls: type[T] | None = None, /, *, frozen: bool = False) -> Any:
+def _record(cls: type[T] | None = None, /, *, frozen: bool = False) -> Any:
     """The class rebuilt as a record (see the module's text); use as `@record` or `@record(frozen=True)`."""
 
     def build(cls: type[T]) -> type[T]:
@@ -127,7 +127,8 @@ def record(cls: type[T] | None = None, /, *, frozen: bool = False) -> Any:
         bases = (
             cls.__bases__ if issubclass(cls, Record) else (Record,) + tuple(b for b in cls.__bases__ if b is not object)
         )
-        return type(cls)(cls.__name__, bases, body)  # type: ignore[return-value]
+        made: type[T] = type(cls.__name__, bases, body)
+        return made
 
     return build if cls is None else build(cls)
 
@@ -148,10 +149,10 @@ def replace(obj: T, **changes: Any) -> T:
     if unknown:
         raise TypeError(f"{type(obj).__name__} has no field {sorted(unknown)[0]!r}")
     values.update(changes)
-    return _rebuild(type(obj), tuple(values[name] for name in obj._fields))  # type: ignore[attr-defined]
+    return _rebuild(type(obj), tuple(values[name] for name in obj._fields))  # type: ignore[attr-defined,arg-type]
 
 
-def named(cls: type[T]) -> type[T]:
+def _named(cls: type[T]) -> type[T]:
     """The class rebuilt as a named tuple of its annotated fields, in order, keeping their defaults
     and the class's methods: `typing.NamedTuple` without importing typing (~5 ms of start-up)."""
     from collections import namedtuple
@@ -161,9 +162,32 @@ def named(cls: type[T]) -> type[T]:
     defaults = tuple(cls.__dict__[name] for name in names if name in cls.__dict__)
     if any(name not in cls.__dict__ for name in names[len(names) - len(defaults) :]):
         raise TypeError(f"{cls.__name__}: a field without a default follows one with a default")
-    base = namedtuple(cls.__name__, names, defaults=defaults, module=cls.__module__)  # type: ignore[misc]
+    base = namedtuple(cls.__name__, names, defaults=defaults, module=cls.__module__)  # type: ignore[misc,unused-ignore]
     body = {
         key: value for key, value in cls.__dict__.items() if key not in names and key not in ("__dict__", "__weakref__")
     }
     body["__slots__"] = ()
-    return type(cls.__name__, (base,), body)  # type: ignore[return-value]
+    made: type[T] = type(cls.__name__, (base,), body)
+    return made
+
+
+# What the type checker is told: @record and @named make classes whose fields are their annotations, with
+# an __init__ taking them (PEP 681), and fresh(list) is a default of the type its factory makes.  At run
+# time the functions above do the work and typing is never imported.
+if TYPE_CHECKING:
+    from typing import dataclass_transform, overload
+
+    @overload
+    def record(cls: type[T], /) -> type[T]: ...
+    @overload
+    def record(*, frozen: bool = False) -> Callable[[type[T]], type[T]]: ...
+    @dataclass_transform(field_specifiers=())
+    def record(cls: Any = None, /, *, frozen: bool = False) -> Any: ...
+
+    @dataclass_transform(frozen_default=True)
+    def _named(cls: type[T]) -> type[T]: ...
+
+    def fresh(make: Callable[[], T]) -> T: ...
+
+else:
+    record, named, fresh = _record, _named, _Fresh
