@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     Plan = list[tuple[Any, Any, dict[str, Any]]]
 
 READER_KINDS = ("reader", "suppression")
-_UNKNOWN = object()  # a code the catalogue does not know
 
 
 class _Args(dict):
@@ -72,7 +71,7 @@ class Linter:
         self.reader = Reader(self.vocabulary, self.units, self.values)
         self._plans: dict[tuple[str, ...], tuple[frozenset[str], Plan]] = {}  # see _rules_for
         self._last_ignored: tuple[Path, tuple[str, ...]] | None = None  # see _ignored_for
-        self._says: dict[tuple[str, str], tuple[str, str, str] | object] = {}  # see _rule_says
+        self._says: dict[tuple[str, str], tuple[str, str, str] | None] = {}  # see _rule_says; None: unknown code
 
     # ---------------------------------------------------------------- reading and checking
     def parse(self, text: str | Iterable[str], path: str = "<text>") -> Document:
@@ -202,12 +201,13 @@ class Linter:
         return _dedupe(complete)
 
     # ---------------------------------------------------------------- completion
-    def _rule_says(self, code: str, variant: str) -> tuple[str, str, str] | object:
-        """(rule name, severity, message template) of a finding of `code` and `variant`, looked up once
-        for each pair (a large document completes tens of thousands of findings of a few dozen rules)."""
+    def _rule_says(self, code: str, variant: str) -> tuple[str, str, str] | None:
+        """(rule name, severity, message template) of a finding of `code` and `variant`, or None for a code
+        the catalogue does not know; looked up once for each pair (a large document completes tens of
+        thousands of findings of a few dozen rules)."""
         rule = self.catalogue.rules.get(code)
         said = (
-            _UNKNOWN
+            None
             if rule is None
             else (rule.name, self.config.severity_of(rule.code, rule.severity), rule.message(variant, self.lang))
         )
@@ -225,13 +225,12 @@ class Linter:
         variant = finding.args.get("variant", "default")
         if type(variant) is not str:
             variant = str(variant)
-        said = self._says.get((finding.code, variant))
+        key = (finding.code, variant)
+        said = self._says[key] if key in self._says else self._rule_says(*key)
         if said is None:
-            said = self._rule_says(finding.code, variant)
-        if said is _UNKNOWN:
             finding.rule, finding.message = "unknown", finding.message or finding.code
         else:
-            finding.rule, finding.severity, template = said  # type: ignore[misc]
+            finding.rule, finding.severity, template = said
             finding.message = render_message(template, finding)
         return finding
 

@@ -34,7 +34,7 @@ class Cell:
     def plain(text: str, line: int, column: int, end_column: int) -> Cell:
         """A cell of text at a line and columns, nothing more known of it: the common cell, made by the
         hundred thousand (without the named tuple's Python-level __new__ and its defaults)."""
-        return _new(Cell, (text, line, column, end_column, False, None, ""))
+        return _new(Cell, (text, line, column, end_column, False, None, ""))  # type: ignore[type-var]  # a named tuple
 
 
 _new = tuple.__new__

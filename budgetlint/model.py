@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import namedtuple
 from decimal import Decimal
 
-from budgetlint.record import Record, fresh, named, record
+from budgetlint.record import Record, fields, fresh, named, record
 from budgetlint.units import Unit
 from budgetlint.values import Amount, Value
 
@@ -102,7 +102,7 @@ class GroupRef:
 
     def below(self) -> GroupRef:
         """The group as the rows below it see it, through a merged cell."""
-        return _new(GroupRef, (self.code, self.name, self.kind, self.span, True))
+        return _new(GroupRef, (self.code, self.name, self.kind, self.span, True))  # type: ignore[type-var]  # a named tuple
 
 
 @record

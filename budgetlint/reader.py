@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from decimal import Decimal
 from functools import lru_cache
 
 from budgetlint.findings import Finding, words
@@ -539,7 +540,7 @@ class Reading:
             found.decimals = decimals_of(found.text)
             amount = value.amount
             if value.kind == "na" and squeeze(found.text) in ("0",):
-                found.amount = 0 * (project.money_unit.factor if project.money_unit else 1)
+                found.amount = Decimal(0) * (project.money_unit.factor if project.money_unit else 1)
                 continue
             if value.kind == "amount" and amount is not None and not amount.is_rate:
                 yuan = amount.in_yuan(project.money_unit)
@@ -599,6 +600,8 @@ class Reading:
             if normalize_label(only.text) in self.vocab.fragments:
                 self.report("BL001", cell_span(only), variant="fragment", text=only.text)
                 return
+        name_cells: tuple[Cell, ...]
+        value_cell: Cell | None
         if len(rest) == 1:
             only = rest[0]
             reads_as_value = self.looks_like_value(only.text) or self.is_vague(only.text)

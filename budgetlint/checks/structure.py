@@ -6,6 +6,10 @@ from budgetlint.checks import check_kind
 from budgetlint.findings import Finding, Related, words
 from budgetlint.matching import name_key
 
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from budgetlint.model import Indicator
+
 
 @check_kind("group-codes")
 def group_codes(project, params, ctx):
@@ -64,7 +68,7 @@ def group_codes(project, params, ctx):
 @check_kind("duplicate-indicator")
 def duplicate_indicator(project, params, ctx):
     """BL603: the same indicator twice in the same group."""
-    seen: dict[tuple, object] = {}
+    seen: dict[tuple, Indicator] = {}
     key_of = name_key(ctx.vocabulary.name_prefix)
     for indicator in project.indicators:
         if not indicator.name or indicator.value.not_applicable:

@@ -7,6 +7,11 @@ import re
 from budgetlint.checks import check_kind
 from budgetlint.findings import Edit, Finding, Fix, words
 
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from budgetlint.model import Indicator
+    from budgetlint.values import Amount
+
 _RATIO_NAME = re.compile(r"(率|度|比例|占比|比重|覆盖面)$")
 
 
@@ -83,7 +88,7 @@ def missing_unit(project, params, ctx):
             )
 
 
-def _expected_unit(project, indicator, amount, vocab) -> str | None:
+def _expected_unit(project, indicator, amount, vocab) -> str | dict[str, str] | None:
     kind = indicator.kind
     if kind == "satisfaction" or _RATIO_NAME.search(indicator.name):
         return "%"
@@ -116,7 +121,7 @@ def mixed_money_units(project, params, ctx):
 
     Unit prices (200 元/套) are conventionally in 元 beside totals in 万元; only lump sums count.
     """
-    seen: dict[str, object] = {}
+    seen: dict[str, tuple[Indicator, Amount]] = {}
     for indicator, amount in _amounts(project, ctx.vocabulary.cost_kinds):
         if amount.is_money and not amount.is_rate and amount.unit_text not in seen:
             seen[amount.unit_text] = (indicator, amount)

@@ -158,9 +158,9 @@ class TextBlocks:
     def __iter__(self) -> Iterator[Block]:
         for is_row, run in groupby(self._lines(), key=_is_row):
             if is_row:
-                yield Grid(run)
+                yield Grid(run)  # type: ignore[arg-type]  # a run of rows
             else:
-                yield from run
+                yield from run  # type: ignore[misc]  # a run of Text
 
     def _lines(self) -> Iterator[TextRow | Text]:
         line_ends = 0
