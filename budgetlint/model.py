@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import namedtuple
 from decimal import Decimal
 
-from budgetlint.record import Record, fields, fresh, named, record
+from budgetlint.record import Record, fresh, named, record
+from budgetlint.record import fields as record_fields
 from budgetlint.units import Unit
 from budgetlint.values import Amount, Value
 
@@ -255,7 +256,7 @@ def to_data(obj: Any) -> Any:
     if isinstance(obj, Value):
         return value_data(obj)
     if isinstance(obj, (Record, GroupRef)):
-        return {name: to_data(getattr(obj, name)) for name in obj._fields if name not in _DERIVED}
+        return {name: to_data(getattr(obj, name)) for name in record_fields(obj) if name not in _DERIVED}
     if isinstance(obj, dict):
         return {key: to_data(item) for key, item in obj.items()}
     if isinstance(obj, (list, tuple)):

@@ -20,6 +20,10 @@ from budgetlint.matching import assign, name_key, similarity
 from budgetlint.model import Indicator
 from budgetlint.record import named, record
 
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from budgetlint.values import Amount
+
 MAX_REREADING_ROWS = 16  # 2^16 subsets at most when searching for the per-unit reading
 MAX_PAIRS = 40_000  # cost × quantity rows compared by similarity; real tables have a few hundred
 
@@ -27,7 +31,7 @@ MAX_PAIRS = 40_000  # cost × quantity rows compared by similarity; real tables 
 @named
 class CostRow:
     indicator: Indicator
-    amount: object  # values.Amount
+    amount: Amount
     yuan: Decimal  # the amount in 元 (per unit for a rate)
     key: str  # normalised name
 
@@ -39,7 +43,7 @@ class CostRow:
 @named
 class QuantityRow:
     indicator: Indicator
-    amount: object
+    amount: Amount
     key: str
 
     @property
@@ -105,7 +109,6 @@ def _units_fit(cost: CostRow, quantity: QuantityRow) -> str:
 
 
 _row_key = attrgetter("key")  # the normalised name a row is matched on
-_new = tuple.__new__
 _ONE = Decimal(1)
 
 
@@ -119,7 +122,6 @@ def _analyse(project, ctx) -> CostAnalysis:
     cost_kinds = vocab.cost_kinds
     money_unit = project.money_unit
     result = CostAnalysis()
-    # Rows are made by tuple.__new__, without the named tuples' Python-level __new__ (every table makes some).
     for indicator in project.indicators:
         kind = indicator.kind
         if kind in cost_kinds:
@@ -131,11 +133,11 @@ def _analyse(project, ctx) -> CostAnalysis:
             if yuan is None:
                 result.not_money.append(indicator)
                 continue
-            result.costs.append(_new(CostRow, (indicator, amount, yuan, key_of(indicator.name))))
+            result.costs.append(CostRow(indicator, amount, yuan, key_of(indicator.name)))
         elif kind == "quantity":
             amount = _quantity_amount(indicator.value)
             if amount is not None:
-                result.quantities.append(_new(QuantityRow, (indicator, amount, key_of(indicator.name))))
+                result.quantities.append(QuantityRow(indicator, amount, key_of(indicator.name)))
 
     def score(cost: CostRow, quantity: QuantityRow, name: float) -> float:
         if not cost.amount.is_rate:
@@ -153,27 +155,28 @@ def _analyse(project, ctx) -> CostAnalysis:
         result.matches = assign(result.costs, result.quantities, _row_key, score, threshold=0.5, slack=0.05)
     else:  # a pathological table: pair equal names only, in linear time
         by_key: dict[str, int] = {}
-        for index, quantity in enumerate(result.quantities):
-            by_key.setdefault(quantity.key, index)
+        for index, row in enumerate(result.quantities):
+            by_key.setdefault(row.key, index)
         taken: set[int] = set()
         for index, cost in enumerate(result.costs):
-            match = by_key.get(cost.key)
-            if match is not None and match not in taken:
-                taken.add(match)
-                result.matches[index] = (match, 1.0)
+            same = by_key.get(cost.key)
+            if same is not None and same not in taken:
+                taken.add(same)
+                result.matches[index] = (same, 1.0)
     year = ctx.units.get("年")
     for index, cost in enumerate(result.costs):
         match = result.matches.get(index)
         quantity = result.quantities[match[0]] if match else None
         if not cost.amount.is_rate:  # a lump sum: itself
-            result.terms.append(_new(Term, (cost, quantity, _ONE, cost.yuan, cost.indicator.value.raw)))
+            result.terms.append(Term(cost, quantity, _ONE, cost.yuan, cost.indicator.value.raw))
             continue
         per = cost.amount.per
         multiplier: Decimal | None = None
         if quantity is not None:
             fit = _units_fit(cost, quantity)
-            if fit == "same" and per is not None:
-                multiplier = quantity.amount.number * quantity.amount.unit.factor / per.factor
+            unit = quantity.amount.unit
+            if fit == "same" and per is not None and unit is not None:
+                multiplier = quantity.amount.number * unit.factor / per.factor
             else:
                 multiplier = quantity.amount.number
                 if fit == "differ" or (fit == "none" and quantity.amount.noun):
@@ -184,7 +187,7 @@ def _analyse(project, ctx) -> CostAnalysis:
             result.unresolved.append(cost)
             continue
         formula = f"{cost.indicator.value.raw} × {quantity.indicator.value.raw if quantity else '1年'}"
-        result.terms.append(_new(Term, (cost, quantity, multiplier, cost.yuan * multiplier, formula)))
+        result.terms.append(Term(cost, quantity, multiplier, cost.yuan * multiplier, formula))
     result.total = sum((term.yuan for term in result.terms), Decimal(0))
     annual = project.field("annual")
     if annual is None or annual.amount is None or not result.costs or result.unresolved:
@@ -208,7 +211,7 @@ def _per_unit_reading(result: CostAnalysis, annual: Decimal, allowed: Decimal) -
     ][:MAX_REREADING_ROWS]
     gap = annual - result.total
     # What reading each row per unit adds: computed once, summed by the subset (2^16 subsets at most).
-    added = [t.yuan * (t.quantity.amount.number - 1) for t in candidates]
+    added = [t.yuan * (t.quantity.amount.number - 1) for t in candidates if t.quantity is not None]
     for size in range(1, len(candidates) + 1):
         found = [
             subset
@@ -281,6 +284,8 @@ def cost_lump_per_unit(project, params, ctx):
     for term in analysis.per_unit_rows:
         indicator = term.cost.indicator
         quantity = term.quantity
+        if quantity is None:  # a per-unit reading has its quantity
+            continue
         unit = quantity.unit_word or "单位"
         written = indicator.value.raw
         amount = term.cost.amount
