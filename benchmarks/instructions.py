@@ -10,7 +10,8 @@ tiny document, leaving the work that grows with the input:
     read    + read the grids into the model                     (budgetlint.reader)
     check   + every rule, messages completed                    (budgetlint.engine.Linter.check_tables)
 
-Two versions of the code compare by pointing --tree at another checkout.  Needs valgrind.
+Two versions of the code compare by pointing --tree at another checkout, or side by side with
+--against (the goal: at most 10 % more instructions than that checkout).  Needs valgrind.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chars", type=int, default=250_000, help="characters of the generated document")
     parser.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose budgetlint is measured")
+    parser.add_argument("--against", type=Path, help="another checkout to compare with (goal: ≤ 1.10×)")
     options = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (apt install valgrind)")
@@ -109,23 +111,31 @@ def main() -> None:
         big, small = Path(folder) / "big.md", Path(folder) / "tiny.md"
         big.write_text(body, encoding="utf-8")
         small.write_text(tiny, encoding="utf-8")
-        # A first run byte-compiles whatever changed since the last (~40 M instructions, which would
-        # land on whichever stage ran first); measure after it.
-        subprocess.run(
-            [sys.executable, "-c", STAGE, str(options.tree), str(small), "check"],
-            env=ENV,
-            capture_output=True,
-            check=True,
-        )
-        counts = {
-            stage: instructions(options.tree, big, stage) - instructions(options.tree, small, stage)
-            for stage in ("lines", "read", "check")
-        }
+        totals = {}
+        for tree in [options.tree] + ([options.against] if options.against else []):
+            totals[tree] = measure(tree, big, small, len(body))
+    if options.against:
+        ratio = totals[options.tree] / totals[options.against]
+        verdict = "ok" if ratio <= 1.10 else "MISSED"
+        print(f"{options.tree} against {options.against}: {ratio:.3f}× the instructions (goal ≤ 1.10×)  {verdict}")
+
+
+def measure(tree: Path, big: Path, small: Path, characters: int) -> int:
+    """The instructions of each stage on `big` beyond those on `small`, printed; their total."""
+    # A first run byte-compiles whatever changed since the last (~40 M instructions, which would
+    # land on whichever stage ran first); measure after it.
+    subprocess.run(
+        [sys.executable, "-c", STAGE, str(tree), str(small), "check"], env=ENV, capture_output=True, check=True
+    )
+    counts = {
+        stage: instructions(tree, big, stage) - instructions(tree, small, stage) for stage in ("lines", "read", "check")
+    }
     total = counts["check"]
     parts = {"lines": counts["lines"], "model": counts["read"] - counts["lines"], "rules": total - counts["read"]}
-    print(f"{len(body):,} characters, {total / 1e6:,.0f} M instructions in all")
+    print(f"{tree}: {characters:,} characters, {total / 1e6:,.0f} M instructions in all")
     for name, count in parts.items():
         print(f"  {name:<6} {count / 1e6:8,.0f} M  {100 * count / total:5.1f} %")
+    return total
 
 
 if __name__ == "__main__":
