@@ -30,8 +30,8 @@ def normalize_name(name: str, prefix: re.Pattern[str] | None = None) -> str:
 
 def name_key(prefix: re.Pattern[str] | None) -> Callable[[str], str]:
     """`normalize_name` with `prefix` bound, memoised by the name alone.  A check asks for it once and
-    calls it for each indicator: a cache keyed on (name, pattern) hashed the pattern at every call, and
-    hashing a compiled pattern hashes its whole compiled program (~3,500 instructions)."""
+    calls it for each indicator; the pattern is not part of the cache key because hashing a compiled
+    pattern hashes its whole compiled program."""
     return _name_key(None if prefix is None else prefix.pattern)
 
 

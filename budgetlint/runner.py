@@ -101,7 +101,7 @@ class Runner:
 
     def _folder(self, path: Path) -> Path:
         """The resolved folder whose config applies to `path`: a plain file's parent, resolved once per
-        folder (resolving each of 10,000 files took more time than checking its table)."""
+        folder (resolving each of 10,000 files would cost more than checking its table)."""
         if path.is_symlink() or path.is_dir():
             resolved = path.resolve()
             return resolved if resolved.is_dir() else resolved.parent
