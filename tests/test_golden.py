@@ -15,6 +15,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "golden"))
 import record  # noqa: E402  (tests/golden/record.py)
 
+pytestmark = pytest.mark.slow  # budgetlint check run as a user runs it, on 216 documents
+
 
 @pytest.fixture(scope="module")
 def current() -> dict[str, dict]:

@@ -500,6 +500,7 @@ def server():
     client.kill()
 
 
+@pytest.mark.slow  # a server process
 def test_lsp_session_diagnostics_hover_code_action_fix_and_exit(tmp_path, server):
     result = server.initialize(tmp_path, {"lang": "en"})
     capabilities = result["capabilities"]
@@ -563,6 +564,7 @@ def test_lsp_session_diagnostics_hover_code_action_fix_and_exit(tmp_path, server
     assert server.close() == 0
 
 
+@pytest.mark.slow  # a server process
 def test_lsp_follows_the_config_of_the_file_and_reports_a_bad_one(tmp_path, server):
     strict = tmp_path / "strict"
     strict.mkdir()
@@ -606,6 +608,7 @@ def test_lsp_follows_the_config_of_the_file_and_reports_a_bad_one(tmp_path, serv
     assert server.close() == 0
 
 
+@pytest.mark.slow  # a server process
 def test_lsp_document_without_a_table_gets_no_diagnostics(tmp_path, server):
     server.initialize(tmp_path)
     uri = (tmp_path / "README.md").as_uri()
@@ -614,6 +617,7 @@ def test_lsp_document_without_a_table_gets_no_diagnostics(tmp_path, server):
     assert server.close() == 0
 
 
+@pytest.mark.slow  # a server process
 def test_lsp_utf8_positions_when_the_client_asks_and_crlf_line_ends(tmp_path, server):
     result = server.request(
         "initialize",
@@ -672,6 +676,7 @@ main()
 """
 
 
+@pytest.mark.slow  # a server process
 def test_lsp_logs_handler_exceptions_keeps_serving_and_offers_unsafe_fixes_unpreferred(tmp_path):
     server = LspProcess(command=[sys.executable, "-c", PATCHED])
     try:

@@ -40,9 +40,10 @@ def _missing() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(
-    _missing() is not None, reason=f"pre-commit hook test needs git and pre-commit: {_missing()}"
-)
+pytestmark = [
+    pytest.mark.slow,  # the real pre-commit in a new git repository
+    pytest.mark.skipif(_missing() is not None, reason=f"pre-commit hook test needs git and pre-commit: {_missing()}"),
+]
 
 
 def sh(*args: str, cwd: Path, env: dict, check: bool = True) -> subprocess.CompletedProcess:
