@@ -138,7 +138,7 @@ def check_large(
         return None  # the file changed, or is not the text it looked like: read as any other file
     document = Document(path=source.path, line_count=_line_count(source))
     raw: list[Finding] = []
-    for findings, directives, metadata, tables, checked in parts:  # type: ignore[misc]
+    for findings, directives, metadata, tables, checked in parts:
         document.findings.extend(findings)
         document.directives.extend(directives)
         document.metadata.update(metadata)
@@ -162,6 +162,7 @@ def _stretches(linter: Linter, source: Stream, pieces: int) -> list[tuple[int, i
     needle = max(reader.name_label, key=lambda char: len(char.encode())).encode()
     reading = Reading(reader, Document(path=source.path))
     cuts: list[tuple[int, int, Any]] = []  # (byte offset, line, state) before each table that can start a stretch
+    end = source.skip
     try:
         for base, body, first_line in _whole_lines(source.file, source.skip):
             if b"\r" in body:
@@ -182,10 +183,10 @@ def _stretches(linter: Linter, source: Stream, pieces: int) -> list[tuple[int, i
         return None
     step = (end - source.skip) / pieces
     chosen: list[tuple[int, int, Any]] = [(source.skip, 1, None)]
-    for cut in cuts:
-        if cut[0] - chosen[-1][0] >= step:
-            chosen.append(cut)
-    ends = [cut[0] for cut in chosen[1:]] + [end]
+    for point in cuts:
+        if point[0] - chosen[-1][0] >= step:
+            chosen.append(point)
+    ends = [point[0] for point in chosen[1:]] + [end]
     return [(start, stop, line, state) for (start, line, state), stop in zip(chosen, ends)]
 
 

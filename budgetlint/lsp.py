@@ -22,11 +22,14 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from budgetlint.record import Record, replace
+
+if TYPE_CHECKING:
+    from budgetlint.model import Project
 
 log = logging.getLogger("budgetlint.lsp")
 _DIGITS = re.compile(r"\d+")
@@ -276,7 +279,7 @@ class TableCache:
             document.directives.extend(chunk.directives)
             document.findings.extend(chunk.reader_findings)
             document.project_count += chunk.project_count
-            if need_projects:
+            if need_projects and chunk.projects is not None:
                 document.projects.extend(chunk.projects)
             raw.extend(chunk.checked)
         return document, linter.finish(document, raw, self.file)
@@ -290,7 +293,7 @@ class TableCache:
         self.read += 1
         document = Document(path="")
         reading = Reading(self.linter.reader, document, state)
-        projects = []
+        projects: list[Project] = []
         end = index
         while True:
             first_line = segments[end][0] + 1
@@ -362,7 +365,7 @@ def _moved(chunk: _Chunk, first_line: int, spans: tuple, with_projects: bool) ->
         entry_spans=spans,
         exit_state=mover.any(chunk.exit_state),
         project_count=chunk.project_count,
-        projects=[mover.any(project) for project in chunk.projects] if with_projects else None,
+        projects=[mover.any(project) for project in chunk.projects or ()] if with_projects else None,
         reader_findings=[mover.finding(f) for f in chunk.reader_findings],
         directives=[mover.any(directive) for directive in chunk.directives],
         metadata={key: mover.any(value) for key, value in chunk.metadata.items()},
