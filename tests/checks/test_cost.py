@@ -18,6 +18,11 @@ def zh() -> Linter:
     return Linter(Config(), lang="zh")
 
 
+def family(linter, text: str, prefix: str = "BL2") -> list:
+    """The findings of the rules whose code starts with `prefix` (the cost family by default)."""
+    return [f for f in findings_of(linter, text) if f.code.startswith(prefix)]
+
+
 def costs(annual: str, rows: str, unit: str = "万元") -> str:
     """A table whose indicator rows start on line 6 (单位 on line 1, the header on lines 3–4)."""
     return f"单位：{unit}\n\n| 项目名称 | 示例项目 |\n| 项目总额 | {annual} | 年度资金总额 | {annual} |\n" + (
@@ -58,7 +63,7 @@ def test_a_quantity_in_wan_of_the_rates_unit_is_converted(zh):
 | 1-产出指标 | 11-数量指标 | 青少年科技创新大赛 | 20.5 万人次 |
 | | 14-成本指标 | 青少年科技创新大赛 | 2 元/人次 |
 """
-    assert findings_of(zh, costs("41", rows), "BL2") == []
+    assert family(zh, costs("41", rows)) == []
     (finding,) = findings_of(zh, costs("4.1", rows), "BL201")
     assert (finding.span.line, finding.expected, finding.actual) == (7, "4.1", "41")
 
@@ -70,7 +75,7 @@ def test_a_cost_per_year_without_a_quantity_counts_one_fiscal_year_not_its_sessi
 | | 14-成本指标 | 举办培训 | 5 万元/期 |
 | | | 科普服务 | 3 万元/年 |
 """  # 5 × 2 + 3 × 1 = 13: the 12 场 of 科普服务 never multiply a cost per year
-    assert [f.code for f in findings_of(zh, costs("13", rows)) if f.code.startswith("BL2")] == []
+    assert family(zh, costs("13", rows)) == []
     (finding,) = findings_of(zh, costs("46", rows), "BL201")
     assert (finding.expected, finding.actual) == ("46", "13")
     assert (9, "科普服务: 3 万元/年 × 1年") in [(row.span.line, row.label) for row in finding.related]
@@ -81,11 +86,11 @@ def test_a_rate_without_its_quantity_is_bl202_and_leaves_the_sum_unjudged(linter
 | 1-产出指标 | 11-数量指标 | 宣传栏更换 | 50个 |
 | | 14-成本指标 | 专家授课 | 2万元/场 |
 """
-    found = [f for f in findings_of(linter, costs("100", rows)) if f.code.startswith("BL2")]
+    found = family(linter, costs("100", rows))
     assert [(f.code, f.span.line, f.span.column) for f in found] == [("BL202", 7, 22)]
     assert (found[0].expected, found[0].actual) == ("a quantity counted in 场", "2万元/场")
     counted = rows.replace("| 宣传栏更换 | 50个 |", "| 专家授课 | 5场 |")
-    assert [f.code for f in findings_of(linter, costs("10", counted)) if f.code.startswith("BL2")] == []
+    assert family(linter, costs("10", counted)) == []
 
 
 FAIR = """\
@@ -96,7 +101,7 @@ FAIR = """\
 
 
 def test_a_lump_sum_that_balances_only_per_unit_is_bl203_with_an_unsafe_fix_not_bl201(linter):
-    found = [f for f in findings_of(linter, costs("10.4", FAIR)) if f.code.startswith("BL2")]
+    found = family(linter, costs("10.4", FAIR))
     assert [(f.code, f.span.line, f.span.column) for f in found] == [("BL203", 8, 27)]
     (finding,) = found
     assert (finding.expected, finding.actual) == ("52000元/站", "52000元")
@@ -107,8 +112,8 @@ def test_a_lump_sum_that_balances_only_per_unit_is_bl203_with_an_unsafe_fix_not_
     ]
     assert finding.fix.safe is False
     assert [(edit.span.line, edit.span.column, edit.text) for edit in finding.fix.edits] == [(8, 27, "52000元/站")]
-    assert findings_of(linter, costs("10.4", FAIR.replace("52000元 |", "52000元/站 |")), "BL2") == []
-    assert findings_of(linter, costs("5.2", FAIR), "BL2") == []  # the lump sum it says
+    assert family(linter, costs("10.4", FAIR.replace("52000元 |", "52000元/站 |"))) == []
+    assert family(linter, costs("5.2", FAIR)) == []  # the lump sum it says
 
 
 def test_no_per_unit_reading_is_guessed_when_two_rows_could_be_it_or_the_quantity_is_a_time(zh):
@@ -118,13 +123,13 @@ def test_no_per_unit_reading_is_guessed_when_two_rows_could_be_it_or_the_quantit
 | | 14-成本指标 | 举办培训班 | 1万元 |
 | | | 编印宣传册 | 1万元 |
 """  # 3 万元 is either row read per unit: which one is a guess
-    assert [f.code for f in findings_of(zh, costs("3", either)) if f.code.startswith("BL20")] == ["BL201"]
+    assert [f.code for f in family(zh, costs("3", either))] == ["BL201"]
     assert [f.span.line for f in findings_of(zh, costs("4", either), "BL203")] == [8, 9]  # both: no choice made
     months = """\
 | 1-产出指标 | 11-数量指标 | 设备维护 | 12个月 |
 | | 14-成本指标 | 设备维护 | 1万元 |
 """
-    assert [f.code for f in findings_of(zh, costs("12", months)) if f.code.startswith("BL20")] == ["BL201"]
+    assert [f.code for f in family(zh, costs("12", months))] == ["BL201"]
 
 
 def test_a_rate_per_person_visit_times_a_count_of_people_is_bl204(linter):
@@ -136,7 +141,7 @@ def test_a_rate_per_person_visit_times_a_count_of_people_is_bl204(linter):
     assert (finding.span.line, finding.span.column) == (7, 22)
     assert (finding.expected, finding.actual) == ("the quantity counted in 人次", "200 人")
     assert [(row.span.line, row.label) for row in finding.related] == [(6, "举办培训: 200 人")]
-    assert findings_of(linter, costs("10", rows.replace("200 人 |", "200 人次 |")), "BL2") == []
+    assert family(linter, costs("10", rows.replace("200 人 |", "200 人次 |"))) == []
 
 
 @pytest.mark.parametrize(
@@ -169,7 +174,7 @@ def test_a_cost_that_is_not_money_is_bl206_but_not_applicable_is_not(linter):
     (finding,) = findings_of(linter, costs("10", rows), "BL206")
     assert (finding.span.line, finding.span.column, finding.actual) == (8, 15, "≤100%")
     assert finding.expected == "an amount of money (5 万元, 2 元/人次)"
-    assert findings_of(linter, costs("10", rows.replace("| 成本控制率 | ≤100% |", "| 其他成本 | 无 |")), "BL2") == []
+    assert family(linter, costs("10", rows.replace("| 成本控制率 | ≤100% |", "| 其他成本 | 无 |"))) == []
 
 
 def test_costs_in_a_table_kept_in_yuan(zh):
