@@ -51,6 +51,7 @@ def test_a_value_on_the_line_below_its_label_names_both_lines(linter):
     assert finding.message == (
         "the value of '年度资金总额' (line 3) is on the next line: expected it on the label's row, found it on line 4"
     )
+    assert findings_of(linter, HEADER) == []
 
 
 # ---------------------------------------------------------------- labels and cells that cannot be placed
@@ -78,6 +79,7 @@ def test_a_field_left_out_is_reported_at_the_table_and_an_empty_one_at_its_label
     (empty,) = findings_of(linter, HEADER.replace("| 完成示例工作。 |", "| |"))
     assert (empty.code, empty.span.line, empty.span.column) == ("BL003", 7, 3)
     assert empty.message == "'年度总体绩效目标' has no value: expected one, found an empty cell"
+    assert findings_of(linter, HEADER, "BL003") == []
 
 
 def test_a_field_given_twice_keeps_the_first_value_and_a_repeat_of_it_is_silent(zh):
