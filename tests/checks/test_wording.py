@@ -1,0 +1,127 @@
+"""Wording (BL8xx): vague targets where a number is expected, and comparators spelled other than
+≥ ≤ > < =, whose fix is safe only when the rewritten value reads the same.
+
+The indicator row under test is line 3 of every table here; its value starts at column 30
+(质量 rows: 1-产出指标 | 12-质量指标 | 培训合格率 | …).
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import findings_of
+
+from budgetlint.config import Config
+from budgetlint.engine import Linter
+from budgetlint.fixes import apply_fixes
+
+
+@pytest.fixture(scope="module")
+def zh() -> Linter:
+    return Linter(Config(), lang="zh")
+
+
+def rows(*lines: str) -> str:
+    return "| 项目名称 | 示例项目 |\n| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n" + "".join(
+        f"{line}\n" for line in lines
+    )
+
+
+def quality(value: str) -> str:
+    return rows(f"| 1-产出指标 | 12-质量指标 | 培训合格率 | {value} |")
+
+
+# ---------------------------------------------------------------- BL801
+
+
+def test_a_vague_benefit_is_reported_and_a_measured_one_is_not(linter):
+    (finding,) = findings_of(linter, rows("| 2-效益指标 | 22-社会效益 | 公众科学素质 | 明显提升 |"), "BL801")
+    assert (finding.span.line, finding.span.column, finding.severity) == (3, 31, "info")
+    assert finding.message == (
+        "the target of '公众科学素质' is the vague '明显提升': expected a measurable value (e.g. ≥90%), found '明显提升'"
+    )
+    for measured in ("较上年提升5%", "≥15%", "2024年底前明显提升"):  # a number or a date is measurable
+        assert findings_of(linter, rows(f"| 2-效益指标 | 22-社会效益 | 公众科学素质 | {measured} |"), "BL801") == []
+
+
+def test_vague_words_are_judged_only_in_the_groups_that_should_be_quantified(zh):
+    table = rows(
+        "| 1-产出指标 | 11-数量指标 | 科普宣传 | 明显提升 |",
+        "| 2-效益指标 | 24-可持续影响 | 长效机制 | 明显提升 |",
+        "| 3-满意度指标 | 31-服务对象满意度 | 群众满意度 | 明显提升 |",
+    )
+    assert [(f.span.line, f.actual) for f in findings_of(zh, table, "BL801")] == [(4, "明显提升")]
+
+
+# ---------------------------------------------------------------- BL802
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        (">=90%", "≥90%"),
+        ("≧90%", "≥90%"),
+        ("达90%以上", "≥90%"),
+        ("90%及以上", "≥90%"),
+        ("大于等于90%", "≥90%"),
+        ("大于90%", ">90%"),
+        ("<=5%", "≤5%"),
+        ("5%以内", "≤5%"),
+    ],
+)
+def test_a_comparator_spelled_otherwise_gets_a_safe_fix_to_its_sign(zh, written, canonical):
+    (finding,) = findings_of(zh, quality(written), "BL802")
+    assert (finding.span.line, finding.span.column, finding.span.end_column) == (3, 30, 30 + len(written))
+    assert (finding.expected, finding.actual) == (canonical, written)
+    assert finding.fix.safe is True
+    assert [edit.text for edit in finding.fix.edits] == [canonical]
+    assert findings_of(zh, quality(canonical), "BL802") == []
+
+
+@pytest.mark.parametrize("accepted", ["≥90%", "不少于90%", "不低于90%", "不超过5%", "≤5%"])
+def test_the_accepted_spellings_are_silent(zh, accepted):
+    assert findings_of(zh, quality(accepted), "BL802") == []
+
+
+def test_two_comparators_that_disagree_leave_the_choice_to_a_person(linter):
+    (finding,) = findings_of(linter, quality("达90%以内"), "BL802")  # 达 says ≥, 以内 says ≤
+    assert (finding.expected, finding.actual) == ("≥90%", "达90%以内")
+    assert finding.fix.safe is False
+    assert finding.message == "comparator '达' is not standard: expected '≥90%', found '达90%以内'"
+
+
+def test_the_fix_keeps_the_unit_and_the_words_around_the_amount(zh):
+    (visits,) = findings_of(zh, quality("100人次以上"), "BL802")
+    assert (visits.expected, visits.fix.safe) == ("≥100人次", True)
+    towns = rows("| 2-效益指标 | 22-社会效益 | 科普覆盖 | 覆盖5个以上乡镇 |")
+    (finding,) = findings_of(zh, towns, "BL802")
+    assert (finding.span.column, finding.actual, finding.expected) == (31, "5个以上乡镇", "≥5个乡镇")
+    fixed = apply_fixes(towns, [finding]).text
+    assert "| 科普覆盖 | 覆盖≥5个乡镇 |" in fixed
+    assert findings_of(zh, fixed, "BL802") == []
+
+
+def test_only_the_amount_spelled_otherwise_in_a_cell_of_two_is_reported(zh):
+    (finding,) = findings_of(zh, quality("≥90%，投诉率<=5%"), "BL802")
+    assert (finding.span.column, finding.span.end_column, finding.actual) == (
+        38,
+        42,
+        "<=5%",
+    )  # 8 characters into the cell
+    assert findings_of(zh, quality("≥90%，投诉率≤5%"), "BL802") == []
+
+
+def test_fixing_every_comparator_of_a_table_leaves_it_silent(zh):
+    table = rows(
+        "| 1-产出指标 | 12-质量指标 | 培训合格率 | >=90% |",
+        "| | | 设备故障率 | 5%以下 |",
+        "| 3-满意度指标 | 31-服务对象满意度 | 参训人员满意度 | 达85%以上 |",
+    )
+    found = findings_of(zh, table, "BL802")
+    assert [(f.span.line, f.expected) for f in found] == [(3, "≥90%"), (4, "≤5%"), (5, "≥85%")]
+    fixed = apply_fixes(table, found).text
+    assert fixed.splitlines()[2:] == [
+        "| 1-产出指标 | 12-质量指标 | 培训合格率 | ≥90% |",
+        "| | | 设备故障率 | ≤5% |",
+        "| 3-满意度指标 | 31-服务对象满意度 | 参训人员满意度 | ≥85% |",
+    ]
+    assert [f.code for f in findings_of(zh, fixed) if f.code.startswith("BL8")] == []
