@@ -212,3 +212,26 @@ def test_value_normalisation_skips_exactly_the_texts_it_would_not_change():
     assert {ord(match.group()) for match in _VALUE_MAPPED.finditer(every)} == set(_VALUE_TABLE)
     assert {ord(match.group()) for match in _FULLWIDTH_MAPPED.finditer(every)} == set(_FULLWIDTH)
     assert every.translate(_VALUE_TABLE) == halfwidth(every.translate(_VALUE_EXTRA))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # dates written with signs: read as dates later, never as numbers
+        "2024-12-31",
+        "2024.12.31前",
+        "2024/12/31前",
+        "2024 - 12 - 31",
+        "12/31",
+        "2024-12",  # not a range: its high end is below its low end
+        "1.2.3",
+        "3-5-7个",
+        "2021-2035",  # a span of years
+        "2024-2025年",
+        "02-经常性项目",  # a code written against its name
+        "1-产出指标",
+    ],
+)
+def test_digits_joined_by_signs_are_not_taken_apart_into_numbers(read, text):
+    value = read(text)
+    assert (value.kind, value.amounts, value.dates, value.periods) == ("text", (), (), ())
