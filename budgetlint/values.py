@@ -33,9 +33,10 @@ class Amount:
     comparator_start: int  # offset of the comparator as written (-1 if none)
     qualifier: str  # a word between comparator and number: 不少于「指导」12 场
     suffix: str  # a comparator written after the amount (以上, 以内), also when a prefix one exists
-    number: Decimal  # with the magnitude applied: "20.5 万" → 205000
-    written: str  # the digits as written
-    decimals: int  # digits after the point, as written: the precision stated
+    number: Decimal  # with the magnitude applied: "20.5 万" → 205000; a range's low end
+    high: Decimal | None  # a range's high end, magnitude applied ("2-3万人" → 30000); None for one number
+    written: str  # the digits of `number` as written
+    decimals: int  # digits after the point of `number`, as written: the precision stated
     magnitude_text: str  # "万" in "20.5 万余师生" or a bare "40 万"; "" otherwise
     approximate: bool  # 余 / 多
     percent: bool
@@ -51,14 +52,21 @@ class Amount:
     bare_wan: bool  # a money-looking amount with 万 but no 元: '40 万', '828万/次'
 
     def in_yuan(self, default: Unit | None = None) -> Decimal | None:
-        """The amount in 元 (per denominator for a rate); a bare number is in `default`."""
+        """The amount in 元 (per denominator for a rate); a bare number is in `default`.  A range's low end."""
+        return self._yuan(self.number, default)
+
+    def high_in_yuan(self, default: Unit | None = None) -> Decimal | None:
+        """A range's high end in 元, as in_yuan gives its low end; None for one number."""
+        return None if self.high is None else self._yuan(self.high, default)
+
+    def _yuan(self, number: Decimal, default: Unit | None) -> Decimal | None:
         if self.unit is not None:
-            return self.number * self.unit.factor if self.unit.is_money else None
+            return number * self.unit.factor if self.unit.is_money else None
         if self.percent or self.noun:
             return None
         if self.magnitude_text:  # a bare 万 / 亿: the magnitude is already applied
-            return self.number
-        return self.number * default.factor if default is not None and default.is_money else None
+            return number
+        return number * default.factor if default is not None and default.is_money else None
 
 
 @named
@@ -133,6 +141,8 @@ class Value:
 
 
 _INT = re.compile(r"\d+")
+# The pieces of the RANGE terminal: low end, a percent sign after it, high end.
+_RANGE = re.compile(r"([\d.]+)\s*([%‰]?)\s*[-~至]\s*([\d.]+)")
 # The dash of the PERIOD terminal, with the blanks around it (the points themselves have none).
 _DASH = re.compile(r"\s*[-~至]\s*")
 # Records are made by tuple.__new__ with their fields in order where a value cell makes them: a named
@@ -202,10 +212,8 @@ class ValueReader:
         for child in tree.children:  # comparator? (NUMBER | RANGE) PERCENT? unit? RATE?
             if isinstance(child, str):  # a token
                 kind = child.type
-                if kind == "NUMBER":
+                if kind == "NUMBER" or kind == "RANGE":
                     number_token = child
-                elif kind == "RANGE":  # "3-5": not read as an amount yet, so the measure is text
-                    return None
                 elif kind == "PERCENT":
                     percent = True
                 elif kind == "RATE":  # "/期", "/ 人次": the word after the slash
@@ -223,7 +231,15 @@ class ValueReader:
                     unit_word = str(unit_token)
         if number_token is None:
             return None
-        written = str(number_token)
+        high = None
+        if number_token.type == "RANGE":  # "3-5", "90%-95", "2 ~ 3": the low end is `number`
+            written, low_percent, high_written = _RANGE.fullmatch(number_token).groups()
+            high = Decimal(high_written)
+            if high < Decimal(written):  # "2024-12": not a range from low to high, so text
+                return None
+            percent = percent or bool(low_percent)
+        else:
+            written = str(number_token)
         try:
             number = Decimal(written)
         except InvalidOperation:
@@ -234,6 +250,8 @@ class ValueReader:
         magnitude_text, approximate, unit, unit_text, suffix, noun = self._word(unit_word)
         if magnitude_text:
             number *= vocab.magnitudes[magnitude_text]
+            if high is not None:
+                high *= vocab.magnitudes[magnitude_text]
         per = None
         per_text = ""
         if per_word:
@@ -256,6 +274,7 @@ class ValueReader:
                 qualifier,
                 suffix,
                 number,
+                high,
                 written,
                 decimals,
                 magnitude_text,
