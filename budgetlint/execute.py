@@ -252,29 +252,41 @@ def _line_count(source: Stream) -> int:
 def _map(runner: Runner, workers: int, function: Any, tasks: list) -> Iterator[Any]:
     """`function` over `tasks` in a pool of `workers` processes, the results in order.  On any exception
     (a worker died, Ctrl-C, the caller stopped early) the workers are stopped at once, not waited for."""
-    pool = _pool(runner, workers)
+    import signal
+
+    # Ctrl-C is held while the workers start (submitting the tasks starts them all), so that none
+    # is interrupted before it has made itself deaf to it (see _start_worker); it reaches this process
+    # once they have, and stops them all.
+    masked = hasattr(signal, "pthread_sigmask")
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if masked else None
+    pool = None
     try:
-        yield from pool.map(function, tasks)
+        pool = _pool(runner, workers)
+        futures: list[Any] = [pool.submit(function, task) for task in tasks]
+        if masked:
+            masked = False
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)  # a Ctrl-C held meanwhile is raised here
+        for index, future in enumerate(futures):
+            futures[index] = None  # its result is the caller's now
+            yield future.result()
     except BaseException:
-        _stop(pool)
+        if pool is not None:
+            _stop(pool)
         raise
+    finally:
+        if masked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
     pool.shutdown(wait=True)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Cancel what has not started, end the workers and reap them."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
+    """End the workers at once and reap them: the pool then fails what was not done, and shuts down."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
         try:
             process.terminate()
         except (OSError, ValueError):  # ended already, or closed
             pass
-    for process in processes:
-        try:
-            process.join()
-        except (OSError, ValueError, AssertionError):
-            pass
+    pool.shutdown(wait=True)
 
 
 def _pool(runner: Runner, workers: int) -> ProcessPoolExecutor:
@@ -304,6 +316,8 @@ def _start_worker(settings: dict | None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # held by the parent while the pool starts (see _map)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     global _runner
     if settings is not None:
         from budgetlint.runner import Runner

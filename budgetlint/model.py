@@ -267,18 +267,7 @@ def to_data(obj: Any) -> Any:
 def value_data(value: Value) -> dict[str, Any]:
     data: dict[str, Any] = {"raw": value.raw, "kind": value.kind}
     if value.amounts:
-        data["amounts"] = [
-            {
-                "comparator": a.comparator,
-                "number": to_data(a.number),
-                "unit": a.unit.name if a.unit else None,
-                "per": a.per.name if a.per else (a.per_text or None),
-                "percent": a.percent,
-                "approximate": a.approximate,
-                "noun": a.noun or None,
-            }
-            for a in value.amounts
-        ]
+        data["amounts"] = [_amount_data(a) for a in value.amounts]
     if value.dates:
         data["dates"] = [
             {"year": d.year, "month": d.month, "day": d.day, "suffix": d.suffix or None} for d in value.dates
@@ -296,6 +285,20 @@ def value_data(value: Value) -> dict[str, Any]:
     return data
 
 
+def _amount_data(a: Amount) -> dict[str, Any]:
+    data = {"comparator": a.comparator, "number": to_data(a.number)}
+    if a.high is not None:  # a range: "number" is its low end
+        data["high"] = to_data(a.high)
+    data.update(
+        unit=a.unit.name if a.unit else None,
+        per=a.per.name if a.per else (a.per_text or None),
+        percent=a.percent,
+        approximate=a.approximate,
+        noun=a.noun or None,
+    )
+    return data
+
+
 def value_signature(value: Value) -> tuple:
     """What a value means, independent of spelling and position (for equality across layouts)."""
     return (
@@ -304,6 +307,7 @@ def value_signature(value: Value) -> tuple:
             (
                 a.comparator,
                 a.number,
+                a.high,
                 a.unit.name if a.unit else None,
                 a.per.name if a.per else a.per_text,
                 a.percent,

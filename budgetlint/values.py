@@ -33,9 +33,10 @@ class Amount:
     comparator_start: int  # offset of the comparator as written (-1 if none)
     qualifier: str  # a word between comparator and number: 不少于「指导」12 场
     suffix: str  # a comparator written after the amount (以上, 以内), also when a prefix one exists
-    number: Decimal  # with the magnitude applied: "20.5 万" → 205000
-    written: str  # the digits as written
-    decimals: int  # digits after the point, as written: the precision stated
+    number: Decimal  # with the magnitude applied: "20.5 万" → 205000; a range's low end
+    high: Decimal | None  # a range's high end, magnitude applied ("2-3万人" → 30000); None for one number
+    written: str  # the digits of `number` as written
+    decimals: int  # digits after the point of `number`, as written: the precision stated
     magnitude_text: str  # "万" in "20.5 万余师生" or a bare "40 万"; "" otherwise
     approximate: bool  # 余 / 多
     percent: bool
@@ -51,14 +52,21 @@ class Amount:
     bare_wan: bool  # a money-looking amount with 万 but no 元: '40 万', '828万/次'
 
     def in_yuan(self, default: Unit | None = None) -> Decimal | None:
-        """The amount in 元 (per denominator for a rate); a bare number is in `default`."""
+        """The amount in 元 (per denominator for a rate); a bare number is in `default`.  A range's low end."""
+        return self._yuan(self.number, default)
+
+    def high_in_yuan(self, default: Unit | None = None) -> Decimal | None:
+        """A range's high end in 元, as in_yuan gives its low end; None for one number."""
+        return None if self.high is None else self._yuan(self.high, default)
+
+    def _yuan(self, number: Decimal, default: Unit | None) -> Decimal | None:
         if self.unit is not None:
-            return self.number * self.unit.factor if self.unit.is_money else None
+            return number * self.unit.factor if self.unit.is_money else None
         if self.percent or self.noun:
             return None
         if self.magnitude_text:  # a bare 万 / 亿: the magnitude is already applied
-            return self.number
-        return self.number * default.factor if default is not None and default.is_money else None
+            return number
+        return number * default.factor if default is not None and default.is_money else None
 
 
 @named
@@ -133,6 +141,10 @@ class Value:
 
 
 _INT = re.compile(r"\d+")
+# The pieces of the RANGE terminal: low end, a percent sign after it, high end.
+_RANGE = re.compile(r"([\d.]+)\s*([%‰]?)\s*[-~至]\s*([\d.]+)")
+# The dash of the PERIOD terminal, with the blanks around it (the points themselves have none).
+_DASH = re.compile(r"\s*[-~至]\s*")
 # Records are made by tuple.__new__ with their fields in order where a value cell makes them: a named
 # tuple's own __new__ is a Python function, and called by keyword costs ~2 µs for an Amount.
 _new = tuple.__new__
@@ -163,10 +175,7 @@ class ValueReader:
             return Value(raw, is_empty=empty)
         if stripped in self.vocabulary.not_applicable:
             return Value(raw, not_applicable=True, is_empty=empty)
-        try:
-            tree = self._parser.parse(text)
-        except Exception:  # the grammar is total; a failure is a bug, so keep the text
-            return Value(raw, texts=(TextPart(0, len(raw), raw),), is_empty=empty)
+        tree = self._parser.parse(text)  # the grammar is total: an error here is a bug, and is raised
         amounts: list[Amount] = []
         dates: list[DatePoint] = []
         periods: list[Period] = []
@@ -182,9 +191,9 @@ class ValueReader:
             elif kind == "text":
                 texts.append(part.meta)
             elif kind == "date":
-                dates.append(self._date(part.children, raw))
+                dates.append(self._date(part.children))
             elif kind == "period":
-                period = self._period(part.children, raw)
+                period = self._period(part.children)
                 if period is not None:
                     periods.append(period)
                 else:
@@ -200,12 +209,15 @@ class ValueReader:
         percent = False
         unit_word = per_word = qualifier = ""
         unit_token = None
-        for child in tree.children:  # comparator? NUMBER PERCENT? unit? rate?
+        for child in tree.children:  # comparator? (NUMBER | RANGE) PERCENT? unit? RATE?
             if isinstance(child, str):  # a token
-                if child.type == "NUMBER":
+                kind = child.type
+                if kind == "NUMBER" or kind == "RANGE":
                     number_token = child
-                elif child.type == "PERCENT":
+                elif kind == "PERCENT":
                     percent = True
+                elif kind == "RATE":  # "/期", "/ 人次": the word after the slash
+                    per_word = child[1:].lstrip()
             else:
                 data = child.data
                 if data == "comparator":
@@ -217,11 +229,17 @@ class ValueReader:
                 elif data == "unit":
                     unit_token = child.children[0]
                     unit_word = str(unit_token)
-                elif data == "rate":
-                    per_word = str(child.children[1])
         if number_token is None:
             return None
-        written = str(number_token)
+        high = None
+        if number_token.type == "RANGE":  # "3-5", "90%-95", "2 ~ 3": the low end is `number`
+            written, low_percent, high_written = _RANGE.fullmatch(number_token).groups()
+            high = Decimal(high_written)
+            if high < Decimal(written):  # "2024-12": not a range from low to high, so text
+                return None
+            percent = percent or bool(low_percent)
+        else:
+            written = str(number_token)
         try:
             number = Decimal(written)
         except InvalidOperation:
@@ -232,6 +250,8 @@ class ValueReader:
         magnitude_text, approximate, unit, unit_text, suffix, noun = self._word(unit_word)
         if magnitude_text:
             number *= vocab.magnitudes[magnitude_text]
+            if high is not None:
+                high *= vocab.magnitudes[magnitude_text]
         per = None
         per_text = ""
         if per_word:
@@ -254,6 +274,7 @@ class ValueReader:
                 qualifier,
                 suffix,
                 number,
+                high,
                 written,
                 decimals,
                 magnitude_text,
@@ -307,41 +328,40 @@ class ValueReader:
         return magnitude, approximate, unit, unit_text, suffix, rest.strip()
 
     # ---------------------------------------------------------------- dates
-    def _date(self, children, raw: str, year: int | None = None) -> DatePoint:
+    def _date(self, children) -> DatePoint:
+        """DATE WORD? or MONTH WORD?: 2024年12月30日前, 12月."""
         token = children[0]
-        numbers = [int(n) for n in _INT.findall(str(token))]
-        if token.type == "DATE":
-            y, rest = numbers[0], numbers[1:]
-        else:
-            y, rest = year, numbers
-        month = rest[0] if rest else None
-        day = rest[1] if len(rest) > 1 else None
         suffix_text = str(children[1]).strip() if len(children) > 1 else ""
-        suffix = self.vocabulary.date_suffixes.get(suffix_text, "other" if suffix_text else "")
-        end = children[-1].end_pos
-        return DatePoint(token.start_pos, end, y, month, day, suffix, suffix_text)
+        return self._point(token, token.start_pos, children[-1].end_pos, suffix_text)
 
-    def _period(self, children, raw: str) -> Period | None:
-        """The period, or None when its first month is not a month ("1.5-12月", a 5000-digit number)."""
-        tokens = [c for c in children if c.type != "DASH"]
-        suffix = [tokens.pop()] if tokens[-1].type == "WORD" else []
-        first_token = tokens[0]
-        month = next((t for t in tokens[:2] if t.type == "NUMBER"), None)
-        if month is not None and not (str(month).isdigit() and len(month) <= 2):
-            return None
-        if first_token.type == "NUMBER":  # "1-12月" or the month of "2024年1-12月"
-            first = DatePoint(first_token.start_pos, first_token.end_pos, None, int(first_token), None, "", "")
-            last = self._date([tokens[1], *suffix], raw)
-        elif len(tokens) == 3:  # DATE NUMBER - MONTH: "2024年 1-12 月"
-            year = int(_INT.findall(str(first_token))[0])
-            first = DatePoint(first_token.start_pos, tokens[1].end_pos, year, int(tokens[1]), None, "", "")
-            last = self._date([tokens[2], *suffix], raw, year)
-        else:
-            first = self._date([first_token], raw)
-            last = self._date([tokens[1], *suffix], raw, first.year)
-        if first.year is not None and last.year is None:
-            last = DatePoint(last.start, last.end, first.year, last.month, last.day, last.suffix, last.suffix_text)
-        return Period(children[0].start_pos, children[-1].end_pos, first, last)
+    def _point(self, text: str, start: int, end: int, suffix_text: str = "", year: int | None = None) -> DatePoint:
+        """The point written `text` ("2024年12月30日", "12月", or a period's bare month "1");
+        a text with no 年 is in `year`."""
+        numbers = [int(n) for n in _INT.findall(text)]
+        if "年" in text:
+            year, numbers = numbers[0], numbers[1:]
+        month = numbers[0] if numbers else None
+        day = numbers[1] if len(numbers) > 1 else None
+        suffix = self.vocabulary.date_suffixes.get(suffix_text, "other" if suffix_text else "")
+        return _new(DatePoint, (start, end, year, month, day, suffix, suffix_text))
+
+    def _period(self, children) -> Period | None:
+        """PERIOD WORD?: the PERIOD terminal is two points joined by a dash (grammar/value.lark), the
+        last one in the first one's year when it names none ("2024年1-12月").  None when the number
+        before the dash is no month ("1.5-12月", a 5000-digit number)."""
+        token = children[0]
+        position = token.start_pos
+        dash = _DASH.search(token)
+        first_text = token[: dash.start()]
+        if first_text[-1] not in "年月日号":  # a bare month: "1-12月", "2024年 1-12月"
+            month = first_text[first_text.rfind("年") + 1 :].strip()
+            if not (month.isdigit() and len(month) <= 2):
+                return None
+        end = children[-1].end_pos
+        suffix_text = str(children[1]).strip() if len(children) > 1 else ""
+        first = self._point(first_text, position, position + len(first_text))
+        last = self._point(token[dash.end() :], position + dash.end(), end, suffix_text, first.year)
+        return _new(Period, (position, end, first, last))
 
 
 def _merge_texts(texts: list[Any], raw: str) -> tuple[TextPart, ...]:

@@ -212,3 +212,108 @@ def test_value_normalisation_skips_exactly_the_texts_it_would_not_change():
     assert {ord(match.group()) for match in _VALUE_MAPPED.finditer(every)} == set(_VALUE_TABLE)
     assert {ord(match.group()) for match in _FULLWIDTH_MAPPED.finditer(every)} == set(_FULLWIDTH)
     assert every.translate(_VALUE_TABLE) == halfwidth(every.translate(_VALUE_EXTRA))
+
+
+# ---------------------------------------------------------------- ranges
+@pytest.mark.parametrize(
+    "text, comparator, low, high, unit, percent",
+    [
+        ("3-5个", None, "3", "5", "个", False),
+        ("3~5个", None, "3", "5", "个", False),
+        ("3至5个", None, "3", "5", "个", False),
+        ("3 - 5 个", None, "3", "5", "个", False),
+        ("≥3-5场", "≥", "3", "5", "场", False),
+        ("2-3万元", None, "2", "3", "万元", False),
+        ("1.5-2.5万元/期", None, "1.5", "2.5", "万元", False),
+        ("90-95%", None, "90", "95", None, True),
+        ("90%-95%", None, "90", "95", None, True),
+        ("90%-95", None, "90", "95", None, True),
+        ("９０％～９５％", None, "90", "95", None, True),
+        ("1-3个月", None, "1", "3", "月", False),
+    ],
+)
+def test_a_range_is_one_amount(read, text, comparator, low, high, unit, percent):
+    value = read(text)
+    assert value.kind == "amount" and len(value.amounts) == 1
+    amount = value.amount
+    assert (amount.comparator, amount.number, amount.high) == (comparator, Decimal(low), Decimal(high))
+    assert (amount.unit.name if amount.unit else None, amount.percent) == (unit, percent)
+    assert (amount.start, amount.end) == (0, len(text))
+    assert amount.written == low  # written and decimals are those of the low end, `number`
+    assert amount.decimals == (len(low) - low.index(".") - 1 if "." in low else 0)
+
+
+def test_a_range_takes_the_magnitude_on_both_ends(read):
+    amount = read("2-3万人").amount
+    assert (amount.number, amount.high, amount.magnitude_text, amount.unit.name) == (20000, 30000, "万", "人")
+    money = read("2-3万元").amount  # 万元 is the unit: the number stays in it
+    assert (money.number, money.high, money.in_yuan()) == (2, 3, Decimal("20000"))
+
+
+def test_one_number_has_no_high_end(read):
+    assert read("≥5 项").amount.high is None
+
+
+@pytest.mark.parametrize("text", ["1-12月", "2024年1-12月", "2024年1月-12月", "3-5月"])
+def test_a_dash_before_a_month_is_still_a_period(read, text):
+    value = read(text)
+    assert value.kind == "period" and not value.amounts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # dates written with signs: read as dates later, never as numbers
+        "2024-12-31",
+        "2024.12.31前",
+        "2024/12/31前",
+        "2024 - 12 - 31",
+        "12/31",
+        "2024-12",  # not a range: its high end is below its low end
+        "1.2.3",
+        "3-5-7个",
+        "2021-2035",  # a span of years
+        "2024-2025年",
+        "02-经常性项目",  # a code written against its name
+        "1-产出指标",
+    ],
+)
+def test_digits_joined_by_signs_are_not_taken_apart_into_numbers(read, text):
+    value = read(text)
+    assert (value.kind, value.amounts, value.dates, value.periods) == ("text", (), (), ())
+
+
+def test_the_high_end_is_part_of_the_data_and_the_signature(read):
+    from budgetlint.model import value_data, value_signature
+
+    (data,) = value_data(read("≥3-5场"))["amounts"]
+    assert (data["number"], data["high"]) == ("3", "5")
+    assert "high" not in value_data(read("≥3场"))["amounts"][0]
+    assert value_signature(read("3-5场")) != value_signature(read("3-6场"))
+    assert value_signature(read("3-5场")) == value_signature(read("3 ~ 5 场"))
+
+
+NARRATIVE = """
+    | 项目名称 | 示例项目 |
+    | 年度总体绩效目标 | 举办培训 {count}，培训费用 {money}。 |
+    | 一级指标 | 二级指标 | 三级指标 | 绩效值 |
+    | 1-产出指标 | 11-数量指标 | 举办培训 | 2-3 期 |
+    | | 14-成本指标 | 培训费用 | 2-3万元 |
+"""
+
+
+@pytest.mark.parametrize(
+    "count, money, codes",
+    [
+        ("2 期", "2 万元", []),
+        ("3 期", "2.5 万元", []),  # within the indicator's range: no contradiction
+        ("4 期", "3 万元", ["BL701"]),
+        ("2 期", "3.5 万元", ["BL702"]),
+        ("1 期", "1 万元", ["BL701", "BL702"]),
+    ],
+)
+def test_the_narrative_agrees_with_a_range_it_falls_within(linter, count, money, codes):
+    from conftest import findings_of
+
+    found = findings_of(linter, NARRATIVE.format(count=count, money=money))
+    assert sorted(f.code for f in found if f.code in ("BL701", "BL702")) == codes

@@ -72,8 +72,8 @@ def narrative_counts(project, params, ctx):
         if match is None:
             continue
         indicator, target, _ = match
-        if target.number == amount.number:
-            continue
+        if target.number <= amount.number <= (target.number if target.high is None else target.high):
+            continue  # the count, or a count within the indicator's range ("3 期" for "2-3 期")
         written = goal.text[offset : offset + (amount.end - amount.start)]
         yield Finding(
             "",
@@ -111,7 +111,9 @@ def narrative_money(project, params, ctx):
             indicator, target, _ = match
             target_yuan = target.in_yuan(project.money_unit)
             allowed = tolerance(project, ctx, target.decimals, amount.decimals)
-            if target_yuan is not None and abs(target_yuan - yuan) > allowed:
+            # the amount, or an amount within the cost row's range ("2.5万元" for "2-3万元")
+            high = target_yuan if target.high is None else target.high_in_yuan(project.money_unit)
+            if target_yuan is not None and not target_yuan - allowed <= yuan <= high + allowed:
                 yield Finding(
                     "",
                     _span(goal, offset, length),

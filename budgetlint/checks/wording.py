@@ -10,10 +10,11 @@ CANONICAL = "≥≤><="
 
 
 def amount_signature(amount) -> tuple:
-    """What a fix must not change: comparator meaning, number, unit, rate, percent, noun."""
+    """What a fix must not change: comparator meaning, number (both ends of a range), unit, rate, percent, noun."""
     return (
         amount.comparator,
         amount.number,
+        amount.high,
         amount.unit.name if amount.unit else None,
         amount.per.name if amount.per else amount.per_text,
         amount.percent,
