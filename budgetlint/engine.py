@@ -17,7 +17,7 @@ from budgetlint.reader import Reader, ReaderState
 from budgetlint.resources import read_toml
 from budgetlint.suppression import suppress
 from budgetlint.units import load_units
-from budgetlint.values import ValueReader
+from budgetlint.valueread import ValueReader
 from budgetlint.vocabulary import load_vocabulary
 
 TYPE_CHECKING = False  # typing is not imported on the check path

@@ -37,7 +37,7 @@ from budgetlint.record import named, record
 from budgetlint.suppression import Directives
 from budgetlint.text import blank_tags, normalize_label, squeeze
 from budgetlint.units import UnitTable
-from budgetlint.values import ValueReader
+from budgetlint.valueread import ValueReader
 from budgetlint.vocabulary import Vocabulary, split_code
 
 TYPE_CHECKING = False  # typing is not imported on the check path

@@ -187,7 +187,8 @@ def test_the_value_parser_does_not_copy_its_growing_list_of_parts(linter, monkey
 
 def test_adjacent_text_pieces_are_cut_from_the_value_once():
     # _merge_texts re-cut the growing run of text at every piece: n² characters for n words.
-    from budgetlint.values import TextPart, _merge_texts
+    from budgetlint.valueread import _merge_texts
+    from budgetlint.values import TextPart
 
     class CountingStr(str):
         cut = 0

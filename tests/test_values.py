@@ -141,7 +141,7 @@ def test_stored_facts_agree_with_the_value(linter):
     for every cell of the seed and the examples, and for blank and odd texts, they say what the value does."""
     from pathlib import Path
 
-    from budgetlint.values import ValueReader
+    from budgetlint.valueread import ValueReader
 
     root = Path(__file__).resolve().parent.parent
     files = [

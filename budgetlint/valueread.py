@@ -1,0 +1,263 @@
+"""Read one value cell (绩效值 or a money cell) into a typed Value, through grammar/value.lark.
+
+The grammar gives the structure (comparator, number, the word after it, a
+rate's denominator, dates and periods); the vocabulary splits the word after a
+number into magnitude, unit, noun and a trailing comparator.  Reading is
+memoised: real tables repeat the same few hundred values.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from budgetlint.text import normalize_value
+from budgetlint.units import Unit, UnitTable
+from budgetlint.values import Amount, DatePoint, Period, TextPart, Value
+from budgetlint.vocabulary import Vocabulary
+
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Any
+
+_INT = re.compile(r"\d+")
+# The pieces of the RANGE terminal: low end, a percent sign after it, high end.
+_RANGE = re.compile(r"([\d.]+)\s*([%‰]?)\s*[-~至]\s*([\d.]+)")
+# The dash of the PERIOD terminal, with the blanks around it (the points themselves have none).
+_DASH = re.compile(r"\s*[-~至]\s*")
+
+
+class ValueReader:
+    """Parses value texts with grammar/value.lark and the vocabulary; one per (vocabulary, units)."""
+
+    def __init__(self, vocabulary: Vocabulary, units: UnitTable):
+        self.vocabulary = vocabulary
+        self.units = units
+        self._parser = _value_parser()
+        self.read = lru_cache(maxsize=65536)(self._read)
+        # longest first: "及以上" before "以上"
+        self._suffixes = tuple(sorted(vocabulary.suffix_comparators, key=len, reverse=True))
+        # The words after numbers repeat across a document ("万元", "场", "", "%以上") far more
+        # than whole values do: each is split once.
+        self._word = lru_cache(maxsize=4096)(self._split_word)
+
+    # ---------------------------------------------------------------- entry
+    def _read(self, raw: str) -> Value:
+        text = normalize_value(raw)
+        if len(text) != len(raw):  # normalisation is one char for one char; guard anyway
+            text = raw
+        stripped = text.strip()
+        empty = not raw.strip()  # Value.is_empty, stored
+        if not stripped:
+            return Value(raw, is_empty=empty)
+        if stripped in self.vocabulary.not_applicable:
+            return Value(raw, not_applicable=True, is_empty=empty)
+        tree = self._parser.parse(text)  # the grammar is total: an error here is a bug, and is raised
+        amounts: list[Amount] = []
+        dates: list[DatePoint] = []
+        periods: list[Period] = []
+        texts: list[Any] = []  # the spans (start, end) of text, joined by _merge_texts
+        for part in tree.children:
+            kind = part.data
+            if kind == "measure":
+                amount = self._measure(part, raw)
+                if amount is not None:
+                    amounts.append(amount)
+                else:
+                    texts.append(part.meta)
+            elif kind == "text":
+                texts.append(part.meta)
+            elif kind == "date":
+                dates.append(self._date(part.children))
+            elif kind == "period":
+                period = self._period(part.children)
+                if period is not None:
+                    periods.append(period)
+                else:
+                    texts.append(part.meta)
+        return Value(raw, tuple(amounts), tuple(dates), tuple(periods), _merge_texts(texts, raw), is_empty=empty)
+
+    # ---------------------------------------------------------------- measures
+    def _measure(self, tree, raw: str) -> Amount | None:
+        comparator_key = None
+        comparator_text = ""
+        comparator_start = -1
+        number_token = None
+        percent = False
+        unit_word = per_word = qualifier = ""
+        unit_token = None
+        for child in tree.children:  # comparator? (NUMBER | RANGE) PERCENT? unit? RATE?
+            if isinstance(child, str):  # a token
+                kind = child.type
+                if kind == "NUMBER" or kind == "RANGE":
+                    number_token = child
+                elif kind == "PERCENT":
+                    percent = True
+                elif kind == "RATE":  # "/期", "/ 人次": the word after the slash
+                    per_word = child[1:].lstrip()
+            else:
+                data = child.data
+                if data == "comparator":
+                    token = child.children[0]
+                    qualifier = str(child.children[1]) if len(child.children) > 1 else ""
+                    comparator_key = token
+                    comparator_text = raw[token.start_pos : token.end_pos]
+                    comparator_start = token.start_pos
+                elif data == "unit":
+                    unit_token = child.children[0]
+                    unit_word = str(unit_token)
+        if number_token is None:
+            return None
+        high = None
+        if number_token.type == "RANGE":  # "3-5", "90%-95", "2 ~ 3": the low end is `number`
+            written, low_percent, high_written = _RANGE.fullmatch(number_token).groups()
+            high = Decimal(high_written)
+            if high < Decimal(written):  # "2024-12": not a range from low to high, so text
+                return None
+            percent = percent or bool(low_percent)
+        else:
+            written = str(number_token)
+        try:
+            number = Decimal(written)
+        except InvalidOperation:
+            return None
+        point = written.find(".")
+        decimals = len(written) - point - 1 if point >= 0 else 0
+        vocab = self.vocabulary
+        magnitude_text, approximate, unit, unit_text, suffix, noun = self._word(unit_word)
+        if magnitude_text:
+            number *= vocab.magnitudes[magnitude_text]
+            if high is not None:
+                high *= vocab.magnitudes[magnitude_text]
+        per = None
+        per_text = ""
+        if per_word:
+            per_split = self._word(per_word)
+            per, per_text = per_split[2], per_split[3] or per_word
+        canonical = vocab.comparators.get(comparator_key) if comparator_key else None
+        if suffix and canonical is None:
+            canonical = vocab.suffix_comparators[suffix]
+            comparator_text = suffix
+            comparator_start = unit_token.start_pos + unit_word.rfind(suffix) if unit_token else -1
+        start, end = tree.meta
+        return Amount.of(
+            start=start,
+            end=end,
+            comparator=canonical,
+            comparator_text=comparator_text,
+            comparator_start=comparator_start,
+            qualifier=qualifier,
+            suffix=suffix,
+            number=number,
+            high=high,
+            written=written,
+            decimals=decimals,
+            magnitude_text=magnitude_text,
+            approximate=approximate,
+            percent=percent,
+            unit=unit,
+            unit_text=unit_text,
+            per=per,
+            per_text=per_text,
+            noun=noun,
+        )
+
+    def _split_word(self, word: str) -> tuple[str, bool, Unit | None, str, str, str]:
+        """'万余师生' → magnitude 万, approximate, no unit, noun 师生; '万元以上' → unit 万元, suffix 以上."""
+        vocab = self.vocabulary
+        rest = word.strip()
+        magnitude = ""
+        approximate = False
+        unit: Unit | None = None
+        unit_text = ""
+        found = self.units.prefix(rest)
+        if found is None and rest[:1] in vocab.magnitudes:
+            magnitude, rest = rest[:1], rest[1:]
+            found = self.units.prefix(rest)
+        if found is None:
+            for mark in vocab.approximate:
+                if rest.startswith(mark):
+                    approximate, rest = True, rest[len(mark) :]
+                    found = self.units.prefix(rest)
+                    break
+        if found is not None:
+            unit, size = found
+            unit_text, rest = rest[:size], rest[size:]
+        elif rest.isascii() and rest.isalpha():
+            unit = self.units.get(rest)
+            if unit is not None:
+                unit_text, rest = rest, ""
+        for mark in vocab.approximate:
+            if rest.startswith(mark):
+                approximate, rest = True, rest[len(mark) :]
+                break
+        suffix = ""
+        for mark in self._suffixes:
+            if rest.startswith(mark):
+                suffix, rest = mark, rest[len(mark) :]
+                break
+        return magnitude, approximate, unit, unit_text, suffix, rest.strip()
+
+    # ---------------------------------------------------------------- dates
+    def _date(self, children) -> DatePoint:
+        """DATE WORD? or MONTH WORD?: 2024年12月30日前, 12月."""
+        token = children[0]
+        suffix_text = str(children[1]).strip() if len(children) > 1 else ""
+        return self._point(token, token.start_pos, children[-1].end_pos, suffix_text)
+
+    def _point(self, text: str, start: int, end: int, suffix_text: str = "", year: int | None = None) -> DatePoint:
+        """The point written `text` ("2024年12月30日", "12月", or a period's bare month "1");
+        a text with no 年 is in `year`."""
+        numbers = [int(n) for n in _INT.findall(text)]
+        if "年" in text:
+            year, numbers = numbers[0], numbers[1:]
+        month = numbers[0] if numbers else None
+        day = numbers[1] if len(numbers) > 1 else None
+        suffix = self.vocabulary.date_suffixes.get(suffix_text, "other" if suffix_text else "")
+        return DatePoint(start, end, year, month, day, suffix, suffix_text)
+
+    def _period(self, children) -> Period | None:
+        """PERIOD WORD?: the PERIOD terminal is two points joined by a dash (grammar/value.lark), the
+        last one in the first one's year when it names none ("2024年1-12月").  None when the number
+        before the dash is no month ("1.5-12月", a 5000-digit number)."""
+        token = children[0]
+        position = token.start_pos
+        dash = _DASH.search(token)
+        first_text = token[: dash.start()]
+        if first_text[-1] not in "年月日号":  # a bare month: "1-12月", "2024年 1-12月"
+            month = first_text[first_text.rfind("年") + 1 :].strip()
+            if not (month.isdigit() and len(month) <= 2):
+                return None
+        end = children[-1].end_pos
+        suffix_text = str(children[1]).strip() if len(children) > 1 else ""
+        first = self._point(first_text, position, position + len(first_text))
+        last = self._point(token[dash.end() :], position + dash.end(), end, suffix_text, first.year)
+        return Period(position, end, first, last)
+
+
+def _merge_texts(texts: list[Any], raw: str) -> tuple[TextPart, ...]:
+    """Join adjacent text pieces (the grammar splits text at blanks and stray signs), given by their
+    spans: (start, end, ...) tuples, such as a node's Meta or a TextPart.
+
+    Each run of pieces is cut from `raw` once, when it ends: re-cutting the growing run at every
+    piece made a value of n words cost n² characters of copying.
+    """
+    merged: list[TextPart] = []
+    start = end = -1
+    for part in texts:
+        if start >= 0 and not raw[end : part[0]].strip():
+            end = part[1]
+            continue
+        if start >= 0:
+            merged.append(TextPart(start, end, raw[start:end]))
+        start, end = part[0], part[1]
+    if start >= 0:
+        merged.append(TextPart(start, end, raw[start:end]))
+    return tuple(merged)
+
+
+def _value_parser():
+    from budgetlint.lalr import value_parser
+
+    return value_parser()
