@@ -18,8 +18,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET = ROOT / ".ci" / "mypy-budget.json"
-# Modules (path prefixes) that must have no error at all.
-CORE: tuple[str, ...] = ()
+# Modules (path prefixes) that must have no error at all: the grids, the reader, the model and its values,
+# the checks, the engine and the findings, and what runs them in processes.
+CORE: tuple[str, ...] = (
+    "budgetlint/grid.py",
+    "budgetlint/containers/",
+    "budgetlint/reader.py",
+    "budgetlint/suppression.py",
+    "budgetlint/model.py",
+    "budgetlint/values.py",
+    "budgetlint/valueread.py",
+    "budgetlint/lalr.py",
+    "budgetlint/checks/",
+    "budgetlint/engine.py",
+    "budgetlint/findings.py",
+    "budgetlint/record.py",
+    "budgetlint/execute.py",
+)
 _ERROR = re.compile(r"^(?P<path>[^:]+\.py):\d+: error:")
 
 
@@ -38,7 +53,7 @@ def errors_by_file() -> Counter[str]:
 
 def main() -> int:
     counts = errors_by_file()
-    core = {path: n for path, n in counts.items() if path.startswith(CORE) and CORE}
+    core = {path: n for path, n in counts.items() if path.startswith(CORE)}
     rest = sum(n for path, n in counts.items() if path not in core)
     if "--record" in sys.argv:
         BUDGET.write_text(json.dumps({"outside_core": rest}, indent=2) + "\n", encoding="utf-8")

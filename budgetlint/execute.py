@@ -258,7 +258,7 @@ def _map(runner: Runner, workers: int, function: Any, tasks: list) -> Iterator[A
     # is interrupted before it has made itself deaf to it (see _start_worker); it reaches this process
     # once they have, and stops them all.
     masked = hasattr(signal, "pthread_sigmask")
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if masked else None
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if masked else set()
     pool = None
     try:
         pool = _pool(runner, workers)

@@ -30,6 +30,9 @@ class Token(str):
     LalrParser.parse makes them with str.__new__ and sets the three (no Python-level __new__ a token)."""
 
     __slots__ = ("type", "start_pos", "end_pos")
+    type: str
+    start_pos: int
+    end_pos: int
 
 
 @named
@@ -56,7 +59,7 @@ def _derive(text: str, options: dict[str, Any]) -> dict[str, Any]:
     from lark import Lark
 
     parser = Lark(text, parser="lalr", lexer="contextual", **options)
-    terminals = [
+    terminals: list[dict[str, Any]] = [
         {
             "name": t.name,
             "pattern": t.pattern.to_regexp(),
@@ -215,7 +218,7 @@ class LalrParser:
         actions = self._actions
         lexers = self._lexers
         ignore = self.ignore
-        new = tuple.__new__
+        new: Any = tuple.__new__  # nodes made without their named tuples' Python-level __new__
         make_token = str.__new__
         inline = _Inline
         states: list[int] = []
@@ -227,10 +230,10 @@ class LalrParser:
             if position < length:
                 pattern, unless = lexers[state] or self._lexer(state)
                 match = pattern.match(text, position)
-                end = match.end() if match is not None else position
-                if end == position:
+                if match is None or match.end() == position:
                     raise ParseError(f"unexpected character at {position}")
-                kind = match.lastgroup
+                end = match.end()
+                kind = match.lastgroup or ""
                 if kind in unless:
                     kind = unless[kind].get(match.group(), kind)
                 if kind in ignore:

@@ -12,6 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from budgetlint.lalr import Token, value_parser
 from budgetlint.text import normalize_value
 from budgetlint.units import Unit, UnitTable
 from budgetlint.values import Amount, DatePoint, Period, TextPart, Value
@@ -34,7 +35,7 @@ class ValueReader:
     def __init__(self, vocabulary: Vocabulary, units: UnitTable):
         self.vocabulary = vocabulary
         self.units = units
-        self._parser = _value_parser()
+        self._parser = value_parser()
         self.read = lru_cache(maxsize=65536)(self._read)
         # longest first: "及以上" before "以上"
         self._suffixes = tuple(sorted(vocabulary.suffix_comparators, key=len, reverse=True))
@@ -88,7 +89,7 @@ class ValueReader:
         unit_word = per_word = qualifier = ""
         unit_token = None
         for child in tree.children:  # comparator? (NUMBER | RANGE) PERCENT? unit? RATE?
-            if isinstance(child, str):  # a token
+            if isinstance(child, Token):
                 kind = child.type
                 if kind == "NUMBER" or kind == "RANGE":
                     number_token = child
@@ -111,7 +112,10 @@ class ValueReader:
             return None
         high = None
         if number_token.type == "RANGE":  # "3-5", "90%-95", "2 ~ 3": the low end is `number`
-            written, low_percent, high_written = _RANGE.fullmatch(number_token).groups()
+            ends = _RANGE.fullmatch(number_token)
+            if ends is None:  # the RANGE terminal is what _RANGE matches: not reached
+                return None
+            written, low_percent, high_written = ends.groups()
             high = Decimal(high_written)
             if high < Decimal(written):  # "2024-12": not a range from low to high, so text
                 return None
@@ -224,6 +228,8 @@ class ValueReader:
         token = children[0]
         position = token.start_pos
         dash = _DASH.search(token)
+        if dash is None:  # the PERIOD terminal holds a dash: not reached
+            return None
         first_text = token[: dash.start()]
         if first_text[-1] not in "年月日号":  # a bare month: "1-12月", "2024年 1-12月"
             month = first_text[first_text.rfind("年") + 1 :].strip()
@@ -255,9 +261,3 @@ def _merge_texts(texts: list[Any], raw: str) -> tuple[TextPart, ...]:
     if start >= 0:
         merged.append(TextPart(start, end, raw[start:end]))
     return tuple(merged)
-
-
-def _value_parser():
-    from budgetlint.lalr import value_parser
-
-    return value_parser()

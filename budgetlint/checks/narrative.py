@@ -16,7 +16,9 @@ from budgetlint.text import HTML_TAG
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
-    from budgetlint.model import Stated
+    from budgetlint.model import Indicator, Stated
+    from budgetlint.units import Unit
+    from budgetlint.values import Amount
 
 _plain_key = name_key(None)  # a phrase or sentence as compared (no numbering prefix to drop)
 
@@ -56,22 +58,24 @@ def _best(phrase, candidates, key, threshold, margin):
 def narrative_counts(project, params, ctx):
     """BL701: a count in the narrative ("培育…5 个") that contradicts its indicator ("6个")."""
     key_of = name_key(ctx.vocabulary.name_prefix)
-    quantities = []
+    quantities: list[tuple[Indicator, Amount, Unit, str]] = []
     for indicator in project.of_kind("quantity"):
-        amount = next((a for a in indicator.value.amounts if a.unit is not None and not a.is_money), None)
-        if amount is not None and not amount.unit.is_time:
-            quantities.append((indicator, amount, key_of(indicator.name)))
+        counted = next((a for a in indicator.value.amounts if a.unit is not None and not a.is_money), None)
+        if counted is not None and counted.unit is not None and not counted.unit.is_time:
+            quantities.append((indicator, counted, counted.unit, key_of(indicator.name)))
     if not quantities:
         return
     goal = project.goal
-    for offset, phrase, amount in _statements(project):
-        if amount.unit is None or amount.is_money or amount.unit.is_time or amount.percent or amount.is_rate:
+    for statement in _statements(project):
+        offset, amount = statement.offset, statement.amount
+        unit = amount.unit
+        if unit is None or amount.is_money or unit.is_time or amount.percent or amount.is_rate:
             continue
-        same_unit = [q for q in quantities if q[1].unit.dimension == amount.unit.dimension]
-        match = _best(_plain_key(phrase), same_unit, lambda q: q[2], params["threshold"], params["margin"])
+        same_unit = [q for q in quantities if q[2].dimension == unit.dimension]
+        match = _best(_plain_key(statement.phrase), same_unit, lambda q: q[3], params["threshold"], params["margin"])
         if match is None:
             continue
-        indicator, target, _ = match
+        indicator, target, _, _ = match
         if target.number <= amount.number <= (target.number if target.high is None else target.high):
             continue  # the count, or a count within the indicator's range ("3 期" for "2-3 期")
         written = goal.text[offset : offset + (amount.end - amount.start)]
@@ -99,8 +103,11 @@ def narrative_money(project, params, ctx):
     totals = [f for f in totals if f is not None and f.amount is not None]
     words = tuple(params["total_words"])
     goal = project.goal
-    money_amounts = [(o, p, a) for o, p, a in _statements(project) if (a.is_money or a.bare_wan) and not a.is_rate]
-    for offset, phrase, amount in money_amounts:
+    money_amounts = [
+        s for s in _statements(project) if (s.amount.is_money or s.amount.bare_wan) and not s.amount.is_rate
+    ]
+    for statement in money_amounts:
+        offset, phrase, amount = statement.offset, statement.phrase, statement.amount
         yuan = amount.in_yuan()
         if yuan is None:
             continue
@@ -112,8 +119,8 @@ def narrative_money(project, params, ctx):
             target_yuan = target.in_yuan(project.money_unit)
             allowed = tolerance(project, ctx, target.decimals, amount.decimals)
             # the amount, or an amount within the cost row's range ("2.5万元" for "2-3万元")
-            high = target_yuan if target.high is None else target.high_in_yuan(project.money_unit)
-            if target_yuan is not None and not target_yuan - allowed <= yuan <= high + allowed:
+            high = target.high_in_yuan(project.money_unit) if target.high is not None else target_yuan
+            if target_yuan is not None and not target_yuan - allowed <= yuan <= (high or target_yuan) + allowed:
                 yield Finding(
                     "",
                     _span(goal, offset, length),
