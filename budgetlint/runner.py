@@ -7,7 +7,6 @@ collected as `FileError`s (one line each, exit code 2) beside the findings.
 from __future__ import annotations
 
 import os
-from copy import copy
 from pathlib import Path
 
 from budgetlint import execute
@@ -191,6 +190,8 @@ class Runner:
 
     def for_worker(self) -> Runner:
         """This runner as a worker process uses it: the same settings and loaded rules, no processes of its own."""
+        from copy import copy
+
         worker = copy(self)
         worker.large_workers = 1
         return worker
