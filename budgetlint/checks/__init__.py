@@ -1,8 +1,12 @@
 """Check kinds: the few pure functions of the model that every rule's logic is one of.
 
 A check kind is `fn(project, params, ctx) -> iterable of Finding` (or, with
-scope "document", `fn(document, params, ctx)`).  It never sees text.  Rules in
-rules/*.toml name a kind and give it parameters; one kind serves many rules.
+scope "document", `fn(document, params, ctx)`).  It never reads the table's
+text: whatever it compares, the reader has read into the model (values,
+amounts in 元, the precision stated, what the narrative says).  The one text it
+may have read is a fix it proposes, through `ctx.values`, to make sure the fix
+reads as the same value.  Rules in rules/*.toml name a kind and give it
+parameters; one kind serves many rules.
 """
 
 from __future__ import annotations
