@@ -101,7 +101,8 @@ MODES = ("match", "search", "scan")
 
 _UNBOUNDED = K.MAXREPEAT
 _MAX_POSITIONS = 20_000  # an unrolled {m,n} larger than this is not analysed
-_MAX_SPINE = 4_000  # states of the deterministic automaton of the successful path (past it: the coarse model)
+_MAX_SPINE = 1_000  # states of the deterministic automaton of the successful path (past it: the coarse model)
+_MAX_WORK = 200_000  # pairs and triples of states the ambiguity tests may visit (past it: the coarse model)
 _SINGLE = {K.LITERAL, K.NOT_LITERAL, K.ANY, K.IN, K.CATEGORY}
 _REPEATS = {K.MAX_REPEAT, K.MIN_REPEAT, K.POSSESSIVE_REPEAT}
 
@@ -531,28 +532,63 @@ def _ambiguity(nfa: _Nfa) -> str | None:
     component = {s: number for number, group in enumerate(groups) for s in group}
     cyclic = {s for s in reach if any(component[t] == component[s] for t in edges[s])}
 
-    # EDA: in N×N, a cycle through a diagonal pair (q, q) that takes two different edges at once.
-    for group in groups:
-        members = set(group) & cyclic
-        if not members:
-            continue
+    # The character sets are numbered and their intersections remembered: the searches below meet the
+    # same few pairs many times.
+    number: dict[tuple, int] = {}
+    sets: list[tuple] = []
+    meet: dict[tuple[int, int], int] = {}
 
-        def steps(pair, members=members):
+    def intern(chars: tuple) -> int:
+        if chars not in number:
+            number[chars] = len(sets)
+            sets.append(chars)
+        return number[chars]
+
+    def common(i: int, j: int) -> int:
+        key = (i, j) if i <= j else (j, i)
+        if key not in meet:
+            both = _intersection(sets[i], sets[j])
+            meet[key] = intern(both) if both else -1
+        return meet[key]
+
+    # state → [(next state, characters, edge number, ways)]
+    out: dict[int, list[tuple[int, int, int, int]]] = {}
+    count = 0
+    for s in reach:
+        out[s] = []
+        for t, es in edges[s].items():
+            for ways, chars in es:
+                out[s].append((t, intern(chars), count, ways))
+                count += 1
+    members = {n: set(group) for n, group in enumerate(groups)}
+    work = [0]
+
+    def spend(n: int) -> None:
+        work[0] += n
+        if work[0] > _MAX_WORK:
+            raise _TooBig
+
+    # EDA: in N×N, a cycle through a diagonal pair (q, q) that takes two different edges at once.
+    for group_members in members.values():
+        inside_c = group_members & cyclic
+        if not inside_c:
+            continue
+        local = {u: [e for e in out[u] if e[0] in inside_c] for u in inside_c}
+
+        def steps(pair, local=local):
             u, v = pair
-            for u2, eus in edges[u].items():
-                if u2 in members:
-                    for v2, evs in edges[v].items():
-                        if v2 in members:
-                            for eu in eus:
-                                for ev in evs:
-                                    both = _intersection(eu[1], ev[1])
-                                    if both:
-                                        yield (u2, v2), (u == v and u2 == v2 and eu is ev and eu[0] == 1), both
+            for u2, lu, eu, ways in local[u]:
+                for v2, lv, ev, _ in local[v]:
+                    both = common(lu, lv)
+                    if both >= 0:
+                        yield (u2, v2), eu == ev and ways == 1, both
 
         def successors(pair):
             return {target for target, _, _ in steps(pair)}
 
-        for product in _sccs([(u, v) for u in members for v in members], successors):
+        spend(len(inside_c) ** 2)
+        nodes = [(u, v) for u in inside_c for v in inside_c]
+        for product in _sccs(nodes, successors):
             inside = set(product)
             diagonal = [a for a, b in inside if a == b]
             if not diagonal:
@@ -564,7 +600,7 @@ def _ambiguity(nfa: _Nfa) -> str | None:
                         return (
                             f"EDA: {names[diagonal[0]]} comes back to itself by two different paths that read the "
                             f"same text (one step of them: {names[u]}→{names[u2]} and {names[v]}→{names[v2]} on "
-                            f"{_sample(both)!r}): exponential backtracking"
+                            f"{_sample(sets[both])!r}): exponential backtracking"
                         )
 
     # IDA: p ≠ q, p→p, p→q and q→q on one word: in N×N×N, (p, p, q) reaches (p, q, q).
@@ -579,40 +615,40 @@ def _ambiguity(nfa: _Nfa) -> str | None:
                     todo.append(u)
         forward[s] = seen
     for p in sorted(cyclic):
-        loop_p = {s for s in reach if component[s] == component[p]}
+        loop_p = members[component[p]]
+        out_p = {a: [(a2, la) for a2, la, _, _ in out[a] if a2 in loop_p] for a in loop_p}
         for q in sorted(cyclic):
-            if p == q or q not in forward[p]:
+            # In one component, p→p, p→q, q→q on v and q→p on w make two cycles at p on vvw (p→p→q→p and
+            # p→q→q→p): an EDA, found above.  So only states of different components are compared.
+            if component[q] == component[p] or q not in forward[p]:
                 continue
-            loop_q = {s for s in reach if component[s] == component[q]}
+            loop_q = members[component[q]]
+            out_q = {c: [(c2, lc) for c2, lc, _, _ in out[c] if c2 in loop_q] for c in loop_q}
             between = {s for s in forward[p] if s == q or q in forward[s]}
+            out_b = {b: [(b2, lb) for b2, lb, _, _ in out[b] if b2 in between] for b in between | {p}}
             start, goal = (p, p, q), (p, q, q)
             parent: dict = {start: None}
             queue = deque([start])
             while queue and goal not in parent:
+                spend(1)
                 node = queue.popleft()
                 a, b, c = node
-                for a2, eas in edges[a].items():
-                    if a2 not in loop_p:
-                        continue
-                    for b2, ebs in edges[b].items():
-                        if b2 not in between:
+                for a2, la in out_p[a]:
+                    for b2, lb in out_b[b]:
+                        ab = common(la, lb)
+                        if ab < 0:
                             continue
-                        for c2, ecs in edges[c].items():
-                            if c2 not in loop_q or (a2, b2, c2) in parent:
-                                continue
-                            for ea in eas:
-                                for eb in ebs:
-                                    ab = _intersection(ea[1], eb[1])
-                                    for ec in ecs if ab else ():
-                                        abc = _intersection(ab, ec[1])
-                                        if abc and (a2, b2, c2) not in parent:
-                                            parent[(a2, b2, c2)] = (node, _sample(abc))
-                                            queue.append((a2, b2, c2))
+                        for c2, lc in out_q[c]:
+                            if (a2, b2, c2) not in parent:
+                                abc = common(ab, lc)
+                                if abc >= 0:
+                                    parent[(a2, b2, c2)] = (node, abc)
+                                    queue.append((a2, b2, c2))
             if goal in parent:
                 chars, node = [], goal
                 while parent[node] is not None:
-                    node, char = parent[node]
-                    chars.append(char)
+                    node, label = parent[node]
+                    chars.append(_sample(sets[label]))
                 word = "".join(reversed(chars))
                 return (
                     f"IDA: {names[p]} and {names[q]} both loop on {word!r}, and {names[p]} leads to {names[q]} on "
@@ -625,8 +661,9 @@ class _TooBig(Exception):
     pass
 
 
-def _walk_nfa(g: Glushkov, mode: str) -> _Nfa:
-    """The automaton N of the nodes the walk can visit (see the module docstring)."""
+def _walk_nfa(g: Glushkov, mode: str, coarse: bool = False) -> _Nfa:
+    """The automaton N of the nodes the walk can visit (see the module docstring); `coarse`: the successful
+    path as "any text, then a final position" whatever the mode (more paths, fewer states)."""
     nfa = _Nfa()
     start = nfa.state("the start")
     anywhere = nfa.state("any text")
@@ -642,12 +679,9 @@ def _walk_nfa(g: Glushkov, mode: str) -> _Nfa:
         for y, w in g.follow.get(x, {}).items():
             if y in state:
                 nfa.ways(state[x], state[y], w, g, y)
-    if mode != "scan":
-        try:
-            _spine(g, nfa, start, state)
-            return nfa
-        except _TooBig:
-            pass
+    if mode != "scan" and not coarse:
+        _spine(g, nfa, start, state)
+        return nfa
     for x in sorted(g.final):  # one node a character on the successful paths: a final position, then open ones
         row = {y: w for y, w in g.follow.get(x, {}).items() if y in state}
         if row:
@@ -734,7 +768,10 @@ def _look_problems(g: Glushkov) -> list[str]:
         kind = ("(?<!" if negative else "(?<=") if direction < 0 else ("(?!" if negative else "(?=")
         body = Glushkov(items, flags, g.isbytes)
         if items.getwidth()[1] >= _UNBOUNDED:  # an unbounded body: count every node of every evaluation
-            reason = _ambiguity(_look_nfa(g, look, body))
+            try:
+                reason = _ambiguity(_look_nfa(g, look, body))
+            except _TooBig:
+                raise Unsupported("too many states to compare") from None
             if reason:
                 found.append(f"lookaround {kind}…) #{look}, evaluated at many positions: {reason}")
         found += [f"inside lookaround {kind}…) #{look}: {problem}" for problem in _look_problems(body)]
@@ -751,7 +788,13 @@ def problems(pattern, mode: str = "match", flags: int = 0) -> list[str]:
     parsed = _sre_parse.parse(pattern, flags)
     try:
         g = Glushkov(parsed, parsed.state.flags, isinstance(pattern, bytes))
-        reason = _ambiguity(_walk_nfa(g, mode))
+        try:
+            reason = _ambiguity(_walk_nfa(g, mode))
+        except _TooBig:
+            try:
+                reason = _ambiguity(_walk_nfa(g, mode, coarse=True))
+            except _TooBig:
+                raise Unsupported("too many states to compare") from None
         return ([reason] if reason else []) + _look_problems(g)
     except Unsupported as error:
         return [f"not analysed: {error}"]
