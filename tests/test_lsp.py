@@ -330,7 +330,9 @@ edits = st.lists(
 TABLES_FIRST = SMALL[4:6] + ["<!-- budgetlint: disable-file=BL003 -->"] + SMALL[6:]
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(start=st.sampled_from([SMALL, TABLES_FIRST]), steps=edits)
 def test_random_edits_incremental_equals_full_check(zh_linter, start, steps):
     cache = TableCache(zh_linter)
