@@ -211,7 +211,7 @@ class LalrParser:
         all different, reading them is much of the whole check): the current state is a local, and
         each rule is reduced by the shape of node it makes, most by rewriting the top of the stack.
 
-        `values` holds the tree so far: tokens, nodes and the _Inline lists of an inlined rule's
+        `values` holds the tree so far: tokens, nodes and the lists of an inlined rule's
         parts (rules named _x, and repetitions __x, are inlined into their parent, as lark does);
         `states` holds the state each value was shifted from.
         """
@@ -220,7 +220,7 @@ class LalrParser:
         ignore = self.ignore
         new: Any = tuple.__new__  # nodes made without their named tuples' Python-level __new__
         make_token = str.__new__
-        inline = _Inline
+        inline = list  # the parts of an inlined rule (_part*) on their way into the parent's children
         states: list[int] = []
         values: list[Any] = []
         state = self.start
@@ -310,10 +310,6 @@ class LalrParser:
                 state = actions[states[-1]][origin]
             position = end
 
-
-# The parts of an inlined rule (_part*) on their way into the parent's children: a list, made under
-# this name for tests/test_input_linear.py to count how often the parts are copied.
-_Inline = list
 
 # How a reduction makes its value (see _reduction).
 _WRAP, _PASS, _LEAF, _OVER, _INLINE, _NODE = range(6)

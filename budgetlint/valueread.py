@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 
 _INT = re.compile(r"\d+")
 # The pieces of the RANGE terminal: low end, a percent sign after it, high end.
-_RANGE = re.compile(r"([\d.]+)\s*([%‰]?)\s*[-~至]\s*([\d.]+)")
-# The dash of the PERIOD terminal, with the blanks around it (the points themselves have none).
-_DASH = re.compile(r"\s*[-~至]\s*")
+_RANGE = re.compile(r"([\d.]++)\s*+([%‰]?)\s*+[-~至]\s*+([\d.]++)")
+# The dash of the PERIOD terminal (its points themselves have none).
+_DASHES = frozenset("-~至")
 
 
 class ValueReader:
@@ -227,10 +227,10 @@ class ValueReader:
         before the dash is no month ("1.5-12月", a 5000-digit number)."""
         token = children[0]
         position = token.start_pos
-        dash = _DASH.search(token)
-        if dash is None:  # the PERIOD terminal holds a dash: not reached
+        dash = next((index for index, char in enumerate(token) if char in _DASHES), -1)
+        if dash < 0:  # the PERIOD terminal holds a dash: not reached
             return None
-        first_text = token[: dash.start()]
+        first_text = token[:dash].rstrip()
         if first_text[-1] not in "年月日号":  # a bare month: "1-12月", "2024年 1-12月"
             month = first_text[first_text.rfind("年") + 1 :].strip()
             if not (month.isdigit() and len(month) <= 2):
@@ -238,7 +238,8 @@ class ValueReader:
         end = children[-1].end_pos
         suffix_text = str(children[1]).strip() if len(children) > 1 else ""
         first = self._point(first_text, position, position + len(first_text))
-        last = self._point(token[dash.end() :], position + dash.end(), end, suffix_text, first.year)
+        after = dash + 1 + len(token[dash + 1 :]) - len(token[dash + 1 :].lstrip())  # past the blanks after it
+        last = self._point(token[after:], position + after, end, suffix_text, first.year)
         return Period(position, end, first, last)
 
 

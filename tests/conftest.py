@@ -6,10 +6,17 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from budgetlint.config import Config
 from budgetlint.engine import Linter
+
+# No test measures time: Hypothesis would fail an example slower than 200 ms (its deadline) and a test whose
+# data comes slowly (the too_slow health check), both of which a loaded CI machine can trigger.  A test
+# that sets its own suppress_health_check replaces this list, so it names too_slow itself.
+settings.register_profile("untimed", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("untimed")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -176,30 +176,21 @@ blocks = TextBlocks
 
 
 # ---------------------------------------------------------------- skimming a large document
-# A line of free text: not a pipe row, no TAB (blank lines too, which the caller passes over).
-_FREE_LINE = re.compile(rb"^(?![ \t]*+\|)[^\t\n]*+$", re.M)
-
-
 def skim(buffer: bytes, needle: bytes, first_line: int) -> Iterator[tuple[int, int, TextRow | Text]]:
     """The lines of UTF-8 `buffer` (whole lines, '\\n' line ends, line `first_line` first) that can change
-    what one table passes to the next: every line of free text, and the rows that hold `needle` (the
-    rarest character of the label that starts a table, encoded).  Each as (byte offset of the line,
-    byte offset of the directive and comment lines just above it (see `_above`), the line)."""
-    marks = [match.start() for match in _FREE_LINE.finditer(buffer) if match.end() > match.start()]
-    position = buffer.find(needle)
-    while position >= 0:
-        start = buffer.rfind(b"\n", 0, position) + 1
-        marks.append(start)
-        end = buffer.find(b"\n", position)
-        position = buffer.find(needle, end) if end >= 0 else -1
-    counted, number = 0, first_line
-    for start in sorted(set(marks)):
-        number += buffer.count(b"\n", counted, start)
-        counted = start
-        end = buffer.find(b"\n", start)
-        line = classify(buffer[start : end if end >= 0 else len(buffer)].decode("utf-8"), number)
-        if line is not None:
-            yield start, _above(buffer, start), line
+    what one table passes to the next: every line of free text (not a pipe row, no TAB), and the rows
+    that hold `needle` (the rarest character of the label that starts a table, encoded).  Each as (byte
+    offset of the line, byte offset of the directive and comment lines just above it (see `_above`),
+    the line)."""
+    start = 0
+    number = first_line
+    for raw in buffer.split(b"\n"):
+        if raw and (needle in raw or (b"\t" not in raw and not raw.lstrip(b" \t").startswith(b"|"))):
+            line = classify(raw.decode("utf-8"), number)
+            if line is not None:
+                yield start, _above(buffer, start), line
+        start += len(raw) + 1
+        number += 1
 
 
 def _above(buffer: bytes, start: int) -> int:
