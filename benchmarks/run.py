@@ -148,6 +148,11 @@ def report(name: str, value: str, ratio: float | None, goal: str, ok: bool | Non
     return {"name": name, "value": value, "ratio": ratio, "goal": goal, "ok": ok}
 
 
+def report_against(tree: Path, pair: tuple[float, float, float]) -> dict:
+    """The line of a measure run in pairs with another checkout's: (its time, ours, the median ratio)."""
+    return report(f"  against {tree.name}", f"{pair[0]:.2f} s there", pair[2], "≤ 1.2×", pair[2] <= 1.2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
@@ -246,15 +251,7 @@ def main() -> None:
         )
     )
     if against is not None:
-        results.append(
-            report(
-                f"  against {options.against.name}",
-                f"{against[0]:.2f} s there",
-                against[2],
-                "≤ 1.2×",
-                against[2] <= 1.2,
-            )
-        )
+        results.append(report_against(options.against, against))
     print(
         f"{'':<44} {'(split loop ' + format(size_mb / loop, '.0f') + ' MB/s here, ':>16}"
         f"{size_mb / fresh:.0f} MB/s in a fresh process)"
@@ -336,15 +333,7 @@ def main() -> None:
             )
         )
     if against is not None:
-        results.append(
-            report(
-                f"  against {options.against.name}",
-                f"{against[0]:.2f} s there",
-                against[2],
-                "≤ 1.2×",
-                against[2] <= 1.2,
-            )
-        )
+        results.append(report_against(options.against, against))
 
     # ------------------------------------------------------------ scripts of their own
     for script, args in (

@@ -29,6 +29,26 @@ def linter() -> Linter:
     return Linter(Config(), lang="en")
 
 
+@pytest.fixture(scope="session")
+def zh() -> Linter:
+    return Linter(Config(), lang="zh")
+
+
+@pytest.fixture(scope="session")
+def lark_value():
+    """lark's own parser of grammar/value.lark, with the options of budgetlint.lalr.value_parser's tables."""
+    from lark import Lark
+
+    from budgetlint.resources import grammar_path
+
+    return Lark(
+        grammar_path("value.lark").read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+    )
+
+
 def table(text: str) -> str:
     """Dedent an inline table and drop the first newline, so line 1 is the first row."""
     return textwrap.dedent(text).lstrip("\n")
@@ -37,6 +57,13 @@ def table(text: str) -> str:
 def findings_of(linter: Linter, text: str, code: str | None = None):
     _, findings = linter.check_text(table(text), "t.md")
     return [f for f in findings if code is None or f.code == code]
+
+
+def indicator_rows(*lines: str) -> str:
+    """A table of indicator rows only: 项目名称 on line 1, the column headings on line 2, `lines` from line 3."""
+    return "| 项目名称 | 示例项目 |\n| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n" + "".join(
+        f"{line}\n" for line in lines
+    )
 
 
 def lines_of(linter: Linter, text: str, code: str) -> list[int]:
@@ -65,6 +92,30 @@ CLEAN_TABLE = table("""
     | | 14-成本指标 | 举办培训 | 5 万元/期 |
     | 2-效益指标 | 22-社会效益 | 参训人员技能达标率 | ≥85% |
 """)
+
+# Target values as tables write them, for tests that write tables of their own.
+VALUES = [
+    "≥5 项",
+    "2期",
+    "≥90%",
+    "100%",
+    "2024年12月30日前",
+    "2024年1月-2024年12月",
+    "1-12月",
+    "5万元",
+    "14.775万元/期",
+    "2 元/人次",
+    "持续提升",
+    "0",
+    "无",
+    "达90%以上",
+    ">=20 次",
+    "62560元/年",
+    "≥85%",
+    "20.5 万余师生",
+    "40 万",
+    "3",
+]
 
 SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
 

@@ -424,11 +424,17 @@ def test_ctrl_c_stops_every_process_quietly(tmp_path, work):
         text=True,
         start_new_session=True,
     )
-    while not started.exists():  # wait until a worker is at work (it then sleeps: no race with the end)
-        assert check.poll() is None, check.communicate()
-        os.sched_yield()
-    os.killpg(check.pid, signal.SIGINT)
-    out, err = check.communicate(timeout=120)
-    assert (check.returncode, err, out) == (1, "Aborted!\n", "")
-    with pytest.raises(ProcessLookupError):  # the workers were stopped and reaped before it ended
-        os.killpg(check.pid, 0)
+    try:
+        while not started.exists():  # wait until a worker is at work (it then sleeps: no race with the end)
+            assert check.poll() is None, check.communicate()
+            os.sched_yield()
+        os.killpg(check.pid, signal.SIGINT)
+        out, err = check.communicate(timeout=120)
+        assert (check.returncode, err, out) == (1, "Aborted!\n", "")
+        with pytest.raises(ProcessLookupError):  # the workers were stopped and reaped before it ended
+            os.killpg(check.pid, 0)
+    finally:  # whatever failed, no sleeping worker is left behind
+        try:
+            os.killpg(check.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

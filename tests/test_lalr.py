@@ -15,17 +15,6 @@ from budgetlint.text import normalize_value
 
 
 @pytest.fixture(scope="module")
-def lark_value():
-    # the options of budgetlint.lalr.value_parser's tables
-    return Lark(
-        grammar_path("value.lark").read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-    )
-
-
-@pytest.fixture(scope="module")
 def lark_table():
     return Lark(grammar_path("table.lark").read_text(encoding="utf-8"), parser="lalr", lexer="contextual")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import damaged_seed
+from conftest import VALUES, damaged_seed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from writer import write_document
@@ -10,28 +10,6 @@ from writer import write_document
 from budgetlint.model import project_signature
 
 NAME_CHARS = "科普活动培训建设项目经费宣传服务中心基地站点设备购置维护人员工作调研课题专项年度（）、"
-VALUES = [
-    "≥5 项",
-    "2期",
-    "≥90%",
-    "100%",
-    "2024年12月30日前",
-    "2024年1月-2024年12月",
-    "1-12月",
-    "5万元",
-    "14.775万元/期",
-    "2 元/人次",
-    "持续提升",
-    "0",
-    "无",
-    "达90%以上",
-    ">=20 次",
-    "62560元/年",
-    "≥85%",
-    "20.5 万余师生",
-    "40 万",
-    "3",
-]
 GROUPS = [
     ("1-产出指标", ["11-数量指标", "12-质量指标", "13-时效指标", "14-成本指标"]),
     ("2-效益指标", ["21-经济效益", "22-社会效益", "23-生态效益", "24-可持续影响"]),

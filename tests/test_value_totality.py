@@ -10,15 +10,12 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
 from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lark import Lark
 from test_lalr import shape, significant_text
 
 from budgetlint.lalr import value_parser
-from budgetlint.resources import grammar_path
 from budgetlint.text import normalize_value
 
 RAISED = ROOT / "tests" / "values" / "cells-that-raised.txt"
@@ -123,16 +120,6 @@ def _reading(value) -> tuple[str, list[str]]:
 
 def _raised_cells() -> list[str]:
     return [line for line in RAISED.read_text(encoding="utf-8").split("\n") if line]
-
-
-@pytest.fixture(scope="module")
-def lark_value():
-    return Lark(
-        grammar_path("value.lark").read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-    )
 
 
 def test_the_cells_that_raised_parse_in_lark_and_the_driver_alike(lark_value):

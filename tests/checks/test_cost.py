@@ -9,14 +9,6 @@ from __future__ import annotations
 import pytest
 from conftest import findings_of
 
-from budgetlint.config import Config
-from budgetlint.engine import Linter
-
-
-@pytest.fixture(scope="module")
-def zh() -> Linter:
-    return Linter(Config(), lang="zh")
-
 
 def family(linter, text: str, prefix: str = "BL2") -> list:
     """The findings of the rules whose code starts with `prefix` (the cost family by default)."""

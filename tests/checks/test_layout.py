@@ -9,9 +9,6 @@ from __future__ import annotations
 import pytest
 from conftest import CLEAN_TABLE, findings_of, table
 
-from budgetlint.config import Config
-from budgetlint.engine import Linter
-
 HEADER = table("""
     | 项目名称 | 示例项目 |
     | 项目属性 | 02-经常性项目 | 项目期 | 99年 |
@@ -21,11 +18,6 @@ HEADER = table("""
     | 其他资金 | 4 | 自治区资金 | 0 |
     | 年度总体绩效目标 | 完成示例工作。 |
 """)
-
-
-@pytest.fixture(scope="module")
-def zh() -> Linter:
-    return Linter(Config(), lang="zh")
 
 
 def codes(found) -> list[tuple[str, int, int]]:

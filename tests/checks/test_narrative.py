@@ -10,14 +10,7 @@ from __future__ import annotations
 import pytest
 from conftest import findings_of
 
-from budgetlint.config import Config
-from budgetlint.engine import Linter
 from budgetlint.fixes import apply_fixes
-
-
-@pytest.fixture(scope="module")
-def zh() -> Linter:
-    return Linter(Config(), lang="zh")
 
 
 def goal(text: str, *lines: str, annual: str = "10", total: str = "10", unit: str = "") -> str:

@@ -14,11 +14,6 @@ from budgetlint.config import Config
 from budgetlint.engine import Linter
 
 
-@pytest.fixture(scope="module")
-def zh() -> Linter:
-    return Linter(Config(), lang="zh")
-
-
 def rated(value: str, name: str = "受益群众满意度", groups: str = "3-满意度指标 | 31-服务对象满意度") -> str:
     return f"| 项目名称 | 示例项目 |\n| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n| {groups} | {name} | {value} |\n"
 

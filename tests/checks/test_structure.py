@@ -8,23 +8,10 @@ from __future__ import annotations
 
 import pytest
 from conftest import findings_of
-
-from budgetlint.config import Config
-from budgetlint.engine import Linter
+from conftest import indicator_rows as rows
 
 QUANTITY = "| 1-产出指标 | 11-数量指标 | 举办培训 | 2 期 |"
 COST = "| | 14-成本指标 | 举办培训 | 5 万元/期 |"
-
-
-@pytest.fixture(scope="module")
-def zh() -> Linter:
-    return Linter(Config(), lang="zh")
-
-
-def rows(*lines: str) -> str:
-    return "| 项目名称 | 示例项目 |\n| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n" + "".join(
-        f"{line}\n" for line in lines
-    )
 
 
 def where(found) -> list[tuple[str, int, int]]:

@@ -15,11 +15,6 @@ from budgetlint.engine import Linter
 TITLE = "# 2024年部门项目支出绩效目标表\n"
 
 
-@pytest.fixture(scope="module")
-def zh() -> Linter:
-    return Linter(Config(), lang="zh")
-
-
 def timed(value: str, before: str = TITLE, group: str = "13-时效指标") -> str:
     """`before`, then a table whose one indicator row (`group`, 完成时间 = `value`) is its third row."""
     return (

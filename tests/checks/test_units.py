@@ -14,11 +14,6 @@ from budgetlint.config import Config
 from budgetlint.engine import Linter
 
 
-@pytest.fixture(scope="module")
-def zh() -> Linter:
-    return Linter(Config(), lang="zh")
-
-
 def rows(*lines: str, unit: str = "") -> str:
     """A table of indicator rows (line 3 on, or line 5 on after a 单位 line and a blank)."""
     head = f"单位：{unit}\n\n" if unit else ""

@@ -9,21 +9,9 @@ from __future__ import annotations
 
 import pytest
 from conftest import findings_of
+from conftest import indicator_rows as rows
 
-from budgetlint.config import Config
-from budgetlint.engine import Linter
 from budgetlint.fixes import apply_fixes
-
-
-@pytest.fixture(scope="module")
-def zh() -> Linter:
-    return Linter(Config(), lang="zh")
-
-
-def rows(*lines: str) -> str:
-    return "| 项目名称 | 示例项目 |\n| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n" + "".join(
-        f"{line}\n" for line in lines
-    )
 
 
 def quality(value: str) -> str:
