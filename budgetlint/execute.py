@@ -154,14 +154,14 @@ def _stretches(linter: Linter, source: Stream, pieces: int) -> list[tuple[int, i
     from budgetlint.containers.text import skim
     from budgetlint.model import Document
     from budgetlint.reader import Reading
-    from budgetlint.record import replace
 
     if source.encoding not in ("utf-8", "utf-8-sig"):
         return None
     reader = linter.reader
-    needle = max(reader.name_label, key=lambda char: len(char.encode())).encode()
+    needle = reader.name_label[-1].encode()  # 称: the rows that hold it are few
     reading = Reading(reader, Document(path=source.path))
-    cuts: list[tuple[int, int, Any]] = []  # (byte offset, line, state) before each table that can start a stretch
+    step = (size_of(source.file) - source.skip) / pieces
+    chosen: list[tuple[int, int, Any]] = [(source.skip, 1, None)]  # (first byte, first line, state before)
     end = source.skip
     try:
         for base, body, first_line in _whole_lines(source.file, source.skip):
@@ -173,19 +173,15 @@ def _stretches(linter: Linter, source: Stream, pieces: int) -> list[tuple[int, i
                     continue
                 if not reader.starts_table(line):  # type: ignore[arg-type]
                     continue
-                if cut >= 0 and base + cut > source.skip:
+                if cut >= 0 and base + cut - chosen[-1][0] >= step:  # a stretch long enough ends here
                     number = line.number - body.count(b"\n", cut, offset)
-                    cuts.append((base + cut, number, replace(reading.state(), waiting=())))
+                    reading.directives.waiting.clear()  # those above the table are read with it
+                    chosen.append((base + cut, number, reading.state()))
                 reading.row(line)  # type: ignore[arg-type]
                 reading.take()
             end = base + len(body)
     except (OSError, UnicodeDecodeError):
         return None
-    step = (end - source.skip) / pieces
-    chosen: list[tuple[int, int, Any]] = [(source.skip, 1, None)]
-    for point in cuts:
-        if point[0] - chosen[-1][0] >= step:
-            chosen.append(point)
     ends = [point[0] for point in chosen[1:]] + [end]
     return [(start, stop, line, state) for (start, line, state), stop in zip(chosen, ends)]
 

@@ -9,7 +9,7 @@ offsets.  Blank lines end nothing: a table may be interrupted by a page break.
 from __future__ import annotations
 
 import re
-from itertools import groupby
+from itertools import accumulate, groupby
 from operator import attrgetter
 
 from budgetlint.grid import Cell, Grid, Row, Text
@@ -182,15 +182,26 @@ def skim(buffer: bytes, needle: bytes, first_line: int) -> Iterator[tuple[int, i
     that hold `needle` (the rarest character of the label that starts a table, encoded).  Each as (byte
     offset of the line, byte offset of the directive and comment lines just above it (see `_above`),
     the line)."""
-    start = 0
-    number = first_line
-    for raw in buffer.split(b"\n"):
-        if raw and (needle in raw or (b"\t" not in raw and not raw.lstrip(b" \t").startswith(b"|"))):
-            line = classify(raw.decode("utf-8"), number)
-            if line is not None:
-                yield start, _above(buffer, start), line
-        start += len(raw) + 1
-        number += 1
+    lines = buffer.split(b"\n")
+    lengths = list(accumulate(map(len, lines), initial=0))  # line i starts at lengths[i] + i (its line ends)
+    wanted = {  # the lines of free text: most lines of a large document start with a pipe
+        index
+        for index, raw in enumerate(lines)
+        if raw and raw[0] != 0x7C and b"\t" not in raw and not raw.lstrip(b" \t").startswith(b"|")
+    }
+    found, index, counted = buffer.find(needle), 0, 0
+    while found >= 0:  # and the lines that hold the needle (a few a table)
+        index += buffer.count(b"\n", counted, found)
+        counted = found
+        wanted.add(index)
+        end = buffer.find(b"\n", found)
+        found = buffer.find(needle, end) if end >= 0 else -1
+    for index in sorted(wanted):
+        raw = lines[index]
+        start = lengths[index] + index
+        line = classify(raw.decode("utf-8"), first_line + index)
+        if line is not None:
+            yield start, _above(buffer, start), line
 
 
 def _above(buffer: bytes, start: int) -> int:
