@@ -68,6 +68,14 @@ def decimals_of(text: str) -> int:
     return len(digits.split(".", 1)[1]) if "." in digits else 0
 
 
+def _grouped(digits: str) -> str:
+    """Digits (and a decimal part) written with their thousands grouped: 12345.5 → 12,345.5."""
+    whole, point, fraction = digits.partition(".")
+    if not whole.isdigit():
+        return digits
+    return f"{int(whole):,}" + point + fraction
+
+
 def title_year(text: str) -> re.Match[str] | None:
     r"""The first "2024年" of a line that ends in 表 or 目标, before that ending.
 
@@ -542,11 +550,26 @@ class Reading:
             if value.kind == "na" and squeeze(found.text) in ("0",):
                 found.amount = Decimal(0) * (project.money_unit.factor if project.money_unit else 1)
                 continue
-            if value.kind == "amount" and amount is not None and not amount.is_rate:
+            if value.kind == "amount" and len(value.amounts) == 1 and amount is not None and not amount.is_rate:
                 yuan = amount.in_yuan(project.money_unit)
                 if yuan is not None:
                     found.amount = yuan
                     continue
+            if value.kind == "amount" and len(value.amounts) > 1:  # never one of them for the whole
+                numbers = [a.written for a in value.amounts]
+                joined = _grouped("".join(number.replace(",", "").replace(" ", "") for number in numbers))
+                self.report(
+                    "BL004",
+                    found.where,
+                    variant="several",
+                    label=found.label,
+                    numbers="、".join(numbers),
+                    expected=words(
+                        f"一个金额（若是一个数，写作 {joined}）", f"one amount ({joined} if it is one number)"
+                    ),
+                    actual=found.text,
+                )
+                continue
             self.report(
                 "BL004",
                 found.where,

@@ -11,7 +11,7 @@ _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 _VALUE_EXTRA = str.maketrans(
     {
-        "，": ",",
+        "，": "、",  # a list's separator; it groups the digits of a number only in a cell of that number alone
         "；": ";",
         "：": ":",
         "（": "(",

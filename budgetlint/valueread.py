@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from typing import Any
 
 _INT = re.compile(r"\d+")
-# The pieces of the RANGE terminal: low end, a percent sign after it, high end.
-_RANGE = re.compile(r"([\d.]++)\s*+([%‰]?)\s*+[-~至]\s*+([\d.]++)")
+# A number alone, its digits grouped by full-width commas: the one place where "，" groups digits.
+_LONE_GROUPED = re.compile(r"[0-9０-９]{1,3}(?:，[0-9０-９]{3})++(?:[.．][0-9０-９]++)?+")
+# A day written with numbers only (the DAY terminal), at the start of a text.
+_DAY = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}")
 # The dash of the PERIOD terminal (its points themselves have none).
 _DASHES = frozenset("-~至")
 
@@ -39,6 +41,7 @@ class ValueReader:
         self.read = lru_cache(maxsize=65536)(self._read)
         # longest first: "及以上" before "以上"
         self._suffixes = tuple(sorted(vocabulary.suffix_comparators, key=len, reverse=True))
+        self._relative = tuple(sorted(vocabulary.relative_dates, key=len, reverse=True))
         # The words after numbers repeat across a document ("万元", "场", "", "%以上") far more
         # than whole values do: each is split once.
         self._word = lru_cache(maxsize=4096)(self._split_word)
@@ -48,6 +51,8 @@ class ValueReader:
         text = normalize_value(raw)
         if len(text) != len(raw):  # normalisation is one char for one char; guard anyway
             text = raw
+        elif "，" in raw and _LONE_GROUPED.fullmatch(raw.strip()):  # "1，250，000": one number, alone
+            text = "".join("," if char == "，" else mapped for char, mapped in zip(raw, text))
         stripped = text.strip()
         empty = not raw.strip()  # Value.is_empty, stored
         if not stripped:
@@ -68,7 +73,11 @@ class ValueReader:
                 else:
                     texts.append(part.meta)
             elif kind == "text":
-                texts.append(part.meta)
+                point = self._relative_date(part.children[0])
+                if point is not None:
+                    dates.append(point)
+                else:
+                    texts.append(part.meta)
             elif kind == "date":
                 dates.append(self._date(part.children))
             elif kind == "period":
@@ -111,20 +120,19 @@ class ValueReader:
         if number_token is None:
             return None
         high = None
-        if number_token.type == "RANGE":  # "3-5", "90%-95", "2 ~ 3": the low end is `number`
-            ends = _RANGE.fullmatch(number_token)
-            if ends is None:  # the RANGE terminal is what _RANGE matches: not reached
+        if number_token.type == "RANGE":  # "3-5", "90%-95", "2 ~ 3", "1,000-2,000": the low end is `number`
+            dash = _first_dash(number_token)
+            low = number_token[:dash].rstrip()
+            low_percent = low[-1:] in ("%", "‰")
+            written = low.rstrip("%‰").rstrip()
+            high = _decimal(number_token[dash + 1 :].strip())
+            if high is None or high < (_decimal(written) or high):  # "2024-12": not low to high, so text
                 return None
-            written, low_percent, high_written = ends.groups()
-            high = Decimal(high_written)
-            if high < Decimal(written):  # "2024-12": not a range from low to high, so text
-                return None
-            percent = percent or bool(low_percent)
+            percent = percent or low_percent
         else:
             written = str(number_token)
-        try:
-            number = Decimal(written)
-        except InvalidOperation:
+        number = _decimal(written)
+        if number is None:
             return None
         point = written.find(".")
         decimals = len(written) - point - 1 if point >= 0 else 0
@@ -205,16 +213,30 @@ class ValueReader:
 
     # ---------------------------------------------------------------- dates
     def _date(self, children) -> DatePoint:
-        """DATE WORD? or MONTH WORD?: 2024年12月30日前, 12月."""
+        """DATE WORD?, MONTH WORD? or DAY WORD?: 2024年12月30日前, 12月, 2024-12-31前."""
         token = children[0]
         suffix_text = str(children[1]).strip() if len(children) > 1 else ""
         return self._point(token, token.start_pos, children[-1].end_pos, suffix_text)
 
+    def _relative_date(self, token: Any) -> DatePoint | None:
+        """A date written without a number ("年底前", "上半年完成", "年内"): in the fiscal year, which the
+        text does not name (year None); its month where the word names one.  None for other words."""
+        if not isinstance(token, Token) or token.type != "WORD":
+            return None
+        word = str(token).strip()
+        for name in self._relative:  # longest first: "上半年" before "年"
+            if word.startswith(name) and (word == name or word[len(name) :] in self.vocabulary.date_suffixes):
+                suffix_text = word[len(name) :]
+                month = self.vocabulary.relative_dates[name] or None
+                suffix = self.vocabulary.date_suffixes.get(suffix_text, "")
+                return DatePoint(token.start_pos, token.end_pos, None, month, None, suffix, suffix_text)
+        return None
+
     def _point(self, text: str, start: int, end: int, suffix_text: str = "", year: int | None = None) -> DatePoint:
-        """The point written `text` ("2024年12月30日", "12月", or a period's bare month "1");
-        a text with no 年 is in `year`."""
+        """The point written `text` ("2024年12月30日", "2024-12-31", "12月", or a period's bare month "1");
+        a text that names no year is in `year`."""
         numbers = [int(n) for n in _INT.findall(text)]
-        if "年" in text:
+        if "年" in text or _DAY.match(text):
             year, numbers = numbers[0], numbers[1:]
         month = numbers[0] if numbers else None
         day = numbers[1] if len(numbers) > 1 else None
@@ -227,11 +249,12 @@ class ValueReader:
         before the dash is no month ("1.5-12月", a 5000-digit number)."""
         token = children[0]
         position = token.start_pos
-        dash = next((index for index, char in enumerate(token) if char in _DASHES), -1)
+        day = _DAY.match(token)  # a day of numbers holds dashes of its own: the period's is after it
+        dash = day.end() + _first_dash(token[day.end() :]) if day else _first_dash(token)
         if dash < 0:  # the PERIOD terminal holds a dash: not reached
             return None
         first_text = token[:dash].rstrip()
-        if first_text[-1] not in "年月日号":  # a bare month: "1-12月", "2024年 1-12月"
+        if not day and first_text[-1] not in "年月日号":  # a bare month: "1-12月", "2024年 1-12月"
             month = first_text[first_text.rfind("年") + 1 :].strip()
             if not (month.isdigit() and len(month) <= 2):
                 return None
@@ -241,6 +264,19 @@ class ValueReader:
         after = dash + 1 + len(token[dash + 1 :]) - len(token[dash + 1 :].lstrip())  # past the blanks after it
         last = self._point(token[after:], position + after, end, suffix_text, first.year)
         return Period(position, end, first, last)
+
+
+def _decimal(written: str) -> Decimal | None:
+    """The number written with its digits grouped or not ("1,250,000.00", "10 000"), or None."""
+    try:
+        return Decimal(written.replace(",", "").replace(" ", "").replace("\xa0", ""))
+    except InvalidOperation:
+        return None
+
+
+def _first_dash(text: str) -> int:
+    """Where the first dash of a range or a period is (its terminals hold one)."""
+    return next((index for index, char in enumerate(text) if char in _DASHES), -1)
 
 
 def _merge_texts(texts: list[Any], raw: str) -> tuple[TextPart, ...]:

@@ -70,6 +70,7 @@ class Vocabulary:
     suffix_comparators: dict[str, str]
     comparators: dict[str, str]
     date_suffixes: dict[str, str]
+    relative_dates: dict[str, int]  # a date written without a number → the month it ends in (0: the year)
     vague: tuple[str, ...]
     placeholders: re.Pattern[str]
     metadata_keys: dict[str, str]  # normalised key → department / fiscal_year / money_unit
@@ -184,6 +185,7 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
         suffix_comparators=dict(values["suffix_comparators"]),
         comparators=dict(values["comparators"]),
         date_suffixes=dict(values["date_suffixes"]),
+        relative_dates={word: int(month) for word, month in values["relative_dates"].items()},
         vague=tuple(sorted(data["words"]["vague"], key=len, reverse=True)),
         placeholders=re.compile("|".join(data["words"]["placeholders"])),
         metadata_keys={normalize_label(name): key for key, names in data["metadata"].items() for name in names},

@@ -266,7 +266,8 @@ USES = {
     "budgetlint.reader._YEAR_LINE": "match",
     "budgetlint.reader._YEAR_MARK": "search",  # title_year: one search, before the line's 表 or 目标
     "budgetlint.suppression.DIRECTIVE": "search",
-    "budgetlint.valueread._RANGE": "match",  # fullmatch of a RANGE token
+    "budgetlint.valueread._DAY": "match",  # a DAY token, or a period's first point
+    "budgetlint.valueread._LONE_GROUPED": "match",  # fullmatch of a whole cell
 }
 
 

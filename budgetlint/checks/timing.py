@@ -74,15 +74,31 @@ def period_order(project, params, ctx):
                 )
         for point in [*value.dates, *(p.first for p in value.periods), *(p.last for p in value.periods)]:
             if (point.month is not None and not 1 <= point.month <= 12) or (
-                point.day is not None and not 1 <= point.day <= 31
+                point.day is not None and not 1 <= point.day <= _days_in(point.year, point.month)
             ):
                 yield Finding(
                     "",
                     indicator.value_span.sub(point.start, point.end),
                     args={"name": indicator.name, "variant": "invalid"},
-                    expected=words("有效日期（1–12 月，1–31 日）", "a real date (months 1–12, days 1–31)"),
+                    expected=_real_date(point),
                     actual=value.raw[point.start : point.end],
                 )
+
+
+def _real_date(point) -> dict[str, str]:
+    """What a date that exists is, said for the month `point` names (or for any month)."""
+    if point.month is not None and 1 <= point.month <= 12:
+        days = _days_in(point.year, point.month)
+        return words(f"{point.month} 月的一日（1–{days} 日）", f"a day of month {point.month} (1–{days})")
+    return words("有效日期（1–12 月，1–31 日）", "a real date (months 1–12, days 1–31)")
+
+
+def _days_in(year: int | None, month: int | None) -> int:
+    """The days of a month (of February, 29 when the year is not stated or is a leap year)."""
+    if month == 2:
+        leap = year is None or (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 @check_kind("time-target-readable")

@@ -116,6 +116,5 @@ def test_a_reversed_period_or_an_impossible_date_is_bl304(linter, value, variant
     assert findings_of(linter, timed("2024年1月-2024年12月"), "BL304") == []
 
 
-@pytest.mark.xfail(strict=True, reason="BL304 checks days 1–31 only: 2月30日, which does not exist, passes")
 def test_the_thirtieth_of_february_does_not_exist(zh):
     assert [f.span.line for f in findings_of(zh, timed("2024年2月30日前"), "BL304")] == [4]

@@ -1,0 +1,162 @@
+"""Numbers and dates as finance offices write them (issue 18): read whole, or reported — never in part.
+
+Each observation of the issue is pinned by a table at a line; the properties hold the readings equal
+whatever the spelling.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from conftest import findings_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+PROPERTY = settings(max_examples=200, deadline=None)
+
+
+def yuan_table(total: str, own: str, transfer: str = "0", rows: str = "") -> str:
+    """A table in 元: 项目总额 and 年度资金总额 on line 4, 本级 and 转移 on line 5, indicators from line 7."""
+    return (
+        "单位：元\n\n| 项目名称 | 示例项目 |\n"
+        f"| 项目总额 | {total} | 年度资金总额 | {total} |\n"
+        f"| 本级资金 | {own} | 转移市县（区）资金 | {transfer} |\n"
+        "| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n" + rows
+    )
+
+
+# ==================================================================== numbers
+@pytest.mark.parametrize(
+    "written, number, unit",
+    [
+        ("1,250,000.00", "1250000.00", ""),
+        ("1,200人", "1200", "人"),
+        ("1，250", "1250", ""),  # a full-width comma groups the digits of a number alone
+        ("１，２５０，０００", "1250000", ""),
+        ("10 000人次", "10000", "人次"),
+        ("1,000-2,000万元", "1000", "万元"),
+    ],
+)
+def test_a_number_with_its_digits_grouped_is_one_number(linter, written, number, unit):
+    value = linter.values.read(written)
+    (amount,) = value.amounts
+    assert (amount.number, amount.unit_text) == (Decimal(number), unit)
+
+
+@pytest.mark.parametrize(
+    "written, numbers",
+    [
+        ("100，200，300万元", ["100", "200", "300"]),  # full-width commas between numbers: a list
+        ("12,34", ["12", "34"]),  # digits grouped otherwise than by thousands: not one number
+        ("1,2345", ["1", "2345"]),
+        ("1 2 3", ["1", "2", "3"]),
+    ],
+)
+def test_numbers_grouped_otherwise_are_a_list_never_one_number(linter, written, numbers):
+    assert [a.written for a in linter.values.read(written).amounts] == numbers
+
+
+def test_a_table_in_yuan_with_separators_balances(zh):
+    # read in part (1 = 1 + 50), it would not: 1,250,000.00 is 1,200,000.00 and 50,000.00
+    text = yuan_table("1,250,000.00", "1,200,000.00", "50,000.00")
+    assert [f.code for f in findings_of(zh, text) if f.code.startswith(("BL1", "BL004"))] == []
+
+
+def test_a_table_in_yuan_with_separators_that_does_not_balance_says_the_real_amounts(linter):
+    text = yuan_table("1,250,000.00", "1,200,000.00", "40,000.00")
+    (finding,) = findings_of(linter, text, "BL101")
+    assert (finding.span.line, finding.expected, finding.actual) == (4, "1240000", "1250000")
+    assert finding.fix is not None and "1,250,000.00 → 1240000" in finding.fix.description
+
+
+def test_a_money_cell_of_several_numbers_is_reported_with_both_readings_never_read_in_part(linter):
+    text = yuan_table("12,500", "1,2500")
+    (finding,) = findings_of(linter, text, "BL004")
+    assert (finding.span.line, finding.span.column) == (5, 10)
+    assert "several numbers (1、2500)" in finding.message and "12,500 if it is one number" in finding.message
+    assert findings_of(linter, text, "BL101") == []  # its parts were not summed as if 本级资金 were 1
+
+
+def test_costs_in_yuan_with_separators_balance(zh):
+    rows = (
+        "| 1-产出指标 | 11-数量指标 | 培训学员 | 1,200人 |\n"
+        "| | 14-成本指标 | 培训学员 | 1,000元/人 |\n"
+        "| | | 场地租赁 | 50,000.00元 |\n"
+    )
+    assert findings_of(zh, yuan_table("1,250,000.00", "1,250,000.00", rows=rows), "BL201") == []
+    (finding,) = findings_of(zh, yuan_table("1,260,000.00", "1,260,000.00", rows=rows), "BL201")
+    assert (finding.expected, finding.actual) == ("1260000", "1250000")
+
+
+@PROPERTY
+@given(st.integers(0, 10**12), st.integers(0, 99), st.sampled_from(["", "万元", "人"]))
+def test_an_amount_reads_the_same_with_or_without_separators(linter, whole, cents, unit):
+    plain = f"{whole}.{cents:02}"
+    grouped = f"{whole:,}.{cents:02}"
+    spaced = grouped.replace(",", " ")
+    numbers = {linter.values.read(form + unit).amount.number for form in (plain, grouped, spaced)}
+    if not unit:  # a full-width comma groups digits only in a cell of the number alone
+        numbers.add(linter.values.read(grouped.replace(",", "，")).amount.number)
+    assert numbers == {Decimal(plain)}
+
+
+# ==================================================================== dates
+def timed(value: str, title_year: int = 2024) -> str:
+    """A table of one 时效 indicator, its value on line 4."""
+    return (
+        f"# {title_year}年项目支出绩效目标表\n| 项目名称 | 示例项目 |\n| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n"
+        f"| 1-产出指标 | 13-时效指标 | 完成时间 | {value} |\n"
+    )
+
+
+@pytest.mark.parametrize("written", ["2025-06-30", "2025.6.30前", "2025/06/30前", "2025-01-01至2025-12-31"])
+def test_a_deadline_written_with_signs_outside_the_year_is_reported(linter, written):
+    (finding,) = findings_of(linter, timed(written), "BL301")
+    assert finding.span.line == 4 and finding.actual.startswith("2025年")
+    assert findings_of(linter, timed(written.replace("2025", "2024")), "BL301") == []
+    assert findings_of(linter, timed(written), "BL302") == []  # read, not unreadable
+
+
+@pytest.mark.parametrize("written", ["年底前", "上半年完成", "年内", "2024年第四季度", "12月底", "年底前完成"])
+def test_a_deadline_in_words_is_readable(linter, written):
+    assert findings_of(linter, timed(written), "BL302") == []
+    assert findings_of(linter, timed("尽快"), "BL302") != []
+
+
+@pytest.mark.parametrize("written", ["2024年11月31日前", "2月30日", "2023-02-29", "2024/4/31", "2024年13月"])
+def test_a_date_that_does_not_exist_is_reported(linter, written):
+    (finding,) = findings_of(linter, timed(written), "BL304")
+    assert finding.span.line == 4
+    assert findings_of(linter, timed("2024-02-29"), "BL304") == []  # 2024 is a leap year
+
+
+def _forms(day: date) -> list[str]:
+    y, m, d = day.year, day.month, day.day
+    return [
+        f"{y}年{m}月{d}日",
+        f"{y}年{m:02}月{d:02}日前",
+        f"{y}-{m:02}-{d:02}",
+        f"{y}-{m}-{d}之前",
+        f"{y}.{m}.{d}",
+        f"{y}/{m:02}/{d:02}以前",
+    ]
+
+
+@PROPERTY
+@given(st.dates(date(2000, 1, 1), date(2099, 12, 31)))
+def test_a_date_reads_as_the_same_date_in_every_form(linter, day):
+    for form in _forms(day):
+        (point,) = linter.values.read(form).dates
+        assert (point.year, point.month, point.day) == (day.year, day.month, day.day), form
+
+
+@PROPERTY
+@given(st.dates(date(2000, 1, 1), date(2099, 12, 31)), st.integers(1, 3))
+def test_a_day_past_the_end_of_its_month_is_reported(linter, day, beyond):
+    last = (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)  # its month's last day
+    if last.day + beyond > 31 and beyond > 1:
+        return
+    written = f"{day.year}年{day.month}月{last.day + beyond}日前"
+    assert [f.span.line for f in findings_of(linter, timed(written, day.year), "BL304")] == [4], written
