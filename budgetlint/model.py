@@ -64,6 +64,7 @@ class Field:
     value: Value | None  # money and duration fields, read when the table ends
     amount: Decimal | None  # money fields: exact amount in 元
     decimals: int  # money fields: the digits after the point as written, the precision stated
+    unit: Unit | None  # the money unit its label states (年度资金总额（万元）), else the table's
 
     def __init__(
         self,
@@ -75,9 +76,10 @@ class Field:
         value: Value | None = None,
         amount: Decimal | None = None,
         decimals: int = 0,
+        unit: Unit | None = None,
     ):
         self.key, self.label, self.label_span, self.text = key, label, label_span, text
-        self.span, self.value, self.amount, self.decimals = span, value, amount, decimals
+        self.span, self.value, self.amount, self.decimals, self.unit = span, value, amount, decimals, unit
 
     @property
     def where(self) -> Span:

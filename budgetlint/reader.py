@@ -36,8 +36,8 @@ from budgetlint.model import (
 from budgetlint.record import named, record
 from budgetlint.suppression import Directives
 from budgetlint.text import blank_tags, normalize_label, squeeze
-from budgetlint.units import UnitTable
-from budgetlint.valueread import ValueReader
+from budgetlint.units import Unit, UnitTable
+from budgetlint.valueread import ValueReader, unit_in_brackets
 from budgetlint.vocabulary import Vocabulary, split_code
 
 TYPE_CHECKING = False  # typing is not imported on the check path
@@ -54,6 +54,8 @@ _TITLE_ENDS = ("表", "目标")
 # line of a million blanks is read in linear time.
 _YEAR_LINE = re.compile(r"^\s*(?:[(（]\s*)?(\d{4})\s*年(?:\s*度)?(?:\s*[)）])?\s*$")
 _LEVEL2_TAILS = ("指标", "效益", "影响", "满意度", "成本")
+# "单位：万元" inside a line of text (a title, a note): the money unit of the tables below it.
+_UNIT_MARK = re.compile(r"单位\s*+[:：]\s*+([^\s)）\]】,，;；。、]++)")
 _RULE_CHARS = frozenset("-—:|")
 # The narrative: a clause ends at a comma, a semicolon or a full stop; a sentence at a full stop
 # or a semicolon.  HTML tags pasted from a web form are blanked before either is read.
@@ -113,6 +115,7 @@ class _Pending:
     key: str | None  # None: an unknown label, whose value is swallowed
     cell: Cell
     broken_tail: str = ""  # the missing end of a label cut by a line break
+    unit: Unit | None = None  # the money unit the label states: 年度资金总额（万元）
 
 
 @record
@@ -301,11 +304,14 @@ class Reading:
         text = line.text.strip()
         if kind == "meta":
             key, _, value = re.split(r"([:：])", text, maxsplit=1)
-            meta_key = self.vocab.metadata_keys.get(normalize_label(key))
-            if meta_key:
-                self.metadata(meta_key, value.strip(), line)
+            meta_key = self.vocab.metadata_keys.get(normalize_label(key.lstrip("(（[【")))
+            if meta_key:  # "年度：2024", "（单位：元）"
+                self.metadata(meta_key, value.strip().rstrip(")）]】").strip(), line)
+            else:  # "说明：本表单位：元。"
+                self.unit_from_text(line)
         else:  # heading, text
             self.year_from_text(text.lstrip("#").strip(), line)
+            self.unit_from_text(line)
         if self.table is not None:
             self.table.stray.append(line)
 
@@ -319,6 +325,14 @@ class Reading:
             match = re.search(r"\d{4}", value)
             if match:
                 self.set_year(int(match.group()), span, 3)
+
+    def unit_from_text(self, line: Text) -> None:
+        """A money unit stated in a line of text ("2024年…绩效目标表    单位：万元"), for the tables below."""
+        match = _UNIT_MARK.search(line.text)
+        if match is not None:
+            unit = self.reader.units.get(squeeze(match.group(1)))
+            if unit is not None and unit.is_money:
+                self.metadata("money_unit", match.group(1), line)
 
     def year_from_text(self, text: str, line: Text) -> None:
         match = _YEAR_LINE.match(text)
@@ -424,16 +438,19 @@ class Reading:
     def header_row(self, cells: tuple[Cell, ...]) -> None:
         table = self.table
         assert table is not None
-        header_field = self.vocab.header_field
-        keys = [header_field(cell.text) for cell in cells]
+        labels = [self.label(cell.text) for cell in cells]
+        keys = [key for key, _ in labels]
         row_has_label = any(keys)
         for index, cell in enumerate(cells):
             text = cell.text
-            key = keys[index]
+            key, unit = labels[index]
             if key is not None and key != "name":
                 if table.pending is not None:
                     self.close_pending()
-                table.pending = _Pending(key, cell)
+                table.pending = _Pending(key, cell, "", unit)
+                continue
+            if key is None and unit is not None:  # a heading that states the unit: 资金情况（万元）
+                table.project.money_unit, table.project.money_unit_text = unit, unit.name
                 continue
             if table.pending is not None and self.vocab.is_sublabel(text):
                 continue
@@ -476,6 +493,17 @@ class Reading:
                 continue
             self.report("BL007", cell_span(cell), variant="unlabelled", text=text[:30])
 
+    def label(self, text: str) -> tuple[str | None, Unit | None]:
+        """(the field a header cell names, the money unit it states in brackets): "年度资金总额（万元）" →
+        (annual, 万元); "资金情况(万元)" → (None, 万元); an unknown label → (None, None)."""
+        key = self.vocab.header_field(text)
+        if key is not None:
+            return key, None
+        stated = unit_in_brackets(text, self.reader.units)
+        if stated is None or stated[1].unit is None or not stated[1].unit.is_money or stated[1].per is not None:
+            return None, None
+        return self.vocab.header_field(stated[0]), stated[1].unit
+
     def absorb_fragment(self, cell: Cell) -> bool:
         """A cell that is the missing end of a label broken over lines ('金' of 其他资|金)."""
         table = self.table
@@ -514,7 +542,7 @@ class Reading:
                 expected=pending.cell.text + pending.broken_tail,
                 actual=pending.cell.text,
             )
-        new = Field(key, pending.cell.text, label_span)
+        new = Field(key, pending.cell.text, label_span, unit=pending.unit)
         if cell is not None:
             new.text = cell.text
             new.span = cell_span(cell)
@@ -551,7 +579,7 @@ class Reading:
                 found.amount = Decimal(0) * (project.money_unit.factor if project.money_unit else 1)
                 continue
             if value.kind == "amount" and len(value.amounts) == 1 and amount is not None and not amount.is_rate:
-                yuan = amount.in_yuan(project.money_unit)
+                yuan = amount.in_yuan(found.unit or project.money_unit)
                 if yuan is not None:
                     found.amount = yuan
                     continue
@@ -632,8 +660,13 @@ class Reading:
         else:
             name_cells, value_cell = rest[:-1], rest[-1]
         name_span = cells_span(name_cells[0], name_cells[-1]) if name_cells else None
+        name = _joined(name_cells)
         if value_cell is not None:
             value, value_span = self.read_value(value_cell.text), cell_span(value_cell)
+            if name.endswith((")", "）")) and len(value.amounts) == 1 and value.amounts[0].is_bare:
+                stated = unit_in_brackets(name, self.reader.units)  # 新造林（亩） | 10000
+                if stated is not None:
+                    value = value.with_amounts((value.amounts[0].stated_in(stated[1]),))
         else:
             last = cells[-1]
             value, value_span = self.read_value(""), Span(last.line, last.end_column, last.line, last.end_column + 1)
@@ -641,7 +674,7 @@ class Reading:
             Indicator(
                 level1 or table.level1,
                 level2 or table.level2,
-                _joined(name_cells),
+                name,
                 name_span,
                 value,
                 value_span,

@@ -15,7 +15,7 @@ from functools import lru_cache
 from budgetlint.lalr import Token, value_parser
 from budgetlint.text import normalize_value
 from budgetlint.units import Unit, UnitTable
-from budgetlint.values import Amount, DatePoint, Period, TextPart, Value
+from budgetlint.values import Amount, DatePoint, Period, TextPart, UnitStated, Value
 from budgetlint.vocabulary import Vocabulary
 
 TYPE_CHECKING = False  # typing is not imported on the check path
@@ -298,3 +298,24 @@ def _merge_texts(texts: list[Any], raw: str) -> tuple[TextPart, ...]:
     if start >= 0:
         merged.append(TextPart(start, end, raw[start:end]))
     return tuple(merged)
+
+
+def unit_in_brackets(text: str, units: UnitTable) -> tuple[str, UnitStated] | None:
+    """The text before a unit in brackets at its end, and that unit: "新造林（亩）" → ("新造林", 亩),
+    "补助标准（元/亩）" → a rate, "成活率(%)" → a percentage; None when the brackets hold no known unit."""
+    stripped = text.strip()
+    if not stripped.endswith((")", "）")):
+        return None
+    opening = max(stripped.rfind("("), stripped.rfind("（"))
+    if opening <= 0:
+        return None
+    inner = "".join(stripped[opening + 1 : -1].split())
+    label = stripped[:opening].rstrip()
+    if inner in ("%", "％"):
+        return label, UnitStated(None, "", None, "", True)
+    unit_text, _, per_text = inner.replace("／", "/").partition("/")
+    unit = units.get(unit_text)
+    per = units.get(per_text) if per_text else None
+    if unit is None or (per_text and per is None):
+        return None
+    return label, UnitStated(unit, unit_text, per, per_text, False)

@@ -90,6 +90,37 @@ class Amount:
             bare_wan=magnitude_text == "万" and unit is None and not noun,
         )
 
+    def stated_in(self, unit: UnitStated) -> Amount:
+        """This bare number in the unit its row states elsewhere (an indicator named 新造林（亩）)."""
+        return Amount.of(
+            start=self.start,
+            end=self.end,
+            comparator=self.comparator,
+            comparator_text=self.comparator_text,
+            comparator_start=self.comparator_start,
+            qualifier=self.qualifier,
+            suffix=self.suffix,
+            number=self.number,
+            high=self.high,
+            written=self.written,
+            decimals=self.decimals,
+            magnitude_text=self.magnitude_text,
+            approximate=self.approximate,
+            percent=unit.percent,
+            unit=unit.unit,
+            unit_text=unit.unit_text,
+            per=unit.per,
+            per_text=unit.per_text,
+            noun=self.noun,
+        )
+
+    @property
+    def is_bare(self) -> bool:
+        """A number with no unit, percent sign, rate or noun: its unit is stated elsewhere, or missing."""
+        return (
+            self.unit is None and not self.percent and not self.per_text and not self.noun and not self.magnitude_text
+        )
+
     def in_yuan(self, default: Unit | None = None) -> Decimal | None:
         """The amount in 元 (per denominator for a rate); a bare number is in `default`.  A range's low end."""
         return self._yuan(self.number, default)
@@ -106,6 +137,18 @@ class Amount:
         if self.magnitude_text:  # a bare 万 / 亿: the magnitude is already applied
             return number
         return number * default.factor if default is not None and default.is_money else None
+
+
+@named
+class UnitStated:
+    """A unit a table states apart from the value: in brackets after a label or a name ("（万元）",
+    "（元/亩）", "（%）")."""
+
+    unit: Unit | None
+    unit_text: str
+    per: Unit | None  # the denominator of a rate: 元/亩 → 亩
+    per_text: str
+    percent: bool
 
 
 @named
@@ -151,6 +194,10 @@ class Value:
     @property
     def amount(self) -> Amount | None:
         return self.amounts[0] if self.amounts else None
+
+    def with_amounts(self, amounts: tuple[Amount, ...]) -> Value:
+        """The same cell, its amounts read otherwise (in a unit its row states)."""
+        return Value(self.raw, amounts, self.dates, self.periods, self.texts, self.not_applicable, self.is_empty)
 
     @property
     def text(self) -> str:

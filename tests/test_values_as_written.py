@@ -160,3 +160,77 @@ def test_a_day_past_the_end_of_its_month_is_reported(linter, day, beyond):
         return
     written = f"{day.year}年{day.month}月{last.day + beyond}日前"
     assert [f.span.line for f in findings_of(linter, timed(written, day.year), "BL304")] == [4], written
+
+
+# ==================================================================== units stated outside the value
+def table_in(header: str, funding: str, rows: str) -> str:
+    """`header` lines, then a table whose funding rows are `funding` (项目名称 on the line after the header)."""
+    return (
+        f"{header}\n| 项目名称 | 示例项目 |\n| 项目属性 | 02-经常性项目 | 项目期 | 99年 |\n{funding}"
+        "| 年度总体绩效目标 | 完成工作。 |\n| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n" + rows
+    )
+
+
+FUNDING_360K = (
+    "| 项目总额 | 360,000.00 | 年度资金总额 | 360,000.00 |\n| 本级资金 | 360,000.00 | 转移市县（区）资金 | 0 |\n"
+)
+TRAINING = "| 1-产出指标 | 11-数量指标 | 举办培训 | 2 期 |\n| | 14-成本指标 | 举办培训 | 180,000.00元/期 |\n"
+
+
+@pytest.mark.parametrize(
+    "header", ["（单位：元）", "金额单位：元", "# 2024年项目支出绩效目标表    单位：元", "说明：本表单位：元。"]
+)
+def test_a_unit_line_above_a_table_is_its_money_unit(zh, header):
+    text = table_in(header, FUNDING_360K, TRAINING)
+    assert [f.code for f in findings_of(zh, text) if f.code.startswith(("BL1", "BL2", "BL004"))] == []
+    (project,) = zh.parse(text).projects
+    assert project.money_unit_text == "元"
+
+
+def test_a_unit_line_applies_until_the_next_one(zh):
+    second = table_in(
+        "单位：万元", "| 项目总额 | 36 | 年度资金总额 | 36 |\n| 本级资金 | 36 | 转移市县（区）资金 | 0 |\n", ""
+    )
+    projects = zh.parse(table_in("单位：元", FUNDING_360K, TRAINING) + "\n" + second).projects
+    assert [p.money_unit_text for p in projects] == ["元", "万元"]
+    assert [p.amount("annual") for p in projects] == [Decimal("360000.00"), Decimal("360000")]
+
+
+def test_the_unit_in_a_header_label_is_the_unit_of_its_value(zh):
+    funding = (
+        "| 项目总额（万元） | 36 | 年度资金总额（万元） | 36 |\n| 本级资金（万元） | 36 | 转移市县（区）资金 | 0 |\n"
+    )
+    text = table_in("单位：元", funding, TRAINING)
+    assert [f.code for f in findings_of(zh, text) if f.code.startswith(("BL0", "BL1", "BL2"))] == []
+    (project,) = zh.parse(text).projects
+    assert project.amount("annual") == Decimal("360000")
+
+
+def test_a_heading_row_that_states_the_unit_sets_it_for_the_fields_below(zh):
+    funding = (
+        "| 资金情况（万元） |\n| 项目总额 | 36 | 年度资金总额 | 36 |\n| 本级资金 | 36 | 转移市县（区）资金 | 0 |\n"
+    )
+    text = table_in("单位：元", funding, TRAINING)
+    assert [f.code for f in findings_of(zh, text) if f.code.startswith(("BL0", "BL1", "BL2"))] == []
+    (project,) = zh.parse(text).projects
+    assert (project.money_unit_text, project.amount("annual")) == ("万元", Decimal("360000"))
+
+
+def test_the_unit_in_an_indicator_name_is_the_unit_of_its_bare_number(linter):
+    rows = (
+        "| 1-产出指标 | 11-数量指标 | 新造林（亩） | 1200 |\n"
+        "| | 12-质量指标 | 苗木成活率（%） | 85 |\n"
+        "| | 14-成本指标 | 新造林（元/亩） | 300 |\n"
+    )
+    text = table_in("单位：元", FUNDING_360K, rows)
+    assert [f.code for f in findings_of(linter, text) if f.code in ("BL201", "BL202", "BL503", "BL501")] == []
+    indicators = linter.parse(text).projects[0].indicators
+    amounts = [indicator.value.amount for indicator in indicators]
+    assert [(a.number, a.unit_text, a.per_text, a.percent) for a in amounts] == [
+        (Decimal(1200), "亩", "", False),
+        (Decimal(85), "", "", True),
+        (Decimal(300), "元", "亩", False),
+    ]
+    # a cost of the wrong total is reported against the rate the name states: 300 元/亩 × 1200 亩
+    (finding,) = findings_of(linter, table_in("单位：元", FUNDING_360K.replace("360,000", "350,000"), rows), "BL201")
+    assert (finding.expected, finding.actual) == ("350000", "360000")
