@@ -564,16 +564,24 @@ class Reading:
             project.narrative = self.narrative(goal.text)
 
     def narrative(self, text: str) -> Narrative:
-        """The amounts 年度总体绩效目标 states, each with the words before it in its clause, and its sentences."""
+        """The amounts 年度总体绩效目标 states, each with the words of its clause around it, and its sentences.
+
+        The words after a number's unit are its noun ("8 个「社区图书室采购图书」") and, as often, the words
+        before the next number ("采购图书 12000 册"): each number's words start after the previous number's
+        unit, so that both see them and the checks tell by the unit and the nearest words which is whose.
+        """
         plain = blank_tags(text)
         statements = []
         for clause in _CLAUSE.finditer(plain):
-            value: Value = self.read_value(clause.group())
+            words = clause.group()
+            value: Value = self.read_value(words)
             previous = 0
             for amount in value.amounts:
-                phrase = clause.group()[previous : amount.start] + amount.qualifier + amount.noun
-                statements.append(Stated(clause.start() + amount.start, phrase, amount))
-                previous = amount.end
+                before = words[previous : amount.start] + amount.qualifier
+                statements.append(Stated(clause.start() + amount.start, before + amount.noun, amount, len(before)))
+                # the noun is the end of the amount's unit word (a rate's denominator may follow it)
+                noun = words.rfind(amount.noun, amount.start, amount.end) if amount.noun else -1
+                previous = noun if noun >= 0 else amount.end
         sentences = tuple(Sentence(match.start(), match.group()) for match in _SENTENCE.finditer(plain))
         return Narrative(tuple(statements), sentences)
 

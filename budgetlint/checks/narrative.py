@@ -1,9 +1,10 @@
 """Narrative (BL7xx): 年度总体绩效目标 agrees with the indicators and the money, and says things once.
 
 The reader has read the counts and amounts the narrative states, each with the
-words before it (Project.narrative); each is matched to the indicator (or cost
-row) its phrase names — by how much of the indicator's name the phrase covers —
-and only a confident match is compared.
+words of its clause around it (Project.narrative); each is matched to the
+indicator (or cost row) of its unit that those words name — by how much of the
+indicator's name they cover, then by how near the number the name stands — and
+only a confident match is compared.
 """
 
 from __future__ import annotations
@@ -43,15 +44,53 @@ def _span(goal, offset: int, length: int):
     return span
 
 
-def _best(phrase, candidates, key, threshold, margin):
-    """The single candidate the phrase names confidently, or None."""
+def _words(statement: Stated) -> tuple[str, str]:
+    """The words of a statement before its number and after it, as compared."""
+    return _plain_key(statement.phrase[: statement.at]), _plain_key(statement.phrase[statement.at :])
+
+
+def distance(before: str, after: str, name: str) -> float:
+    """How far from the number the words of `name` stand, among the words `before` and `after` it: the median,
+    over the name's bigrams found, of the characters between the bigram (where it stands nearest) and the
+    number.  The median, so that one common bigram (图书 of 社区图书室 and of 采购图书) does not place a name."""
+    found = []
+    for bigram in bigram_set(name):
+        ends = []
+        at = before.rfind(bigram)
+        if at >= 0:
+            ends.append(len(before) - at - len(bigram))
+        at = after.find(bigram)
+        if at >= 0:
+            ends.append(at)
+        if ends:
+            found.append(min(ends))
+    if not found:
+        return float("inf")
+    found.sort()
+    return found[(len(found) - 1) // 2]
+
+
+def _best(words, candidates, key, threshold, margin):
+    """The single candidate the words of a number name confidently, or None.
+
+    The words name a candidate when they cover `threshold` of its name.  Of those, the one whose name stands
+    nearest the number is taken ("为 8 个社区图书室配备书架 16 个": 社区图书室 for 8, 配备书架 for 16), unless
+    another candidate, as near, is covered almost as well (within `margin`): then the words name neither.
+    """
+    before, after = words
+    phrase = before + after
     threshold, margin = float(threshold), float(margin)
-    scored = sorted(((coverage(phrase, key(c)), i) for i, c in enumerate(candidates)), reverse=True)
-    if not scored or scored[0][0] < threshold:
+    scored = [(coverage(phrase, key(c)), c) for c in candidates]
+    placed = sorted(
+        ((distance(before, after, key(c)), -score, i) for i, (score, c) in enumerate(scored) if score >= threshold)
+    )
+    if not placed:
         return None
-    if len(scored) > 1 and scored[1][0] > scored[0][0] - margin:
-        return None
-    return candidates[scored[0][1]]
+    near, best, index = placed[0][0], -placed[0][1], placed[0][2]
+    for i, (score, c) in enumerate(scored):
+        if i != index and score > best - margin and distance(before, after, key(c)) <= near:
+            return None
+    return scored[index][1]
 
 
 @check_kind("narrative-counts")
@@ -72,7 +111,7 @@ def narrative_counts(project, params, ctx):
         if unit is None or amount.is_money or unit.is_time or amount.percent or amount.is_rate:
             continue
         same_unit = [q for q in quantities if q[2].dimension == unit.dimension]
-        match = _best(_plain_key(statement.phrase), same_unit, lambda q: q[3], params["threshold"], params["margin"])
+        match = _best(_words(statement), same_unit, lambda q: q[3], params["threshold"], params["margin"])
         if match is None:
             continue
         indicator, target, _, _ = match
@@ -113,7 +152,7 @@ def narrative_money(project, params, ctx):
             continue
         length = amount.end - amount.start
         written = goal.text[offset : offset + length]
-        match = _best(_plain_key(phrase), costs, lambda c: c[2], params["threshold"], params["margin"])
+        match = _best(_words(statement), costs, lambda c: c[2], params["threshold"], params["margin"])
         if match is not None:
             indicator, target, _ = match
             target_yuan = target.in_yuan(project.money_unit)

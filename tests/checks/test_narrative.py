@@ -58,6 +58,37 @@ def test_markup_in_the_goal_does_not_move_the_column_of_a_count(zh):
     assert findings_of(zh, goal("<p>举办培训 3 期。</p>", training), "BL701") == []
 
 
+BOOKS = "| 1-产出指标 | 11-数量指标 | 采购图书 | 10000 册 |"
+ROOMS = "| | | 覆盖社区图书室 | 8个 |"
+
+
+def test_a_count_after_another_in_its_clause_is_compared_with_the_indicator_of_its_unit(linter):
+    # The words after 8 个 (社区图书室采购图书) are also the words before 12000 册: 采购图书 is its indicator.
+    text = "为 8 个社区图书室采购图书 12000 册。"
+    (finding,) = findings_of(linter, goal(text, BOOKS), "BL701")
+    assert (finding.span.line, finding.span.column, finding.span.end_column) == (3, 29, 36)
+    assert (finding.expected, finding.actual) == ("10000 册", "12000 册")
+    assert "contradicts indicator '采购图书' (line 5)" in finding.message
+    assert findings_of(linter, goal(text.replace("12000", "10000"), BOOKS), "BL701") == []
+    # 8 个 belongs to no indicator counted in 个 here, and to 覆盖社区图书室 when there is one
+    assert findings_of(linter, goal(text.replace("12000", "10000"), BOOKS, ROOMS), "BL701") == []
+    (rooms,) = findings_of(linter, goal("为 9 个社区图书室采购图书 10000 册。", BOOKS, ROOMS), "BL701")
+    assert (rooms.span.line, rooms.span.column, rooms.expected) == (3, 16, "8个")
+    assert rooms.actual.startswith("9 个")  # the count as written, with the words of its unit after it
+
+
+def test_two_counts_in_one_unit_go_to_the_indicators_whose_words_stand_nearest_them(zh):
+    # Both names are in the clause; 覆盖社区图书室 stands beside 8 个, 配备书架 beside 16 个.
+    rows = (ROOMS.replace("| | |", "| 1-产出指标 | 11-数量指标 |"), "| | | 配备书架 | 16个 |")
+    text = "为 8 个社区图书室配备书架 16 个。"
+    assert findings_of(zh, goal(text, *rows), "BL701") == []
+    (finding,) = findings_of(zh, goal(text.replace("16 个", "12 个"), *rows), "BL701")
+    assert (finding.span.line, finding.span.column, finding.expected, finding.actual) == (3, 29, "16个", "12 个")
+    (finding,) = findings_of(zh, goal(text.replace("8 个", "9 个"), *rows), "BL701")
+    assert (finding.span.line, finding.span.column, finding.expected) == (3, 16, "8个")
+    assert finding.actual.startswith("9 个")
+
+
 # ---------------------------------------------------------------- BL702: amounts
 
 
