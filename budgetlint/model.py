@@ -152,6 +152,9 @@ class Stated:
     phrase: str
     amount: Amount
     at: int  # where the number stands in `phrase`: the words before `at` precede it, the others follow it
+    # The units it is counted per, when it is a rate and not a total: 每人每年500元 → 人, 年 (the rate words
+    # before it, rules/vocabulary.toml [narrative]); 500元/人 → 人 (its own denominator).  () for a total.
+    per: tuple[Unit, ...]
 
 
 @named

@@ -36,7 +36,7 @@ from budgetlint.model import (
 from budgetlint.record import named, record
 from budgetlint.suppression import Directives
 from budgetlint.text import blank_tags, normalize_label, squeeze
-from budgetlint.units import UnitTable
+from budgetlint.units import Unit, UnitTable, make_unit
 from budgetlint.valueread import ValueReader
 from budgetlint.vocabulary import Vocabulary, split_code
 
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from budgetlint.grid import Block
-    from budgetlint.values import Value
+    from budgetlint.values import Amount, Value
 
 # A title names the year before it ends in 表 or 目标 ("2024年…绩效目标表"); see title_year().
 _YEAR_MARK = re.compile(r"(\d{4})\s*年")
@@ -59,6 +59,9 @@ _RULE_CHARS = frozenset("-—:|")
 # or a semicolon.  HTML tags pasted from a web form are blanked before either is read.
 _CLAUSE = re.compile(r"[^，,；;。！!？?\n]+")
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
+# How far after a rate prefix (每) a unit word is looked for: the units of rules/units.txt are at most
+# 3 characters; the bound keeps a clause full of 每 linear.
+_UNIT_WORD = 8
 
 
 @lru_cache(maxsize=4096)
@@ -578,12 +581,38 @@ class Reading:
             previous = 0
             for amount in value.amounts:
                 before = words[previous : amount.start] + amount.qualifier
-                statements.append(Stated(clause.start() + amount.start, before + amount.noun, amount, len(before)))
+                per = self.rate_units(before, amount)
+                statements.append(Stated(clause.start() + amount.start, before + amount.noun, amount, len(before), per))
                 # the noun is the end of the amount's unit word (a rate's denominator may follow it)
                 noun = words.rfind(amount.noun, amount.start, amount.end) if amount.noun else -1
                 previous = noun if noun >= 0 else amount.end
         sentences = tuple(Sentence(match.start(), match.group()) for match in _SENTENCE.finditer(plain))
         return Narrative(tuple(statements), sentences)
+
+    def rate_units(self, before: str, amount: Amount) -> tuple[Unit, ...]:
+        """The units an amount of the narrative is counted per: those the rate words in the words `before` it
+        name (每人每年500元 → 人, 年; 人均 → 人) and its own denominator (500元/人 → 人).  () for a total."""
+        units, vocab = self.reader.units, self.vocab
+        text = "".join(before.split())
+        found: list[Unit] = []
+        for prefix in vocab.rate_prefixes:
+            at = text.find(prefix)
+            while at >= 0:
+                start = at + len(prefix)
+                named = units.prefix(text[start : start + _UNIT_WORD])
+                if named is not None:
+                    found.append(named[0])
+                at = text.find(prefix, start)
+        for word, unit_word in vocab.rate_words.items():
+            if word in text:
+                found.append(self.unit_named(unit_word))
+        if amount.per_text:
+            found.append(amount.per or self.unit_named(amount.per_text))
+        return tuple(dict.fromkeys(found))
+
+    def unit_named(self, word: str) -> Unit:
+        """The unit `word` names; a word rules/units.txt does not define counts in a unit of its own."""
+        return self.reader.units.get(word) or make_unit(word, f"[{word}]", Decimal(1))
 
     # ---------------------------------------------------------------- indicator zone
     def indicator_row(self, row: Row, cells: tuple[Cell, ...]) -> None:

@@ -44,6 +44,20 @@ def _span(goal, offset: int, length: int):
     return span
 
 
+def _counted_alike(statement: Stated, row: Amount) -> bool:
+    """Whether a row's amount counts per what the statement counts per: a total is compared with a total, and a
+    rate (每人每年500元: per 人 and per 年) with a rate per one of its units that leaves none of its counts out
+    (500元/人 or 500元/人/年, whose first denominator is read; not 500元/年, which is not per person)."""
+    if not statement.per:
+        return not row.is_rate
+    if not row.is_rate:
+        return False
+    name = row.per.name if row.per is not None else row.per_text
+    return any(unit.name == name for unit in statement.per) and all(
+        unit.is_time or unit.name == name for unit in statement.per
+    )
+
+
 def _words(statement: Stated) -> tuple[str, str]:
     """The words of a statement before its number and after it, as compared."""
     return _plain_key(statement.phrase[: statement.at]), _plain_key(statement.phrase[statement.at :])
@@ -108,9 +122,9 @@ def narrative_counts(project, params, ctx):
     for statement in _statements(project):
         offset, amount = statement.offset, statement.amount
         unit = amount.unit
-        if unit is None or amount.is_money or unit.is_time or amount.percent or amount.is_rate:
+        if unit is None or amount.is_money or unit.is_time or amount.percent:
             continue
-        same_unit = [q for q in quantities if q[2].dimension == unit.dimension]
+        same_unit = [q for q in quantities if q[2].dimension == unit.dimension and _counted_alike(statement, q[1])]
         match = _best(_words(statement), same_unit, lambda q: q[3], params["threshold"], params["margin"])
         if match is None:
             continue
@@ -130,21 +144,24 @@ def narrative_counts(project, params, ctx):
 
 @check_kind("narrative-money")
 def narrative_money(project, params, ctx):
-    """BL702: an amount in the narrative that contradicts its cost row or the funding (计划2.8万元 vs 2.4)."""
+    """BL702: an amount in the narrative that contradicts its cost row or the funding (计划2.8万元 vs 2.4).
+
+    A rate (每人每年500元) is compared with the cost row counted per its unit that its words name, or the only
+    one there is (500元/人); never with the funding.
+    """
     key_of = name_key(ctx.vocabulary.name_prefix)
     costs = []
     for indicator in project.indicators:
         if indicator.kind in ctx.vocabulary.cost_kinds:
             amount = next((a for a in indicator.value.amounts if a.is_money or a.bare_wan), None)
-            if amount is not None and not amount.is_rate:
+            if amount is not None:
                 costs.append((indicator, amount, key_of(indicator.name)))
     totals = [project.field(key) for key in params["totals"]]
     totals = [f for f in totals if f is not None and f.amount is not None]
     words = tuple(params["total_words"])
     goal = project.goal
-    money_amounts = [
-        s for s in _statements(project) if (s.amount.is_money or s.amount.bare_wan) and not s.amount.is_rate
-    ]
+    money_amounts = [s for s in _statements(project) if s.amount.is_money or s.amount.bare_wan]
+    total_like = sum(1 for s in money_amounts if not s.per)
     for statement in money_amounts:
         offset, phrase, amount = statement.offset, statement.phrase, statement.amount
         yuan = amount.in_yuan()
@@ -152,7 +169,10 @@ def narrative_money(project, params, ctx):
             continue
         length = amount.end - amount.start
         written = goal.text[offset : offset + length]
-        match = _best(_words(statement), costs, lambda c: c[2], params["threshold"], params["margin"])
+        alike = [c for c in costs if _counted_alike(statement, c[1])]
+        match = _best(_words(statement), alike, lambda c: c[2], params["threshold"], params["margin"])
+        if match is None and statement.per and len(alike) == 1:
+            match = alike[0]  # the only cost row counted per the rate's unit
         if match is not None:
             indicator, target, _ = match
             target_yuan = target.in_yuan(project.money_unit)
@@ -169,8 +189,8 @@ def narrative_money(project, params, ctx):
                     related=(Related(indicator.value_span, f"{indicator.name}: {indicator.value.raw}"),),
                 )
             continue
-        if not totals or not (any(word in phrase for word in words) or len(money_amounts) == 1):
-            continue
+        if statement.per or not totals or not (any(word in phrase for word in words) or total_like == 1):
+            continue  # a rate is no total
         allowed = tolerance(project, ctx, amount.decimals, *(f.decimals for f in totals))
         if any(abs(f.amount - yuan) <= allowed for f in totals):
             continue
