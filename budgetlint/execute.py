@@ -169,15 +169,17 @@ def _stretches(linter: Linter, source: Stream, pieces: int) -> list[tuple[int, i
                 return None
             for offset, cut, line in skim(body, needle, first_line):
                 if line.kind != "row":
-                    reading.text(line)  # type: ignore[arg-type]
+                    reading.feed_text(line)  # type: ignore[arg-type]
                     continue
                 if not reader.starts_table(line):  # type: ignore[arg-type]
                     continue
-                if cut >= 0 and base + cut - chosen[-1][0] >= step:  # a stretch long enough ends here
+                # A stretch long enough ends here, unless a directive above waits for a table to end (its
+                # range would be another in a reader that starts here).
+                if cut >= 0 and base + cut - chosen[-1][0] >= step and not reading.open_directives():
                     number = line.number - body.count(b"\n", cut, offset)
                     reading.directives.waiting.clear()  # those above the table are read with it
                     chosen.append((base + cut, number, reading.state()))
-                reading.row(line)  # type: ignore[arg-type]
+                reading.feed_row(line)  # type: ignore[arg-type]
                 reading.take()
             end = base + len(body)
     except (OSError, UnicodeDecodeError):

@@ -146,11 +146,17 @@ class Indicator:
 
 @named
 class Stated:
-    """An amount 年度总体绩效目标 states: where it is in the text, and the words before it in its clause."""
+    """An amount 年度总体绩效目标 states: where it is in the text, and the words of its clause that say what it
+    counts — from the previous number's unit on (in "为 8 个社区图书室采购图书 12000 册" the words after 8 个 are
+    also the words before 12000 册), its qualifier, then the words after its own unit."""
 
     offset: int
     phrase: str
     amount: Amount
+    at: int  # where the number stands in `phrase`: the words before `at` precede it, the others follow it
+    # The units it is counted per, when it is a rate and not a total: 每人每年500元 → 人, 年 (the rate words
+    # before it, rules/vocabulary.toml [narrative]); 500元/人 → 人 (its own denominator).  () for a total.
+    per: tuple[Unit, ...]
 
 
 @named

@@ -34,9 +34,9 @@ from budgetlint.model import (
     cells_span,
 )
 from budgetlint.record import named, record
-from budgetlint.suppression import Directives
+from budgetlint.suppression import OPEN, Directives
 from budgetlint.text import blank_tags, normalize_label, squeeze
-from budgetlint.units import Unit, UnitTable
+from budgetlint.units import Unit, UnitTable, make_unit
 from budgetlint.valueread import ValueReader, unit_in_brackets
 from budgetlint.vocabulary import Vocabulary, split_code
 
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from budgetlint.grid import Block
-    from budgetlint.values import Value
+    from budgetlint.values import Amount, Value
 
 # A title names the year before it ends in 表 or 目标 ("2024年…绩效目标表"); see title_year().
 _YEAR_MARK = re.compile(r"(\d{4})\s*年")
@@ -59,8 +59,11 @@ _UNIT_MARK = re.compile(r"单位\s*+[:：]\s*+([^\s)）\]】,，;；。、]++)")
 _RULE_CHARS = frozenset("-—:|")
 # The narrative: a clause ends at a comma, a semicolon or a full stop; a sentence at a full stop
 # or a semicolon.  HTML tags pasted from a web form are blanked before either is read.
-_CLAUSE = re.compile(r"[^，,；;。！!？?\n]+")
+_CLAUSE = re.compile(r"(?:[^，,；;。！!？?\n]|,\d{3})+")  # a comma before three digits groups them: 1,250,000.00
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
+# How far after a rate prefix (每) a unit word is looked for: the units of rules/units.txt are at most
+# 3 characters; the bound keeps a clause full of 每 linear.
+_UNIT_WORD = 8
 
 
 @lru_cache(maxsize=4096)
@@ -259,17 +262,30 @@ class Reading:
         for block in blocks:
             if type(block) is Grid:
                 for row in block.rows:
-                    self.row(row)
-                    if self.directives.waiting:
-                        self._followed(row.number, True)
+                    self.feed_row(row)
                     if self.completed:
                         yield from self.take()
             else:
-                self.text(block)  # type: ignore[arg-type]
-                if self.directives.waiting and block.kind not in ("directive", "comment"):  # type: ignore[union-attr]
-                    self._followed(block.number, False)  # type: ignore[union-attr]
+                self.feed_text(block)  # type: ignore[arg-type]
                 if self.completed:
                     yield from self.take()
+
+    def feed_row(self, row: Row) -> None:
+        """Read one row, and give the directives waiting above it their lines."""
+        self.row(row)
+        if self.directives.waiting:
+            self._followed(row.number, True)
+
+    def feed_text(self, line: Text) -> None:
+        """Read one line of free text, and give the directives waiting above it their lines."""
+        self.text(line)
+        if self.directives.waiting and line.kind not in ("directive", "comment"):
+            self._followed(line.number, False)
+
+    def open_directives(self) -> bool:
+        """Whether a directive waits for a table to end while no table is read (one above the first table,
+        outside it): where it ends depends on tables to come."""
+        return self.table is None and any(directive.last_line == OPEN for directive in self.doc.directives)
 
     def take(self) -> list[Project]:
         """The projects completed since last asked."""
@@ -615,18 +631,52 @@ class Reading:
             project.narrative = self.narrative(goal.text)
 
     def narrative(self, text: str) -> Narrative:
-        """The amounts 年度总体绩效目标 states, each with the words before it in its clause, and its sentences."""
+        """The amounts 年度总体绩效目标 states, each with the words of its clause around it, and its sentences.
+
+        The words after a number's unit are its noun ("8 个「社区图书室采购图书」") and, as often, the words
+        before the next number ("采购图书 12000 册"): each number's words start after the previous number's
+        unit, so that both see them and the checks tell by the unit and the nearest words which is whose.
+        """
         plain = blank_tags(text)
         statements = []
         for clause in _CLAUSE.finditer(plain):
-            value: Value = self.read_value(clause.group())
+            words = clause.group()
+            value: Value = self.read_value(words)
             previous = 0
             for amount in value.amounts:
-                phrase = clause.group()[previous : amount.start] + amount.qualifier + amount.noun
-                statements.append(Stated(clause.start() + amount.start, phrase, amount))
-                previous = amount.end
+                before = words[previous : amount.start] + amount.qualifier
+                per = self.rate_units(before, amount)
+                statements.append(Stated(clause.start() + amount.start, before + amount.noun, amount, len(before), per))
+                # the noun is the end of the amount's unit word (a rate's denominator may follow it)
+                noun = words.rfind(amount.noun, amount.start, amount.end) if amount.noun else -1
+                previous = noun if noun >= 0 else amount.end
         sentences = tuple(Sentence(match.start(), match.group()) for match in _SENTENCE.finditer(plain))
         return Narrative(tuple(statements), sentences)
+
+    def rate_units(self, before: str, amount: Amount) -> tuple[Unit, ...]:
+        """The units an amount of the narrative is counted per: those the rate words in the words `before` it
+        name (每人每年500元 → 人, 年; 人均 → 人) and its own denominator (500元/人 → 人).  () for a total."""
+        units, vocab = self.reader.units, self.vocab
+        text = "".join(before.split())
+        found: list[Unit] = []
+        for prefix in vocab.rate_prefixes:
+            at = text.find(prefix)
+            while at >= 0:
+                start = at + len(prefix)
+                named = units.prefix(text[start : start + _UNIT_WORD])
+                if named is not None:
+                    found.append(named[0])
+                at = text.find(prefix, start)
+        for word, unit_word in vocab.rate_words.items():
+            if word in text:
+                found.append(self.unit_named(unit_word))
+        if amount.per_text:
+            found.append(amount.per or self.unit_named(amount.per_text))
+        return tuple(dict.fromkeys(found))
+
+    def unit_named(self, word: str) -> Unit:
+        """The unit `word` names; a word rules/units.txt does not define counts in a unit of its own."""
+        return self.reader.units.get(word) or make_unit(word, f"[{word}]", Decimal(1))
 
     # ---------------------------------------------------------------- indicator zone
     def indicator_row(self, row: Row, cells: tuple[Cell, ...]) -> None:

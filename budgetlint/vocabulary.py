@@ -74,6 +74,8 @@ class Vocabulary:
     vague: tuple[str, ...]
     placeholders: re.Pattern[str]
     metadata_keys: dict[str, str]  # normalised key → department / fiscal_year / money_unit
+    rate_prefixes: tuple[str, ...]  # 每: before a unit, makes the narrative's amount after it a rate (每人 → 人)
+    rate_words: dict[str, str]  # 人均 → 人: a word that makes a rate, and the unit it names
     raw: dict[str, Any] = fresh(dict)
 
     # ------------------------------------------------------------ header labels
@@ -189,6 +191,8 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
         vague=tuple(sorted(data["words"]["vague"], key=len, reverse=True)),
         placeholders=re.compile("|".join(data["words"]["placeholders"])),
         metadata_keys={normalize_label(name): key for key, names in data["metadata"].items() for name in names},
+        rate_prefixes=tuple(data["narrative"]["rate_prefixes"]),
+        rate_words=dict(data["narrative"]["rate_words"]),
         raw=data,
     )
 

@@ -225,6 +225,18 @@ def test_directives_year_and_unit_carry_over_the_cuts(tmp_path, shared):
     assert any(f[2] == "BL301" for f in alone[0])  # deadlines of 2024 in the tables of 年度：2023
 
 
+def test_a_directive_above_the_first_table_that_waits_for_a_table_to_end_is_not_cut_from_it(tmp_path, shared):
+    """`disable-table` above a row outside any table covers up to the end of the first table: a stretch that
+    ended before that table would leave it covering nothing (BL009 in two processes, not in one)."""
+    preamble = "说明文字。\n" * 400  # long enough that a stretch could end before the first table
+    text = "<!-- budgetlint: disable-table -->\n| 本级资金 | 10 |\n\n" + preamble + SEED.read_text(encoding="utf-8")
+    path = tmp_path / "big.md"
+    path.write_text(text, encoding="utf-8")
+    alone, two = report(path, 1), report(path, 2)
+    assert two == alone and shared[-1] > 5
+    assert not [f for f in alone[0] if f[2] == "BL009"]
+
+
 EXTRAS = [
     "<!-- budgetlint: disable -->",
     "<!-- budgetlint: disable=BL801 -->",

@@ -234,3 +234,11 @@ def test_the_unit_in_an_indicator_name_is_the_unit_of_its_bare_number(linter):
     # a cost of the wrong total is reported against the rate the name states: 300 元/亩 × 1200 亩
     (finding,) = findings_of(linter, table_in("单位：元", FUNDING_360K.replace("360,000", "350,000"), rows), "BL201")
     assert (finding.expected, finding.actual) == ("350000", "360000")
+
+
+def test_the_narrative_reads_amounts_with_separators_whole(linter):
+    funding = "| 项目总额 | 1,250,000.00 | 年度资金总额 | 1,250,000.00 |\n"
+    text = table_in("单位：元", funding, "").replace("完成工作。", "本项目年度资金1,250,000.00元，共补助2,500人。")
+    assert findings_of(linter, text, "BL702") == []
+    (finding,) = findings_of(linter, text.replace("资金1,250,000.00元", "资金1,200,000.00元"), "BL702")
+    assert (finding.expected, finding.actual) == ("1250000 元", "1,200,000.00元")

@@ -1,9 +1,10 @@
 """Narrative (BL7xx): 年度总体绩效目标 agrees with the indicators and the money, and says things once.
 
 The reader has read the counts and amounts the narrative states, each with the
-words before it (Project.narrative); each is matched to the indicator (or cost
-row) its phrase names — by how much of the indicator's name the phrase covers —
-and only a confident match is compared.
+words of its clause around it (Project.narrative); each is matched to the
+indicator (or cost row) of its unit that those words name — by how much of the
+indicator's name they cover, then by how near the number the name stands — and
+only a confident match is compared.
 """
 
 from __future__ import annotations
@@ -43,15 +44,67 @@ def _span(goal, offset: int, length: int):
     return span
 
 
-def _best(phrase, candidates, key, threshold, margin):
-    """The single candidate the phrase names confidently, or None."""
+def _counted_alike(statement: Stated, row: Amount) -> bool:
+    """Whether a row's amount counts per what the statement counts per: a total is compared with a total, and a
+    rate (每人每年500元: per 人 and per 年) with a rate per one of its units that leaves none of its counts out
+    (500元/人 or 500元/人/年, whose first denominator is read; not 500元/年, which is not per person)."""
+    if not statement.per:
+        return not row.is_rate
+    if not row.is_rate:
+        return False
+    name = row.per.name if row.per is not None else row.per_text
+    return any(unit.name == name for unit in statement.per) and all(
+        unit.is_time or unit.name == name for unit in statement.per
+    )
+
+
+def _words(statement: Stated) -> tuple[str, str]:
+    """The words of a statement before its number and after it, as compared."""
+    return _plain_key(statement.phrase[: statement.at]), _plain_key(statement.phrase[statement.at :])
+
+
+def distance(before: str, after: str, name: str) -> float:
+    """How far from the number the words of `name` stand, among the words `before` and `after` it: the median,
+    over the name's bigrams found, of the characters between the bigram (where it stands nearest) and the
+    number.  The median, so that one common bigram (图书 of 社区图书室 and of 采购图书) does not place a name."""
+    found = []
+    for bigram in bigram_set(name):
+        ends = []
+        at = before.rfind(bigram)
+        if at >= 0:
+            ends.append(len(before) - at - len(bigram))
+        at = after.find(bigram)
+        if at >= 0:
+            ends.append(at)
+        if ends:
+            found.append(min(ends))
+    if not found:
+        return float("inf")
+    found.sort()
+    return found[(len(found) - 1) // 2]
+
+
+def _best(words, candidates, key, threshold, margin):
+    """The single candidate the words of a number name confidently, or None.
+
+    The words name a candidate when they cover `threshold` of its name.  Of those, the one whose name stands
+    nearest the number is taken ("为 8 个社区图书室配备书架 16 个": 社区图书室 for 8, 配备书架 for 16), unless
+    another candidate, as near, is covered almost as well (within `margin`): then the words name neither.
+    """
+    before, after = words
+    phrase = before + after
     threshold, margin = float(threshold), float(margin)
-    scored = sorted(((coverage(phrase, key(c)), i) for i, c in enumerate(candidates)), reverse=True)
-    if not scored or scored[0][0] < threshold:
+    scored = [(coverage(phrase, key(c)), c) for c in candidates]
+    placed = sorted(
+        ((distance(before, after, key(c)), -score, i) for i, (score, c) in enumerate(scored) if score >= threshold)
+    )
+    if not placed:
         return None
-    if len(scored) > 1 and scored[1][0] > scored[0][0] - margin:
-        return None
-    return candidates[scored[0][1]]
+    near, best, index = placed[0][0], -placed[0][1], placed[0][2]
+    for i, (score, c) in enumerate(scored):
+        if i != index and score > best - margin and distance(before, after, key(c)) <= near:
+            return None
+    return scored[index][1]
 
 
 @check_kind("narrative-counts")
@@ -69,10 +122,10 @@ def narrative_counts(project, params, ctx):
     for statement in _statements(project):
         offset, amount = statement.offset, statement.amount
         unit = amount.unit
-        if unit is None or amount.is_money or unit.is_time or amount.percent or amount.is_rate:
+        if unit is None or amount.is_money or unit.is_time or amount.percent:
             continue
-        same_unit = [q for q in quantities if q[2].dimension == unit.dimension]
-        match = _best(_plain_key(statement.phrase), same_unit, lambda q: q[3], params["threshold"], params["margin"])
+        same_unit = [q for q in quantities if q[2].dimension == unit.dimension and _counted_alike(statement, q[1])]
+        match = _best(_words(statement), same_unit, lambda q: q[3], params["threshold"], params["margin"])
         if match is None:
             continue
         indicator, target, _, _ = match
@@ -91,21 +144,25 @@ def narrative_counts(project, params, ctx):
 
 @check_kind("narrative-money")
 def narrative_money(project, params, ctx):
-    """BL702: an amount in the narrative that contradicts its cost row or the funding (计划2.8万元 vs 2.4)."""
+    """BL702: an amount in the narrative that contradicts its cost row or the funding (计划2.8万元 vs 2.4).
+
+    A rate (每人每年500元) is compared with the cost row counted per its unit that its words name, or the only
+    one there is (500元/人); never with the funding.
+    """
     key_of = name_key(ctx.vocabulary.name_prefix)
     costs = []
     for indicator in project.indicators:
         if indicator.kind in ctx.vocabulary.cost_kinds:
             amount = next((a for a in indicator.value.amounts if a.is_money or a.bare_wan), None)
-            if amount is not None and not amount.is_rate:
+            if amount is not None:
                 costs.append((indicator, amount, key_of(indicator.name)))
     totals = [project.field(key) for key in params["totals"]]
     totals = [f for f in totals if f is not None and f.amount is not None]
     words = tuple(params["total_words"])
     goal = project.goal
-    money_amounts = [
-        s for s in _statements(project) if (s.amount.is_money or s.amount.bare_wan) and not s.amount.is_rate
-    ]
+    year = ctx.units.get("年")
+    money_amounts = [s for s in _statements(project) if s.amount.is_money or s.amount.bare_wan]
+    total_like = sum(1 for s in money_amounts if not s.per)
     for statement in money_amounts:
         offset, phrase, amount = statement.offset, statement.phrase, statement.amount
         yuan = amount.in_yuan()
@@ -113,7 +170,10 @@ def narrative_money(project, params, ctx):
             continue
         length = amount.end - amount.start
         written = goal.text[offset : offset + length]
-        match = _best(_plain_key(phrase), costs, lambda c: c[2], params["threshold"], params["margin"])
+        alike = [c for c in costs if _counted_alike(statement, c[1])]
+        match = _best(_words(statement), alike, lambda c: c[2], params["threshold"], params["margin"])
+        if match is None and statement.per and len(alike) == 1:
+            match = alike[0]  # the only cost row counted per the rate's unit
         if match is not None:
             indicator, target, _ = match
             target_yuan = target.in_yuan(project.money_unit)
@@ -130,7 +190,11 @@ def narrative_money(project, params, ctx):
                     related=(Related(indicator.value_span, f"{indicator.name}: {indicator.value.raw}"),),
                 )
             continue
-        if not totals or not (any(word in phrase for word in words) or len(money_amounts) == 1):
+        named_total = any(word in phrase for word in words)
+        # A rate is no total — but an amount per year that names the funding (每年经费 447.9 万元) is the
+        # annual amount: the table's money is counted per year already.
+        annual_rate = named_total and all(unit == year for unit in statement.per)
+        if (statement.per and not annual_rate) or not totals or not (named_total or total_like == 1):
             continue
         allowed = tolerance(project, ctx, amount.decimals, *(f.decimals for f in totals))
         if any(abs(f.amount - yuan) <= allowed for f in totals):
