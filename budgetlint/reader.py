@@ -738,8 +738,9 @@ class Reading:
         """Split a row's cells by content: (level-1 cell, level-2 cell, label fragments, name-and-value cells).
 
         Group cells are recognised only before the first name cell; the last cell is the value, never
-        a group (unless it is alone).  A name that is both a level-1 and a level-2 name (成本指标) is level 2
-        when a level 1 precedes it or when its row starts with an empty (merged) cell.
+        a group (unless it is alone); a label fragment is a cell with a name after it.  A name that is
+        both a level-1 and a level-2 name (成本指标) is level 2 when a level 1 precedes it or when its
+        row starts with an empty (merged) cell.
         """
         level1 = level2 = None
         fragments: list[Cell] = []
@@ -759,7 +760,9 @@ class Reading:
                     if level == 2 and level2 is None:
                         level2 = ref
                         continue
-                if index < last and normalize_label(cell.text) in self.vocab.fragments:
+                # A label's leftover (指标, 标, 满意度) is a fragment only with a name still after it: the
+                # cell just before the value is the row's name, and 满意度 or 影响 is a name there.
+                if index < last - 1 and normalize_label(cell.text) in self.vocab.fragments:
                     fragments.append(cell)
                     continue
             rest = cells[index:]  # the first name or value cell: the rest are names and the value

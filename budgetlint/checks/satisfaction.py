@@ -8,10 +8,27 @@ from budgetlint.checks import check_kind
 from budgetlint.findings import Edit, Finding, Fix
 
 
+def _bare(amount) -> bool:
+    """A number with no %, unit, magnitude, noun, denominator or 余 after it ('90', '≥90', '90以上')."""
+    return not (
+        amount.percent
+        or amount.unit is not None
+        or amount.magnitude_text
+        or amount.noun
+        or amount.per_text
+        or amount.approximate
+    )
+
+
+def _is_percent(indicator, amount) -> bool:
+    """A percentage, or a bare number in a 满意度 row: the percentage its writer left the % off (BL503)."""
+    return amount.percent or (indicator.kind == "satisfaction" and _bare(amount))
+
+
 def _percent_amounts(project):
     for indicator in project.of_kind("satisfaction"):
         for amount in indicator.value.amounts:
-            if amount.percent:
+            if _is_percent(indicator, amount):
                 yield indicator, amount
 
 
@@ -23,13 +40,14 @@ def satisfaction_comparator(project, params, ctx):
             continue
         span = indicator.value_span.sub(amount.start, amount.end)
         written = indicator.value.raw[amount.start : amount.end]
+        floor = f"≥{written.strip()}" if amount.percent else f"≥{written.strip()}%"  # a bare 90 is 90%
         yield Finding(
             "",
             span,
             args={"name": indicator.name},
-            expected=f"≥{written.strip()}",
+            expected=floor,
             actual=written,
-            fix=Fix(f"{written} → ≥{written.strip()}", (Edit(span, f"≥{written.strip()}"),), safe=False),
+            fix=Fix(f"{written} → {floor}", (Edit(span, floor),), safe=False),
         )
 
 
@@ -57,7 +75,7 @@ def percent_range(project, params, ctx):
         if indicator.kind not in kinds:
             continue
         for amount in indicator.value.amounts:
-            if amount.percent and not Decimal(0) <= amount.number <= Decimal(100):
+            if _is_percent(indicator, amount) and not Decimal(0) <= amount.number <= Decimal(100):
                 yield Finding(
                     "",
                     indicator.value_span.sub(amount.start, amount.end),

@@ -1,4 +1,4 @@
-"""Wording (BL8xx): vague targets where a number is expected; comparator spellings with a canonical form."""
+"""Wording (BL8xx): vague targets (明显提升, 若干次) where a number is expected; comparator spellings with a canonical form."""
 
 from __future__ import annotations
 
@@ -78,11 +78,22 @@ def comparator_spelling(project, params, ctx):
 
 @check_kind("vague-target")
 def vague_target(project, params, ctx):
-    """BL801: a target that states a direction (明显提升) where the group expects a number."""
-    groups = set(params["groups"])
-    vague = ctx.vocabulary.vague
+    """BL801: a target that states a direction (明显提升) or a vague quantity (若干次) where the group
+    expects a number."""
+    # The words each group is judged by: the vocabulary's directions in `groups`, the rule's vague
+    # quantities in `quantity_groups`; a group named in both is judged by both, the longest word first
+    # ("明显提升" before "提升").
+    listed: dict[str, list[str]] = {}
+    for kinds, words_of_kinds in (
+        (params["groups"], ctx.vocabulary.vague),
+        (params["quantity_groups"], params["quantities"]),
+    ):
+        for kind in kinds:
+            listed.setdefault(kind, []).extend(words_of_kinds)
+    judged = {kind: sorted(vague, key=len, reverse=True) for kind, vague in listed.items()}
     for indicator in project.indicators:
-        if indicator.kind not in groups:
+        vague = judged.get(indicator.kind)
+        if vague is None:
             continue
         value = indicator.value
         if value.amounts or value.dates or value.periods or value.not_applicable or value.is_empty:

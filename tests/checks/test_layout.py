@@ -46,6 +46,25 @@ def test_a_value_on_the_line_below_its_label_names_both_lines(linter):
     assert findings_of(linter, HEADER) == []
 
 
+def test_a_name_spelt_like_the_tail_of_a_label_is_a_name_when_its_value_follows(linter):
+    named = CLEAN_TABLE + "| 3-满意度指标 | 31-服务对象满意度 | 满意度 | ≥90% |\n"
+    assert findings_of(linter, named) == []  # neither a fragment (BL001) nor a value without a name (BL604)
+    (row,) = [i for i in linter.parse(table(named)).projects[0].indicators if i.kind == "satisfaction"]
+    assert (row.line, row.name, row.value.raw) == (20, "满意度", "≥90%")
+
+
+def test_a_label_fragment_before_the_name_is_still_reported_and_skipped(linter):
+    broken = CLEAN_TABLE + "| 3-满意度指标 | 31-服务对象满意度 | 指标 | 参训人员满意度 | ≥90% |\n"
+    (finding,) = findings_of(linter, broken)
+    assert (finding.code, finding.span.line, finding.span.column) == ("BL001", 20, 26)
+    assert finding.message == (
+        "'指标' is the fragment of a label broken by a line break: expected it inside the label above, "
+        "found it in a cell of its own"
+    )
+    (row,) = [i for i in linter.parse(table(broken)).projects[0].indicators if i.kind == "satisfaction"]
+    assert (row.line, row.name, row.value.raw) == (20, "参训人员满意度", "≥90%")
+
+
 # ---------------------------------------------------------------- labels and cells that cannot be placed
 
 

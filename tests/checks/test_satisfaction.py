@@ -93,3 +93,25 @@ def test_satisfaction_is_found_by_its_name_with_or_without_codes(linter):
     )
     assert findings_of(linter, plain, "BL401") == []
     assert findings_of(linter, "| 项目名称 | 示例项目 |\n| 项目总额 | 10 | 年度资金总额 | 10 |\n", "BL401") == []
+
+
+def test_a_bare_number_is_the_percentage_meant_and_gets_a_floor_with_its_percent_sign(zh):
+    (finding,) = family(zh, rated("90"))
+    assert spans([finding]) == [("BL402", 3, 36, 38)]
+    assert (finding.expected, finding.actual) == ("≥90%", "90")
+    assert finding.fix.safe is False
+    assert [edit.text for edit in finding.fix.edits] == ["≥90%"]
+    assert [f.code for f in findings_of(zh, rated("90")) if f.code == "BL503"] == ["BL503"]  # its % still missing
+    assert family(zh, rated("≥90")) == []  # a floor: only the % is missing (BL503)
+    assert family(zh, rated("90分")) == []  # a score in its own unit is no percentage
+
+
+def test_a_bare_number_is_judged_low_or_out_of_range_as_the_percentage_it_means(zh):
+    assert spans(family(zh, rated("59"))) == [("BL402", 3, 36, 38), ("BL403", 3, 36, 38)]
+    (low,) = family(zh, rated("≥59"))
+    assert spans([low]) == [("BL403", 3, 36, 39)]
+    assert (low.expected, low.actual) == ("≥80%", "≥59")
+    (high,) = family(zh, rated("≥850"))
+    assert spans([high]) == [("BL404", 3, 36, 40)]
+    assert (high.expected, high.actual) == ("0%–100%", "≥850")
+    assert family(zh, rated("≥85")) == []

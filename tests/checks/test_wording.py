@@ -11,6 +11,8 @@ import pytest
 from conftest import findings_of
 from conftest import indicator_rows as rows
 
+from budgetlint.config import Config
+from budgetlint.engine import Linter
 from budgetlint.fixes import apply_fixes
 
 
@@ -38,6 +40,42 @@ def test_vague_words_are_judged_only_in_the_groups_that_should_be_quantified(zh)
         "| 3-满意度指标 | 31-服务对象满意度 | 群众满意度 | 明显提升 |",
     )
     assert [(f.span.line, f.actual) for f in findings_of(zh, table, "BL801")] == [(4, "明显提升")]
+
+
+@pytest.mark.parametrize(
+    ("groups", "value", "word"),
+    [
+        ("1-产出指标 | 11-数量指标", "若干次", "若干"),
+        ("1-产出指标 | 11-数量指标", "一批", "一批"),
+        ("1-产出指标 | 12-质量指标", "多次", "多次"),
+        ("1-产出指标 | 13-时效指标", "适量", "适量"),
+        ("1-产出指标 | 14-成本指标", "若干", "若干"),
+    ],
+)
+def test_a_vague_quantity_is_vague_where_an_output_is_counted(linter, groups, value, word):
+    (finding,) = findings_of(linter, rows(f"| {groups} | 举办培训 | {value} |"), "BL801")
+    assert (finding.span.line, finding.span.column, finding.actual) == (3, 29, value)  # 举办培训: column 29
+    assert finding.expected == "a measurable target (≥90%, ≥5 项)"
+    assert finding.message == (
+        f"the target of '举办培训' is the vague '{word}': expected a measurable value (e.g. ≥90%), found '{value}'"
+    )
+
+
+def test_a_counted_output_and_a_vague_quantity_in_a_benefit_row_stay_as_they_were(zh):
+    table = rows(
+        "| 1-产出指标 | 11-数量指标 | 举办培训 | 10次 |",
+        "| 1-产出指标 | 11-数量指标 | 采购设备 | ≥5 项 |",
+        "| 1-产出指标 | 12-质量指标 | 验收次数 | 多于 3 次 |",
+        "| 2-效益指标 | 22-社会效益 | 受益群众 | 若干 |",  # 效益 rows are judged by the words of direction
+        "| 2-效益指标 | 22-社会效益 | 公众科学素质 | 明显提升 |",
+    )
+    assert [(f.span.line, f.actual) for f in findings_of(zh, table, "BL801")] == [(7, "明显提升")]
+
+
+def test_the_vague_quantities_are_the_rules_data_and_a_configuration_replaces_them():
+    own = Linter(Config(params=(("BL801", (("quantities", ["几批"]),)),)), lang="en")
+    table = rows("| 1-产出指标 | 11-数量指标 | 采购设备 | 几批 |", "| 1-产出指标 | 11-数量指标 | 举办培训 | 若干次 |")
+    assert [(f.span.line, f.actual) for f in findings_of(own, table, "BL801")] == [(3, "几批")]
 
 
 # ---------------------------------------------------------------- BL802
