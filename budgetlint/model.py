@@ -52,6 +52,16 @@ def cells_span(first, last) -> Span:
     return _new(Span, (first.line, first.column, last.line, end))
 
 
+@named
+class Part:
+    """One part of an amount broken down in its cell: 提质改造1008万元."""
+
+    label: str
+    amount: Decimal  # in 元
+    written: str
+    decimals: int
+
+
 @record
 class Field:
     """A header field (项目总额, 本级资金 …): its label, its value, where both are."""
@@ -65,6 +75,7 @@ class Field:
     amount: Decimal | None  # money fields: exact amount in 元
     decimals: int  # money fields: the digits after the point as written, the precision stated
     unit: Unit | None  # the money unit its label states (年度资金总额（万元）), else the table's
+    parts: tuple[Part, ...]  # money fields: the breakdown after the amount, 1080万元（提质改造1008万元，错车道72万元）
 
     def __init__(
         self,
@@ -77,9 +88,11 @@ class Field:
         amount: Decimal | None = None,
         decimals: int = 0,
         unit: Unit | None = None,
+        parts: tuple[Part, ...] = (),
     ):
         self.key, self.label, self.label_span, self.text = key, label, label_span, text
         self.span, self.value, self.amount, self.decimals, self.unit = span, value, amount, decimals, unit
+        self.parts = parts
 
     @property
     def where(self) -> Span:

@@ -26,6 +26,7 @@ from budgetlint.model import (
     GroupRef,
     Indicator,
     Narrative,
+    Part,
     Project,
     Sentence,
     Span,
@@ -599,6 +600,10 @@ class Reading:
                 if yuan is not None:
                     found.amount = yuan
                     continue
+            broken = self.breakdown(value, found.unit or project.money_unit)
+            if broken is not None:  # 1080万元（提质改造1008万元，错车道72万元）
+                found.amount, found.parts = broken
+                continue
             if value.kind == "amount" and len(value.amounts) > 1:  # never one of them for the whole
                 numbers = [a.written for a in value.amounts]
                 joined = _grouped("".join(number.replace(",", "").replace(" ", "") for number in numbers))
@@ -629,6 +634,30 @@ class Reading:
         goal = project.fields.get("goal")
         if goal is not None and goal.text:
             project.narrative = self.narrative(goal.text)
+
+    def breakdown(self, value: Value, unit: Unit | None) -> tuple[Decimal, tuple[Part, ...]] | None:
+        """A money cell that is an amount, then its parts in brackets, each named: (the amount in 元, the
+        parts); None for any other cell."""
+        raw = value.raw.strip()
+        opening = min((at for at in (raw.find("("), raw.find("（")) if at > 0), default=-1)
+        if opening < 0 or not raw.endswith((")", "）")):
+            return None
+        head, inner = self.read_value(raw[:opening]), self.read_value(raw[opening + 1 : -1])
+        if head.kind != "amount" or len(head.amounts) != 1 or not inner.amounts:
+            return None
+        whole = head.amounts[0].in_yuan(unit)
+        if whole is None:
+            return None
+        parts = []
+        previous = 0
+        for amount in inner.amounts:
+            yuan = amount.in_yuan(unit)
+            if yuan is None or amount.is_rate:
+                return None
+            label = inner.raw[previous : amount.start].strip(" ,，、;；:：")
+            parts.append(Part(label, yuan, inner.raw[amount.start : amount.end], amount.decimals))
+            previous = amount.end
+        return whole, tuple(parts)
 
     def narrative(self, text: str) -> Narrative:
         """The amounts 年度总体绩效目标 states, each with the words of its clause around it, and its sentences.

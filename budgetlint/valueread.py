@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 _INT = re.compile(r"\d+")
 # A number alone, its digits grouped by full-width commas: the one place where "，" groups digits.
 _LONE_GROUPED = re.compile(r"[0-9０-９]{1,3}(?:，[0-9０-９]{3})++(?:[.．][0-9０-９]++)?+")
+# The signs that join a rate's denominators: 元/人·月, 元/人/月.
+_PER_SIGNS = str.maketrans({"·": "/", "•": "/", "・": "/", "／": "/"})
 # A day written with numbers only (the DAY terminal), at the start of a text.
 _DAY = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}")
 # The dash of the PERIOD terminal (its points themselves have none).
@@ -144,9 +146,15 @@ class ValueReader:
                 high *= vocab.magnitudes[magnitude_text]
         per = None
         per_text = ""
+        per_time = None
         if per_word:
-            per_split = self._word(per_word)
-            per, per_text = per_split[2], per_split[3] or per_word
+            first, _, second = per_word.translate(_PER_SIGNS).partition("/")  # 人·月 · 人/月 → 人 and 月
+            per_split = self._word(first.strip())
+            per, per_text = per_split[2], per_split[3] or first.strip()
+            if second:
+                per_time = self.units.get("".join(second.split()))
+                if per_time is None or not per_time.is_time:  # 元/人·次: not a rate per time
+                    per, per_text, per_time = None, "".join(per_word.split()), None
         canonical = vocab.comparators.get(comparator_key) if comparator_key else None
         if suffix and canonical is None:
             canonical = vocab.suffix_comparators[suffix]
@@ -173,6 +181,7 @@ class ValueReader:
             per=per,
             per_text=per_text,
             noun=noun,
+            per_time=per_time,
         )
 
     def _split_word(self, word: str) -> tuple[str, bool, Unit | None, str, str, str]:

@@ -33,6 +33,7 @@ class Amount:
     unit_text: str  # as written: "万元", "件"
     per: Unit | None  # denominator of a rate: 万元/期 → 期
     per_text: str
+    per_time: Unit | None  # a rate's second denominator, a time: 元/人·月 · 元/人/月 → 月 (its first: 人)
     noun: str  # the words after the unit: 10 件「设备设施」
     # Derived, and stored when the amount is made (`of`): the checks ask them of every amount of every
     # table, and an amount is read once.
@@ -63,6 +64,7 @@ class Amount:
         per: Unit | None,
         per_text: str,
         noun: str,
+        per_time: Unit | None = None,
     ) -> Amount:
         """The amount of these fields, its derived ones worked out."""
         return cls(
@@ -84,6 +86,7 @@ class Amount:
             unit_text,
             per,
             per_text,
+            per_time,
             noun,
             is_rate=bool(per_text),
             is_money=unit is not None and unit.is_money,
@@ -112,6 +115,7 @@ class Amount:
             per=unit.per,
             per_text=unit.per_text,
             noun=self.noun,
+            per_time=None,
         )
 
     @property

@@ -242,3 +242,62 @@ def test_the_narrative_reads_amounts_with_separators_whole(linter):
     assert findings_of(linter, text, "BL702") == []
     (finding,) = findings_of(linter, text.replace("资金1,250,000.00元", "资金1,200,000.00元"), "BL702")
     assert (finding.expected, finding.actual) == ("1250000 元", "1,200,000.00元")
+
+
+# ==================================================================== rates per time, breakdowns
+@pytest.mark.parametrize(
+    "written, per, per_time",
+    [("500元/人·月", "人", "月"), ("500元/人/月", "人", "月"), ("2万元/公里·年", "公里", "年")],
+)
+def test_a_rate_per_time_keeps_both_its_denominators(linter, written, per, per_time):
+    amount = linter.values.read(written).amount
+    assert (amount.per_text, amount.per_time.name if amount.per_time else None) == (per, per_time)
+
+
+SUBSIDY = "| 1-产出指标 | 11-数量指标 | 公益岗位补贴 | 10人 |\n"
+
+
+@pytest.mark.parametrize(
+    "duration, rows, period",
+    [
+        ("a quantity in months", "| | | 补贴月数 | 6个月 |\n", "99年"),
+        ("a period of a time indicator", "| | 13-时效指标 | 补贴发放期 | 2024年1-6月 |\n", "99年"),
+        ("项目期 within the year", "", "6个月"),
+    ],
+)
+def test_a_rate_per_person_month_is_multiplied_by_the_months_the_table_states(zh, duration, rows, period):
+    # 500 元/人·月 × 10 人 × 6 月 = 30000 元 = 3 万元
+    text = (
+        f"| 项目名称 | 示例项目 |\n| 项目属性 | 02-经常性项目 | 项目期 | {period} |\n"
+        "| 项目总额 | 3 | 年度资金总额 | 3 |\n| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n"
+        + SUBSIDY
+        + rows
+        + "| | 14-成本指标 | 公益岗位补贴 | 500元/人·月 |\n"
+    )
+    assert [f.code for f in findings_of(zh, text) if f.code.startswith("BL2")] == [], duration
+    (finding,) = findings_of(zh, text.replace("| 3 |", "| 4 |"), "BL201")
+    assert (finding.expected, finding.actual) == ("4", "3")
+    assert any("500元/人·月 × 10人 × " in row.label for row in finding.related)  # which duration it used
+
+
+def test_a_rate_per_time_with_no_duration_is_reported(zh):
+    text = (
+        "| 项目名称 | 示例项目 |\n| 项目属性 | 02-经常性项目 | 项目期 | 99年 |\n"
+        "| 项目总额 | 3 | 年度资金总额 | 3 |\n| 一级指标 | 二级指标 | 三级指标 | 绩效值 |\n"
+        + SUBSIDY
+        + "| | 14-成本指标 | 公益岗位补贴 | 500元/人·月 |\n"
+    )
+    (finding,) = findings_of(zh, text, "BL207")
+    assert (finding.span.line, finding.actual) == (6, "500元/人·月")
+    assert findings_of(zh, text, "BL202") == [] and findings_of(zh, text, "BL201") == []
+
+
+def test_an_amount_broken_down_in_its_cell_is_the_amount_and_its_parts(zh):
+    cell = "1080万元（提质改造1008万元，错车道72万元）"
+    text = f"| 项目名称 | 示例项目 |\n| 项目总额 | {cell} | 年度资金总额 | 1080 |\n"
+    assert [f.code for f in findings_of(zh, text) if f.code in ("BL004", "BL104", "BL108")] == []
+    field = zh.parse(text).projects[0].fields["total"]
+    assert field.amount == Decimal("10800000")
+    assert [(part.label, part.amount) for part in field.parts] == [("提质改造", 10080000), ("错车道", 720000)]
+    (finding,) = findings_of(zh, text.replace("72万元", "62万元"), "BL108")
+    assert (finding.span.line, finding.expected, finding.actual) == (2, "1080", "1070")

@@ -73,10 +73,11 @@ class CostAnalysis:
     total: Decimal
     balanced: bool | None  # None: cannot be judged (no annual, no costs, unresolved rates)
     per_unit_rows: list[Term]  # lump sums that balance only per unit
+    no_duration: list[CostRow]  # rates per time (元/人·月) for which the table states no duration
 
     def __init__(self) -> None:  # one per table: not the generic __init__
         self.costs, self.quantities, self.not_money, self.matches, self.terms = [], [], [], {}, []
-        self.unresolved, self.mismatched_units, self.per_unit_rows = [], [], []
+        self.unresolved, self.mismatched_units, self.per_unit_rows, self.no_duration = [], [], [], []
         self.total, self.balanced = Decimal(0), None
 
 
@@ -187,6 +188,14 @@ def _analyse(project, ctx) -> CostAnalysis:
             result.unresolved.append(cost)
             continue
         formula = f"{cost.indicator.value.raw} × {quantity.indicator.value.raw if quantity else '1年'}"
+        if cost.amount.per_time is not None:  # 元/人·月: times the months the table states for it
+            duration = _duration(project, cost, quantity, result.quantities, ctx)
+            if duration is None:
+                result.no_duration.append(cost)
+                result.unresolved.append(cost)
+                continue
+            multiplier *= duration[0]
+            formula += f" × {duration[1]}"
         result.terms.append(Term(cost, quantity, multiplier, cost.yuan * multiplier, formula))
     result.total = sum((term.yuan for term in result.terms), Decimal(0))
     annual = project.field("annual")
@@ -197,6 +206,36 @@ def _analyse(project, ctx) -> CostAnalysis:
     if not result.balanced:
         result.per_unit_rows = _per_unit_reading(result, annual.amount, allowed)
     return result
+
+
+def _duration(project, cost: CostRow, count: QuantityRow | None, quantities: list[QuantityRow], ctx):
+    """How many of a rate's time unit (元/人·月 → 月) the table states for it, and where: a quantity counted
+    in time (the one named most like the cost, or the only one), else a 时效 period within one year, else
+    项目期 of a year or less.  None when the table states none."""
+    per_time = cost.amount.per_time
+    month, year = ctx.units.get("月"), ctx.units.get("年")
+    if per_time is None or month is None or year is None:
+        return None
+    timed = [
+        (q, q.amount.unit) for q in quantities if q is not count and q.amount.unit is not None and q.amount.unit.is_time
+    ]
+    if timed:
+        row, unit = max(timed, key=lambda pair: similarity(cost.key, pair[0].key))
+        length = row.amount.number * unit.factor / per_time.factor
+        return length, f"{row.indicator.value.raw}（{row.indicator.name}）"
+    for indicator in project.of_kind("timeliness"):
+        for period in indicator.value.periods:
+            first, last = period.first, period.last
+            if first.month and last.month and (last.year or first.year) == first.year and last.month >= first.month:
+                length = Decimal(last.month - first.month + 1) * month.factor / per_time.factor
+                return length, f"{last.month - first.month + 1}月（{indicator.name} {indicator.value.raw}）"
+    period_field = project.field("period")
+    stated = period_field.value.amount if period_field is not None and period_field.value is not None else None
+    if stated is not None and stated.unit is not None and stated.unit.is_time:
+        span = stated.number * stated.unit.factor
+        if span <= year.factor:
+            return span / per_time.factor, f"{period_field.text}（{period_field.label}）"
+    return None
 
 
 def _per_unit_reading(result: CostAnalysis, annual: Decimal, allowed: Decimal) -> list[Term]:
@@ -263,7 +302,10 @@ def _term_text(project, term: Term) -> str:
 @check_kind("cost-rate-unmatched")
 def cost_rate_unmatched(project, params, ctx):
     """BL202: a per-unit cost whose quantity cannot be found."""
-    for cost in analyse(project, ctx).unresolved:
+    analysis = analyse(project, ctx)
+    for cost in analysis.unresolved:
+        if cost in analysis.no_duration:
+            continue  # its quantity was found, its duration not: BL207
         indicator = cost.indicator
         yield Finding(
             "",
@@ -364,5 +406,24 @@ def cost_not_money(project, params, ctx):
             indicator.value_span,
             args={"name": indicator.name},
             expected=words("金额（如 5 万元、2 元/人次）", "an amount of money (5 万元, 2 元/人次)"),
+            actual=indicator.value.raw,
+        )
+
+
+@check_kind("cost-rate-no-duration")
+def cost_rate_no_duration(project, params, ctx):
+    """BL207: a rate per time (元/人·月) for which the table states no duration to multiply it by."""
+    for cost in analyse(project, ctx).no_duration:
+        indicator = cost.indicator
+        per_time = cost.amount.per_time
+        unit = per_time.name if per_time is not None else ""
+        yield Finding(
+            "",
+            indicator.value_span,
+            args={"name": indicator.name, "unit": unit},
+            expected=words(
+                f"以“{unit}”计的时长（数量指标、时效指标的期间或一年以内的项目期）",
+                f"a duration in {unit} (a quantity, a period of a time indicator, or 项目期 within the year)",
+            ),
             actual=indicator.value.raw,
         )

@@ -168,3 +168,28 @@ def attribute_period(project, params, ctx):
         actual=period.text,
         related=(field_row(ctx, found),),
     )
+
+
+@check_kind("breakdown-sum")
+def breakdown_sum(project, params, ctx):
+    """BL108: the parts an amount is broken down into in its cell (1080万元（提质改造1008万元，错车道72万元）)
+    add up to it."""
+    for found in project.fields.values():
+        if not found.parts or found.amount is None:
+            continue
+        parts = sum((part.amount for part in found.parts), Decimal(0))
+        allowed = tolerance(project, ctx, found.decimals, *(part.decimals for part in found.parts))
+        if abs(parts - found.amount) <= allowed:
+            continue
+        terms = " + ".join(f"{part.label} {show_money(project, part.amount)}".strip() for part in found.parts)
+        yield Finding(
+            "",
+            found.where,
+            args={
+                "label": found.label,
+                "equation": f"{terms} = {show_money(project, parts)}",
+                "unit": project.money_unit_text,
+            },
+            expected=show_money(project, found.amount),
+            actual=show_money(project, parts),
+        )
