@@ -74,6 +74,19 @@ def decimals_of(text: str) -> int:
     return len(digits.split(".", 1)[1]) if "." in digits else 0
 
 
+_DIGIT_COMMA = re.compile(r"\d,\d")
+
+
+def _cut_number(value: Value) -> bool:
+    """Whether a comma between two digits of the cell falls between its amounts (1,2345: digits grouped
+    otherwise than by thousands) rather than inside one (1,250)."""
+    for match in _DIGIT_COMMA.finditer(value.raw):
+        comma = match.start() + 1
+        if not any(amount.start <= comma < amount.end for amount in value.amounts):
+            return True
+    return False
+
+
 def _grouped(digits: str) -> str:
     """Digits (and a decimal part) written with their thousands grouped: 12345.5 → 12,345.5."""
     whole, point, fraction = digits.partition(".")
@@ -742,6 +755,18 @@ class Reading:
         name = _joined(name_cells)
         if value_cell is not None:
             value, value_span = self.read_value(value_cell.text), cell_span(value_cell)
+            if len(value.amounts) > 1 and "," in value.raw and _cut_number(value):
+                numbers = [a.written for a in value.amounts]
+                self.report(
+                    "BL004",
+                    value_span,
+                    variant="several",
+                    label=name,
+                    numbers="、".join(numbers),
+                    expected=words("一个数（如 12,345 或 12345）", "one number (12,345 or 12345)"),
+                    actual=value.raw,
+                )
+                value = value.with_amounts(())  # none of them is taken for the number meant
             if name.endswith((")", "）")) and len(value.amounts) == 1 and value.amounts[0].is_bare:
                 stated = unit_in_brackets(name, self.reader.units)  # 新造林（亩） | 10000
                 if stated is not None:

@@ -301,3 +301,13 @@ def test_an_amount_broken_down_in_its_cell_is_the_amount_and_its_parts(zh):
     assert [(part.label, part.amount) for part in field.parts] == [("提质改造", 10080000), ("错车道", 720000)]
     (finding,) = findings_of(zh, text.replace("72万元", "62万元"), "BL108")
     assert (finding.span.line, finding.expected, finding.actual) == (2, "1080", "1070")
+
+
+def test_an_indicator_value_whose_digits_are_grouped_otherwise_is_reported_not_read_in_part(linter):
+    rows = "| 1-产出指标 | 11-数量指标 | 培训学员 | 1,2345人 |\n"
+    text = table_in("单位：元", FUNDING_360K, rows)
+    (finding,) = findings_of(linter, text, "BL004")
+    assert (finding.span.line, finding.actual) == (8, "1,2345人") and "1、2345" in finding.message
+    assert linter.parse(text).projects[0].indicators[0].value.amounts == ()  # neither 1 nor 2345 is taken
+    assert findings_of(linter, text.replace("1,2345人", "12,345人"), "BL004") == []
+    assert findings_of(linter, text.replace("1,2345人", "100，200人"), "BL004") == []  # a list, by its comma
