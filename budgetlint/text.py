@@ -19,6 +19,7 @@ _VALUE_EXTRA = str.maketrans(
         "—": "-",
         "–": "-",
         "－": "-",
+        "−": "-",  # the minus sign of U+2212
         "～": "~",
         "〜": "~",
         "．": ".",

@@ -71,6 +71,8 @@ class ValueReader:
             if kind == "measure":
                 amount = self._measure(part, raw)
                 if amount is not None:
+                    if texts and texts[-1][1] == amount.start and text[amount.start - 1] == "-":
+                        amount = self._negative(amount, texts, text)
                     amounts.append(amount)
                 else:
                     texts.append(part.meta)
@@ -91,12 +93,37 @@ class ValueReader:
         return Value(raw, tuple(amounts), tuple(dates), tuple(periods), _merge_texts(texts, raw), is_empty=empty)
 
     # ---------------------------------------------------------------- measures
+    def _negative(self, amount: Amount, texts: list[Any], text: str) -> Amount:
+        """The amount a minus sign just before it makes negative ("-5%", "≥-5%", "增长-3%"), taking the
+        sign (and a comparator before it) out of `texts`: the grammar reads the sign as a dash, which
+        would read -5% as 5%.  A sign after a numeral or a Latin letter or digit is a dash ("3-5",
+        "Ⅱ-3", "GB-5"), and a range is not negated."""
+        sign = amount.start - 1
+        previous = text[sign - 1] if sign > 0 else " "
+        dash = previous.isnumeric() or (previous.isascii() and previous.isalnum())
+        if dash or amount.high is not None or amount.comparator is not None:
+            return amount
+        before = texts.pop()
+        if before[0] < sign:  # "增长-5%": the words stay text
+            texts.append((before[0], sign))
+        # a named record is a named tuple, which mypy does not see
+        negated = amount._replace(number=-amount.number, written="-" + amount.written, start=sign)  # type: ignore[attr-defined]
+        if texts and not text[texts[-1][1] : sign].strip():  # "≥ -5%": a comparator before the sign
+            start, end = texts[-1][0], texts[-1][1]
+            comparator = self.vocabulary.comparators.get(text[start:end])
+            if comparator is not None:
+                texts.pop()
+                return negated._replace(
+                    comparator=comparator, comparator_text=text[start:end], comparator_start=start, start=start
+                )
+        return negated
+
     def _measure(self, tree, raw: str) -> Amount | None:
         comparator_key = None
         comparator_text = ""
         comparator_start = -1
         number_token = None
-        percent = False
+        percent = per_mille_sign = False
         unit_word = per_word = qualifier = ""
         unit_token = None
         for child in tree.children:  # comparator? (NUMBER | RANGE) PERCENT? unit? RATE?
@@ -106,6 +133,7 @@ class ValueReader:
                     number_token = child
                 elif kind == "PERCENT":
                     percent = True
+                    per_mille_sign = child == "‰"
                 elif kind == "RATE":  # "/期", "/ 人次": the word after the slash
                     per_word = child[1:].lstrip()
             else:
@@ -122,10 +150,12 @@ class ValueReader:
         if number_token is None:
             return None
         high = None
+        per_mille = False
         if number_token.type == "RANGE":  # "3-5", "90%-95", "2 ~ 3", "1,000-2,000": the low end is `number`
             dash = _first_dash(number_token)
             low = number_token[:dash].rstrip()
             low_percent = low[-1:] in ("%", "‰")
+            per_mille = low[-1:] == "‰"
             written = low.rstrip("%‰").rstrip()
             high = _decimal(number_token[dash + 1 :].strip())
             if high is None or high < (_decimal(written) or high):  # "2024-12": not low to high, so text
@@ -136,6 +166,9 @@ class ValueReader:
         number = _decimal(written)
         if number is None:
             return None
+        if per_mille or per_mille_sign:  # a percentage's number is in %: 5‰ is 0.5
+            number /= 10
+            high = high / 10 if high is not None else None
         point = written.find(".")
         decimals = len(written) - point - 1 if point >= 0 else 0
         vocab = self.vocabulary

@@ -90,6 +90,47 @@ def test_costs_in_yuan_with_separators_balance(zh):
     assert (finding.expected, finding.actual) == ("1260000", "1250000")
 
 
+@pytest.mark.parametrize(
+    "written, number, comparator",
+    [
+        ("-5%", "-5", None),
+        ("－5%", "-5", None),  # full-width minus
+        ("≥-5%", "-5", "≥"),  # the comparator kept, not left as text before a dash
+        ("≥ -5 %", "-5", "≥"),
+        ("不低于-2%", "-2", "≥"),
+        ("≤−3个", "-3", "≤"),  # U+2212, once taken for a qualifier word
+        ("增长-3%", "-3", None),
+    ],
+)
+def test_a_minus_sign_before_a_number_makes_it_negative(linter, written, number, comparator):
+    (amount,) = linter.values.read(written).amounts
+    assert (amount.number, amount.comparator) == (Decimal(number), comparator)
+
+
+@pytest.mark.parametrize(("written", "low", "high"), [("3-5个", "3", "5"), ("Ⅱ-3类", "3", None), ("GB-5", "5", None)])
+def test_a_dash_after_a_numeral_or_a_latin_letter_is_no_minus_sign(linter, written, low, high):
+    (amount,) = linter.values.read(written).amounts
+    assert (amount.number, amount.high) == (Decimal(low), None if high is None else Decimal(high))
+
+
+@pytest.mark.parametrize(
+    ("written", "number", "high"), [("≤5‰", "0.5", None), ("5‰-8‰", "0.5", "0.8"), ("950‰", "95", None)]
+)
+def test_a_per_mille_reads_as_its_percentage(linter, written, number, high):
+    (amount,) = linter.values.read(written).amounts
+    assert (amount.percent, amount.number, amount.high) == (True, Decimal(number), high and Decimal(high))
+
+
+def test_a_satisfaction_target_in_per_mille_or_below_zero_is_judged_as_written(linter):
+    def satisfaction(value: str) -> str:
+        return yuan_table("100", "100", rows=f"| 3-满意度指标 | 31-服务对象满意度 | 学员满意度 | {value} |\n")
+
+    assert findings_of(linter, satisfaction("≥950‰"), "BL404") == []  # 95%, not 950%
+    (finding,) = findings_of(linter, satisfaction("≥-5%"), "BL404")  # not 5% with no comparator
+    assert (finding.span.line, finding.actual) == (7, "≥-5%")
+    assert findings_of(linter, satisfaction("≥-5%"), "BL402") == []
+
+
 @PROPERTY
 @given(st.integers(0, 10**12), st.integers(0, 99), st.sampled_from(["", "万元", "人"]))
 def test_an_amount_reads_the_same_with_or_without_separators(linter, whole, cents, unit):
