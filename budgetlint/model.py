@@ -133,6 +133,14 @@ class Indicator:
     value_span: Span
     row_span: Span
     kind: str | None  # the level-2 kind (quantity, cost …): set from level2, read by every check
+    # Read by the block's heading row (a block with 中期, 备注, comparator, unit or weight columns):
+    midterm: Value | None  # the 中期/中长期 target beside the annual one
+    midterm_span: Span | None
+    note: str  # 备注 / 说明: text only, never a value
+    weight: Value | None  # 权重 / 分值
+    # Which column each part came from: (part, heading as written), e.g. ("value", "年度指标值"),
+    # ("comparator", "指标性质"); () for a row read by content (no heading row, or the plain one).
+    columns: tuple[tuple[str, str], ...]
 
     def __init__(
         self,
@@ -143,10 +151,17 @@ class Indicator:
         value: Value,
         value_span: Span,
         row_span: Span,
+        midterm: Value | None = None,
+        midterm_span: Span | None = None,
+        note: str = "",
+        weight: Value | None = None,
+        columns: tuple[tuple[str, str], ...] = (),
     ):
         self.level1, self.level2, self.name, self.name_span = level1, level2, name, name_span
         self.value, self.value_span, self.row_span = value, value_span, row_span
         self.kind = level2.kind if level2 else None
+        self.midterm, self.midterm_span, self.note, self.weight = midterm, midterm_span, note, weight
+        self.columns = columns
 
     @property
     def line(self) -> int:

@@ -36,9 +36,10 @@ from budgetlint.model import (
 )
 from budgetlint.record import named, record
 from budgetlint.suppression import OPEN, Directives
-from budgetlint.text import blank_tags, normalize_label, squeeze
+from budgetlint.text import blank_tags, halfwidth, normalize_label, squeeze
 from budgetlint.units import Unit, UnitTable, make_unit
-from budgetlint.valueread import ValueReader, unit_in_brackets
+from budgetlint.valueread import ValueReader, unit_in_brackets, unit_stated
+from budgetlint.values import UnitStated
 from budgetlint.vocabulary import Vocabulary, split_code
 
 TYPE_CHECKING = False  # typing is not imported on the check path
@@ -135,6 +136,43 @@ class _Pending:
     unit: Unit | None = None  # the money unit the label states: 年度资金总额（万元）
 
 
+@named
+class _Layout:
+    """An indicator block's heading row: the role of each column (vocabulary [indicator_header.columns])
+    and its heading as written."""
+
+    roles: tuple[str, ...]
+    headings: tuple[str, ...]
+    by_columns: bool  # read each row by column; False: the plain heading, read by content
+
+    def fit(self, row: Row) -> tuple[Cell | None, ...] | None:
+        """The row's cells by column, or None when the row does not fit the heading.
+
+        A row of as many cells as the heading fits it cell for cell; cells beyond the heading fit
+        when they are empty.  A shorter row fits when the columns it lacks hold no level, name or
+        value: at its end (a TAB row whose 备注 is empty), or at its start when they are the level
+        columns (a PDF dropped the merged cells).
+        """
+        cells, width = row.cells, len(self.roles)
+        if len(cells) >= width:
+            if any(cell.text for cell in cells[width:]):
+                return None
+            return cells[:width]
+        missing = width - len(cells)
+        padding: tuple[None, ...] = (None,) * missing
+        if not set(self.roles[len(cells) :]) & _READ_ROLES:
+            return (*cells, *padding)
+        if set(self.roles[:missing]) <= _LEVEL_ROLES:
+            return (*padding, *cells)
+        return None
+
+
+# Roles of the plain heading, read by content; the others need the heading (see _Layout.by_columns).
+_CONTENT_ROLES = frozenset(("level1", "level2", "name", "value"))
+_READ_ROLES = frozenset(("level1", "level2", "name", "value"))
+_LEVEL_ROLES = frozenset(("level1", "level2", "lead", "other"))
+
+
 @record
 class _Table:
     """The state of reading one table."""
@@ -145,6 +183,7 @@ class _Table:
     last_field: Field | None
     level1: GroupRef | None  # the groups of the rows above, as inherited by a merged cell
     level2: GroupRef | None
+    layout: _Layout | None  # the indicator block's heading row, once seen
     stray: list[Text]  # non-row lines since the last row
     # Expected tails of labels broken over lines ("金" of 其他资|金) → how many are still expected.
     fragments: Counter[str]
@@ -155,7 +194,7 @@ class _Table:
 
     def __init__(self, project: Project):
         self.project, self.zone = project, "header"
-        self.pending = self.last_field = self.level1 = self.level2 = self.continued_field = None
+        self.pending = self.last_field = self.level1 = self.level2 = self.continued_field = self.layout = None
         self.stray, self.fragments, self.continued = [], Counter(), []
 
     def join_continued(self) -> None:
@@ -214,7 +253,7 @@ class Reader:
 
     def _group_cell(self, text: str, after_blank: bool) -> tuple[int, str | None, str, str | None] | None:
         code, name = split_code(text)
-        norm = normalize_label(name)
+        norm = self.vocab.unannotated(normalize_label(name))  # 数量指标（必填）
         if not norm:
             return None
         vocab = self.vocab
@@ -452,18 +491,21 @@ class Reading:
     # ---------------------------------------------------------------- header zone
     def is_indicator_start(self, cells: tuple[Cell, ...]) -> bool:
         # Loops, not all()/any() over generators: every header row asks this.
-        if len(cells) >= 2:
-            headings = self.vocab.indicator_header
-            for cell in cells:
-                if normalize_label(cell.text) not in headings:
-                    break
-            else:
-                return True
+        if len(cells) >= 2 and self.is_heading(cells):
+            return True
         group_cells = self.reader.group_cells  # the cells are filled: none follows a blank one
         for cell in cells[:-1]:
             if group_cells(cell.text)[0] is not None:
                 return True
         return False
+
+    def is_heading(self, cells: tuple[Cell, ...]) -> bool:
+        """Whether every cell is a heading of the indicator block (一级指标 | 二级指标 | … | 备注)."""
+        column_role = self.vocab.column_role
+        for cell in cells:
+            if column_role(cell.text) is None:
+                return False
+        return True
 
     def header_row(self, cells: tuple[Cell, ...]) -> None:
         table = self.table
@@ -724,9 +766,27 @@ class Reading:
     def indicator_row(self, row: Row, cells: tuple[Cell, ...]) -> None:
         table = self.table
         assert table is not None
-        headings = self.vocab.indicator_header
-        if normalize_label(cells[0].text) in headings and all(normalize_label(c.text) in headings for c in cells):
-            return  # the column headings, repeated after a page break
+        if len(cells) >= 2 and self.is_heading(cells):
+            table.layout = self.layout(row)  # the column headings (again after a page break)
+            return
+        layout = table.layout
+        if layout is not None and layout.by_columns:
+            fitted = layout.fit(row)
+            if fitted is not None:
+                self.indicator_by_columns(row, layout, fitted)
+                return
+            self.report(
+                "BL007",
+                cells_span(cells[0], cells[-1]),
+                variant="unheaded",
+                text=" | ".join(cell.text for cell in cells)[:40],
+                expected=words(
+                    f"{len(layout.roles)} 列（{' | '.join(layout.headings)}）",
+                    f"{len(layout.roles)} columns ({' | '.join(layout.headings)})",
+                ),
+                actual=words(f"{len(row.cells)} 列", f"{len(row.cells)} columns"),
+            )
+            return
         level1, level2, fragments, rest = self.classify_cells(row, cells)
         for cell in fragments:
             self.report("BL001", cell_span(cell), variant="fragment", text=cell.text)
@@ -785,6 +845,111 @@ class Reading:
                 cells_span(cells[0], cells[-1]),
             )
         )
+
+    def layout(self, row: Row) -> _Layout:
+        """The layout a heading row gives the rows below it."""
+        column_role = self.vocab.column_role
+        cells = list(row.cells)
+        while cells and not cells[-1].text:
+            cells.pop()
+        roles: list[str] = []
+        for cell in cells:  # an empty heading continues the one before it (a merged heading cell)
+            roles.append(column_role(cell.text) or "other" if cell.text or not roles else roles[-1])
+        levels = [at for at, role in enumerate(roles) if role in ("level1", "level2")]
+        if levels and "name" in roles[levels[0] :]:
+            # 绩效指标 | 一级指标 | 二级指标 | 三级指标: the column before the levels only leads them
+            roles = ["lead" if at < levels[0] and role == "name" else role for at, role in enumerate(roles)]
+        values = len({role_at for role_at, role in enumerate(roles) if role == "value" and cells[role_at].text})
+        plain = set(roles) <= _CONTENT_ROLES and values == 1 and roles[-1] == "value"
+        return _Layout(tuple(roles), tuple(squeeze(cell.text) for cell in cells), not plain and values == 1)
+
+    def indicator_by_columns(self, row: Row, layout: _Layout, fitted: tuple[Cell | None, ...]) -> None:
+        """An indicator row read by its block's heading: each cell for what its column holds."""
+        table = self.table
+        assert table is not None
+        level1 = level2 = None
+        name_cells: list[Cell] = []
+        by_role: dict[str, Cell] = {}
+        columns: list[tuple[str, str]] = []
+        for role, heading, cell in zip(layout.roles, layout.headings, fitted):
+            if cell is None or not cell.text:
+                continue
+            if role == "level1" or role == "level2":
+                alone, after_blank = self.reader.group_cells(cell.text)
+                group = alone if role == "level1" else after_blank
+                code, name = split_code(cell.text)
+                if group is not None:
+                    code, name = group[1], group[2]
+                kind = group[3] if group is not None and group[0] == (1 if role == "level1" else 2) else None
+                ref = GroupRef(code, squeeze(name), kind, cell_span(cell))
+                if role == "level1":
+                    level1 = ref
+                else:
+                    level2 = ref
+            elif role == "name":
+                name_cells.append(cell)
+            elif role in ("lead", "other"):
+                continue
+            else:
+                by_role.setdefault(role, cell)
+            columns.append((role, heading))
+        if level1 is not None:
+            table.level1, table.level2 = level1.below(), None
+        if level2 is not None:
+            table.level2 = level2.below()
+        value_cell = by_role.get("value")
+        if not name_cells and value_cell is None and "midterm" not in by_role:
+            return  # a row of group cells (and notes) only
+        comparator, unit = by_role.get("comparator"), by_role.get("unit")
+        if value_cell is not None:
+            value, value_span = self.stated_apart(value_cell.text, comparator, unit), cell_span(value_cell)
+        else:
+            at = fitted[layout.roles.index("value")] if "value" in layout.roles else None
+            last = cells_span(row.filled[-1], row.filled[-1])
+            value_span = (
+                cell_span(at) if at is not None else Span(last.line, last.end_column, last.line, last.end_column + 1)
+            )
+            value = self.read_value("")
+        midterm_cell, weight_cell, note_cell = by_role.get("midterm"), by_role.get("weight"), by_role.get("note")
+        filled = row.filled
+        table.project.indicators.append(
+            Indicator(
+                level1 or table.level1,
+                level2 or table.level2,
+                _joined(name_cells),
+                cells_span(name_cells[0], name_cells[-1]) if name_cells else None,
+                value,
+                value_span,
+                cells_span(filled[0], filled[-1]),
+                midterm=None if midterm_cell is None else self.stated_apart(midterm_cell.text, comparator, unit),
+                midterm_span=None if midterm_cell is None else cell_span(midterm_cell),
+                note="" if note_cell is None else note_cell.text,
+                weight=None if weight_cell is None else self.read_value(weight_cell.text),
+                columns=tuple(columns),
+            )
+        )
+
+    def stated_apart(self, text: str, comparator: Cell | None, unit: Cell | None) -> Value:
+        """A value cell with the comparator and unit its row writes in columns of their own (四川: ≥ | 90 | %).
+
+        The value stays the cell as written (its spans are the cell's); a bare number takes the unit
+        column's unit, and an amount or a date with no comparator of its own takes the comparator
+        column's sign.  A unit or comparator column the value already states is not applied twice.
+        """
+        value = self.read_value(text)
+        if unit is not None and len(value.amounts) == 1 and value.amounts[0].is_bare:
+            stated = unit_stated(unit.text, self.reader.units, self.vocab.magnitudes)
+            if stated is None:  # a count in a word rules/units.txt does not define: 个 → its own unit
+                word = squeeze(unit.text)
+                stated = UnitStated(self.unit_named(word), word, None, "", False)
+            value = value.with_amounts((value.amounts[0].stated_in(stated),))
+        if comparator is not None:
+            sign = self.vocab.directions.get(normalize_label(comparator.text))
+            if sign is None:
+                sign = self.vocab.comparators.get(squeeze(halfwidth(comparator.text)))
+            if sign:
+                value = value.with_comparator(sign)
+        return value
 
     def classify_cells(
         self, row: Row, cells: tuple[Cell, ...]
