@@ -36,6 +36,7 @@ from budgetlint.model import (
 )
 from budgetlint.record import named, record
 from budgetlint.suppression import OPEN, Directives
+from budgetlint.templates import Templates, load_templates
 from budgetlint.text import blank_tags, halfwidth, normalize_label, squeeze
 from budgetlint.units import Unit, UnitTable, make_unit
 from budgetlint.valueread import ValueReader, unit_in_brackets, unit_stated
@@ -144,6 +145,8 @@ class _Layout:
     roles: tuple[str, ...]
     headings: tuple[str, ...]
     by_columns: bool  # read each row by column; False: the plain heading, read by content
+    cells: tuple[Cell, ...] = ()  # the heading cells (a sheet's header columns are labelled by them)
+    units: tuple[Unit | None, ...] = ()  # the money unit each heading states: 年度资金总额（万元）
 
     def fit(self, row: Row) -> tuple[Cell | None, ...] | None:
         """The row's cells by column, or None when the row does not fit the heading.
@@ -184,6 +187,7 @@ class _Table:
     level1: GroupRef | None  # the groups of the rows above, as inherited by a merged cell
     level2: GroupRef | None
     layout: _Layout | None  # the indicator block's heading row, once seen
+    labels: set[str]  # the normalised labels and headings the table has: what tells its template
     stray: list[Text]  # non-row lines since the last row
     # Expected tails of labels broken over lines ("金" of 其他资|金) → how many are still expected.
     fragments: Counter[str]
@@ -195,7 +199,7 @@ class _Table:
     def __init__(self, project: Project):
         self.project, self.zone = project, "header"
         self.pending = self.last_field = self.level1 = self.level2 = self.continued_field = self.layout = None
-        self.stray, self.fragments, self.continued = [], Counter(), []
+        self.stray, self.fragments, self.continued, self.labels = [], Counter(), [], set()
 
     def join_continued(self) -> None:
         if self.continued_field is not None:
@@ -207,11 +211,21 @@ class _Table:
 class Reader:
     """Reads documents (blocks of free text and grids) into the model; holds no per-document state."""
 
-    def __init__(self, vocabulary: Vocabulary, units: UnitTable, values: ValueReader | None = None):
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        units: UnitTable,
+        values: ValueReader | None = None,
+        templates: Templates | None = None,
+    ):
         self.vocab = vocabulary
         self.units = units
         self.values = values or ValueReader(vocabulary, units)
-        self.name_label = normalize_label(vocabulary.header_canonical["name"])  # only 项目名称 starts a table
+        self.templates = templates or load_templates()
+        # The labels that start a table (项目名称, 专项名称, 部门（单位）名称: rules/templates.toml `starts`);
+        # the name of the first is what messages call the table's row.
+        self.start_labels = self.templates.start_labels
+        self.name_label = normalize_label(vocabulary.header_canonical["name"])
         self._groups: dict[str, tuple] = {}  # see group_cells
 
     def read(self, blocks: Iterable[Block], path: str = "<text>") -> Document:
@@ -232,9 +246,9 @@ class Reader:
         document.line_count = getattr(blocks, "line_count", document.line_count)
 
     def starts_table(self, row: Row) -> bool:
-        """Whether `row` starts a project table: its first cell is 项目名称."""
+        """Whether `row` starts a project table: its first cell is a template's start label (项目名称 …)."""
         cells = row.filled
-        return bool(cells) and not _is_rule(cells) and normalize_label(cells[0].text) == self.name_label
+        return bool(cells) and not _is_rule(cells) and normalize_label(cells[0].text) in self.start_labels
 
     # ---------------------------------------------------------------- group cells
     def group_cells(self, text: str) -> tuple:
@@ -297,6 +311,7 @@ class Reading:
         self.tables = state.tables
         self.directives = Directives(document.directives, list(state.waiting))
         self.read_value = reader.values.read  # text → Value (memoised)
+        self.sheet: _Layout | None = None  # one indicator a row under a 项目名称 column (see open_sheet)
 
     def state(self) -> ReaderState:
         """The state this reading passes to the table after the ones it has read."""
@@ -425,8 +440,15 @@ class Reading:
         cells = row.filled
         if not cells or _is_rule(cells):
             return
-        if normalize_label(cells[0].text) == self.reader.name_label:
-            self.start_table(row, cells)
+        if normalize_label(cells[0].text) in self.reader.start_labels:
+            self.sheet = self.sheet_layout(row, cells)
+            if self.sheet is None:
+                self.start_table(row, cells)
+            else:
+                self.end_table()
+            return
+        if self.sheet is not None:
+            self.sheet_row(row, cells)
             return
         table = self.table
         if table is None:
@@ -449,11 +471,16 @@ class Reading:
 
     def start_table(self, row: Row, cells: tuple[Cell, ...]) -> None:
         self.end_table()
-        name_cells = cells[1:]
+        self.open_table(row, cells[0], cells[1:])
+
+    def open_table(self, row: Row, label_cell: Cell, name_cells: tuple[Cell, ...]) -> None:
+        """Begin the table of a project named by `name_cells`, under the start label `label_cell`."""
+        cells = (label_cell, *name_cells)
         unit = self.reader.units.get(self.money_unit_text) if self.money_unit_text else None
         project = Project(
             name=_joined(name_cells),
-            span=cells_span(cells[0], cells[-1]),
+            # a sheet's row: its name cell (the 项目名称 heading is lines above)
+            span=cells_span(cells[0], cells[-1]) if label_cell.line == row.number else cell_span(name_cells[0]),
             end_line=row.number,
             fiscal_year=self.fiscal_year,
             fiscal_year_span=self.fiscal_year_span,
@@ -464,12 +491,98 @@ class Reading:
         self.doc.project_count += 1
         self.table = _Table(project)
         label = Field("name", cells[0].text, cell_span(cells[0]))
+        self.note_label(cells[0].text)
         if name_cells:
             label.text = project.name
             label.span = cells_span(name_cells[0], name_cells[-1])
         project.fields["name"] = label
         self.table.last_field = label
         self.fiscal_year_rank = 0  # the next table's title may restate the year
+
+    # ---------------------------------------------------------------- one indicator a row
+    def sheet_layout(self, row: Row, cells: tuple[Cell, ...]) -> _Layout | None:
+        """The layout of a sheet heading — 项目名称 | 主管部门 | 年度资金总额 | 一级指标 | … | 指标值: header
+        labels and indicator headings side by side, each row below one indicator of the project it
+        names — or None for an ordinary 项目名称 row."""
+        if len(cells) < 3 or len(cells) != len(row.cells):
+            return None
+        roles: list[str] = []
+        units: list[Unit | None] = []
+        for cell in cells:
+            role = self.vocab.column_role(cell.text)
+            unit = None
+            if role is None or role == "other":
+                key, unit = self.label(cell.text)
+                if key is None:
+                    return None
+                role = "field:" + key
+            roles.append(role)
+            units.append(unit)
+        if roles[0] != "field:name" or "value" not in roles or "field:name" in roles[1:]:
+            return None
+        headings = tuple(squeeze(cell.text) for cell in cells)
+        return _Layout(tuple(roles), headings, True, cells, tuple(units))
+
+    def sheet_row(self, row: Row, cells: tuple[Cell, ...]) -> None:
+        """A row of a sheet: a new project where its name changes, its header cells, its indicator."""
+        layout = self.sheet
+        assert layout is not None
+        fitted = layout.fit(row)
+        if fitted is None or fitted[0] is None:
+            self.unheaded(row, cells, layout)
+            return
+        name = fitted[0]
+        if name.text and (self.table is None or squeeze(name.text) != squeeze(self.table.project.name)):
+            self.end_table()
+            self.open_table(row, layout.cells[0], (name,))
+            assert self.table is not None
+            self.table.zone = "indicators"
+            self.table.labels.add("(一行一指标)")
+            for heading in layout.cells:
+                self.note_label(heading.text)
+        table = self.table
+        if table is None:
+            self.unheaded(row, cells, layout)
+            return
+        table.project.end_line = row.number
+        for at, role in enumerate(layout.roles[1:], 1):
+            cell = fitted[at]
+            if role.startswith("field:") and cell is not None and cell.text:
+                self.assign(_Pending(role[6:], layout.cells[at], "", layout.units[at]), cell)
+        self.indicator_by_columns(row, layout, fitted)
+
+    def unheaded(self, row: Row, cells: tuple[Cell, ...], layout: _Layout) -> None:
+        """BL007: a row that does not fit the heading of its block, not read."""
+        width, headings = len(layout.roles), " | ".join(layout.headings)
+        self.report(
+            "BL007",
+            cells_span(cells[0], cells[-1]),
+            variant="unheaded",
+            text=" | ".join(cell.text for cell in cells)[:40],
+            expected=words(f"{width} 列（{headings}）", f"{width} columns ({headings})"),
+            actual=words(f"{len(row.cells)} 列", f"{len(row.cells)} columns"),
+        )
+
+    def recognise(self, table: _Table) -> None:
+        """The template the table's labels fit (rules/templates.toml); BL010 when they fit several alike."""
+        project = table.project
+        found = self.reader.templates.recognise(table.labels)
+        project.template, project.template_labels, project.templates_tied = (
+            found.template.id,
+            found.deciding,
+            found.tied,
+        )
+        if found.tied:
+            ids = "、".join((found.template.id, *found.tied))
+            labels = "、".join(found.deciding)
+            self.report(
+                "BL010",
+                project.span,
+                templates=ids,
+                labels=labels,
+                expected=words(f"一种模板（{ids} 之一）", f"one template (one of {ids})"),
+                actual=words(f"标签同样符合：{labels}", f"labels fitting them alike: {labels}"),
+            )
 
     def end_table(self) -> None:
         """End the table being read, if any: its project is complete."""
@@ -478,6 +591,7 @@ class Reading:
             return
         table.join_continued()
         self.close_pending()
+        self.recognise(table)
         self.directives.table_ended(table.project.end_line)
         self.finalize(table.project)
         self.completed.append(table.project)
@@ -516,7 +630,16 @@ class Reading:
         for index, cell in enumerate(cells):
             text = cell.text
             key, unit = labels[index]
+            if key is not None or unit is not None:
+                self.note_label(text)
             if key is not None and key != "name":
+                if (
+                    unit is not None
+                    and index + 1 < len(cells)
+                    and (keys[index + 1] or self.vocab.is_sublabel(cells[index + 1].text))
+                ):
+                    # 年度预算安排（元） | 资金总额 | …: the unit heads the block of amounts below it
+                    table.project.money_unit, table.project.money_unit_text = unit, unit.name
                 if table.pending is not None:
                     self.close_pending()
                 table.pending = _Pending(key, cell, "", unit)
@@ -564,6 +687,15 @@ class Reading:
                 table.pending = _Pending(None, cell)
                 continue
             self.report("BL007", cell_span(cell), variant="unlabelled", text=text[:30])
+
+    def note_label(self, text: str) -> None:
+        """Keep a label the table has, with and without the unit it states, for recognising the template."""
+        assert self.table is not None
+        label = normalize_label(text)
+        self.table.labels.add(label)
+        bracket = label.find("(")
+        if bracket > 0:
+            self.table.labels.add(label[:bracket])
 
     def label(self, text: str) -> tuple[str | None, Unit | None]:
         """(the field a header cell names, the money unit it states in brackets): "年度资金总额（万元）" →
@@ -768,6 +900,8 @@ class Reading:
         assert table is not None
         if len(cells) >= 2 and self.is_heading(cells):
             table.layout = self.layout(row)  # the column headings (again after a page break)
+            for cell in cells:
+                self.note_label(cell.text)
             return
         layout = table.layout
         if layout is not None and layout.by_columns:
@@ -775,17 +909,7 @@ class Reading:
             if fitted is not None:
                 self.indicator_by_columns(row, layout, fitted)
                 return
-            self.report(
-                "BL007",
-                cells_span(cells[0], cells[-1]),
-                variant="unheaded",
-                text=" | ".join(cell.text for cell in cells)[:40],
-                expected=words(
-                    f"{len(layout.roles)} 列（{' | '.join(layout.headings)}）",
-                    f"{len(layout.roles)} columns ({' | '.join(layout.headings)})",
-                ),
-                actual=words(f"{len(row.cells)} 列", f"{len(row.cells)} columns"),
-            )
+            self.unheaded(row, cells, layout)
             return
         level1, level2, fragments, rest = self.classify_cells(row, cells)
         for cell in fragments:
@@ -873,6 +997,8 @@ class Reading:
         columns: list[tuple[str, str]] = []
         for role, heading, cell in zip(layout.roles, layout.headings, fitted):
             if cell is None or not cell.text:
+                if role == "unit":  # where the row's unit belongs, stated or not (BL503 asks)
+                    columns.append((role, heading))
                 continue
             if role == "level1" or role == "level2":
                 alone, after_blank = self.reader.group_cells(cell.text)
@@ -888,7 +1014,7 @@ class Reading:
                     level2 = ref
             elif role == "name":
                 name_cells.append(cell)
-            elif role in ("lead", "other"):
+            elif role in ("lead", "other") or role.startswith("field:"):
                 continue
             else:
                 by_role.setdefault(role, cell)

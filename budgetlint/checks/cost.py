@@ -113,11 +113,13 @@ _row_key = attrgetter("key")  # the normalised name a row is matched on
 _ONE = Decimal(1)
 
 
-def analyse(project, ctx) -> CostAnalysis:
-    return ctx.cached(("cost", id(project)), lambda: _analyse(project, ctx))
+def analyse(project, ctx, total: str = "annual") -> CostAnalysis:
+    """The cost analysis of `project`, its costs weighed against the money field `total` (年度资金总额;
+    a template may name another: 部门整体's cost indicators account for its 项目支出)."""
+    return ctx.cached(("cost", id(project), total), lambda: _analyse(project, ctx, total))
 
 
-def _analyse(project, ctx) -> CostAnalysis:
+def _analyse(project, ctx, total: str = "annual") -> CostAnalysis:
     vocab = ctx.vocabulary
     key_of = name_key(vocab.name_prefix)
     cost_kinds = vocab.cost_kinds
@@ -198,7 +200,7 @@ def _analyse(project, ctx) -> CostAnalysis:
             formula += f" × {duration[1]}"
         result.terms.append(Term(cost, quantity, multiplier, cost.yuan * multiplier, formula))
     result.total = sum((term.yuan for term in result.terms), Decimal(0))
-    annual = project.field("annual")
+    annual = project.field(total)
     if annual is None or annual.amount is None or not result.costs or result.unresolved:
         return result
     allowed = tolerance(project, ctx, annual.decimals)
@@ -267,11 +269,11 @@ def _per_unit_reading(result: CostAnalysis, annual: Decimal, allowed: Decimal) -
 # ---------------------------------------------------------------- rules (views of the analysis)
 @check_kind("cost-sum")
 def cost_sum(project, params, ctx):
-    """BL201: Σ(cost, per-unit costs × quantity) equals 年度资金总额."""
-    analysis = analyse(project, ctx)
+    """BL201: Σ(cost, per-unit costs × quantity) equals 年度资金总额 (or the field `total` names)."""
+    analysis = analyse(project, ctx, params["total"])
     if analysis.balanced is not False or analysis.per_unit_rows:
         return
-    annual = project.field("annual")
+    annual = project.field(params["total"])
     terms = analysis.terms
     shown = " + ".join(_term_text(project, t) for t in terms[: params["max_terms"]])
     if len(terms) > params["max_terms"]:
@@ -319,10 +321,10 @@ def cost_rate_unmatched(project, params, ctx):
 @check_kind("cost-lump-per-unit")
 def cost_lump_per_unit(project, params, ctx):
     """BL203: a cost written as a lump sum that only balances read per unit (the /站 is missing)."""
-    analysis = analyse(project, ctx)
+    analysis = analyse(project, ctx, params["total"])
     if not analysis.per_unit_rows:
         return
-    annual = project.field("annual")
+    annual = project.field(params["total"])
     for term in analysis.per_unit_rows:
         indicator = term.cost.indicator
         quantity = term.quantity
