@@ -56,6 +56,13 @@ _TITLE_ENDS = ("表", "目标")
 # "(2024年度)" alone on a line.  Each blank run belongs to one place (no two \s* side by side), so a
 # line of a million blanks is read in linear time.
 _YEAR_LINE = re.compile(r"^\s*(?:[(（]\s*)?(\d{4})\s*年(?:\s*度)?(?:\s*[)）])?\s*$")
+# A year row inside a table says 年度 or stands in brackets: "(2024 年度)", "2024年度" — not "2024年",
+# which may be a value pushed onto the next line.
+_YEAR_ROW_MARK = ("度", "(", "（")
+# 项目期 years: "2019-2021", "2024年1月-2024年12月".
+_PERIOD_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# A telephone number beside the project name: a mobile (13900000000) or a fixed line (0951-5012345).
+_PHONE = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}[-—－ ]?\d{7,8})(?!\d)")
 _LEVEL2_TAILS = ("指标", "效益", "影响", "满意度", "成本")
 # "单位：万元" inside a line of text (a title, a note): the money unit of the tables below it.
 _UNIT_MARK = re.compile(r"单位\s*+[:：]\s*+([^\s)）\]】,，;；。、]++)")
@@ -121,7 +128,9 @@ class ReaderState:
 
     fiscal_year: int | None = None
     fiscal_year_span: Span | None = None
-    fiscal_year_rank: int = 0  # what stated it: 3 metadata (年度：), 2 "(2024年度)", 1 a title
+    # what stated it: 3 metadata (年度：), 2 "(2024年度)" (a line, or a row of one cell), 1 a title; a one-year
+    # 项目期 states the year of its own table only, when nothing else does (Reading.year_from_period)
+    fiscal_year_rank: int = 0
     money_unit_text: str = "万元"  # 单位 of bare numbers
     tables: int = 0  # tables read before
     waiting: tuple[Directive, ...] = ()  # directives not yet followed by the line they cover
@@ -195,11 +204,14 @@ class _Table:
     # at each row would copy it each time: quadratic over 100,000 rows).
     continued: list[str]
     continued_field: Field | None
+    year_rank: int  # what stated the year this table starts with, since the table before (ReaderState)
+    year_waiting: tuple[int, Span] | None  # a (2024年度) row inside the table, until a row of it follows
 
     def __init__(self, project: Project):
-        self.project, self.zone = project, "header"
+        self.project, self.zone = project, "header"  # zone: header | indicators | signoff
         self.pending = self.last_field = self.level1 = self.level2 = self.continued_field = self.layout = None
         self.stray, self.fragments, self.continued, self.labels = [], Counter(), [], set()
+        self.year_rank, self.year_waiting = 0, None
 
     def join_continued(self) -> None:
         if self.continued_field is not None:
@@ -450,10 +462,14 @@ class Reading:
         if self.sheet is not None:
             self.sheet_row(row, cells)
             return
+        if self.passed_over(cells):
+            return
         table = self.table
         if table is None:
             self.report("BL007", cells_span(cells[0], cells[-1]), variant="outside")
             return
+        if table.stray or table.year_waiting:
+            self.table_year(table)
         if table.stray:
             for stray in table.stray:
                 if stray.kind in ("text", "heading", "meta"):
@@ -471,7 +487,13 @@ class Reading:
 
     def start_table(self, row: Row, cells: tuple[Cell, ...]) -> None:
         self.end_table()
-        self.open_table(row, cells[0], cells[1:])
+        name_cells, rest = self.name_cells(cells)
+        self.open_table(row, cells[0], name_cells)
+        assert self.table is not None
+        if rest:
+            self.beside_name(rest)
+        if self.table.last_field is None:
+            self.table.last_field = self.table.project.fields["name"]
 
     def open_table(self, row: Row, label_cell: Cell, name_cells: tuple[Cell, ...]) -> None:
         """Begin the table of a project named by `name_cells`, under the start label `label_cell`."""
@@ -496,7 +518,7 @@ class Reading:
             label.text = project.name
             label.span = cells_span(name_cells[0], name_cells[-1])
         project.fields["name"] = label
-        self.table.last_field = label
+        self.table.year_rank = self.fiscal_year_rank
         self.fiscal_year_rank = 0  # the next table's title may restate the year
 
     # ---------------------------------------------------------------- one indicator a row
@@ -593,6 +615,8 @@ class Reading:
         self.close_pending()
         self.recognise(table)
         self.directives.table_ended(table.project.end_line)
+        if table.project.fiscal_year is None:
+            self.year_from_period(table.project)
         self.finalize(table.project)
         self.completed.append(table.project)
         self.table = None
@@ -649,6 +673,8 @@ class Reading:
                 continue
             if table.pending is not None and self.vocab.is_sublabel(text):
                 continue
+            if table.pending is not None and self.label_below(table.pending, cells, index, keys):
+                self.close_pending()  # the field stays empty: the cell below is a label, not its value
             if table.pending is not None:
                 pending = table.pending
                 table.pending = None
@@ -682,9 +708,13 @@ class Reading:
                 last.span = last.span.to(cell_span(cell))
                 continue
             following = cells[index + 1] if index + 1 < len(cells) else None
+            near = self.vocab.near_label(text)
             if following is not None and not keys[index + 1]:
-                self.report("BL002", cell_span(cell), label=text, actual=text)
+                self.unknown_label(cell, near)
                 table.pending = _Pending(None, cell)
+                continue
+            if near is not None:  # a misspelt label whose value is missing: not an orphan value
+                self.unknown_label(cell, near)
                 continue
             self.report("BL007", cell_span(cell), variant="unlabelled", text=text[:30])
 
@@ -696,6 +726,122 @@ class Reading:
         bracket = label.find("(")
         if bracket > 0:
             self.table.labels.add(label[:bracket])
+
+    def unknown_label(self, cell: Cell, near: str | None) -> None:
+        """BL002 for a label the vocabulary does not know; "did you mean" the one known label it is one edit
+        away from.  Its value is never read as that label's field: a misread is worse than a miss."""
+        if near is None:
+            self.report("BL002", cell_span(cell), label=cell.text, actual=cell.text)
+        else:
+            self.report("BL002", cell_span(cell), variant="near", label=cell.text, expected=near, actual=cell.text)
+
+    def label_below(self, pending: _Pending, cells: tuple[Cell, ...], index: int, keys: list[str | None]) -> bool:
+        """Whether the cell that would be the value of `pending`, a label on a line above whose own value cell
+        was empty or missing, is a label of its row rather than that value: a misspelt label, or a text
+        before a value of its own (| 总体目标 | 本项目… |).  A value pushed onto the next line stands alone
+        or before a label (| 54.46 | 中央资金 | 0 |), and reads as a value."""
+        cell = cells[index]
+        if pending.key is None or pending.cell.line == cell.line or self.looks_like_value(cell.text):
+            return False
+        if self.vocab.near_label(cell.text) is not None:
+            return True
+        return index + 1 < len(cells) and keys[index + 1] is None and not self.vocab.is_sublabel(cells[index + 1].text)
+
+    def name_cells(self, cells: tuple[Cell, ...]) -> tuple[tuple[Cell, ...], tuple[Cell, ...]]:
+        """(the cells of the project name, the cells after it) of a 项目名称 row.
+
+        The cell after 项目名称 is the name, unless it is a known label with cells after it.  A name that
+        PDF extraction split over cells goes on over the cells after it, each joined as long as it is not
+        a known label, does not look like a value or a telephone number, and is not followed by one (then
+        it is a label of its own: | 项目负责人及电话 | 张三 13900000000 |).  The name stops there; the cells
+        from there are read as a header row (beside_name): a known label and its value as that field, an
+        unknown label as BL002 (before its value), a value without a label as BL007 — never as part of the
+        name.  A text cell that is neither a label nor a value, with no value after it, cannot be told from
+        the second half of a split name, and is joined.
+        """
+        count = len(cells)
+        end = 1
+        while end < count:
+            cell = cells[end]
+            if self.label(cell.text)[0] is not None and (end > 1 or count > 2):
+                break
+            if end > 1 and (
+                self.value_or_phone(cell.text) or (end + 1 < count and self.value_or_phone(cells[end + 1].text))
+            ):
+                break
+            end += 1
+        return cells[1:end], cells[end:]
+
+    def value_or_phone(self, text: str) -> bool:
+        """A cell that cannot continue a name: an amount, a date, a period, 无 — or holds a telephone number."""
+        return _PHONE.search(text) is not None or self.read_value(text).kind in ("amount", "date", "period", "na")
+
+    def beside_name(self, cells: tuple[Cell, ...]) -> None:
+        """The cells after the name on the 项目名称 row, read as a header row of their own (see name_cells)."""
+        table = self.table
+        assert table is not None
+        table.last_field = None  # they do not continue the name
+        self.header_row(cells)
+
+    def passed_over(self, cells: tuple[Cell, ...]) -> bool:
+        """Rows that are neither header nor indicator rows: a (2024年度) row of one cell, which states the
+        fiscal year (see table_year); a sign-off row after the indicators (填表人：, 财政部门初审意见（盖章）)
+        and every row after it until the next table."""
+        table = self.table
+        if len(cells) == 1 and (table is None or table.pending is None):
+            match = self.year_row(cells[0].text)
+            if match is not None:
+                cell = cells[0]
+                start = cell.column + cell.text.find(match.group(1))
+                span = Span(cell.line, start, cell.line, start + 4)
+                self.set_year(int(match.group(1)), span, 2)  # for the tables below, as a (2024年度) line
+                if table is not None and table.zone != "signoff":
+                    table.year_waiting = (int(match.group(1)), span)
+                return True
+        if table is None or table.zone == "header":
+            return False
+        if table.zone == "indicators" and not self.vocab.signoff.match(halfwidth(squeeze(cells[0].text))):
+            return False
+        table.zone = "signoff"
+        table.stray.clear()
+        return True
+
+    @staticmethod
+    def year_row(text: str) -> re.Match[str] | None:
+        """ "(2024 年度)" or "2024年度" alone (not "2024年": that may be a value pushed onto the next line)."""
+        match = _YEAR_LINE.match(text)
+        return match if match is not None and any(mark in text for mark in _YEAR_ROW_MARK) else None
+
+    def table_year(self, table: _Table) -> None:
+        """The year a (2024年度) row or line inside a table states, once a row of that table follows it (after
+        its last row, it is the title of the next table): the year of this table and of the state passed on
+        — as a (2024年度) line above the table would be — unless 年度： stated it above this table."""
+        waiting = table.year_waiting
+        kept = []
+        for stray in table.stray:
+            match = self.year_row(stray.text.strip().lstrip("#").strip()) if stray.kind in ("text", "heading") else None
+            if match is None:
+                kept.append(stray)
+                continue
+            start = stray.text.find(match.group(1))
+            waiting = (int(match.group(1)), Span(stray.number, start + 1, stray.number, start + 5))
+        table.stray, table.year_waiting = kept, None
+        if waiting is not None and table.year_rank <= 2:
+            table.project.fiscal_year, table.project.fiscal_year_span = waiting
+            table.year_rank = 2
+            self.set_year(*waiting, 2)
+
+    def year_from_period(self, project: Project) -> None:
+        """The fiscal year of a table nothing else states it for: the year of a one-year 项目期 (2024年1月-
+        2024年12月, 2024年).  The weakest source, for this table only.  A 项目期 over several years
+        (2019-2021) states none: a multi-year project files a table each year, so its end year is the
+        fiscal year of one table only."""
+        period = project.fields.get("period")
+        if period is None or not period.text:
+            return
+        years = {int(year) for year in _PERIOD_YEAR.findall(halfwidth(period.text))}
+        if len(years) == 1:
+            project.fiscal_year, project.fiscal_year_span = years.pop(), period.where
 
     def label(self, text: str) -> tuple[str | None, Unit | None]:
         """(the field a header cell names, the money unit it states in brackets): "年度资金总额（万元）" →

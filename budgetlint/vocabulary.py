@@ -9,7 +9,7 @@ from pathlib import Path
 
 from budgetlint.record import fresh, named, record
 from budgetlint.resources import read_toml, rules_path
-from budgetlint.text import normalize_label
+from budgetlint.text import halfwidth, normalize_label, squeeze
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
@@ -79,6 +79,11 @@ class Vocabulary:
     metadata_keys: dict[str, str]  # normalised key → department / fiscal_year / money_unit
     rate_prefixes: tuple[str, ...]  # 每: before a unit, makes the narrative's amount after it a rate (每人 → 人)
     rate_words: dict[str, str]  # 人均 → 人: a word that makes a rate, and the unit it names
+    signoff: re.Pattern[str]  # a sign-off cell (填表人：, 财政部门初审意见（盖章）): ends the indicator zone
+    # Near-miss labels (symmetric delete): each known label longer than 2 characters, and each of its
+    # one-character deletions → the labels (normalised, as written) that give it.  See near_label.
+    near: dict[str, tuple[tuple[str, str], ...]] = fresh(dict)
+    near_longest: int = 0
     raw: dict[str, Any] = fresh(dict)
 
     # ------------------------------------------------------------ header labels
@@ -119,6 +124,27 @@ class Vocabulary:
                 return None
         return role or "other"
 
+    def near_label(self, cell: str) -> str | None:
+        """The one known header label (as the vocabulary writes it) that `cell` is one edit away from —
+        a character inserted, deleted or replaced, after normalisation: 财政投款 → 财政拨款 — or None when
+        it is none, a known label itself, 2 characters or fewer, or near several labels.
+
+        Symmetric delete: the candidates are the labels one of whose deletions (or themselves) equals
+        the cell or one of its deletions, found by lookup in `near` (made once from the vocabulary);
+        each is then confirmed to be one edit away (two deletions at different places may be a
+        transposition, two edits).  A cell longer than every label by more than one is no label's
+        near miss, so a long cell costs one length test.
+        """
+        text = normalize_label(cell)
+        if len(text) <= 2 or len(text) > self.near_longest + 1 or text in self.header_labels:
+            return None
+        near = self.near
+        found: set[tuple[str, str]] = set()
+        for key in {text, *(text[:i] + text[i + 1 :] for i in range(len(text)))}:
+            found.update(near.get(key, ()))
+        hits = {written for label, written in found if _one_edit(text, label)}
+        return hits.pop() if len(hits) == 1 else None
+
     def is_sublabel(self, cell: str) -> bool:
         return normalize_label(cell) in self.sublabels
 
@@ -135,6 +161,42 @@ class Vocabulary:
             if code == attribute.code and normalize_label(name) in names:
                 return attribute
         return None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ by exactly one inserted, deleted or replaced character."""
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1 or a == b:
+        return False
+    start = 0
+    while start < len(a) and a[start] == b[start]:
+        start += 1
+    if len(a) == len(b):
+        return a[start + 1 :] == b[start + 1 :]
+    return a[start:] == b[start + 1 :]
+
+
+def _near_index(written: dict[str, str]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Each normalised label of more than 2 characters and each of its one-character deletions →
+    (label, label as written) of the labels that give it."""
+    index: dict[str, set[tuple[str, str]]] = {}
+    for label, spelt in written.items():
+        if len(label) <= 2:
+            continue
+        for key in {label, *(label[:i] + label[i + 1 :] for i in range(len(label)))}:
+            index.setdefault(key, set()).add((label, spelt))
+    return {key: tuple(sorted(hits)) for key, hits in index.items()}
+
+
+_SIGNOFF_TAIL = r"(?:$|[:(]|签字|签名|签章|盖章)"
+
+
+def _signoff_pattern(words: list[str]) -> re.Pattern[str]:
+    """A cell (blanks removed, half-width) that starts with a sign-off word, alone or before a colon, a
+    bracket or 签字/签章/盖章: 填表人：张三, 财政部门初审意见(盖章) — but not 审核人员满意度."""
+    spelt = sorted({halfwidth(squeeze(word)) for word in words}, key=len, reverse=True)
+    return re.compile("^(?:" + "|".join(re.escape(word) for word in spelt) + ")" + _SIGNOFF_TAIL)
 
 
 _CODE = re.compile(r"^\s*(\d+)\s*[-—–－_.、]+\s*(.*)$", re.S)
@@ -165,11 +227,13 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
     header_labels: dict[str, str] = {}
     header_canonical: dict[str, str] = {}
     header_english: dict[str, str] = {}
+    written: dict[str, str] = {}  # normalised label → as the vocabulary writes it
     for key, entry in data["header"].items():
         header_canonical[key] = entry["label"]
         header_english[key] = entry.get("en", entry["label"])
         for name in (entry["label"], *entry.get("aliases", ())):
             header_labels[normalize_label(name)] = key
+            written.setdefault(normalize_label(name), name)
     rules = data["header_rules"]
     level1 = {
         kind: Group(kind, tuple(entry["names"]), str(entry.get("code", ""))) for kind, entry in data["level1"].items()
@@ -222,6 +286,9 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
         metadata_keys={normalize_label(name): key for key, names in data["metadata"].items() for name in names},
         rate_prefixes=tuple(data["narrative"]["rate_prefixes"]),
         rate_words=dict(data["narrative"]["rate_words"]),
+        signoff=_signoff_pattern(data["signoff"]["words"]),
+        near=_near_index(written),
+        near_longest=max((len(label) for label in written if len(label) > 2), default=0),
         raw=data,
     )
 
