@@ -40,7 +40,7 @@ from budgetlint.templates import Templates, load_templates
 from budgetlint.text import blank_tags, halfwidth, normalize_label, squeeze
 from budgetlint.units import Unit, UnitTable, make_unit
 from budgetlint.valueread import ValueReader, unit_in_brackets, unit_stated
-from budgetlint.values import UnitStated
+from budgetlint.values import Amount, UnitStated, Value
 from budgetlint.vocabulary import Vocabulary, split_code
 
 TYPE_CHECKING = False  # typing is not imported on the check path
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from budgetlint.grid import Block
-    from budgetlint.values import Amount, Value
 
 # A title names the year before it ends in 表 or 目标 ("2024年…绩效目标表"); see title_year().
 _YEAR_MARK = re.compile(r"(\d{4})\s*年")
@@ -117,6 +116,32 @@ def title_year(text: str) -> re.Match[str] | None:
     return None
 
 
+def _zero(text: str) -> Amount:
+    """The bare number 0 of a cell whose unit is in a column of its own (alone, 0 reads as 不适用)."""
+    at = text.find("0")
+    return Amount.of(
+        start=at,
+        end=at + 1,
+        comparator=None,
+        comparator_text="",
+        comparator_start=-1,
+        qualifier="",
+        suffix="",
+        number=Decimal(0),
+        high=None,
+        written="0",
+        decimals=0,
+        magnitude_text="",
+        approximate=False,
+        percent=False,
+        unit=None,
+        unit_text="",
+        per=None,
+        per_text="",
+        noun="",
+    )
+
+
 def _joined(cells: tuple[Cell, ...] | list[Cell]) -> str:
     """The text of cells that make one name (a PDF split it)."""
     return "".join(cell.text for cell in cells)
@@ -156,6 +181,7 @@ class _Layout:
     by_columns: bool  # read each row by column; False: the plain heading, read by content
     cells: tuple[Cell, ...] = ()  # the heading cells (a sheet's header columns are labelled by them)
     units: tuple[Unit | None, ...] = ()  # the money unit each heading states: 年度资金总额（万元）
+    value_column: tuple[tuple[str, str], ...] = ()  # ("value", its heading): what a row read by content records
 
     def fit(self, row: Row) -> tuple[Cell | None, ...] | None:
         """The row's cells by column, or None when the row does not fit the heading.
@@ -1113,6 +1139,7 @@ class Reading:
                 value,
                 value_span,
                 cells_span(cells[0], cells[-1]),
+                columns=table.layout.value_column if table.layout is not None and value_cell is not None else (),
             )
         )
 
@@ -1131,7 +1158,9 @@ class Reading:
             roles = ["lead" if at < levels[0] and role == "name" else role for at, role in enumerate(roles)]
         values = len({role_at for role_at, role in enumerate(roles) if role == "value" and cells[role_at].text})
         plain = set(roles) <= _CONTENT_ROLES and values == 1 and roles[-1] == "value"
-        return _Layout(tuple(roles), tuple(squeeze(cell.text) for cell in cells), not plain and values == 1)
+        headings = tuple(squeeze(cell.text) for cell in cells)
+        value_column = (("value", headings[len(roles) - 1 - roles[::-1].index("value")]),) if values else ()
+        return _Layout(tuple(roles), headings, not plain and values == 1, (), (), value_column)
 
     def indicator_by_columns(self, row: Row, layout: _Layout, fitted: tuple[Cell | None, ...]) -> None:
         """An indicator row read by its block's heading: each cell for what its column holds."""
@@ -1209,6 +1238,8 @@ class Reading:
         column's sign.  A unit or comparator column the value already states is not applied twice.
         """
         value = self.read_value(text)
+        if value.not_applicable and unit is not None and squeeze(text) == "0":  # ＝ | 0 | 次: none, counted
+            value = Value(text, (_zero(text),), texts=(), not_applicable=False)
         if unit is not None and len(value.amounts) == 1 and value.amounts[0].is_bare:
             stated = unit_stated(unit.text, self.reader.units, self.vocab.magnitudes)
             if stated is None:  # a count in a word rules/units.txt does not define: 个 → its own unit

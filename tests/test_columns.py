@@ -160,7 +160,7 @@ def test_the_plain_heading_is_still_read_by_content(linter):
     | 产出指标 | 数量指标 | 培训 | 人数 | 600人 |
     """
     (trained,) = read(linter, body).indicators  # five cells under four headings: a name split in two
-    assert trained.name == "培训人数" and trained.value.raw == "600人" and trained.columns == ()
+    assert trained.name == "培训人数" and trained.value.raw == "600人" and trained.columns == (("value", "指标值"),)
 
 
 # ---------------------------------------------------------------- property
