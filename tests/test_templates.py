@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, ROOT, findings_of, table
+from hypothesis import given
+from hypothesis import strategies as st
 
 from budgetlint.config import Config, ConfigError, read_config_file
 from budgetlint.engine import Linter
@@ -181,3 +183,47 @@ label = "省级配套资金"
     pack.write_text('[[template]]\nid = "gansu"\n[template.params.BL999]\nfields = ["name"]\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="template gansu: no rule BL999"):
         read_config_file(config)
+
+
+# ---------------------------------------------------------------- pipe rows and TAB rows
+
+
+def _signature(document) -> list:
+    """What a document says, without where: the projects, their money, their indicators."""
+    return [
+        (
+            project.name,
+            project.template,
+            {key: field.amount for key, field in project.fields.items() if field.amount is not None},
+            [
+                (
+                    i.name,
+                    i.kind,
+                    i.value.raw,
+                    [(a.comparator, a.number, a.unit, a.percent) for a in i.value.amounts],
+                    i.midterm.raw if i.midterm is not None else None,
+                    i.note,
+                )
+                for i in project.indicators
+            ],
+        )
+        for project in document.projects
+    ]
+
+
+def _as_tab(line: str) -> str:
+    """A pipe row written as TAB cells (a rule line `|---|` as an empty line: the lines keep their numbers)."""
+    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    if all(set(cell) <= set("-: ") for cell in cells):
+        return ""
+    return "\t".join(cells)
+
+
+@given(st.sampled_from(IDS), st.data())
+def test_a_table_reads_the_same_in_pipe_rows_and_tab_rows(linter, template, data):
+    lines = (TEMPLATES / f"{template}.md").read_text(encoding="utf-8").splitlines()
+    rows = [at for at, line in enumerate(lines) if line.startswith("|")]
+    tabbed = set(data.draw(st.lists(st.sampled_from(rows), unique=True), label="rows as TAB"))
+    mixed = [_as_tab(line) if at in tabbed else line for at, line in enumerate(lines)]
+    pipe = linter.parse("\n".join(lines) + "\n", "t.md")
+    assert _signature(linter.parse("\n".join(mixed) + "\n", "t.md")) == _signature(pipe)
