@@ -98,7 +98,7 @@ def parse(file, fmt, config_path):
 
     from budgetlint.config import ConfigError, config_for, read_config_file
     from budgetlint.engine import Linter
-    from budgetlint.io import InputError, read_source
+    from budgetlint.io import InputError, blocks_of, read_source
     from budgetlint.model import to_data
 
     try:
@@ -107,7 +107,7 @@ def parse(file, fmt, config_path):
     except (ConfigError, InputError) as error:
         _fail(str(error))
     linter = Linter(config)
-    document = linter.parse(source.text, source.path)
+    document = linter.reader.read(blocks_of(source), source.path)
     data = {
         "version": "1.0",
         "path": source.path,

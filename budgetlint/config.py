@@ -44,7 +44,7 @@ _KNOWN_KEYS = {
     "fail-on",
     *SHORTCUTS,
 }
-DEFAULT_INCLUDE = ("*.md", "*.txt", "*.markdown", "*.tsv")
+DEFAULT_INCLUDE = ("*.md", "*.txt", "*.markdown", "*.tsv", "*.csv", "*.html", "*.htm")
 
 
 class ConfigError(ValueError):

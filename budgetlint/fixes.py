@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetlint.findings import Edit, Finding
-from budgetlint.io import InputError, Source, read_source
+from budgetlint.io import InputError, Source, container_of, read_source
 
 MAX_ROUNDS = 10
 
@@ -226,6 +226,8 @@ def fix_paths(runner, paths: list[Path], unsafe: bool = False) -> FixSummary:
 
     summary = FixSummary()
     for file, _explicit in runner.iter_files(paths, Result()):
+        if container_of(file):  # a page or a sheet is not rewritten (check reports its findings)
+            continue
         shown = display_path(file)
         try:
             config = runner.config_for(file)

@@ -381,10 +381,14 @@ def _format_file(
     """Format one file and print its notes; return changed | unchanged | skipped | error."""
     from budgetlint.config import ConfigError
     from budgetlint.fixes import read_rewritable, write_like
-    from budgetlint.io import InputError
+    from budgetlint.io import InputError, container_of
     from budgetlint.runner import display_path
 
     shown = display_path(file)
+    if container_of(file):  # a page or a sheet is not rewritten: its text is not pipe text
+        if explicit and not quiet:
+            click.echo(f"{shown}: fmt rewrites pipe and TAB text only; left unchanged", err=True)
+        return "skipped"
     try:
         config = runner.config_for(file)
         original = read_rewritable(file, shown)

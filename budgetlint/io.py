@@ -26,7 +26,9 @@ from budgetlint.record import named
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
+
+    from budgetlint.grid import Block
 
 
 class InputError(Exception):
@@ -50,6 +52,7 @@ class Source:
     encoding: str  # utf-8 | utf-8-sig | utf-16 | utf-32 | gb18030
     codec: str = ""  # the exact codec after any byte-order mark: utf-16-be for a big-endian file …
     bom: bytes = b""  # the byte-order mark the file starts with, if any
+    container: str = ""  # html | csv | tsv (budgetlint.containers); "" for pipe and TAB text
 
     def blocks(self) -> tuple[str]:
         """The text as one block: read the same way as a Stream's."""
@@ -330,9 +333,69 @@ def _checked_file(path: Path, shown: str) -> None:
         )
 
 
-def open_source(path: Path, shown: str | None = None) -> Stream:
-    """Check that `path` is readable text and find its encoding, reading it once without keeping it."""
+# Files read by a container of their own (budgetlint.containers), by extension; the others are text.
+CONTAINERS = {".html": "html", ".htm": "html", ".csv": "csv", ".tsv": "tsv"}
+
+
+def container_of(path: Path | str) -> str:
+    """The container that reads `path`: html | csv | tsv, or "" for pipe and TAB text."""
+    name = str(path)
+    dot = name.rfind(".")
+    return CONTAINERS.get(name[dot:].lower(), "") if dot >= 0 else ""
+
+
+def decode_page(data: bytes, path: str) -> Source:
+    """An HTML page's text: its byte-order mark, else the charset its <meta> declares, else detected."""
+    from budgetlint.containers.html import declared_charset
+
+    if not any(data.startswith(bom) for bom, _, _ in _BOMS):
+        codec = declared_charset(data)
+        if codec is not None:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                text = None  # declared wrongly (a GBK page saying UTF-8): read as any text file is
+            if text is not None and "\x00" not in text:
+                return Source(path, normalize_newlines(text), codec, codec, b"", "html")
+    source = decode(data, path)
+    return Source(source.path, source.text, source.encoding, source.codec, source.bom, "html")
+
+
+def read_container(path: Path, shown: str, container: str) -> Source:
+    """The whole text of a file that a container reads (an HTML page, a CSV or TSV file)."""
+    with _os_errors(path, shown):
+        _checked_file(path, shown)
+        data = path.read_bytes()
+    if container == "html":
+        return decode_page(data, shown)
+    source = decode(data, shown)
+    return Source(source.path, source.text, source.encoding, source.codec, source.bom, container)
+
+
+def blocks_of(source: Source | Stream) -> Iterable[Block]:
+    """The blocks (budgetlint.grid) of a document, read by its container."""
+    container = getattr(source, "container", "")
+    if container == "html":
+        from budgetlint.containers import html
+
+        return html.blocks(source.text or "")
+    if container:
+        from budgetlint.containers import csv
+
+        text = source.text or ""
+        return csv.blocks(text, csv.delimiter_of(text, "." + container))
+    from budgetlint.containers.text import TextBlocks
+
+    return TextBlocks(source.blocks())
+
+
+def open_source(path: Path, shown: str | None = None) -> Stream | Source:
+    """Check that `path` is readable text and find its encoding, reading it once without keeping it
+    (a page or a sheet is read whole: its container reads it whole)."""
     shown = shown or str(path)
+    container = container_of(path)
+    if container:
+        return read_container(path, shown, container)
     with _os_errors(path, shown):
         _checked_file(path, shown)
         source = _Bytes(file=path)
@@ -350,6 +413,9 @@ def encoding_finding(encoding: str) -> Finding | None:
 def read_source(path: Path, shown: str | None = None) -> Source:
     """The whole text of `path` (for one document at a time: parse, the language server)."""
     shown = shown or str(path)
+    container = container_of(path)
+    if container:
+        return read_container(path, shown, container)
     with _os_errors(path, shown):
         _checked_file(path, shown)
         return decode(path.read_bytes(), shown)

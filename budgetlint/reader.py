@@ -169,6 +169,7 @@ class _Pending:
     cell: Cell
     broken_tail: str = ""  # the missing end of a label cut by a line break
     unit: Unit | None = None  # the money unit the label states: 年度资金总额（万元）
+    row: int = 0  # the number of the label's row (a page's cells of one row may stand on several lines)
 
 
 @named
@@ -350,6 +351,7 @@ class Reading:
         self.directives = Directives(document.directives, list(state.waiting))
         self.read_value = reader.values.read  # text → Value (memoised)
         self.sheet: _Layout | None = None  # one indicator a row under a 项目名称 column (see open_sheet)
+        self.row_number = 0  # the number of the row being read
 
     def state(self) -> ReaderState:
         """The state this reading passes to the table after the ones it has read."""
@@ -475,6 +477,7 @@ class Reading:
 
     # ---------------------------------------------------------------- rows
     def row(self, row: Row) -> None:
+        self.row_number = row.number
         cells = row.filled
         if not cells or _is_rule(cells):
             return
@@ -692,7 +695,7 @@ class Reading:
                     table.project.money_unit, table.project.money_unit_text = unit, unit.name
                 if table.pending is not None:
                     self.close_pending()
-                table.pending = _Pending(key, cell, "", unit)
+                table.pending = _Pending(key, cell, "", unit, self.row_number)
                 continue
             if key is None and unit is not None:  # a heading that states the unit: 资金情况（万元）
                 table.project.money_unit, table.project.money_unit_text = unit, unit.name
@@ -704,7 +707,7 @@ class Reading:
             if table.pending is not None:
                 pending = table.pending
                 table.pending = None
-                if pending.cell.line != cell.line and pending.key is not None:
+                if pending.row != self.row_number and pending.key is not None:
                     self.report(
                         "BL001",
                         cell_span(cell),
@@ -717,7 +720,7 @@ class Reading:
             broken = None if self.looks_like_value(text) else self.vocab.header_prefix_field(text)
             if broken is not None:
                 key, tail = broken
-                table.pending = _Pending(key, cell, tail)
+                table.pending = _Pending(key, cell, tail, None, self.row_number)
                 table.fragments[tail] += 1
                 continue
             if self.absorb_fragment(cell):
@@ -737,7 +740,7 @@ class Reading:
             near = self.vocab.near_label(text)
             if following is not None and not keys[index + 1]:
                 self.unknown_label(cell, near)
-                table.pending = _Pending(None, cell)
+                table.pending = _Pending(None, cell, "", None, self.row_number)
                 continue
             if near is not None:  # a misspelt label whose value is missing: not an orphan value
                 self.unknown_label(cell, near)
@@ -767,7 +770,7 @@ class Reading:
         before a value of its own (| 总体目标 | 本项目… |).  A value pushed onto the next line stands alone
         or before a label (| 54.46 | 中央资金 | 0 |), and reads as a value."""
         cell = cells[index]
-        if pending.key is None or pending.cell.line == cell.line or self.looks_like_value(cell.text):
+        if pending.key is None or pending.row == self.row_number or self.looks_like_value(cell.text):
             return False
         if self.vocab.near_label(cell.text) is not None:
             return True

@@ -13,7 +13,7 @@ from budgetlint import execute
 from budgetlint.config import Config, ConfigError, config_for_dir
 from budgetlint.engine import Linter
 from budgetlint.findings import SEVERITY_RANK, Finding
-from budgetlint.io import InputError, Source, Stream, encoding_finding, open_source
+from budgetlint.io import InputError, Source, Stream, blocks_of, encoding_finding, open_source
 from budgetlint.record import fresh, named, record
 
 TYPE_CHECKING = False  # typing is not imported on the check path
@@ -214,7 +214,7 @@ class Runner:
             return
         try:
             source = open_source(file, shown)
-            if self.large_workers > 1 and execute.size_of(file) >= execute.LARGE:
+            if self.large_workers > 1 and type(source) is Stream and execute.size_of(file) >= execute.LARGE:
                 linter = self.linter_for(config)
                 shared = execute.check_large(self, linter, source, file, self.large_workers)
                 if shared is not None:
@@ -238,7 +238,6 @@ class Runner:
         config: Config | None = None,
     ) -> list[Finding]:
         """Check one document read from `source` (its encoding's finding, BL005, among the reader's)."""
-        from budgetlint.containers.text import TextBlocks
         from budgetlint.model import Document
 
         linter = self.linter_for(config or (self.config_for(file) if file else Config()))
@@ -246,8 +245,11 @@ class Runner:
         found = encoding_finding(source.encoding)
         if found is not None:
             document.findings.append(found)
-        raw = linter.check_tables(linter.reader.projects(TextBlocks(source.blocks()), document), document, file)
+        raw = linter.check_tables(linter.reader.projects(blocks_of(source), document), document, file)
         findings = linter.finish(document, raw, file)
+        if getattr(source, "container", ""):  # a page or a sheet is never rewritten: no text edits offered
+            for finding in findings:
+                finding.fix = None
         return self._record(source, file, explicit, result, linter, document, findings)
 
     def _record(self, source, file, explicit, result, linter, document, findings) -> list[Finding]:
@@ -278,6 +280,11 @@ def _merge(into: Result, part: Result) -> None:
 
 
 def _no_table_reason(source: Source | Stream) -> str:
+    container = getattr(source, "container", "")
+    if container == "html" and "<table" not in source.text.lower():  # type: ignore[union-attr]  # a Source
+        return "no project table found (no <table> in the page)"
+    if container:
+        return "no project table found (no 项目名称 row)"
     if any("项目名称" in block for block in source.blocks()):  # the label is there, but not in a row: full-width ｜ …
         return "no project table found (项目名称 is not in a row: a row starts with | or holds a TAB)"
     return "no project table found (no 项目名称 row)"

@@ -171,12 +171,15 @@ def test_rich_summary_counts_in_both_languages():
     assert chinese == "共检查 1 个文件、19 个项目表：3 个错误、32 个警告、54 个提示"
 
 
-def test_folder_walk_reads_md_and_txt_only(tmp_path, clean_file):
-    (tmp_path / "notes.csv").write_text("a,b\n", encoding="utf-8")
+def test_folder_walk_reads_the_documents_only(tmp_path, clean_file):
+    (tmp_path / "notes.json").write_text('{"a": 1}\n', encoding="utf-8")
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (tmp_path / "sheet.csv").write_text("a,b\n", encoding="utf-8")  # a CSV export is a document (issue 20)
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "more.txt").write_text(CLEAN, encoding="utf-8")
     data = json.loads(run("check", str(tmp_path), "--format", "json").output)
-    assert data["summary"]["files"] == 2
+    assert data["summary"]["files"] == 3
+    assert data["errors"] == []  # the CSV without a table is skipped with a note, not an error
 
 
 def test_parse_prints_the_model_as_json():

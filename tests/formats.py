@@ -1,0 +1,175 @@
+"""Write examples/formats/: one document in every format budgetlint reads, from one pipe-text source.
+
+    python tests/formats.py          # rewrite examples/formats/ from tests/data/templates/hunan-application-defect.md
+
+The source is the 湖南-style 绩效目标申报表 of examples/templates (two projects) with its one seeded
+defect (财政拨款 780 + 其他资金 60 ≠ 年度资金总额 860: BL101).  It is written as:
+
+- `hunan-2025.md`: the pipe text itself;
+- `hunan-2025.html`: the page a 部门预算公开 site publishes.  The document sits in a layout table (a
+  table around the content, as many sites have), each project is one table of six columns: the
+  label cells span columns (`项目名称` over two), the level-1 and level-2 indicator cells and the
+  `资金情况（万元）` and `绩效指标` cells span rows, an empty cell is `&nbsp;`, a long label breaks
+  with `<br>`, and the cells carry the width and style attributes of an office program's export;
+- `hunan-2025.csv`: what Excel's "CSV UTF-8" export of that sheet gives: a byte-order mark, CRLF,
+  every record as wide as the sheet, titles and `部门：` lines as records of one cell, a label
+  with a line break inside its quoted cell.
+
+tests/test_formats.py holds that each gives the same model and findings as the pipe text, that
+each finding points at the cell of its value, and that these files are what this script writes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from html import escape
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from budgetlint.containers.text import TextRow, iter_lines  # noqa: E402
+
+SOURCE = ROOT / "tests" / "data" / "templates" / "hunan-application-defect.md"
+OUT = ROOT / "examples" / "formats"
+STEM = "hunan-2025"
+BREAKS = {"资金情况（万元）": "资金情况<br>（万元）", "项目负责人及电话": "项目负责人<br>及电话"}
+
+
+def sections(text: str) -> list[tuple[str, object]]:
+    """The source as ("line", Text) and ("table", rows of cell texts): each table from its 项目名称 row
+    to the next line of text, the blank line and the `|---|` row inside it dropped."""
+    out: list[tuple[str, object]] = []
+    table: list[list[str]] | None = None
+    for line in iter_lines(text):
+        if isinstance(line, TextRow):
+            if table is None:
+                table = []
+                out.append(("table", table))
+            table.append([cell.text for cell in line.cells])
+        elif line.kind == "separator":
+            continue
+        else:
+            table = None
+            out.append(("line", line))
+    return out
+
+
+def layout(rows: list[list[str]]) -> list[list[tuple[str, int, int]]]:
+    """Each row's cells as (text, rowspan, colspan) as a published page has them: an empty cell before
+    any text in its row is covered by the cell above it (a rowspan), the last cell of a short row
+    spans the columns left, and in a two-cell row of a wide table the label spans two columns."""
+    width = max(len(row) for row in rows)
+    placed: list[list[list]] = []
+    owner: dict[int, list] = {}  # column → the cell covering it in the row above
+    for row in rows:
+        out: list[list] = []
+        leading = True
+        taken = 0
+        for column, text in enumerate(row):
+            above = owner.get(column)
+            if leading and not text and above is not None and above[2] == 1:
+                above[1] += 1  # covered by the cell above
+                taken += 1
+                continue
+            leading = False
+            out.append([text, 1, 1, column])
+        if len(row) == 2 and width >= 6 and not taken:
+            out[0][2] = 2
+        out[-1][2] += width - taken - sum(cell[2] for cell in out)
+        column = 0
+        for cell in out:
+            column = cell[3] if cell[3] > column else column
+            for offset in range(cell[2]):
+                owner[column + offset] = cell
+            column += cell[2]
+        placed.append(out)
+    return [[(text, rowspan, colspan) for text, rowspan, colspan, _ in row] for row in placed]
+
+
+def html_page(text: str) -> str:
+    title = "项目支出绩效目标表"
+    lines = [
+        "<!DOCTYPE html>",
+        "<html>",
+        "<head>",
+        '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">',
+        f"<title>{title}</title>",
+        "<style>td { border: 1px solid #000; font-size: 10.5pt; }</style>",
+        "</head>",
+        "<body>",
+        '<table class="layout" width="100%" border="0" cellspacing="0" cellpadding="0">',
+        '<tr><td align="center">',
+    ]
+    for kind, item in sections(text):
+        if kind == "line":
+            line = item.text  # type: ignore[attr-defined]
+            if item.kind == "comment":  # type: ignore[attr-defined]
+                lines.append(line)
+            elif line.startswith("## "):
+                lines.append(f"<h2>{escape(line[3:])}</h2>")
+            elif line.startswith("# "):
+                lines.append(f'<h1 style="text-align:center">{escape(line[2:])}</h1>')
+            else:
+                lines.append(f"<p>{escape(line)}</p>")
+            continue
+        lines.append('<table border="1" cellspacing="0" cellpadding="4" style="border-collapse:collapse">')
+        for row in layout(item):  # type: ignore[arg-type]
+            cells = []
+            for text, rowspan, colspan in row:
+                attributes = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (
+                    f' colspan="{colspan}"' if colspan > 1 else ""
+                )
+                body = BREAKS.get(text) or escape(text) or "&nbsp;"
+                cells.append(f'<td width="{96 * colspan}" valign="middle"{attributes}>{body}</td>')
+            # the first cell beside its <tr>, the others a line each (an office program's export)
+            lines.append("  <tr>" + cells[0])
+            lines.extend("    " + cell for cell in cells[1:])
+            lines.append("  </tr>")
+        lines.append("</table>")
+    lines += ["</td></tr>", "</table>", "</body>", "</html>"]
+    return "\n".join(lines) + "\n"
+
+
+def csv_sheet(text: str) -> bytes:
+    parts = sections(text)
+    width = max(len(row) for kind, item in parts if kind == "table" for row in item)  # type: ignore[union-attr]
+    records: list[list[str]] = []
+    for kind, item in parts:
+        if kind == "line":
+            if item.kind == "comment":  # type: ignore[attr-defined]
+                continue  # a sheet has no comments
+            line = item.text.lstrip("#").strip()  # type: ignore[attr-defined]
+            if line.startswith(("部门", "年度")) and records and any(records[-1]):
+                pass
+            else:
+                records.append([""] * width)  # the blank row before a title, as a sheet is laid out
+            records.append([line] + [""] * (width - 1))
+            continue
+        for row in item:  # type: ignore[union-attr]
+            cells = [cell.replace("资金情况（万元）", "资金情况\n（万元）") for cell in row]
+            records.append(cells + [""] * (width - len(cells)))
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(records[1:] if not any(records[0]) else records)
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def outputs() -> dict[str, bytes]:
+    text = SOURCE.read_text(encoding="utf-8")
+    return {
+        f"{STEM}.md": text.encode("utf-8"),
+        f"{STEM}.html": html_page(text).encode("utf-8"),
+        f"{STEM}.csv": csv_sheet(text),
+    }
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    for name, data in outputs().items():
+        (OUT / name).write_bytes(data)
+
+
+if __name__ == "__main__":
+    main()
