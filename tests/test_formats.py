@@ -199,6 +199,18 @@ def test_spans_are_clipped_as_html_clips_them():
     assert len(wide[0]) == html.MAX_COLSPAN
 
 
+def test_spans_cannot_make_a_small_page_millions_of_cells():
+    rows = "<tr><td>x</td></tr>" * 2000
+    made = texts(
+        html.blocks(page(f'<table><tr><td rowspan="65534" colspan="1000">a</td><td>b</td></tr>{rows}</table>'))
+    )
+    assert len(made) == 2001  # every row is read…
+    # …its spans within the budget (checked a row at a time), then its own cells
+    assert sum(map(len, made)) <= html.SPAN_BUDGET + html.SPAN_RATIO * 2002 + 1001 + 2002
+    assert made[-1] == ["x"]  # past it, with its own cells only
+    assert made[1][:2] == ["", ""] and made[1][-1] == "x"  # before it, spans expanded
+
+
 def test_nbsp_br_and_blanks_read_as_a_browser_shows_them():
     grid = texts(
         html.blocks(

@@ -50,6 +50,7 @@ _SKIPPED = frozenset(("head", "script", "style", "template", "noscript", "title"
 _CELLS = frozenset(("td", "th"))
 _BLANKS = re.compile(r"[ \t\n\r\f\xa0]+")
 MAX_COLSPAN, MAX_ROWSPAN = 1000, 65534  # HTML's own limits
+SPAN_BUDGET, SPAN_RATIO = 100_000, 20  # the cells a table's spans may make: 100,000 + 20 a cell of its own
 
 
 def declared_charset(head: bytes) -> str | None:
@@ -274,17 +275,27 @@ def _cell_text(cell: _Cell) -> str:
 
 
 def _grid(table: _Table) -> Grid:
+    """The table as a grid, its rows made as the reader asks for them (see _rows)."""
+    return Grid(_rows(table))
+
+
+def _rows(table: _Table) -> Iterator[Row]:
     """The table's rows with every span expanded: the positions a cell covers beyond its own are
     merged cells, so each row has a cell at each column up to its last."""
-    rows: list[Row] = []
     below: dict[int, tuple[_Cell, int]] = {}  # column → (the cell spanning down into it, rows still to cover)
     count = len(table.rows)
+    # Spans may make at most this many cells: a page of 40 KB must not become millions of cells (rowspan
+    # 65534 × colspan 1000).  Past it, the rows are read with their own cells only.
+    budget = SPAN_BUDGET + SPAN_RATIO * sum(len(own) for own in table.rows)
     for index, (own, tr_line) in enumerate(zip(table.rows, table.row_lines)):
+        if budget <= 0:
+            below.clear()
         cells: list[Cell] = []
         column = 0
+        last = max(below, default=-1)  # the last column a span from above reaches in this row
         pending = iter(own)
         cell = next(pending, None)
-        while cell is not None or any(c >= column for c in below):
+        while cell is not None or column <= last:
             spanned = below.get(column)
             if spanned is not None:
                 origin, left = spanned
@@ -298,20 +309,21 @@ def _grid(table: _Table) -> Grid:
             else:
                 cells.append(Cell.plain(_cell_text(cell), cell.line, cell.column, cell.end_column))
                 rowspan = cell.rowspan or count - index  # 0: to the end of the table
-                for _ in range(1, cell.colspan):
+                colspan = cell.colspan if budget > 0 else 1
+                for _ in range(1, colspan):
                     cells.append(Cell("", cell.line, cell.column, cell.end_column, True))
-                if rowspan > 1:
-                    for offset in range(cell.colspan):
+                if rowspan > 1 and budget > 0:
+                    for offset in range(colspan):
                         below[column + offset] = (cell, rowspan - 1)
-                column += cell.colspan
+                column += colspan
                 cell = next(pending, None)
                 continue
             column += 1
+        budget -= len(cells)
         first = next((c for c in cells if not c.merged and c.text), None) or next(
             (c for c in cells if not c.merged), None
         )
-        rows.append(Row(first.line if first is not None and first.line >= tr_line else tr_line, tuple(cells)))
-    return Grid(iter(rows))
+        yield Row(first.line if first is not None and first.line >= tr_line else tr_line, tuple(cells))
 
 
 def _line_block(text: str, number: int) -> Text:
