@@ -195,8 +195,8 @@ def test_spans_are_clipped_as_html_clips_them():
     )
     # rowspan=0 runs to the end of the table; rowspan=99 stops there too; no rows are made for them
     assert grid == [["a", "b", "c"], ["", "", "d"], ["", "", "e"]]
-    wide = texts(html.blocks(page('<table><tr><td colspan="5000">a</td></tr></table>')))
-    assert len(wide[0]) == html.MAX_COLSPAN
+    wide = texts(html.blocks(page('<table><tr><td colspan="5000">a</td><td>b</td></tr></table>')))
+    assert len(wide[0]) == html.MAX_COLSPAN + 1 and wide[0][-1] == "b"
 
 
 def test_spans_cannot_make_a_small_page_millions_of_cells():
@@ -252,6 +252,25 @@ def test_text_between_tables_is_read_by_the_reader(linter):
     assert project.fiscal_year == 2023
     assert project.money_unit_text == "元"
     assert project.amount("annual") == 1000  # in 元, as the line above the table says
+
+
+def test_title_rows_inside_a_table_are_read_as_text(linter):
+    body = (
+        "<table>"
+        '<tr><td colspan="4">2023年部门项目支出绩效目标表</td></tr>'
+        '<tr><td colspan="4">单位：元</td></tr>'
+        '<tr><td>项目名称</td><td colspan="3">示例</td></tr>'
+        "<tr><td>项目总额</td><td>1,000</td><td>年度资金总额</td><td>1,000</td></tr>"
+        '<tr><td colspan="2">其他资金</td><td colspan="2"></td></tr>'
+        "</table>"
+    )
+    blocks = list(html.blocks(page(body)))
+    assert [type(block).__name__ for block in blocks] == ["Text", "Text", "Grid"]
+    assert texts(blocks)[-1] == ["其他资金", "", "", ""]  # one label over half the row: a row still
+    document, found = linter.check(html.blocks(page(body)), "t.html")
+    (project,) = document.projects
+    assert (project.fiscal_year, project.money_unit_text, project.amount("annual")) == (2023, "元", 1000)
+    assert not [f for f in found if f.code == "BL007"]
 
 
 def test_unclosed_cells_and_rows_end_where_the_next_begins():

@@ -16,6 +16,8 @@ layout table around the data tables, titles and `单位：万元` lines between 
   Outside tables, each block element (`<p>`, `<h1>`, `<div>`, `<br>`, …) ends a line of text,
   classified as the text container classifies a line (a `key：value` line is metadata).
   `<!-- budgetlint: … -->` comments are directives; `<head>`, `<script>`, `<style>` are not read.
+- A title row, one cell across the whole table (`2024年…表`, `单位：万元` above the labels, as an office
+  program exports a sheet), is a line of free text, as in a CSV file.
 - Positions: a cell's line and column are those of its start tag in the source (1-based); the
   continuation of a spanned cell has the position of the cell it continues.  A row's number is
   the line of its first own cell.
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from itertools import groupby
 
 from budgetlint.containers.text import classify
 from budgetlint.grid import Cell, Grid, Row, Text
@@ -274,14 +277,25 @@ def _cell_text(cell: _Cell) -> str:
     return " ".join(text for item in cell.content if isinstance(item, _Line) and (text := item.text))
 
 
-def _grid(table: _Table) -> Grid:
-    """The table as a grid, its rows made as the reader asks for them (see _rows)."""
-    return Grid(_rows(table))
+def _table_blocks(table: _Table) -> Iterator[Block]:
+    """The table as grids, their rows made as the reader asks for them (see _rows); a title row — one
+    cell across the whole table, as an office program exports `2024年…表` or `单位：万元` above the
+    labels — is a line of text between them."""
+    for is_row, run in groupby(_rows(table), key=_is_row):
+        if is_row:
+            yield Grid(iter(list(run)))  # type: ignore[arg-type]  # a run of rows (kept: blocks may be listed)
+        else:
+            yield from run  # type: ignore[misc]  # a title row's Text
 
 
-def _rows(table: _Table) -> Iterator[Row]:
+def _is_row(item: Row | Text) -> bool:
+    return isinstance(item, Row)
+
+
+def _rows(table: _Table) -> Iterator[Row | Text]:
     """The table's rows with every span expanded: the positions a cell covers beyond its own are
-    merged cells, so each row has a cell at each column up to its last."""
+    merged cells, so each row has a cell at each column up to its last.  A title row is a Text."""
+    width = max((sum(cell.colspan for cell in own) for own in table.rows), default=0)
     below: dict[int, tuple[_Cell, int]] = {}  # column → (the cell spanning down into it, rows still to cover)
     count = len(table.rows)
     # Spans may make at most this many cells: a page of 40 KB must not become millions of cells (rowspan
@@ -290,6 +304,11 @@ def _rows(table: _Table) -> Iterator[Row]:
     for index, (own, tr_line) in enumerate(zip(table.rows, table.row_lines)):
         if budget <= 0:
             below.clear()
+        if len(own) == 1 and not below and 2 <= own[0].colspan == width and own[0].rowspan == 1:
+            title = _cell_text(own[0])
+            if title:
+                yield _line_block(title, own[0].line)
+                continue
         cells: list[Cell] = []
         column = 0
         last = max(below, default=-1)  # the last column a span from above reaches in this row
@@ -349,8 +368,7 @@ def _blocks(items: list) -> Iterator[Block]:
                     yield from _blocks(cell.content)
         else:
             yield from _blocks(item.caption)
-            if item.rows:
-                yield _grid(item)
+            yield from _table_blocks(item)
 
 
 def parse(text: str) -> list:
