@@ -265,6 +265,7 @@ class Reader:
         self.start_labels = self.templates.start_labels
         self.name_label = normalize_label(vocabulary.header_canonical["name"])
         self._groups: dict[str, tuple] = {}  # see group_cells
+        self._signoff: dict[str, bool] = {}  # see is_signoff
 
     def read(self, blocks: Iterable[Block], path: str = "<text>") -> Document:
         """The whole document, every project kept."""
@@ -287,6 +288,17 @@ class Reader:
         """Whether `row` starts a project table: its first cell is a template's start label (项目名称 …)."""
         cells = row.filled
         return bool(cells) and not _is_rule(cells) and normalize_label(cells[0].text) in self.start_labels
+
+    def is_signoff(self, text: str) -> bool:
+        """Whether a row's first cell begins a sign-off (填表人：, 财政部门初审意见（盖章）): memoised by the
+        text, as every indicator row asks it."""
+        cache = self._signoff
+        found = cache.get(text)
+        if found is None:
+            if len(cache) > 65536:
+                cache.clear()
+            found = cache[text] = self.vocab.signoff.match(halfwidth(squeeze(text))) is not None
+        return found
 
     # ---------------------------------------------------------------- group cells
     def group_cells(self, text: str) -> tuple:
@@ -826,7 +838,7 @@ class Reading:
                 return True
         if table is None or table.zone == "header":
             return False
-        if table.zone == "indicators" and not self.vocab.signoff.match(halfwidth(squeeze(cells[0].text))):
+        if table.zone == "indicators" and not self.reader.is_signoff(cells[0].text):
             return False
         table.zone = "signoff"
         table.stray.clear()

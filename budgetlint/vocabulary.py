@@ -59,6 +59,7 @@ class Vocabulary:
     column_roles: dict[str, str]  # normalised heading → the role of its column (level1, value, unit …)
     directions: dict[str, str]  # a comparator column's word → the sign it gives ("" for none)
     annotations: tuple[str, ...]  # notes after a heading or group name: (必填)
+    annotation_ends: tuple[str, ...]  # the last characters of the annotations (a quick test)
     level1: dict[str, Group]
     level2: dict[str, Group]
     level1_names: dict[str, str]  # normalised name → kind
@@ -85,6 +86,7 @@ class Vocabulary:
     near: dict[str, tuple[tuple[str, str], ...]] = fresh(dict)
     near_longest: int = 0
     raw: dict[str, Any] = fresh(dict)
+    role_cache: dict[str, str | None] = fresh(dict)  # see column_role
 
     # ------------------------------------------------------------ header labels
     def header_field(self, cell: str) -> str | None:
@@ -108,13 +110,25 @@ class Vocabulary:
 
     def unannotated(self, label: str) -> str:
         """A normalised label without the note a form writes after it: 数量指标(必填) → 数量指标."""
+        if not label.endswith(self.annotation_ends):  # most labels: one test
+            return label
         for note in self.annotations:
             if label.endswith(note) and len(label) > len(note):
                 return label[: -len(note)]
         return label
 
     def column_role(self, cell: str) -> str | None:
-        """The role of the indicator-block column a heading cell names, or None for no heading."""
+        """The role of the indicator-block column a heading cell names, or None for no heading (memoised:
+        every row of an indicator block asks it of its first cell)."""
+        roles = self.role_cache
+        if cell in roles:
+            return roles[cell]
+        if len(roles) > 65536:
+            roles.clear()
+        found = roles[cell] = self._column_role(cell)
+        return found
+
+    def _column_role(self, cell: str) -> str | None:
         label = normalize_label(cell)
         role = self.column_roles.get(label)
         if role is None and label not in self.indicator_header:
@@ -266,6 +280,7 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
         },
         directions={normalize_label(k): v for k, v in data["indicator_header"]["directions"].items()},
         annotations=tuple(normalize_label(s) for s in indicator_rules["annotations"]),
+        annotation_ends=tuple({normalize_label(s)[-1:] for s in indicator_rules["annotations"]} - {""}),
         level1=level1,
         level2=level2,
         level1_names={normalize_label(n): g.kind for g in level1.values() for n in g.names},
