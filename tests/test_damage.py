@@ -12,9 +12,13 @@ Each case: the finding at its line and the field values read, exactly; then one 
 
 from __future__ import annotations
 
+import pytest
 from conftest import CLEAN_TABLE, damaged_seed, findings_of, table
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_lsp import assert_same
+
+from budgetlint.lsp import TableCache
 
 HEADER = table("""
     | 项目名称 | 示例项目 |
@@ -341,3 +345,25 @@ def test_no_damage_raises(linter, pieces, seed):
         for finding in findings:
             assert finding.span.line >= 1 and finding.span.column >= 1
             assert finding.message
+
+
+# ---------------------------------------------------------------- the language server reads the same
+
+SECOND = FULL.split("\n", 3)[3].replace("示例项目", "第二个项目")  # from 项目名称 on
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        SIGNED + "| (2025年度) |\n\n" + SECOND,
+        LATE.replace("| 项目名称 | 示例项目 |\n", "| 项目名称 | 示例项目 |\n| (2024年度) |\n")
+        + "\n(2025年度)\n"
+        + SECOND,
+        LATE.replace("| 项目期 | 99年 |", "| 项目期 | 2024年1月-2024年12月 |") + "\n" + SECOND,
+        HEADER.replace("| 示例项目 |", "| 示例项目 | 项目负责人及电话 | 张三 13900000000 |") + "\n" + SECOND,
+    ],
+)
+def test_the_language_server_reads_damage_as_a_full_check_does(zh, text):
+    cache = TableCache(zh)
+    assert_same(cache, zh, table(text))
+    assert_same(cache, zh, "\n" + table(text))
