@@ -103,6 +103,15 @@ def test_the_name_stops_at_an_unknown_label_and_its_telephone_number(linter):
     assert found[0].actual == "项目负责人及电话"
 
 
+def test_the_name_stops_at_a_sign_off_label_beside_it(linter):
+    beside = HEADER.replace("| 示例项目 |", "| 示例项目 | 项目负责人 | 张三 |")
+    assert parse(linter, beside).name == "示例项目"
+    assert codes(findings_of(linter, beside)) == [("BL002", 1, 17)]
+    alone = HEADER.replace("| 示例项目 |", "| 示例项目 | 联系人：张三 |")
+    assert parse(linter, alone).name == "示例项目"
+    assert codes(findings_of(linter, alone)) == [("BL007", 1, 17)]
+
+
 def test_a_telephone_number_beside_the_name_is_an_orphan_cell(linter):
     beside = HEADER.replace("| 示例项目 |", "| 示例项目 | 13900000000 |")
     assert parse(linter, beside).name == "示例项目"
