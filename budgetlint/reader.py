@@ -561,13 +561,13 @@ class Reading:
 
     def label_below(self, pending: _Pending, cells: tuple[Cell, ...], index: int, keys: list[str | None]) -> bool:
         """Whether the cell that would be the value of `pending`, a label on a line above whose own value cell
-        was empty or missing, is a label of its row rather than that value: a misspelt label, or a text
-        before a value of its own (| 总体目标 | 本项目… |).  A value pushed onto the next line stands alone
+        was empty or missing, is a label of its row rather than that value: a misspelt label, a sign-off
+        word (| 盖章 |), or a text before a value of its own (| 总体目标 | 本项目… |).  A value pushed onto the next line stands alone
         or before a label (| 54.46 | 中央资金 | 0 |), and reads as a value."""
         cell = cells[index]
         if pending.key is None or pending.cell.line == cell.line or self.looks_like_value(cell.text):
             return False
-        if self.vocab.near_label(cell.text) is not None:
+        if self.vocab.near_label(cell.text) is not None or self.vocab.signoff.match(halfwidth(squeeze(cell.text))):
             return True
         return index + 1 < len(cells) and keys[index + 1] is None and not self.vocab.is_sublabel(cells[index + 1].text)
 

@@ -85,6 +85,32 @@ def test_an_empty_value_cell_before_a_misspelt_label_stays_empty(linter):
     assert (found[0].expected, found[0].actual) == ("财政拨款", "财政投款")
 
 
+def test_an_empty_value_cell_over_a_sign_off_word_stays_empty(linter):
+    stamped = HEADER.replace("| 年度总体绩效目标 | 完成示例工作。 |", "| 年度总体绩效目标 |\n| 盖章 |")
+    project = parse(linter, stamped)
+    assert project.goal.text == ""
+    found = findings_of(linter, stamped)
+    assert codes(found) == [("BL003", 7, 3), ("BL007", 8, 3)]  # the goal is empty; 盖章 belongs to no label
+    assert found[0].message == "'年度总体绩效目标' has no value: expected one, found an empty cell"
+
+
+def tabs(text: str) -> str:
+    """A pipe table as the seed's TAB rows (a spreadsheet copy, a PDF extraction)."""
+    return "\n".join(
+        "\t".join(cell.strip() for cell in line.strip()[1:-1].split("|")) if line.startswith("|") else line
+        for line in text.split("\n")
+    )
+
+
+def test_an_empty_value_cell_in_tab_rows_does_not_take_the_label_below(linter):
+    empty = tabs(HEADER.replace("| 其他资金 | 4 | 自治区资金 | 0 |", "| 自治区资金 | 0 | 其他资金 | |")).replace(
+        "年度总体绩效目标", "总体目标"
+    )
+    assert "\t" in empty and "|" not in empty
+    assert parse(linter, empty).fields["other"].text == ""
+    assert codes(findings_of(linter, empty)) == [("BL003", 1, 1), ("BL102", 4, 6), ("BL002", 7, 1)]
+
+
 def test_a_value_pushed_onto_the_next_line_is_still_its_labels(linter):
     pushed = HEADER.replace("| 其他资金 | 4 | 自治区资金 | 0 |", "| 其他资金 |\n| 4 | 自治区资金 | 0 |")
     assert parse(linter, pushed).fields["other"].text == "4"
@@ -226,6 +252,12 @@ def test_sign_off_rows_end_the_indicator_block(linter):
     project = parse(linter, SIGNED)
     assert len(project.indicators) == 6 and project.indicators[-1].name == "参训人员满意度"
     assert findings_of(linter, SIGNED) == []  # no BL402/BL404 for 0951-5012345, no BL301 for 2024年1月10日
+
+
+def test_sign_off_rows_in_tab_rows_end_the_indicator_block(linter):
+    signed = tabs(SIGNED)
+    assert len(parse(linter, signed).indicators) == 6
+    assert findings_of(linter, signed) == []
 
 
 def test_a_name_that_starts_like_a_sign_off_word_is_an_indicator(linter):
