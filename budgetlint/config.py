@@ -267,6 +267,7 @@ def parse_config(data: dict[str, Any], path: Path | None, root: Path) -> Config:
 
 def _check_pack_data(packs: list[Path]) -> None:
     """A pack's `units` and `[vocabulary]` must be readable: say which pack and why, once, here."""
+    from budgetlint.templates import TemplateError, load_templates
     from budgetlint.units import UnitsError, load_units
     from budgetlint.vocabulary import load_vocabulary
 
@@ -284,9 +285,27 @@ def _check_pack_data(packs: list[Path]) -> None:
             detail = " ".join(str(error).split())[:200]
             raise ConfigError(f"{pack}: units: cannot be used ({type(error).__name__}: {detail})") from None
         try:
+            template_params(load_catalogue([pack]), load_templates((pack,)))
+        except TemplateError as error:
+            raise ConfigError(str(error)) from None
+        try:
             load_vocabulary((pack,))
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ConfigError(f"{pack}: vocabulary: cannot be used ({type(error).__name__}: {error})") from None
+
+
+def template_params(catalogue, templates):
+    """`templates` with each template's rule parameters checked against the catalogue and coerced to
+    their types: a template naming a rule or parameter that does not exist is a ConfigError."""
+    for template in templates.templates:
+        where = f"template {template.id}"
+        for code, values in template.params.items():
+            rule = catalogue.rules.get(code)
+            if rule is None:
+                raise ConfigError(f"{where}: no rule {code} to set parameters of")
+            for name, value in list(values.items()):
+                values[name] = _param(rule, name, value, f"{where}: {code}")
+    return templates
 
 
 def _param(rule, name: str, value: Any, where: str) -> Any:

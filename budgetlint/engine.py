@@ -11,11 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from budgetlint.checks import Context, kinds
-from budgetlint.config import Config
+from budgetlint.config import Config, template_params
 from budgetlint.findings import Finding, format_value
 from budgetlint.reader import Reader, ReaderState
 from budgetlint.resources import read_toml
 from budgetlint.suppression import suppress
+from budgetlint.templates import Recognised, load_templates
 from budgetlint.units import load_units
 from budgetlint.valueread import ValueReader
 from budgetlint.vocabulary import load_vocabulary
@@ -68,7 +69,9 @@ class Linter:
         self.vocabulary = load_vocabulary(self.config.packs)
         self.units = load_units(_pack_units(self.config.packs))
         self.values = ValueReader(self.vocabulary, self.units)
-        self.reader = Reader(self.vocabulary, self.units, self.values)
+        self.templates = template_params(self.catalogue, load_templates(self.config.packs))
+        self.reader = Reader(self.vocabulary, self.units, self.values, self.templates)
+        self._template_plans: dict[tuple[int, str, tuple[str, ...]], Plan] = {}  # see plan_under
         self._plans: dict[tuple[str, ...], tuple[frozenset[str], Plan]] = {}  # see _rules_for
         self._last_ignored: tuple[Path, tuple[str, ...]] | None = None  # see _ignored_for
         self._says: dict[tuple[str, str], tuple[str, str, str] | None] = {}  # see _rule_says; None: unknown code
@@ -183,8 +186,26 @@ class Linter:
             last = self._last_ignored = (file, self.config.ignored_for(file))
         return last[1]
 
+    def plan_under(self, plan: Plan, project: Project) -> Plan:
+        """`plan` with the parameters of the project's template (rules/templates.toml) under the user's
+        own; on a tie, without the rules whose parameters the tied templates set differently."""
+        template = self.templates.by_id.get(project.template)
+        if template is None or (not template.params and not project.templates_tied):
+            return plan
+        key = (id(plan), template.id, project.templates_tied)
+        found = self._template_plans.get(key)
+        if found is None:
+            recognised = Recognised(template, (), project.templates_tied)
+            found = []
+            for rule, kind, _ in plan:
+                under = self.templates.params(recognised, rule.code, rule.defaults())
+                if under is not None:
+                    found.append((rule, kind, self.config.params_of(rule.code, under)))
+            self._template_plans[key] = found
+        return found
+
     def check_project(self, project: Project, plan: Plan, context: Context) -> list[Finding]:
-        found = _run(plan, "project", project, context, project.name)
+        found = _run(self.plan_under(plan, project), "project", project, context, project.name)
         context.memo.clear()  # analyses are per project
         return found
 

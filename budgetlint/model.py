@@ -133,6 +133,15 @@ class Indicator:
     value_span: Span
     row_span: Span
     kind: str | None  # the level-2 kind (quantity, cost …): set from level2, read by every check
+    # Read by the block's heading row (a block with 中期, 备注, comparator, unit or weight columns):
+    midterm: Value | None  # the 中期/中长期 target beside the annual one
+    midterm_span: Span | None
+    note: str  # 备注 / 说明: text only, never a value
+    weight: Value | None  # 权重 / 分值
+    # Which column each part came from: (part, heading as written), e.g. ("value", "年度指标值"),
+    # ("comparator", "指标性质"), and ("unit", "度量单位") wherever the block has a unit column, even
+    # left empty; () for a row read by content (no heading row, or the plain one).
+    columns: tuple[tuple[str, str], ...]
 
     def __init__(
         self,
@@ -143,10 +152,17 @@ class Indicator:
         value: Value,
         value_span: Span,
         row_span: Span,
+        midterm: Value | None = None,
+        midterm_span: Span | None = None,
+        note: str = "",
+        weight: Value | None = None,
+        columns: tuple[tuple[str, str], ...] = (),
     ):
         self.level1, self.level2, self.name, self.name_span = level1, level2, name, name_span
         self.value, self.value_span, self.row_span = value, value_span, row_span
         self.kind = level2.kind if level2 else None
+        self.midterm, self.midterm_span, self.note, self.weight = midterm, midterm_span, note, weight
+        self.columns = columns
 
     @property
     def line(self) -> int:
@@ -200,6 +216,9 @@ class Project:
     money_unit: Unit | None  # 单位 of bare numbers
     money_unit_text: str
     narrative: Narrative | None  # what 年度总体绩效目标 states, read when the table ends
+    template: str  # the template its labels fit (rules/templates.toml), set when the table ends
+    template_labels: tuple[str, ...]  # the labels that decided it (none: the default template)
+    templates_tied: tuple[str, ...]  # other templates its labels fit as well (BL010)
 
     def __init__(
         self,
@@ -220,6 +239,7 @@ class Project:
         self.fiscal_year, self.fiscal_year_span = fiscal_year, fiscal_year_span
         self.money_unit, self.money_unit_text = money_unit, money_unit_text
         self.narrative = narrative
+        self.template, self.template_labels, self.templates_tied = "", (), ()
 
     def field(self, key: str) -> Field | None:
         return self.fields.get(key)

@@ -36,9 +36,11 @@ from budgetlint.model import (
 )
 from budgetlint.record import named, record
 from budgetlint.suppression import OPEN, Directives
+from budgetlint.templates import Templates, load_templates
 from budgetlint.text import blank_tags, halfwidth, normalize_label, squeeze
 from budgetlint.units import Unit, UnitTable, make_unit
-from budgetlint.valueread import ValueReader, unit_in_brackets
+from budgetlint.valueread import ValueReader, unit_in_brackets, unit_stated
+from budgetlint.values import Amount, UnitStated, Value
 from budgetlint.vocabulary import Vocabulary, split_code
 
 TYPE_CHECKING = False  # typing is not imported on the check path
@@ -46,7 +48,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from budgetlint.grid import Block
-    from budgetlint.values import Amount, Value
 
 # A title names the year before it ends in 表 or 目标 ("2024年…绩效目标表"); see title_year().
 _YEAR_MARK = re.compile(r"(\d{4})\s*年")
@@ -115,6 +116,32 @@ def title_year(text: str) -> re.Match[str] | None:
     return None
 
 
+def _zero(text: str) -> Amount:
+    """The bare number 0 of a cell whose unit is in a column of its own (alone, 0 reads as 不适用)."""
+    at = text.find("0")
+    return Amount.of(
+        start=at,
+        end=at + 1,
+        comparator=None,
+        comparator_text="",
+        comparator_start=-1,
+        qualifier="",
+        suffix="",
+        number=Decimal(0),
+        high=None,
+        written="0",
+        decimals=0,
+        magnitude_text="",
+        approximate=False,
+        percent=False,
+        unit=None,
+        unit_text="",
+        per=None,
+        per_text="",
+        noun="",
+    )
+
+
 def _joined(cells: tuple[Cell, ...] | list[Cell]) -> str:
     """The text of cells that make one name (a PDF split it)."""
     return "".join(cell.text for cell in cells)
@@ -144,6 +171,46 @@ class _Pending:
     unit: Unit | None = None  # the money unit the label states: 年度资金总额（万元）
 
 
+@named
+class _Layout:
+    """An indicator block's heading row: the role of each column (vocabulary [indicator_header.columns])
+    and its heading as written."""
+
+    roles: tuple[str, ...]
+    headings: tuple[str, ...]
+    by_columns: bool  # read each row by column; False: the plain heading, read by content
+    cells: tuple[Cell, ...] = ()  # the heading cells (a sheet's header columns are labelled by them)
+    units: tuple[Unit | None, ...] = ()  # the money unit each heading states: 年度资金总额（万元）
+    value_column: tuple[tuple[str, str], ...] = ()  # ("value", its heading): what a row read by content records
+
+    def fit(self, row: Row) -> tuple[Cell | None, ...] | None:
+        """The row's cells by column, or None when the row does not fit the heading.
+
+        A row of as many cells as the heading fits it cell for cell; cells beyond the heading fit
+        when they are empty.  A shorter row fits when the columns it lacks hold no level, name or
+        value: at its end (a TAB row whose 备注 is empty), or at its start when they are the level
+        columns (a PDF dropped the merged cells).
+        """
+        cells, width = row.cells, len(self.roles)
+        if len(cells) >= width:
+            if any(cell.text for cell in cells[width:]):
+                return None
+            return cells[:width]
+        missing = width - len(cells)
+        padding: tuple[None, ...] = (None,) * missing
+        if not set(self.roles[len(cells) :]) & _READ_ROLES:
+            return (*cells, *padding)
+        if set(self.roles[:missing]) <= _LEVEL_ROLES:
+            return (*padding, *cells)
+        return None
+
+
+# Roles of the plain heading, read by content; the others need the heading (see _Layout.by_columns).
+_CONTENT_ROLES = frozenset(("level1", "level2", "name", "value"))
+_READ_ROLES = frozenset(("level1", "level2", "name", "value"))
+_LEVEL_ROLES = frozenset(("level1", "level2", "lead", "other"))
+
+
 @record
 class _Table:
     """The state of reading one table."""
@@ -154,6 +221,8 @@ class _Table:
     last_field: Field | None
     level1: GroupRef | None  # the groups of the rows above, as inherited by a merged cell
     level2: GroupRef | None
+    layout: _Layout | None  # the indicator block's heading row, once seen
+    labels: set[str]  # the normalised labels and headings the table has: what tells its template
     stray: list[Text]  # non-row lines since the last row
     # Expected tails of labels broken over lines ("金" of 其他资|金) → how many are still expected.
     fragments: Counter[str]
@@ -166,8 +235,8 @@ class _Table:
 
     def __init__(self, project: Project):
         self.project, self.zone = project, "header"  # zone: header | indicators | signoff
-        self.pending = self.last_field = self.level1 = self.level2 = self.continued_field = None
-        self.stray, self.fragments, self.continued = [], Counter(), []
+        self.pending = self.last_field = self.level1 = self.level2 = self.continued_field = self.layout = None
+        self.stray, self.fragments, self.continued, self.labels = [], Counter(), [], set()
         self.year_rank, self.year_waiting = 0, None
 
     def join_continued(self) -> None:
@@ -180,11 +249,21 @@ class _Table:
 class Reader:
     """Reads documents (blocks of free text and grids) into the model; holds no per-document state."""
 
-    def __init__(self, vocabulary: Vocabulary, units: UnitTable, values: ValueReader | None = None):
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        units: UnitTable,
+        values: ValueReader | None = None,
+        templates: Templates | None = None,
+    ):
         self.vocab = vocabulary
         self.units = units
         self.values = values or ValueReader(vocabulary, units)
-        self.name_label = normalize_label(vocabulary.header_canonical["name"])  # only 项目名称 starts a table
+        self.templates = templates or load_templates()
+        # The labels that start a table (项目名称, 专项名称, 部门（单位）名称: rules/templates.toml `starts`);
+        # the name of the first is what messages call the table's row.
+        self.start_labels = self.templates.start_labels
+        self.name_label = normalize_label(vocabulary.header_canonical["name"])
         self._groups: dict[str, tuple] = {}  # see group_cells
 
     def read(self, blocks: Iterable[Block], path: str = "<text>") -> Document:
@@ -205,9 +284,9 @@ class Reader:
         document.line_count = getattr(blocks, "line_count", document.line_count)
 
     def starts_table(self, row: Row) -> bool:
-        """Whether `row` starts a project table: its first cell is 项目名称."""
+        """Whether `row` starts a project table: its first cell is a template's start label (项目名称 …)."""
         cells = row.filled
-        return bool(cells) and not _is_rule(cells) and normalize_label(cells[0].text) == self.name_label
+        return bool(cells) and not _is_rule(cells) and normalize_label(cells[0].text) in self.start_labels
 
     # ---------------------------------------------------------------- group cells
     def group_cells(self, text: str) -> tuple:
@@ -226,7 +305,7 @@ class Reader:
 
     def _group_cell(self, text: str, after_blank: bool) -> tuple[int, str | None, str, str | None] | None:
         code, name = split_code(text)
-        norm = normalize_label(name)
+        norm = self.vocab.unannotated(normalize_label(name))  # 数量指标（必填）
         if not norm:
             return None
         vocab = self.vocab
@@ -270,6 +349,7 @@ class Reading:
         self.tables = state.tables
         self.directives = Directives(document.directives, list(state.waiting))
         self.read_value = reader.values.read  # text → Value (memoised)
+        self.sheet: _Layout | None = None  # one indicator a row under a 项目名称 column (see open_sheet)
 
     def state(self) -> ReaderState:
         """The state this reading passes to the table after the ones it has read."""
@@ -398,8 +478,15 @@ class Reading:
         cells = row.filled
         if not cells or _is_rule(cells):
             return
-        if normalize_label(cells[0].text) == self.reader.name_label:
-            self.start_table(row, cells)
+        if normalize_label(cells[0].text) in self.reader.start_labels:
+            self.sheet = self.sheet_layout(row, cells)
+            if self.sheet is None:
+                self.start_table(row, cells)
+            else:
+                self.end_table()
+            return
+        if self.sheet is not None:
+            self.sheet_row(row, cells)
             return
         if self.passed_over(cells):
             return
@@ -427,10 +514,21 @@ class Reading:
     def start_table(self, row: Row, cells: tuple[Cell, ...]) -> None:
         self.end_table()
         name_cells, rest = self.name_cells(cells)
+        self.open_table(row, cells[0], name_cells)
+        assert self.table is not None
+        if rest:
+            self.beside_name(rest)
+        if self.table.last_field is None:
+            self.table.last_field = self.table.project.fields["name"]
+
+    def open_table(self, row: Row, label_cell: Cell, name_cells: tuple[Cell, ...]) -> None:
+        """Begin the table of a project named by `name_cells`, under the start label `label_cell`."""
+        cells = (label_cell, *name_cells)
         unit = self.reader.units.get(self.money_unit_text) if self.money_unit_text else None
         project = Project(
             name=_joined(name_cells),
-            span=cells_span(cells[0], cells[-1]),
+            # a sheet's row: its name cell (the 项目名称 heading is lines above)
+            span=cells_span(cells[0], cells[-1]) if label_cell.line == row.number else cell_span(name_cells[0]),
             end_line=row.number,
             fiscal_year=self.fiscal_year,
             fiscal_year_span=self.fiscal_year_span,
@@ -441,16 +539,98 @@ class Reading:
         self.doc.project_count += 1
         self.table = _Table(project)
         label = Field("name", cells[0].text, cell_span(cells[0]))
+        self.note_label(cells[0].text)
         if name_cells:
             label.text = project.name
             label.span = cells_span(name_cells[0], name_cells[-1])
         project.fields["name"] = label
         self.table.year_rank = self.fiscal_year_rank
         self.fiscal_year_rank = 0  # the next table's title may restate the year
-        if rest:
-            self.beside_name(rest)
-        if self.table.last_field is None:
-            self.table.last_field = label
+
+    # ---------------------------------------------------------------- one indicator a row
+    def sheet_layout(self, row: Row, cells: tuple[Cell, ...]) -> _Layout | None:
+        """The layout of a sheet heading — 项目名称 | 主管部门 | 年度资金总额 | 一级指标 | … | 指标值: header
+        labels and indicator headings side by side, each row below one indicator of the project it
+        names — or None for an ordinary 项目名称 row."""
+        if len(cells) < 3 or len(cells) != len(row.cells):
+            return None
+        roles: list[str] = []
+        units: list[Unit | None] = []
+        for cell in cells:
+            role = self.vocab.column_role(cell.text)
+            unit = None
+            if role is None or role == "other":
+                key, unit = self.label(cell.text)
+                if key is None:
+                    return None
+                role = "field:" + key
+            roles.append(role)
+            units.append(unit)
+        if roles[0] != "field:name" or "value" not in roles or "field:name" in roles[1:]:
+            return None
+        headings = tuple(squeeze(cell.text) for cell in cells)
+        return _Layout(tuple(roles), headings, True, cells, tuple(units))
+
+    def sheet_row(self, row: Row, cells: tuple[Cell, ...]) -> None:
+        """A row of a sheet: a new project where its name changes, its header cells, its indicator."""
+        layout = self.sheet
+        assert layout is not None
+        fitted = layout.fit(row)
+        if fitted is None or fitted[0] is None:
+            self.unheaded(row, cells, layout)
+            return
+        name = fitted[0]
+        if name.text and (self.table is None or squeeze(name.text) != squeeze(self.table.project.name)):
+            self.end_table()
+            self.open_table(row, layout.cells[0], (name,))
+            assert self.table is not None
+            self.table.zone = "indicators"
+            self.table.labels.add("(一行一指标)")
+            for heading in layout.cells:
+                self.note_label(heading.text)
+        table = self.table
+        if table is None:
+            self.unheaded(row, cells, layout)
+            return
+        table.project.end_line = row.number
+        for at, role in enumerate(layout.roles[1:], 1):
+            cell = fitted[at]
+            if role.startswith("field:") and cell is not None and cell.text:
+                self.assign(_Pending(role[6:], layout.cells[at], "", layout.units[at]), cell)
+        self.indicator_by_columns(row, layout, fitted)
+
+    def unheaded(self, row: Row, cells: tuple[Cell, ...], layout: _Layout) -> None:
+        """BL007: a row that does not fit the heading of its block, not read."""
+        width, headings = len(layout.roles), " | ".join(layout.headings)
+        self.report(
+            "BL007",
+            cells_span(cells[0], cells[-1]),
+            variant="unheaded",
+            text=" | ".join(cell.text for cell in cells)[:40],
+            expected=words(f"{width} 列（{headings}）", f"{width} columns ({headings})"),
+            actual=words(f"{len(row.cells)} 列", f"{len(row.cells)} columns"),
+        )
+
+    def recognise(self, table: _Table) -> None:
+        """The template the table's labels fit (rules/templates.toml); BL010 when they fit several alike."""
+        project = table.project
+        found = self.reader.templates.recognise(table.labels)
+        project.template, project.template_labels, project.templates_tied = (
+            found.template.id,
+            found.deciding,
+            found.tied,
+        )
+        if found.tied:
+            ids = "、".join((found.template.id, *found.tied))
+            labels = "、".join(found.deciding)
+            self.report(
+                "BL010",
+                project.span,
+                templates=ids,
+                labels=labels,
+                expected=words(f"一种模板（{ids} 之一）", f"one template (one of {ids})"),
+                actual=words(f"标签同样符合：{labels}", f"labels fitting them alike: {labels}"),
+            )
 
     def end_table(self) -> None:
         """End the table being read, if any: its project is complete."""
@@ -459,6 +639,7 @@ class Reading:
             return
         table.join_continued()
         self.close_pending()
+        self.recognise(table)
         self.directives.table_ended(table.project.end_line)
         if table.project.fiscal_year is None:
             self.year_from_period(table.project)
@@ -474,18 +655,21 @@ class Reading:
     # ---------------------------------------------------------------- header zone
     def is_indicator_start(self, cells: tuple[Cell, ...]) -> bool:
         # Loops, not all()/any() over generators: every header row asks this.
-        if len(cells) >= 2:
-            headings = self.vocab.indicator_header
-            for cell in cells:
-                if normalize_label(cell.text) not in headings:
-                    break
-            else:
-                return True
+        if len(cells) >= 2 and self.is_heading(cells):
+            return True
         group_cells = self.reader.group_cells  # the cells are filled: none follows a blank one
         for cell in cells[:-1]:
             if group_cells(cell.text)[0] is not None:
                 return True
         return False
+
+    def is_heading(self, cells: tuple[Cell, ...]) -> bool:
+        """Whether every cell is a heading of the indicator block (一级指标 | 二级指标 | … | 备注)."""
+        column_role = self.vocab.column_role
+        for cell in cells:
+            if column_role(cell.text) is None:
+                return False
+        return True
 
     def header_row(self, cells: tuple[Cell, ...]) -> None:
         table = self.table
@@ -496,7 +680,16 @@ class Reading:
         for index, cell in enumerate(cells):
             text = cell.text
             key, unit = labels[index]
+            if key is not None or unit is not None:
+                self.note_label(text)
             if key is not None and key != "name":
+                if (
+                    unit is not None
+                    and index + 1 < len(cells)
+                    and (keys[index + 1] or self.vocab.is_sublabel(cells[index + 1].text))
+                ):
+                    # 年度预算安排（元） | 资金总额 | …: the unit heads the block of amounts below it
+                    table.project.money_unit, table.project.money_unit_text = unit, unit.name
                 if table.pending is not None:
                     self.close_pending()
                 table.pending = _Pending(key, cell, "", unit)
@@ -550,6 +743,15 @@ class Reading:
                 self.unknown_label(cell, near)
                 continue
             self.report("BL007", cell_span(cell), variant="unlabelled", text=text[:30])
+
+    def note_label(self, text: str) -> None:
+        """Keep a label the table has, with and without the unit it states, for recognising the template."""
+        assert self.table is not None
+        label = normalize_label(text)
+        self.table.labels.add(label)
+        bracket = label.find("(")
+        if bracket > 0:
+            self.table.labels.add(label[:bracket])
 
     def unknown_label(self, cell: Cell, near: str | None) -> None:
         """BL002 for a label the vocabulary does not know; "did you mean" the one known label it is one edit
@@ -878,9 +1080,19 @@ class Reading:
     def indicator_row(self, row: Row, cells: tuple[Cell, ...]) -> None:
         table = self.table
         assert table is not None
-        headings = self.vocab.indicator_header
-        if normalize_label(cells[0].text) in headings and all(normalize_label(c.text) in headings for c in cells):
-            return  # the column headings, repeated after a page break
+        if len(cells) >= 2 and self.is_heading(cells):
+            table.layout = self.layout(row)  # the column headings (again after a page break)
+            for cell in cells:
+                self.note_label(cell.text)
+            return
+        layout = table.layout
+        if layout is not None and layout.by_columns:
+            fitted = layout.fit(row)
+            if fitted is not None:
+                self.indicator_by_columns(row, layout, fitted)
+                return
+            self.unheaded(row, cells, layout)
+            return
         level1, level2, fragments, rest = self.classify_cells(row, cells)
         for cell in fragments:
             self.report("BL001", cell_span(cell), variant="fragment", text=cell.text)
@@ -937,8 +1149,120 @@ class Reading:
                 value,
                 value_span,
                 cells_span(cells[0], cells[-1]),
+                columns=table.layout.value_column if table.layout is not None and value_cell is not None else (),
             )
         )
+
+    def layout(self, row: Row) -> _Layout:
+        """The layout a heading row gives the rows below it."""
+        column_role = self.vocab.column_role
+        cells = list(row.cells)
+        while cells and not cells[-1].text:
+            cells.pop()
+        roles: list[str] = []
+        for cell in cells:  # an empty heading continues the one before it (a merged heading cell)
+            roles.append(column_role(cell.text) or "other" if cell.text or not roles else roles[-1])
+        levels = [at for at, role in enumerate(roles) if role in ("level1", "level2")]
+        if levels and "name" in roles[levels[0] :]:
+            # 绩效指标 | 一级指标 | 二级指标 | 三级指标: the column before the levels only leads them
+            roles = ["lead" if at < levels[0] and role == "name" else role for at, role in enumerate(roles)]
+        values = len({role_at for role_at, role in enumerate(roles) if role == "value" and cells[role_at].text})
+        plain = set(roles) <= _CONTENT_ROLES and values == 1 and roles[-1] == "value"
+        headings = tuple(squeeze(cell.text) for cell in cells)
+        value_column = (("value", headings[len(roles) - 1 - roles[::-1].index("value")]),) if values else ()
+        return _Layout(tuple(roles), headings, not plain and values == 1, (), (), value_column)
+
+    def indicator_by_columns(self, row: Row, layout: _Layout, fitted: tuple[Cell | None, ...]) -> None:
+        """An indicator row read by its block's heading: each cell for what its column holds."""
+        table = self.table
+        assert table is not None
+        level1 = level2 = None
+        name_cells: list[Cell] = []
+        by_role: dict[str, Cell] = {}
+        columns: list[tuple[str, str]] = []
+        for role, heading, cell in zip(layout.roles, layout.headings, fitted):
+            if cell is None or not cell.text:
+                if role == "unit":  # where the row's unit belongs, stated or not (BL503 asks)
+                    columns.append((role, heading))
+                continue
+            if role == "level1" or role == "level2":
+                alone, after_blank = self.reader.group_cells(cell.text)
+                group = alone if role == "level1" else after_blank
+                code, name = split_code(cell.text)
+                if group is not None:
+                    code, name = group[1], group[2]
+                kind = group[3] if group is not None and group[0] == (1 if role == "level1" else 2) else None
+                ref = GroupRef(code, squeeze(name), kind, cell_span(cell))
+                if role == "level1":
+                    level1 = ref
+                else:
+                    level2 = ref
+            elif role == "name":
+                name_cells.append(cell)
+            elif role in ("lead", "other") or role.startswith("field:"):
+                continue
+            else:
+                by_role.setdefault(role, cell)
+            columns.append((role, heading))
+        if level1 is not None:
+            table.level1, table.level2 = level1.below(), None
+        if level2 is not None:
+            table.level2 = level2.below()
+        value_cell = by_role.get("value")
+        if not name_cells and value_cell is None and "midterm" not in by_role:
+            return  # a row of group cells (and notes) only
+        comparator, unit = by_role.get("comparator"), by_role.get("unit")
+        if value_cell is not None:
+            value, value_span = self.stated_apart(value_cell.text, comparator, unit), cell_span(value_cell)
+        else:
+            at = fitted[layout.roles.index("value")] if "value" in layout.roles else None
+            last = cells_span(row.filled[-1], row.filled[-1])
+            value_span = (
+                cell_span(at) if at is not None else Span(last.line, last.end_column, last.line, last.end_column + 1)
+            )
+            value = self.read_value("")
+        midterm_cell, weight_cell, note_cell = by_role.get("midterm"), by_role.get("weight"), by_role.get("note")
+        filled = row.filled
+        table.project.indicators.append(
+            Indicator(
+                level1 or table.level1,
+                level2 or table.level2,
+                _joined(name_cells),
+                cells_span(name_cells[0], name_cells[-1]) if name_cells else None,
+                value,
+                value_span,
+                cells_span(filled[0], filled[-1]),
+                midterm=None if midterm_cell is None else self.stated_apart(midterm_cell.text, comparator, unit),
+                midterm_span=None if midterm_cell is None else cell_span(midterm_cell),
+                note="" if note_cell is None else note_cell.text,
+                weight=None if weight_cell is None else self.read_value(weight_cell.text),
+                columns=tuple(columns),
+            )
+        )
+
+    def stated_apart(self, text: str, comparator: Cell | None, unit: Cell | None) -> Value:
+        """A value cell with the comparator and unit its row writes in columns of their own (四川: ≥ | 90 | %).
+
+        The value stays the cell as written (its spans are the cell's); a bare number takes the unit
+        column's unit, and an amount or a date with no comparator of its own takes the comparator
+        column's sign.  A unit or comparator column the value already states is not applied twice.
+        """
+        value = self.read_value(text)
+        if value.not_applicable and unit is not None and squeeze(text) == "0":  # ＝ | 0 | 次: none, counted
+            value = Value(text, (_zero(text),), texts=(), not_applicable=False)
+        if unit is not None and len(value.amounts) == 1 and value.amounts[0].is_bare:
+            stated = unit_stated(unit.text, self.reader.units, self.vocab.magnitudes)
+            if stated is None:  # a count in a word rules/units.txt does not define: 个 → its own unit
+                word = squeeze(unit.text)
+                stated = UnitStated(self.unit_named(word), word, None, "", False)
+            value = value.with_amounts((value.amounts[0].stated_in(stated),))
+        if comparator is not None:
+            sign = self.vocab.directions.get(normalize_label(comparator.text))
+            if sign is None:
+                sign = self.vocab.comparators.get(squeeze(halfwidth(comparator.text)))
+            if sign:
+                value = value.with_comparator(sign)
+        return value
 
     def classify_cells(
         self, row: Row, cells: tuple[Cell, ...]

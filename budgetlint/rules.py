@@ -226,7 +226,7 @@ def parse_rule(data: dict[str, Any], source: str, family: str) -> Rule:
     )
 
 
-_PACK_KEYS = {"family", "rule", "vocabulary", "units"}
+_PACK_KEYS = {"family", "rule", "vocabulary", "units", "template"}
 
 
 def read_toml_file(path: Path, error: type[ValueError], what: str) -> dict[str, Any]:

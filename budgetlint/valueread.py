@@ -351,13 +351,35 @@ def unit_in_brackets(text: str, units: UnitTable) -> tuple[str, UnitStated] | No
     opening = max(stripped.rfind("("), stripped.rfind("（"))
     if opening <= 0:
         return None
-    inner = "".join(stripped[opening + 1 : -1].split())
-    label = stripped[:opening].rstrip()
-    if inner in ("%", "％"):
-        return label, UnitStated(None, "", None, "", True)
+    stated = unit_stated(stripped[opening + 1 : -1], units)
+    if stated is None:
+        return None
+    return stripped[:opening].rstrip(), stated
+
+
+_PER_MILLE = ("‰",)
+_PERCENT = ("%", "％")
+
+
+def unit_stated(text: str, units: UnitTable, magnitudes: dict[str, Decimal] | None = None) -> UnitStated | None:
+    """A unit written apart from its number — in brackets after a label, or in a 度量单位 column: "亩",
+    "元/亩", "%", "‰" (a percentage a tenth as large), and with `magnitudes` "万人次" (人次, scaled by
+    10000); None when it is not a known unit."""
+    inner = "".join(text.split())
+    if inner in _PERCENT:
+        return UnitStated(None, "", None, "", True)
+    if inner in _PER_MILLE:
+        return UnitStated(None, "", None, "", True, Decimal("0.1"))
     unit_text, _, per_text = inner.replace("／", "/").partition("/")
     unit = units.get(unit_text)
+    scale = Decimal(1)
+    if unit is None and magnitudes and len(unit_text) > 1 and unit_text[0] in magnitudes:
+        unit = units.get(unit_text[1:])  # 万人次: a count of 人次 in ten thousands (万元 is a unit itself)
+        if unit is not None and not unit.is_money:
+            scale = magnitudes[unit_text[0]]
+        else:
+            unit = None
     per = units.get(per_text) if per_text else None
     if unit is None or (per_text and per is None):
         return None
-    return label, UnitStated(unit, unit_text, per, per_text, False)
+    return UnitStated(unit, unit_text, per, per_text, False, scale)

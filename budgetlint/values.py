@@ -103,8 +103,8 @@ class Amount:
             comparator_start=self.comparator_start,
             qualifier=self.qualifier,
             suffix=self.suffix,
-            number=self.number,
-            high=self.high,
+            number=self.number * unit.scale,
+            high=None if self.high is None else self.high * unit.scale,
             written=self.written,
             decimals=self.decimals,
             magnitude_text=self.magnitude_text,
@@ -117,6 +117,11 @@ class Amount:
             noun=self.noun,
             per_time=None,
         )
+
+    def compared(self, sign: str) -> Amount:
+        """This amount with a comparator its row states apart from it (四川's 指标性质 column: ≥ | 90 | %).
+        Nothing of it is written in the cell: comparator_text stays "" (no spelling to correct)."""
+        return self._replace(comparator=sign)  # type: ignore[attr-defined]  # a named tuple
 
     @property
     def is_bare(self) -> bool:
@@ -153,6 +158,7 @@ class UnitStated:
     per: Unit | None  # the denominator of a rate: 元/亩 → 亩
     per_text: str
     percent: bool
+    scale: Decimal = Decimal(1)  # a magnitude written with the unit: 万人次 counts 人次 by 10000; ‰ is % × 0.1
 
 
 @named
@@ -202,6 +208,15 @@ class Value:
     def with_amounts(self, amounts: tuple[Amount, ...]) -> Value:
         """The same cell, its amounts read otherwise (in a unit its row states)."""
         return Value(self.raw, amounts, self.dates, self.periods, self.texts, self.not_applicable, self.is_empty)
+
+    def with_comparator(self, sign: str) -> Value:
+        """The same cell compared by `sign`, stated in a column of its own: each amount without a
+        comparator takes it, and ≤ / < makes a bare date a deadline (by that date)."""
+        amounts = tuple(amount if amount.comparator else amount.compared(sign) for amount in self.amounts)
+        dates = self.dates
+        if sign in ("≤", "<"):
+            dates = tuple(date if date.suffix else date._replace(suffix="by") for date in dates)  # type: ignore[attr-defined]
+        return Value(self.raw, amounts, dates, self.periods, self.texts, self.not_applicable, self.is_empty)
 
     @property
     def text(self) -> str:

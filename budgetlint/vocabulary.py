@@ -55,7 +55,10 @@ class Vocabulary:
     required_fields: tuple[str, ...]
     long_text_fields: frozenset[str]
     attributes: tuple[Attribute, ...]
-    indicator_header: frozenset[str]
+    indicator_header: frozenset[str]  # every heading of the indicator block, normalised
+    column_roles: dict[str, str]  # normalised heading → the role of its column (level1, value, unit …)
+    directions: dict[str, str]  # a comparator column's word → the sign it gives ("" for none)
+    annotations: tuple[str, ...]  # notes after a heading or group name: (必填)
     level1: dict[str, Group]
     level2: dict[str, Group]
     level1_names: dict[str, str]  # normalised name → kind
@@ -104,6 +107,24 @@ class Vocabulary:
         if len(keys) != 1:
             return None
         return min(hits, key=lambda hit: len(hit[1]))
+
+    def unannotated(self, label: str) -> str:
+        """A normalised label without the note a form writes after it: 数量指标(必填) → 数量指标."""
+        for note in self.annotations:
+            if label.endswith(note) and len(label) > len(note):
+                return label[: -len(note)]
+        return label
+
+    def column_role(self, cell: str) -> str | None:
+        """The role of the indicator-block column a heading cell names, or None for no heading."""
+        label = normalize_label(cell)
+        role = self.column_roles.get(label)
+        if role is None and label not in self.indicator_header:
+            label = self.unannotated(label)
+            role = self.column_roles.get(label)
+            if role is None and label not in self.indicator_header:
+                return None
+        return role or "other"
 
     def near_label(self, cell: str) -> str | None:
         """The one known header label (as the vocabulary writes it) that `cell` is one edit away from —
@@ -239,7 +260,15 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
             Attribute(str(a["code"]), a["name"], tuple(a.get("aliases", ())), tuple(a["years"]))
             for a in data["attribute"]
         ),
-        indicator_header=frozenset(normalize_label(s) for s in data["indicator_header"]["labels"]),
+        indicator_header=frozenset(
+            [normalize_label(s) for s in data["indicator_header"]["labels"]]
+            + [normalize_label(s) for names in data["indicator_header"]["columns"].values() for s in names]
+        ),
+        column_roles={
+            normalize_label(s): role for role, names in data["indicator_header"]["columns"].items() for s in names
+        },
+        directions={normalize_label(k): v for k, v in data["indicator_header"]["directions"].items()},
+        annotations=tuple(normalize_label(s) for s in indicator_rules["annotations"]),
         level1=level1,
         level2=level2,
         level1_names={normalize_label(n): g.kind for g in level1.values() for n in g.names},

@@ -55,15 +55,15 @@ def test_the_tables_the_cases_damage_are_silent(linter):
 
 def test_an_empty_value_cell_does_not_take_the_label_below_as_its_value(linter):
     empty = HEADER.replace("| 其他资金 | 4 | 自治区资金 | 0 |", "| 自治区资金 | 0 | 其他资金 | |").replace(
-        "| 年度总体绩效目标 |", "| 总体目标 |"
+        "| 年度总体绩效目标 |", "| 目标概述 |"
     )
     project = parse(linter, empty)
-    assert project.fields["other"].text == ""  # not "总体目标"
-    assert "goal" not in project.fields  # 总体目标 is no label of the vocabulary: its text is not the goal
+    assert project.fields["other"].text == ""  # not "目标概述"
+    assert "goal" not in project.fields  # 目标概述 is no label of the vocabulary: its text is not the goal
     found = findings_of(linter, empty)
-    # BL002 at the label below (no BL001 value-next-line, no BL004 for 其他资金 = 总体目标); BL102: 本级 10 ≠ 6 + 0.
+    # BL002 at the label below (no BL001 value-next-line, no BL004 for 其他资金 = 目标概述); BL102: 本级 10 ≠ 6 + 0.
     assert codes(found) == [("BL003", 1, 3), ("BL102", 4, 10), ("BL002", 7, 3)]
-    assert found[2].actual == "总体目标"
+    assert found[2].actual == "目标概述"
 
 
 def test_an_empty_value_cell_before_a_known_label_stays_empty(linter):
@@ -121,12 +121,19 @@ def test_a_value_pushed_onto_the_next_line_is_still_its_labels(linter):
 
 
 def test_the_name_stops_at_an_unknown_label_and_its_telephone_number(linter):
-    beside = HEADER.replace("| 示例项目 |", "| 示例项目 | 项目负责人及电话 | 张三 13900000000 |")
+    beside = HEADER.replace("| 示例项目 |", "| 示例项目 | 项目经办人及手机 | 张三 13900000000 |")
     project = parse(linter, beside)
     assert project.name == "示例项目" and project.fields["name"].text == "示例项目"
     found = findings_of(linter, beside)
     assert codes(found) == [("BL002", 1, 17)]
-    assert found[0].actual == "项目负责人及电话"
+    assert found[0].actual == "项目经办人及手机"
+
+
+def test_the_name_stops_at_a_known_label_beside_it(linter):
+    beside = HEADER.replace("| 示例项目 |", "| 示例项目 | 项目负责人及电话 | 张三 13900000000 |")
+    project = parse(linter, beside)
+    assert (project.name, project.fields["contact"].text) == ("示例项目", "张三 13900000000")
+    assert findings_of(linter, beside) == []
 
 
 def test_the_name_stops_at_a_sign_off_label_beside_it(linter):

@@ -115,7 +115,11 @@ CASES = [
         "bad/p.toml",
         "not valid TOML (Expected ']]' at the end of an array declaration (at line 1, column 7))",
     ),
-    (_pack("rules = []\n"), "bad/p.toml", "unknown key 'rules' (a rule pack has family, rule, units, vocabulary)"),
+    (
+        _pack("rules = []\n"),
+        "bad/p.toml",
+        "unknown key 'rules' (a rule pack has family, rule, template, units, vocabulary)",
+    ),
     (_pack("rule = [1, 2]\n"), "bad/p.toml", "rule[0]: expected a table ([[rule]]), got 1"),
     (_pack("[[rule]]\ncode = 'XX1'\n"), "bad/p.toml", "rule XX1: missing key 'name'"),
     (

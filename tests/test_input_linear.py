@@ -527,3 +527,93 @@ def test_the_count_of_cost_matching_sees_a_quadratic_assignment(linter, monkeypa
 def test_a_huge_table_reports_no_rate_without_its_quantity(linter):
     _, findings = linter.check_text(cost_table(1000), "big.md")
     assert not [f for f in findings if f.code == "BL202"]
+
+
+# ---------------------------------------------------------------- cost rows matched by unit
+#
+# The pass by unit (checks/cost.py _match_by_unit) groups the rates the names left alone and the
+# quantities not taken by name by dimension, one pass over each side: O(rates + quantities) steps,
+# whatever the table, beside the name pass's at most MAX_PAIRS comparisons.  The worst table for it
+# is every rate and every quantity in one unit and no name shared: every rate is then ambiguous,
+# and each BL202 names at most MAX_CANDIDATES rows, so the findings too are linear.
+
+
+def _spelled(number: int, digits: str) -> str:
+    return "".join(digits[int(d)] for d in str(number))
+
+
+def unit_table(rows: int) -> str:
+    # Numbered in two alphabets: a rate's name and a quantity's share no bigram ("费用100" and "数量100"
+    # would share 10 and 00, and match by name).
+    lines = [
+        "| 项目名称 | 示例 |",
+        "| 项目总额 | 1 | 年度资金总额 | 1 |",
+        "| 一级指标 | 二级指标 | 三级指标 | 绩效值 |",
+    ]
+    lines += [
+        f"| 1-产出指标 | 11-数量指标 | 数量{_spelled(i, '甲乙丙丁戊己庚辛壬癸')} | {i + 1}个 |" for i in range(rows)
+    ]
+    lines += [f"| 1-产出指标 | 14-成本指标 | 费用{_spelled(i, '子丑寅卯辰巳午未申酉')} | 1元/个 |" for i in range(rows)]
+    return "\n".join(lines) + "\n"
+
+
+def unit_pass_lines(linter, rows: int) -> int:
+    """The lines the pass by unit executes on unit_table(rows), after the name pass (not counted)."""
+    from budgetlint.checks import cost
+
+    [project] = linter.parse(unit_table(rows)).projects
+    analysed = cost._analyse(project, linter.new_context())
+    assert analysed.matches == {} and analysed.by_unit == {}  # no name shared; one unit: all ambiguous
+    assert len(analysed.ambiguous) == rows
+    analysed.ambiguous = {}
+    code = cost._match_by_unit.__code__
+    count = 0
+
+    def local(frame, event, _):
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def tracer(frame, event, _):
+        return local if frame.f_code is code else None
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        cost._match_by_unit(analysed)
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+def test_matching_by_unit_takes_linear_steps_within_the_pairs_bound(linter):
+    # n rates against n quantities, all in 个: n·n pairs a naive pass would compare; this one steps through
+    # each row a constant number of times.  Sizes within MAX_PAIRS, where the name pass runs assign.
+    from budgetlint.checks.cost import MAX_PAIRS
+
+    small, large = 25, 200
+    assert large * large <= MAX_PAIRS
+    steps_small, steps_large = unit_pass_lines(linter, small), unit_pass_lines(linter, large)
+    assert steps_large / steps_small < 1.15 * (large / small)  # x8 rows, at most x8 steps (quadratic: x64)
+    assert steps_large <= 12 * (large + large)  # a few lines a row, never a line a pair
+    assert steps_large < large * large / 2
+
+
+def test_cost_matching_by_unit_of_a_huge_table_does_linear_work(linter):
+    # The whole analysis (past MAX_PAIRS: equal names, then units) and BL202's findings, lines counted.
+    from budgetlint.checks.cost import MAX_CANDIDATES, cost_rate_unmatched
+
+    def bl202(project):
+        return list(cost_rate_unmatched(project, {}, linter.new_context()))
+
+    [project] = linter.parse(unit_table(1000)).projects
+    found = bl202(project)
+    assert len(found) == 1000 and all(f.args["variant"] == "ambiguous" for f in found)
+    assert all(len(f.related) == MAX_CANDIDATES for f in found)  # the candidates named are capped
+    assert found[0].actual["en"].startswith("1000 — 「数量甲」 1个, ")
+    assert ", … (994 more); rates per 个 that match no name either: 999 more — " in found[0].actual["en"]
+    ratio = assert_linear_work(
+        bl202, lambda rows: linter.parse(unit_table(rows)).projects[0], 250, factor=4, files=COST_FILES
+    )
+    assert ratio > 3  # the count sees the rows

@@ -5,6 +5,16 @@ quantity row by name and unit, computes every term exactly, and searches for
 the reading under which a table that does not add up would: a cost written
 as a lump sum that only balances as a per-unit rate.  The rules of the family
 are views of that analysis.
+
+Matching is in two passes.  By name first (matching.assign: names drift, a
+fitting unit breaks ties).  Then by unit, for the rates the names left alone
+(每公里硬化造价 55万元/公里 beside 通村公路硬化里程 18公里): a rate takes the
+quantity not taken by name whose unit has the dimension of its denominator
+(亩 fits 万亩, 公里 fits 千米), when that quantity is the only one and no other
+rate left alone is counted in that dimension.  Several such quantities (or
+rates) are a guess not made: BL202 names them.  The pass groups the rows by
+dimension, so it does O(rates + quantities) work; every finding on a pair says
+how it was matched.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ if TYPE_CHECKING:
 
 MAX_REREADING_ROWS = 16  # 2^16 subsets at most when searching for the per-unit reading
 MAX_PAIRS = 40_000  # cost × quantity rows compared by similarity; real tables have a few hundred
+MAX_CANDIDATES = 6  # quantities (and rival rates) a BL202 "ambiguous" message names at most
 
 
 @named
@@ -52,6 +63,9 @@ class QuantityRow:
         return amount.unit.name if amount.unit else (amount.noun or "")
 
 
+BY_NAME, BY_UNIT = "name", "unit"  # how a cost row and its quantity row were matched
+
+
 @named
 class Term:
     cost: CostRow
@@ -59,6 +73,16 @@ class Term:
     multiplier: Decimal
     yuan: Decimal
     formula: str
+    how: str  # BY_NAME, BY_UNIT, or "" without a quantity
+
+
+@named
+class Ambiguity:
+    """A rate the names left alone whose unit fits more than one quantity, or a quantity that more
+    than one such rate fits: the rows among which a match by unit would be a guess."""
+
+    quantities: list[QuantityRow]  # not taken by name, in the dimension of the rates' denominator
+    rates: list[CostRow]  # the rates left alone in that dimension (one Ambiguity shared by them all)
 
 
 @record
@@ -66,17 +90,21 @@ class CostAnalysis:
     costs: list[CostRow]
     quantities: list[QuantityRow]
     not_money: list[Indicator]
-    matches: dict[int, tuple[int, float]]
+    matches: dict[int, tuple[int, float]]  # by name: cost index → (quantity index, score)
+    by_unit: dict[int, int]  # by unit, for rates the names left alone: cost index → quantity index
+    ambiguous: dict[int, Ambiguity]  # rates left alone whose unit fits several quantities (or rivals)
     terms: list[Term]
     unresolved: list[CostRow]
     mismatched_units: list[tuple[CostRow, QuantityRow]]
     total: Decimal
     balanced: bool | None  # None: cannot be judged (no annual, no costs, unresolved rates)
     per_unit_rows: list[Term]  # lump sums that balance only per unit
-    no_duration: list[CostRow]  # rates per time (元/人·月) for which the table states no duration
+    # rates per time (元/人·月) for which the table states no duration: with their quantity and how matched
+    no_duration: list[tuple[CostRow, QuantityRow | None, str]]
 
     def __init__(self) -> None:  # one per table: not the generic __init__
         self.costs, self.quantities, self.not_money, self.matches, self.terms = [], [], [], {}, []
+        self.by_unit, self.ambiguous = {}, {}
         self.unresolved, self.mismatched_units, self.per_unit_rows, self.no_duration = [], [], [], []
         self.total, self.balanced = Decimal(0), None
 
@@ -113,11 +141,13 @@ _row_key = attrgetter("key")  # the normalised name a row is matched on
 _ONE = Decimal(1)
 
 
-def analyse(project, ctx) -> CostAnalysis:
-    return ctx.cached(("cost", id(project)), lambda: _analyse(project, ctx))
+def analyse(project, ctx, total: str = "annual") -> CostAnalysis:
+    """The cost analysis of `project`, its costs weighed against the money field `total` (年度资金总额;
+    a template may name another: 部门整体's cost indicators account for its 项目支出)."""
+    return ctx.cached(("cost", id(project), total), lambda: _analyse(project, ctx, total))
 
 
-def _analyse(project, ctx) -> CostAnalysis:
+def _analyse(project, ctx, total: str = "annual") -> CostAnalysis:
     vocab = ctx.vocabulary
     key_of = name_key(vocab.name_prefix)
     cost_kinds = vocab.cost_kinds
@@ -164,13 +194,17 @@ def _analyse(project, ctx) -> CostAnalysis:
             if same is not None and same not in taken:
                 taken.add(same)
                 result.matches[index] = (same, 1.0)
+    _match_by_unit(result)
     year = ctx.units.get("年")
     for index, cost in enumerate(result.costs):
         match = result.matches.get(index)
+        how = BY_NAME if match else ""
         quantity = result.quantities[match[0]] if match else None
         if not cost.amount.is_rate:  # a lump sum: itself
-            result.terms.append(Term(cost, quantity, _ONE, cost.yuan, cost.indicator.value.raw))
+            result.terms.append(Term(cost, quantity, _ONE, cost.yuan, cost.indicator.value.raw, how))
             continue
+        if quantity is None and index in result.by_unit:
+            quantity, how = result.quantities[result.by_unit[index]], BY_UNIT
         per = cost.amount.per
         multiplier: Decimal | None = None
         if quantity is not None:
@@ -191,14 +225,14 @@ def _analyse(project, ctx) -> CostAnalysis:
         if cost.amount.per_time is not None:  # 元/人·月: times the months the table states for it
             duration = _duration(project, cost, quantity, result.quantities, ctx)
             if duration is None:
-                result.no_duration.append(cost)
+                result.no_duration.append((cost, quantity, how))
                 result.unresolved.append(cost)
                 continue
             multiplier *= duration[0]
             formula += f" × {duration[1]}"
-        result.terms.append(Term(cost, quantity, multiplier, cost.yuan * multiplier, formula))
+        result.terms.append(Term(cost, quantity, multiplier, cost.yuan * multiplier, formula, how))
     result.total = sum((term.yuan for term in result.terms), Decimal(0))
-    annual = project.field("annual")
+    annual = project.field(total)
     if annual is None or annual.amount is None or not result.costs or result.unresolved:
         return result
     allowed = tolerance(project, ctx, annual.decimals)
@@ -206,6 +240,43 @@ def _analyse(project, ctx) -> CostAnalysis:
     if not result.balanced:
         result.per_unit_rows = _per_unit_reading(result, annual.amount, allowed)
     return result
+
+
+def _match_by_unit(result: CostAnalysis) -> None:
+    """The second pass: the rates the names left alone, matched to the quantities not taken by name
+    whose unit has the dimension of their denominator, when the match is one to one.
+
+    Rows are grouped by dimension in one pass over each side, so the work is O(rates + quantities),
+    whatever the table; nothing compares a rate with a quantity of another dimension.  A rate per
+    time (元/年) is left out: without a quantity it counts one fiscal year.
+    """
+    costs, quantities = result.costs, result.quantities
+    rates: dict[str, list[int]] = {}  # dimension → the rates left alone counted in it
+    for index, cost in enumerate(costs):
+        per = cost.amount.per
+        if per is None or index in result.matches or not cost.amount.is_rate:
+            continue
+        if per.is_time or per.is_money or per.is_ratio:
+            continue
+        rates.setdefault(per.dimension, []).append(index)
+    if not rates:
+        return
+    taken = {q_index for q_index, _score in result.matches.values()}
+    fitting: dict[str, list[int]] = {}  # dimension → the quantities not taken by name counted in it
+    for q_index, quantity in enumerate(quantities):
+        unit = quantity.amount.unit
+        if unit is not None and q_index not in taken and unit.dimension in rates:
+            fitting.setdefault(unit.dimension, []).append(q_index)
+    for dimension, indices in rates.items():
+        found = fitting.get(dimension)
+        if not found:
+            continue  # no quantity in a fitting unit: BL202 as before
+        if len(found) == 1 and len(indices) == 1:
+            result.by_unit[indices[0]] = found[0]
+            continue
+        ambiguity = Ambiguity([quantities[q_index] for q_index in found], [costs[index] for index in indices])
+        for index in indices:
+            result.ambiguous[index] = ambiguity
 
 
 def _duration(project, cost: CostRow, count: QuantityRow | None, quantities: list[QuantityRow], ctx):
@@ -267,30 +338,67 @@ def _per_unit_reading(result: CostAnalysis, annual: Decimal, allowed: Decimal) -
 # ---------------------------------------------------------------- rules (views of the analysis)
 @check_kind("cost-sum")
 def cost_sum(project, params, ctx):
-    """BL201: Σ(cost, per-unit costs × quantity) equals 年度资金总额."""
-    analysis = analyse(project, ctx)
+    """BL201: Σ(cost, per-unit costs × quantity) equals 年度资金总额 (or the field `total` names)."""
+    analysis = analyse(project, ctx, params["total"])
     if analysis.balanced is not False or analysis.per_unit_rows:
         return
-    annual = project.field("annual")
+    annual = project.field(params["total"])
     terms = analysis.terms
     shown = " + ".join(_term_text(project, t) for t in terms[: params["max_terms"]])
     if len(terms) > params["max_terms"]:
         shown += f" + …（{len(terms) - params['max_terms']} 项）"
     first = terms[0].cost.indicator
     related = [field_row(ctx, annual)]
-    related += [Related(t.cost.indicator.value_span, f"{t.cost.indicator.name}: {t.formula}") for t in terms]
+    related += [Related(t.cost.indicator.value_span, _term_label(t)) for t in terms]
+    args = {
+        "equation": f"{shown} = {show_money(project, analysis.total)}",
+        "unit": project.money_unit_text,
+        "difference": show_money(project, annual.amount - analysis.total),
+    }
+    by_unit = [t for t in terms if t.how == BY_UNIT and t.quantity is not None]
+    if by_unit:  # the pairs the sum rests on that no name confirms: said in the message itself
+        args["variant"] = "by-unit"
+        args["pairs"] = ", ".join(
+            f"「{t.cost.indicator.name}」↔「{t.quantity.indicator.name}」"
+            for t in by_unit[: params["max_terms"]]
+            if t.quantity is not None
+        ) + (f", …（+{len(by_unit) - params['max_terms']}）" if len(by_unit) > params["max_terms"] else "")
     yield Finding(
         "",
         first.level2.span if first.level2 is not None and not first.level2.inherited else first.value_span,
-        args={
-            "equation": f"{shown} = {show_money(project, analysis.total)}",
-            "unit": project.money_unit_text,
-            "difference": show_money(project, annual.amount - analysis.total),
-        },
+        args=args,
         expected=show_money(project, annual.amount),
         actual=show_money(project, analysis.total),
         related=tuple(related),
     )
+
+
+def _how(how: str, row_name: str, other_name: str) -> tuple[str, str]:
+    """How a row was matched to the other of its pair, in both languages: by name, or by unit (naming
+    the other row when its name differs)."""
+    zh, en = ("按名称对应", "matched by name") if how == BY_NAME else ("按单位对应", "matched by unit")
+    if other_name != row_name:
+        zh, en = f"{zh}“{other_name}”", f"{en} to '{other_name}'"
+    return zh, en
+
+
+def _term_label(term: Term) -> str | dict[str, str]:
+    """A term of the sum as a related row: the cost, its formula and, for a rate times its quantity,
+    how the two were matched."""
+    name = term.cost.indicator.name
+    plain = f"{name}: {term.formula}"
+    if term.quantity is None or not term.cost.is_rate or not term.how:
+        return plain
+    zh, en = _how(term.how, name, term.quantity.indicator.name)
+    return words(f"{plain}（{zh}）", f"{plain} ({en})")
+
+
+def _quantity_row(quantity: QuantityRow, how: str, cost: CostRow) -> Related:
+    """The quantity of a pair as a related row, saying how it was matched to `cost` (named when its
+    name differs)."""
+    name, raw = quantity.indicator.name, quantity.indicator.value.raw
+    zh, en = _how(how, name, cost.indicator.name)
+    return Related(quantity.indicator.value_span, words(f"{name}: {raw}（{zh}）", f"{name}: {raw} ({en})"))
 
 
 def _term_text(project, term: Term) -> str:
@@ -303,26 +411,67 @@ def _term_text(project, term: Term) -> str:
 def cost_rate_unmatched(project, params, ctx):
     """BL202: a per-unit cost whose quantity cannot be found."""
     analysis = analyse(project, ctx)
+    timed = {id(cost) for cost, _quantity, _how in analysis.no_duration}
+    ambiguous = {id(analysis.costs[index]): ambiguity for index, ambiguity in analysis.ambiguous.items()}
     for cost in analysis.unresolved:
-        if cost in analysis.no_duration:
+        if id(cost) in timed:
             continue  # its quantity was found, its duration not: BL207
         indicator = cost.indicator
+        per = cost.amount.per_text
+        ambiguity = ambiguous.get(id(cost))
+        if ambiguity is not None:
+            yield _ambiguous(cost, ambiguity)
+            continue
         yield Finding(
             "",
             indicator.value_span,
-            args={"name": indicator.name, "per": cost.amount.per_text},
-            expected=words(f"以“{cost.amount.per_text}”计的数量指标", f"a quantity counted in {cost.amount.per_text}"),
+            args={"name": indicator.name, "per": per},
+            expected=words(f"以“{per}”计的数量指标", f"a quantity counted in {per}"),
             actual=indicator.value.raw,
         )
+
+
+def _ambiguous(cost: CostRow, ambiguity: Ambiguity) -> Finding:
+    """BL202 "ambiguous": the quantities (and the other rates) among which a match by unit would be a
+    guess, at most MAX_CANDIDATES of each named: the work is bounded for each rate."""
+    indicator, per = cost.indicator, cost.amount.per_text
+    quantities = ambiguity.quantities
+    shown = [f"「{q.indicator.name}」 {q.indicator.value.raw}" for q in quantities[:MAX_CANDIDATES]]
+    left = len(quantities) - MAX_CANDIDATES
+    zh = f"{len(quantities)} 个 — {'，'.join(shown)}" + (f"，…（另 {left} 个）" if left > 0 else "")
+    en = f"{len(quantities)} — {', '.join(shown)}" + (f", … ({left} more)" if left > 0 else "")
+    expected = words(f"一个以“{per}”计的数量指标", f"one quantity in {per}")
+    rivals: list[str] = []
+    for other in ambiguity.rates:  # the other rates left alone in the dimension, MAX_CANDIDATES at most
+        if len(rivals) == MAX_CANDIDATES:
+            break
+        if other is not cost:
+            rivals.append(f"「{other.indicator.name}」 {other.indicator.value.raw}")
+    if rivals:
+        count = len(ambiguity.rates) - 1
+        zh += f"；名称也对不上、同按“{per}”计的单价另有 {count} 项 — {'，'.join(rivals)}"
+        en += f"; rates per {per} that match no name either: {count} more — {', '.join(rivals)}"
+        expected = words(f"一个以“{per}”计的数量指标对应一项单价", f"one quantity in {per} for one rate")
+    return Finding(
+        "",
+        indicator.value_span,
+        args={"variant": "ambiguous", "name": indicator.name, "per": per},
+        expected=expected,
+        actual=words(zh, en),
+        related=tuple(
+            Related(q.indicator.value_span, f"{q.indicator.name}: {q.indicator.value.raw}")
+            for q in quantities[:MAX_CANDIDATES]
+        ),
+    )
 
 
 @check_kind("cost-lump-per-unit")
 def cost_lump_per_unit(project, params, ctx):
     """BL203: a cost written as a lump sum that only balances read per unit (the /站 is missing)."""
-    analysis = analyse(project, ctx)
+    analysis = analyse(project, ctx, params["total"])
     if not analysis.per_unit_rows:
         return
-    annual = project.field("annual")
+    annual = project.field(params["total"])
     for term in analysis.per_unit_rows:
         indicator = term.cost.indicator
         quantity = term.quantity
@@ -346,10 +495,7 @@ def cost_lump_per_unit(project, params, ctx):
             },
             expected=as_rate,
             actual=written,
-            related=(
-                Related(quantity.indicator.value_span, f"{quantity.indicator.name}: {quantity.indicator.value.raw}"),
-                field_row(ctx, annual),
-            ),
+            related=(_quantity_row(quantity, term.how, term.cost), field_row(ctx, annual)),
             fix=Fix(f"{written} → {as_rate}", (Edit(indicator.value_span, as_rate),), safe=False),
         )
 
@@ -357,16 +503,14 @@ def cost_lump_per_unit(project, params, ctx):
 @check_kind("cost-unit-mismatch")
 def cost_unit_mismatch(project, params, ctx):
     """BL204: the quantity is counted in another unit than the rate's denominator."""
-    for cost, quantity in analyse(project, ctx).mismatched_units:
+    for cost, quantity in analyse(project, ctx).mismatched_units:  # matched by name: by unit they fit
         yield Finding(
             "",
             cost.indicator.value_span,
             args={"name": cost.indicator.name, "quantity_name": quantity.indicator.name},
             expected=words(f"数量以“{cost.amount.per_text}”计", f"the quantity counted in {cost.amount.per_text}"),
             actual=quantity.indicator.value.raw,
-            related=(
-                Related(quantity.indicator.value_span, f"{quantity.indicator.name}: {quantity.indicator.value.raw}"),
-            ),
+            related=(_quantity_row(quantity, BY_NAME, cost),),
         )
 
 
@@ -391,7 +535,10 @@ def cost_name_drift(project, params, ctx):
             related=(
                 Related(
                     quantity.indicator.where,
-                    words(f"数量指标: {quantity.indicator.name}", f"quantity indicator: {quantity.indicator.name}"),
+                    words(
+                        f"数量指标（按名称对应）: {quantity.indicator.name}",
+                        f"quantity indicator (matched by name): {quantity.indicator.name}",
+                    ),
                 ),
             ),
         )
@@ -413,7 +560,7 @@ def cost_not_money(project, params, ctx):
 @check_kind("cost-rate-no-duration")
 def cost_rate_no_duration(project, params, ctx):
     """BL207: a rate per time (元/人·月) for which the table states no duration to multiply it by."""
-    for cost in analyse(project, ctx).no_duration:
+    for cost, quantity, how in analyse(project, ctx).no_duration:
         indicator = cost.indicator
         per_time = cost.amount.per_time
         unit = per_time.name if per_time is not None else ""
@@ -426,4 +573,5 @@ def cost_rate_no_duration(project, params, ctx):
                 f"a duration in {unit} (a quantity, a period of a time indicator, or 项目期 within the year)",
             ),
             actual=indicator.value.raw,
+            related=() if quantity is None or not how else (_quantity_row(quantity, how, cost),),
         )

@@ -92,6 +92,9 @@ def _expected_unit(project, indicator, amount, vocab) -> str | dict[str, str] | 
     kind = indicator.kind
     if kind == "satisfaction" or _RATIO_NAME.search(indicator.name):
         return "%"
+    column = dict(indicator.columns).get("unit")
+    if column is not None:  # the block gives every row's unit a column of its own, and this one is empty
+        return words(f"{column}栏中的单位", f"a unit in its {column} column")
     if kind in vocab.cost_kinds:
         return words(f"货币单位（如 {project.money_unit_text}）", f"a money unit ({project.money_unit_text} …)")
     if kind == "quantity":

@@ -38,8 +38,8 @@ def test_per_unit_costs_times_quantities_balance_and_a_cent_off_is_reported_at_t
     assert "14.775×2 + 8×3 = 53.55 (万元), 0.01 apart" in finding.message
     assert [(row.span.line, row.label) for row in finding.related] == [
         (4, "annual funds 53.56"),
-        (8, "举办培训班: 14.775万元/期 × 2期"),
-        (9, "培育科普教育基地: 8万元/个 × 3个"),
+        (8, "举办培训班: 14.775万元/期 × 2期 (matched by name)"),
+        (9, "培育科普教育基地: 8万元/个 × 3个 (matched by name)"),
     ]
 
 
@@ -99,7 +99,7 @@ def test_a_lump_sum_that_balances_only_per_unit_is_bl203_with_an_unsafe_fix_not_
     assert (finding.expected, finding.actual) == ("52000元/站", "52000元")
     assert "(52000元 × 2站 = 10.4 万元)" in finding.message
     assert [(row.span.line, row.label) for row in finding.related] == [
-        (6, "流动科技馆常规巡展: 2站"),
+        (6, "流动科技馆常规巡展: 2站 (matched by name)"),
         (4, "annual funds 10.4"),
     ]
     assert finding.fix.safe is False
@@ -132,7 +132,7 @@ def test_a_rate_per_person_visit_times_a_count_of_people_is_bl204(linter):
     (finding,) = findings_of(linter, costs("10", rows), "BL204")
     assert (finding.span.line, finding.span.column) == (7, 22)
     assert (finding.expected, finding.actual) == ("the quantity counted in 人次", "200 人")
-    assert [(row.span.line, row.label) for row in finding.related] == [(6, "举办培训: 200 人")]
+    assert [(row.span.line, row.label) for row in finding.related] == [(6, "举办培训: 200 人 (matched by name)")]
     assert family(linter, costs("10", rows.replace("200 人 |", "200 人次 |"))) == []
 
 
@@ -154,7 +154,9 @@ def test_a_cost_named_nearly_like_its_quantity_is_bl205(linter, quantity, cost, 
     (finding,) = found
     assert (finding.span.line, finding.span.column, finding.severity) == (7, 15, "info")
     assert (finding.expected, finding.actual) == (quantity, cost)
-    assert [(row.span.line, row.label) for row in finding.related] == [(6, f"quantity indicator: {quantity}")]
+    assert [(row.span.line, row.label) for row in finding.related] == [
+        (6, f"quantity indicator (matched by name): {quantity}")
+    ]
 
 
 def test_a_cost_that_is_not_money_is_bl206_but_not_applicable_is_not(linter):
