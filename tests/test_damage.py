@@ -104,7 +104,7 @@ def tabs(text: str) -> str:
 
 def test_an_empty_value_cell_in_tab_rows_does_not_take_the_label_below(linter):
     empty = tabs(HEADER.replace("| 其他资金 | 4 | 自治区资金 | 0 |", "| 自治区资金 | 0 | 其他资金 | |")).replace(
-        "年度总体绩效目标", "总体目标"
+        "年度总体绩效目标", "目标概述"
     )
     assert "\t" in empty and "|" not in empty
     assert parse(linter, empty).fields["other"].text == ""
@@ -137,10 +137,14 @@ def test_the_name_stops_at_a_known_label_beside_it(linter):
 
 
 def test_the_name_stops_at_a_sign_off_label_beside_it(linter):
-    beside = HEADER.replace("| 示例项目 |", "| 示例项目 | 项目负责人 | 张三 |")
-    assert parse(linter, beside).name == "示例项目"
-    assert codes(findings_of(linter, beside)) == [("BL002", 1, 17)]
-    alone = HEADER.replace("| 示例项目 |", "| 示例项目 | 联系人：张三 |")
+    # 填表人 is no header label, and 李四 no value: only the sign-off word tells it from a split name
+    beside = HEADER.replace("| 示例项目 |", "| 示例项目 | 填表人 | 李四 |")
+    project = parse(linter, beside)
+    assert project.name == "示例项目" and "contact" not in project.fields
+    found = findings_of(linter, beside)
+    assert codes(found) == [("BL002", 1, 17)]
+    assert found[0].actual == "填表人"
+    alone = HEADER.replace("| 示例项目 |", "| 示例项目 | 填表人：李四 |")
     assert parse(linter, alone).name == "示例项目"
     assert codes(findings_of(linter, alone)) == [("BL007", 1, 17)]
 
