@@ -775,13 +775,13 @@ class Reading:
 
     def label_below(self, pending: _Pending, cells: tuple[Cell, ...], index: int, keys: list[str | None]) -> bool:
         """Whether the cell that would be the value of `pending`, a label on a line above whose own value cell
-        was empty or missing, is a label of its row rather than that value: a misspelt label, or a text
-        before a value of its own (| 总体目标 | 本项目… |).  A value pushed onto the next line stands alone
+        was empty or missing, is a label of its row rather than that value: a misspelt label, a sign-off
+        word (| 盖章 |), or a text before a value of its own (| 总体目标 | 本项目… |).  A value pushed onto the next line stands alone
         or before a label (| 54.46 | 中央资金 | 0 |), and reads as a value."""
         cell = cells[index]
         if pending.key is None or pending.cell.line == cell.line or self.looks_like_value(cell.text):
             return False
-        if self.vocab.near_label(cell.text) is not None:
+        if self.vocab.near_label(cell.text) is not None or self.reader.is_signoff(cell.text):
             return True
         return index + 1 < len(cells) and keys[index + 1] is None and not self.vocab.is_sublabel(cells[index + 1].text)
 
@@ -790,8 +790,9 @@ class Reading:
 
         The cell after 项目名称 is the name, unless it is a known label with cells after it.  A name that
         PDF extraction split over cells goes on over the cells after it, each joined as long as it is not
-        a known label, does not look like a value or a telephone number, and is not followed by one (then
-        it is a label of its own: | 项目负责人及电话 | 张三 13900000000 |).  The name stops there; the cells
+        a known label, a sign-off word (项目负责人, 联系电话) or a near miss of a label, does not look like a
+        value or a telephone number, and is not followed by one (then it is a label of its own:
+        | 项目负责人及电话 | 张三 13900000000 |).  The name stops there; the cells
         from there are read as a header row (beside_name): a known label and its value as that field, an
         unknown label as BL002 (before its value), a value without a label as BL007 — never as part of the
         name.  A text cell that is neither a label nor a value, with no value after it, cannot be told from
@@ -804,11 +805,18 @@ class Reading:
             if self.label(cell.text)[0] is not None and (end > 1 or count > 2):
                 break
             if end > 1 and (
-                self.value_or_phone(cell.text) or (end + 1 < count and self.value_or_phone(cells[end + 1].text))
+                self.value_or_phone(cell.text)
+                or (end + 1 < count and self.value_or_phone(cells[end + 1].text))
+                or self.label_beside_name(cell.text)
             ):
                 break
             end += 1
         return cells[1:end], cells[end:]
+
+    def label_beside_name(self, text: str) -> bool:
+        """A cell beside the name that is a label, though not of the header: one of the sign-off words
+        (项目负责人, 联系人, 联系电话 …) and what follows it, or a near miss of a header label."""
+        return halfwidth(squeeze(text)).startswith(self.vocab.signoff_words) or self.vocab.near_label(text) is not None
 
     def value_or_phone(self, text: str) -> bool:
         """A cell that cannot continue a name: an amount, a date, a period, 无 — or holds a telephone number."""

@@ -81,6 +81,8 @@ class Vocabulary:
     rate_prefixes: tuple[str, ...]  # 每: before a unit, makes the narrative's amount after it a rate (每人 → 人)
     rate_words: dict[str, str]  # 人均 → 人: a word that makes a rate, and the unit it names
     signoff: re.Pattern[str]  # a sign-off cell (填表人：, 财政部门初审意见（盖章）): ends the indicator zone
+    signoff_words: tuple[str, ...]  # the words themselves (blanks removed, half-width): 项目负责人, 联系电话 …
+    signoff_first: frozenset[str]  # their first characters, full- and half-width: most cells start otherwise
     # Near-miss labels (symmetric delete): each known label longer than 2 characters, and each of its
     # one-character deletions → the labels (normalised, as written) that give it.  See near_label.
     near: dict[str, tuple[tuple[str, str], ...]] = fresh(dict)
@@ -203,6 +205,7 @@ def _near_index(written: dict[str, str]) -> dict[str, tuple[tuple[str, str], ...
     return {key: tuple(sorted(hits)) for key, hits in index.items()}
 
 
+_FULL = {"(": "（"}  # a half-width bracket a sign-off word may be written with in full width
 _SIGNOFF_TAIL = r"(?:$|[:(]|签字|签名|签章|盖章)"
 
 
@@ -302,6 +305,13 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
         rate_prefixes=tuple(data["narrative"]["rate_prefixes"]),
         rate_words=dict(data["narrative"]["rate_words"]),
         signoff=_signoff_pattern(data["signoff"]["words"]),
+        signoff_words=tuple(halfwidth(squeeze(word)) for word in data["signoff"]["words"]),
+        signoff_first=frozenset(
+            char
+            for word in data["signoff"]["words"]
+            for char in (squeeze(word)[:1], halfwidth(squeeze(word)[:1]), _FULL.get(squeeze(word)[:1], ""))
+            if char
+        ),
         near=_near_index(written),
         near_longest=max((len(label) for label in written if len(label) > 2), default=0),
         raw=data,
