@@ -367,3 +367,37 @@ def test_the_evidence_weighed_is_the_identities_the_rule_is_given(linters):
     assert finding.message.endswith(
         "it does not say which of 年度资金总额 or 转移市县(区)资金 is wrong; expected 110, found 100"
     )
+
+
+DEPARTMENT = """
+    | 部门（单位）名称 | 宁德市档案馆 | 部门预算编码 | 901015 |
+    | 年度预算安排（万元） | 资金总额 | 680 |
+    |  | 其中：财政拨款 | 650 |
+    |  | 其他资金 | 30 |
+    |  | 基本支出 | 512 |
+    |  | 项目支出 | 168 |
+    | 年度总体目标 | 完成馆藏档案数字化。 |
+    | 一级指标 | 二级指标 | 三级指标 | 指标值 |
+    | 产出指标 | 数量指标 | 馆藏档案数字化 | ≥60000件 |
+    |  | 时效指标 | 数字化任务完成时间 | 2025年11月30日前 |
+    |  | 成本指标 | 馆藏档案数字化 | 28元/件 |
+    | 满意度指标 | 服务对象满意度指标 | 查档群众满意度 | ≥95% |
+"""
+
+
+def test_a_template_weighs_its_own_identities_and_the_field_its_costs_account_for(linters):
+    # 部门整体: 资金总额 = 财政拨款 + 其他资金 (BL101) = 基本支出 + 项目支出 (BL102), and the costs account for
+    # 项目支出 (rules/templates.toml).  A wrong 资金总额 fails both identities: both blame it and fix it.
+    assert [f.code for f in findings_of(linters["en"], DEPARTMENT) if f.code.startswith(("BL1", "BL2"))] == []
+    wrong_total = DEPARTMENT.replace("| 资金总额 | 680 |", "| 资金总额 | 700 |")
+    found = [f for f in findings_of(linters["en"], wrong_total) if f.code.startswith(("BL1", "BL2"))]
+    assert [(f.code, f.span.line, f.expected, f.actual, f.fix.edits[0].text) for f in found] == [
+        ("BL101", 2, "680", "700", "680"),
+        ("BL102", 2, "680", "700", "680"),
+    ]
+    # A wrong 项目支出: 资金总额 is borne out by its sources, and the costs (60000 × 28元 = 168) say 项目支出 is 168.
+    wrong_spending = DEPARTMENT.replace("| 项目支出 | 168 |", "| 项目支出 | 188 |")
+    (finding,) = findings_of(linters["en"], wrong_spending, "BL102")
+    assert (finding.span.line, finding.expected, finding.actual) == (6, "168", "188")
+    assert "the costs 168 ≠ 项目支出 188" in finding.message
+    assert [edit.text for edit in finding.fix.edits] == ["168"]
