@@ -876,6 +876,7 @@ class Reading:
             table.project.fiscal_year, table.project.fiscal_year_span = waiting
             table.year_rank = 2
             self.set_year(*waiting, 2)
+            self.year_source(waiting[0], waiting[1], "row")
 
     def year_from_period(self, project: Project) -> None:
         """The fiscal year of a table nothing else states it for: the year of a one-year 项目期 (2024年1月-
@@ -888,6 +889,19 @@ class Reading:
         years = {int(year) for year in _PERIOD_YEAR.findall(halfwidth(period.text))}
         if len(years) == 1:
             project.fiscal_year, project.fiscal_year_span = years.pop(), period.where
+            self.year_source(project.fiscal_year, period.where, "period")
+
+    def year_source(self, year: int, span: Span, variant: str) -> None:
+        """BL011 (info): the fiscal year of a table read from inside it — a (2024年度) row, or a one-year
+        项目期 — where no line above the table states it: what the date rules (BL301) compare with."""
+        self.report(
+            "BL011",
+            span,
+            variant=variant,
+            year=year,
+            expected=words("表格上方写明年度（如“年度：2024”）", "the year stated above the table (年度：2024)"),
+            actual=str(year),
+        )
 
     def label(self, text: str) -> tuple[str | None, Unit | None]:
         """(the field a header cell names, the money unit it states in brackets): "年度资金总额（万元）" →

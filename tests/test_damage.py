@@ -202,14 +202,17 @@ def test_a_year_row_inside_the_table_states_its_fiscal_year(linter):
     project = parse(linter, row)
     assert (project.fiscal_year, project.fiscal_year_span.line, project.name) == (2024, 5, "示例项目")
     found = findings_of(linter, row)
-    assert codes(found) == [("BL301", 18, 22)]  # no BL001 (the name continued) nor BL007
-    assert found[0].related[0].span.line == 5
+    # no BL001 (the name continued) nor BL007; BL011 (info) says where the year was read
+    assert [(f.code, f.span.line) for f in found] == [("BL011", 5), ("BL301", 18)]
+    assert found[0].args["variant"] == "row" and found[0].severity == "info"
+    assert found[1].related[0].span.line == 5
 
 
 def test_a_year_line_inside_the_table_states_its_fiscal_year(linter):
     line = LATE.replace("| 项目名称 | 示例项目 |\n", "| 项目名称 | 示例项目 |\n(2024年度)\n")
     assert parse(linter, line).fiscal_year == 2024
-    assert codes(findings_of(linter, line)) == [("BL301", 18, 22)]  # no BL006 stray line
+    found = findings_of(linter, line)
+    assert [(f.code, f.span.line) for f in found] == [("BL011", 5), ("BL301", 18)]  # no BL006 stray line
 
 
 def test_a_year_row_above_the_table_is_no_orphan_row(linter):
@@ -232,8 +235,9 @@ def test_a_one_year_project_period_states_the_year_when_nothing_else_does(linter
     project = parse(linter, one)
     assert (project.fiscal_year, project.fiscal_year_span.line, project.fiscal_year_span.column) == (2024, 5, 27)
     found = findings_of(linter, one)
-    assert codes(found) == [("BL301", 17, 22)]
-    assert found[0].related[0].span.line == 5  # the finding shows where the year came from
+    assert codes(found) == [("BL011", 5, 27), ("BL301", 17, 22)]
+    assert found[0].args["variant"] == "period" and found[0].actual == "2024"
+    assert found[1].related[0].span.line == 5  # the finding shows where the year came from
 
 
 def test_a_multi_year_project_period_does_not_decide_the_year(linter):
@@ -368,7 +372,8 @@ def test_a_good_table_with_a_split_name_a_year_row_and_sign_off_rows_is_silent(l
         (15, "参训人员技能达标率", "≥85%"),
         (16, "参训人员满意度", "≥90%"),
     ]
-    assert findings_of(linter, GOOD) == []
+    # silent but for where the year was read (info): the (2024年度) row inside the table
+    assert [(f.code, f.severity) for f in findings_of(linter, GOOD)] == [("BL011", "info")]
 
 
 # ---------------------------------------------------------------- no damage raises
