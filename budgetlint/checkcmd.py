@@ -172,10 +172,13 @@ def run_check(
             config_path=config_path,
             overrides=overrides,
             keep_sources=fmt == "rich",
+            config_lang=lang is None,
         )
     except ConfigError as error:
         return _fail(str(error))
     targets = list(paths) or [Path(".")]
+    # the report's own words (summary, hints): --lang, else the first target's config, else the locale
+    report_lang = lang or _configured_lang(runner, targets) or runner.lang
     summary = None
     if fix:
         from budgetlint.fixes import fix_paths
@@ -190,7 +193,7 @@ def run_check(
         from budgetlint.rules import load_catalogue
 
         catalogue = load_catalogue()
-    options = Options(lang=runner.lang, color=color, catalogue=catalogue)
+    options = Options(lang=report_lang, color=color, catalogue=catalogue)
     try:
         if output is not None:
             with output.open("w", encoding="utf-8") as stream:
@@ -226,6 +229,15 @@ def _overrides(select: str | None, ignore: str | None, fiscal_year: int | None) 
     if fiscal_year is not None:
         overrides["fiscal_year"] = fiscal_year
     return overrides
+
+
+def _configured_lang(runner, targets: list[Path]) -> str | None:
+    from budgetlint.config import ConfigError
+
+    try:
+        return runner.config_for(targets[0]).lang
+    except ConfigError:  # reported where it applies
+        return None
 
 
 def _configured_fail_on(runner) -> str | None:

@@ -152,9 +152,13 @@ def _codes(value: Any, where: str, catalogue: Catalogue) -> tuple[str, ...]:
         if rule is not None:
             codes.append(rule.code)
             continue
+        family = catalogue.family(code)
+        if family:
+            codes.extend(rule.code for rule in family)
+            continue
         upper = code.upper()
         if not upper.startswith("BL") or not catalogue.select(upper):
-            raise ConfigError(f"{where}: {item!r} is not a rule code, rule name or code prefix")
+            raise ConfigError(f"{where}: {item!r} is not a rule code, rule name, family or code prefix")
         codes.append(upper)
     return tuple(codes)
 

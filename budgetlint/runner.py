@@ -62,8 +62,10 @@ class Runner:
         config_path: Path | None = None,
         keep_sources: bool = True,
         overrides: dict | None = None,
+        config_lang: bool = False,
     ):
         self.lang = lang
+        self.config_lang = config_lang  # no --lang: a config's `lang` decides its files' messages
         self.config_path = config_path
         self.keep_sources = keep_sources
         self.overrides = overrides or {}
@@ -122,10 +124,12 @@ class Runner:
             config.severity,
             config.params,
             config.per_file_ignores,
+            config.lang,
         )
         linter = self.linters.get(key)
         if linter is None:
-            linter = self.linters[key] = Linter(config, self.lang)
+            lang = (config.lang or self.lang) if self.config_lang else self.lang
+            linter = self.linters[key] = Linter(config, lang)
         return linter
 
     # ---------------------------------------------------------------- walking
@@ -203,6 +207,7 @@ class Runner:
             "config_path": self.config_path,
             "keep_sources": self.keep_sources,
             "overrides": self.overrides,
+            "config_lang": self.config_lang,
         }
 
     def check_file(self, file: Path, explicit: bool, result: Result) -> None:
