@@ -369,6 +369,9 @@ def fmt_command(paths, check_only, show_diff, config_path, lang, quiet):
         click.echo(str(error), err=True)
         failed += 1
     if not quiet:
+        for skipped in walk.skipped:
+            click.echo(f"budgetlint: {skipped}: skipped, excluded by the config's `exclude`", err=True)
+    if not quiet:
         verb = "reformatted" if write else "would be reformatted"
         click.echo(
             f"{changed} file{'s' * (changed != 1)} {verb}, {unchanged} unchanged"

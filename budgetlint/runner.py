@@ -37,6 +37,7 @@ class Result:
     findings: list[Finding] = fresh(list)
     errors: list[FileError] = fresh(list)
     notes: list[str] = fresh(list)
+    skipped: list[str] = fresh(list)  # files named explicitly that the config excludes
     files: int = 0
     projects: int = 0
     # path → text for code frames: only the lines that findings point at are kept (the others are
@@ -162,9 +163,19 @@ class Runner:
                         if file_config.is_included(file):
                             yield file, False
             elif path.exists() or path.is_symlink():
+                if self.excluded(path):
+                    result.skipped.append(display_path(path))
+                    continue
                 yield path, True
             else:
                 result.errors.append(FileError(str(path), "no such file or directory"))
+
+    def excluded(self, path: Path) -> bool:
+        """Whether the config of `path` excludes it (a broken config is reported when the file is checked)."""
+        try:
+            return self.config_for(path).is_excluded(path)
+        except ConfigError:
+            return False
 
     def _config_error(self, error: ConfigError, result: Result) -> None:
         message = str(error)
