@@ -22,13 +22,14 @@ if TYPE_CHECKING:
 FORMATS = ("rich", "concise", "json", "sarif", "github")
 LANGS = ("zh", "en")
 FAIL_ON = ("error", "warning", "info", "never")
+COLORS = ("auto", "always", "never")
 
 
 @named
 class Opt:
     flags: tuple[str, ...]  # "--format"; a pair "--color/--no-color" is kind "switch"
     dest: str
-    kind: str  # choice | text | int | path | flag | switch
+    kind: str  # choice | text | int | path | flag | switch | color (a choice, see color_args)
     default: Any = None
     choices: tuple[str, ...] = ()
     help: str = ""
@@ -37,7 +38,7 @@ class Opt:
 
 CHECK_OPTIONS = (
     Opt(("--format",), "fmt", "choice", "rich", FORMATS, "Output format."),
-    Opt(("--lang",), "lang", "choice", None, LANGS, "Language of messages (default: from the locale; zh for zh_*)."),
+    Opt(("--lang",), "lang", "choice", None, LANGS, "Language of messages (default: config `lang`, else the locale)."),
     Opt(
         ("--fail-on",),
         "fail_on",
@@ -54,10 +55,42 @@ CHECK_OPTIONS = (
         (),
         "Use this config file instead of the one found upward from each file.",
     ),
-    Opt(("--select",), "select", "text", None, (), "Comma-separated codes or prefixes to check (replaces config)."),
-    Opt(("--ignore",), "ignore", "text", None, (), "Comma-separated codes or prefixes to skip (adds to config)."),
+    Opt(
+        ("--select",),
+        "select",
+        "text",
+        None,
+        (),
+        "Comma-separated codes, prefixes or families (funding, …) to check (replaces config).",
+    ),
+    Opt(
+        ("--ignore",),
+        "ignore",
+        "text",
+        None,
+        (),
+        "Comma-separated codes, prefixes or families to skip (adds to config).",
+    ),
     Opt(("--fiscal-year",), "fiscal_year", "int", None, (), "Fiscal year, overriding the documents' own."),
-    Opt(("--color", "--no-color"), "color", "switch", None, (), "Force or disable colour in rich output."),
+    Opt(
+        ("--color",),
+        "color",
+        "color",
+        None,
+        COLORS,
+        "Colour in rich output: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR forces it), always or"
+        " never. `--color` alone means always, `--no-color` never.",
+    ),
+    Opt(
+        ("--stdin-filename",),
+        "stdin_filename",
+        "path",
+        None,
+        (),
+        "With `-` (or no paths): the file standard input stands for (config, per-file-ignores, the path shown).",
+    ),
+    Opt(("--statistics",), "statistics", "flag", False, (), "Print counts by rule instead of the findings."),
+    Opt(("--quiet", "-q"), "quiet", "flag", False, (), "Print the findings only: no summary, hints or notes."),
     Opt(("--output", "-o"), "output", "path", None, (), "Write the report to this file instead of standard output."),
     Opt(
         ("--jobs", "-j"), "jobs", "int", 0, (), "Worker processes; 0 = automatic (a pool only for 16 files or more).", 0
@@ -86,8 +119,32 @@ def default_lang() -> str:
     return "zh"
 
 
+def color_args(argv: list[str]) -> list[str]:
+    """`--color` alone as `--color=always`, `--color auto|always|never` as `--color=…`, `--no-color` as
+    `--color=never`: the old flags keep working and `--color a.md` still checks a.md."""
+    out: list[str] = []
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        index += 1
+        if token == "--":
+            out.extend(argv[index - 1 :])
+            break
+        if token == "--no-color":
+            token = "--color=never"
+        elif token == "--color":
+            if index < len(argv) and argv[index] in COLORS:
+                index += 1
+                token = "--color=" + argv[index - 1]
+            else:
+                token = "--color=always"
+        out.append(token)
+    return out
+
+
 def fast_parse(argv: list[str]) -> dict[str, Any] | None:
     """The keyword arguments of `run_check` for a plain command line, or None to let click handle it."""
+    argv = color_args(argv)
     by_flag = {flag: opt for opt in CHECK_OPTIONS for flag in opt.flags}
     values: dict[str, Any] = {opt.dest: opt.default for opt in CHECK_OPTIONS}
     paths: list[Path] = []
@@ -118,7 +175,7 @@ def fast_parse(argv: list[str]) -> dict[str, Any] | None:
             index += 1
         else:
             return None
-        if opt.kind == "choice":
+        if opt.kind in ("choice", "color"):
             if raw not in opt.choices:
                 return None
             values[opt.dest] = raw
@@ -153,6 +210,9 @@ def run_check(
     ignore,
     fiscal_year,
     color,
+    stdin_filename,
+    statistics,
+    quiet,
     output,
     jobs,
     fix,
@@ -161,21 +221,32 @@ def run_check(
     """Check PATHS and print the report; the exit code. Raises UsageProblem for a command line that cannot run."""
     from budgetlint.config import ConfigError
     from budgetlint.reporters import Options, render
-    from budgetlint.runner import Runner
+    from budgetlint.runner import Result, Runner
 
     if unsafe_fixes and not fix:
         raise UsageProblem("--unsafe-fixes only takes effect with --fix")
+    targets = [path for path in paths if str(path) != "-"]
+    from_stdin = len(targets) < len(paths) or (not paths and stdin_filename is not None)
+    if from_stdin and fix:
+        raise UsageProblem("--fix rewrites files, not standard input (-)")
+    if statistics and fmt not in ("rich", "concise", "json"):
+        raise UsageProblem("--statistics prints a table (--format rich or concise) or JSON (--format json)")
     overrides = _overrides(select, ignore, fiscal_year)
     try:
         runner = Runner(
             lang=lang or default_lang(),
             config_path=config_path,
             overrides=overrides,
-            keep_sources=fmt == "rich",
+            keep_sources=fmt == "rich" and not statistics,
+            config_lang=lang is None,
         )
     except ConfigError as error:
         return _fail(str(error))
-    targets = list(paths) or [Path(".")]
+    if not targets and not from_stdin:
+        targets = [Path(".")]
+    # the report's own words (summary, hints): --lang, else the first target's config, else the locale
+    first = targets[0] if targets else (stdin_filename or Path("-"))
+    report_lang = lang or _configured_lang(runner, first) or runner.lang
     summary = None
     if fix:
         from budgetlint.fixes import fix_paths
@@ -183,14 +254,25 @@ def run_check(
         summary = fix_paths(runner, targets, unsafe=unsafe_fixes)
         for problem in summary.errors:
             sys.stderr.write(f"budgetlint: {problem}\n")
-        sys.stderr.write(f"budgetlint: {summary.describe()}\n")
-    result = runner.check_paths(targets, jobs=jobs)
+        if not quiet:
+            sys.stderr.write(f"budgetlint: {summary.describe()}\n")
+    result = runner.check_paths(targets, jobs=jobs) if targets else Result()
+    if from_stdin:
+        _check_stdin(runner, stdin_filename, result)
+    if not quiet:
+        for skipped in result.skipped:
+            sys.stderr.write(f"budgetlint: {skipped}: skipped, excluded by the config's `exclude`\n")
+    if not result.errors and not result.projects:
+        _nothing_checked(runner, [path for path in targets if path.is_dir()], result)
     catalogue = next(iter(runner.linters.values())).catalogue if runner.linters else None
     if catalogue is None:
         from budgetlint.rules import load_catalogue
 
         catalogue = load_catalogue()
-    options = Options(lang=runner.lang, color=color, catalogue=catalogue)
+    options = Options(lang=report_lang, color=color, quiet=quiet, catalogue=catalogue)
+    if statistics:
+        options.extra["json"] = fmt == "json"
+        fmt = "statistics"
     try:
         if output is not None:
             with output.open("w", encoding="utf-8") as stream:
@@ -207,6 +289,63 @@ def run_check(
     if summary is not None and summary.errors:
         return 2
     return result.exit_code(threshold)
+
+
+def _check_stdin(runner, stdin_filename: Path | None, result) -> None:
+    """Check the document on standard input as if it were `stdin_filename` (its config, per-file-ignores
+    and name in the report; `-` and the current folder's config without one)."""
+    from budgetlint.config import ConfigError
+    from budgetlint.io import InputError, decode
+    from budgetlint.runner import FileError
+
+    shown = str(stdin_filename) if stdin_filename is not None else "-"
+    try:
+        config = runner.config_for(stdin_filename or Path("-"))
+    except ConfigError as error:
+        runner._config_error(error, result)
+        return
+    if stdin_filename is not None and config.is_excluded(stdin_filename):
+        result.skipped.append(shown)
+        return
+    try:
+        source = decode(sys.stdin.buffer.read(), shown)
+    except InputError as error:
+        result.errors.append(FileError(error.path, error.message, error.line))
+        return
+    runner.check_source(source, stdin_filename, True, result, config)
+
+
+def _nothing_checked(runner, folders: list[Path], result) -> None:
+    """A run that read no project table from the folders it was given fails (exit 2), one line a folder
+    saying why; files named explicitly and all excluded by config are only skipped (exit 0)."""
+    from budgetlint.config import ConfigError
+    from budgetlint.runner import FileError, display_path
+
+    for folder in folders:
+        try:
+            config = runner.config_for(folder)
+        except ConfigError:
+            continue  # already reported
+        files = excluded = included = 0
+        for root, dirs, names in os.walk(folder):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in names:
+                files += 1
+                path = Path(root) / name
+                if config.is_excluded(path) or config.is_excluded_dir(Path(root)):
+                    excluded += 1
+                elif config.is_included(path):
+                    included += 1
+        if included:
+            reason = f"nothing checked: none of its {included} file(s) holds a project table (no 项目名称 row)"
+        elif not files:
+            reason = "nothing to check: the folder holds no file"
+        elif excluded == files:
+            reason = f"nothing to check: its {files} file(s) are all excluded by the config's `exclude`"
+        else:
+            patterns = ", ".join(config.include)
+            reason = f"nothing to check: none of its {files} file(s) matches `include` ({patterns})"
+        result.errors.append(FileError(display_path(folder), reason))
 
 
 def _overrides(select: str | None, ignore: str | None, fiscal_year: int | None) -> dict:
@@ -226,6 +365,15 @@ def _overrides(select: str | None, ignore: str | None, fiscal_year: int | None) 
     if fiscal_year is not None:
         overrides["fiscal_year"] = fiscal_year
     return overrides
+
+
+def _configured_lang(runner, first: Path) -> str | None:
+    from budgetlint.config import ConfigError
+
+    try:
+        return runner.config_for(first).lang
+    except ConfigError:  # reported where it applies
+        return None
 
 
 def _configured_fail_on(runner) -> str | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from budgetlint import __version__
-from budgetlint.checkcmd import CHECK_OPTIONS, UsageProblem, default_lang, run_check
+from budgetlint.checkcmd import CHECK_OPTIONS, UsageProblem, color_args, default_lang, run_check
 
 
 def _lang_option(fn):
@@ -61,6 +61,7 @@ def _check_options(fn):
         else:
             types = {
                 "choice": click.Choice(list(opt.choices)),
+                "color": click.Choice(list(opt.choices)),
                 "int": click.IntRange(min=opt.minimum) if opt.minimum is not None else int,
                 "path": click.Path(path_type=Path, dir_okay=False),
                 "text": str,
@@ -76,11 +77,18 @@ def _check_options(fn):
     return fn
 
 
-@main.command()
+class _CheckCommand(click.Command):
+    """`check`, its colour options read as `--color=WHEN` (budgetlint.checkcmd.color_args)."""
+
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, color_args(args))
+
+
+@main.command(cls=_CheckCommand)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_check_options
 def check(**options):
-    """Check documents and folders for contradictions (default: the current folder)."""
+    """Check documents and folders for contradictions (default: the current folder; `-`: standard input)."""
     try:
         code = run_check(**options)
     except UsageProblem as problem:

@@ -113,11 +113,16 @@ class Config:
         return merged
 
     def is_included(self, path: Path) -> bool:
-        if self.exclude:
-            relative = self.relative(path)
-            if any(_matches(relative, pattern) for pattern in self.exclude):
-                return False
+        if self.is_excluded(path):
+            return False
         return any(fnmatch.fnmatch(path.name, pattern) for pattern in self.include)
+
+    def is_excluded(self, path: Path) -> bool:
+        """Whether `exclude` names `path` (a file named on the command line too, as ruff's --force-exclude)."""
+        if not self.exclude:
+            return False
+        relative = self.relative(path)
+        return any(_matches(relative, pattern) for pattern in self.exclude)
 
     def is_excluded_dir(self, path: Path) -> bool:
         if not self.exclude:
@@ -152,9 +157,13 @@ def _codes(value: Any, where: str, catalogue: Catalogue) -> tuple[str, ...]:
         if rule is not None:
             codes.append(rule.code)
             continue
+        family = catalogue.family(code)
+        if family:
+            codes.extend(rule.code for rule in family)
+            continue
         upper = code.upper()
         if not upper.startswith("BL") or not catalogue.select(upper):
-            raise ConfigError(f"{where}: {item!r} is not a rule code, rule name or code prefix")
+            raise ConfigError(f"{where}: {item!r} is not a rule code, rule name, family or code prefix")
         codes.append(upper)
     return tuple(codes)
 

@@ -215,7 +215,7 @@ class Linter:
         raw.extend(_run(self.plan_for(file), "document", document, self.new_context(), None))
         enabled = self.enabled
         findings = [f for f in document.findings if enabled(f.code, file)] + raw
-        findings = suppress(findings, document.directives, lambda code: enabled(code, file))
+        findings = suppress(findings, document.directives, lambda code: enabled(code, file), self.catalogue.resolve)
         path = document.path
         complete = [f if f.rule and f.path == path else self.complete(f, path) for f in findings]
         complete.sort(key=Finding.sort_key)

@@ -318,7 +318,12 @@ _KEPT = {"zh": "（已保留原样）", "en": " (kept as written)"}
 @click.command("fmt")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if a file would be reformatted.")
-@click.option("--diff", "show_diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Write nothing; print a unified diff of the changes; exit 1 if a file would change.",
+)
 @click.option(
     "--config",
     "config_path",
@@ -335,8 +340,8 @@ def fmt_command(paths, check_only, show_diff, config_path, lang, quiet):
 
     Never changes a value: the document is read again after formatting and
     must give the same model.  Exit codes: 0 done (or nothing to change),
-    1 with --check when a file would change, 2 when a file or config cannot
-    be read (the other files are still processed).
+    1 with --check or --diff when a file would change (as ruff format does),
+    2 when a file or config cannot be read (the other files are still processed).
     """
     from budgetlint.checkcmd import default_lang
     from budgetlint.config import ConfigError
@@ -364,6 +369,9 @@ def fmt_command(paths, check_only, show_diff, config_path, lang, quiet):
         click.echo(str(error), err=True)
         failed += 1
     if not quiet:
+        for skipped in walk.skipped:
+            click.echo(f"budgetlint: {skipped}: skipped, excluded by the config's `exclude`", err=True)
+    if not quiet:
         verb = "reformatted" if write else "would be reformatted"
         click.echo(
             f"{changed} file{'s' * (changed != 1)} {verb}, {unchanged} unchanged"
@@ -372,7 +380,7 @@ def fmt_command(paths, check_only, show_diff, config_path, lang, quiet):
         )
     if failed:
         sys.exit(2)
-    sys.exit(1 if check_only and changed else 0)
+    sys.exit(1 if (check_only or show_diff) and changed else 0)
 
 
 def _format_file(

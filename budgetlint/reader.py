@@ -266,6 +266,7 @@ class Reader:
         self.start_labels = self.templates.start_labels
         self.name_label = normalize_label(vocabulary.header_canonical["name"])
         self._groups: dict[str, tuple] = {}  # see group_cells
+        self._signoff: dict[str, bool] = {}  # see is_signoff
 
     def read(self, blocks: Iterable[Block], path: str = "<text>") -> Document:
         """The whole document, every project kept."""
@@ -288,6 +289,17 @@ class Reader:
         """Whether `row` starts a project table: its first cell is a template's start label (项目名称 …)."""
         cells = row.filled
         return bool(cells) and not _is_rule(cells) and normalize_label(cells[0].text) in self.start_labels
+
+    def is_signoff(self, text: str) -> bool:
+        """Whether a row's first cell begins a sign-off (填表人：, 财政部门初审意见（盖章）): memoised by the
+        text, as every indicator row asks it."""
+        cache = self._signoff
+        found = cache.get(text)
+        if found is None:
+            if len(cache) > 65536:
+                cache.clear()
+            found = cache[text] = self.vocab.signoff.match(halfwidth(squeeze(text))) is not None
+        return found
 
     # ---------------------------------------------------------------- group cells
     def group_cells(self, text: str) -> tuple:
@@ -766,13 +778,13 @@ class Reading:
 
     def label_below(self, pending: _Pending, cells: tuple[Cell, ...], index: int, keys: list[str | None]) -> bool:
         """Whether the cell that would be the value of `pending`, a label on a line above whose own value cell
-        was empty or missing, is a label of its row rather than that value: a misspelt label, or a text
-        before a value of its own (| 总体目标 | 本项目… |).  A value pushed onto the next line stands alone
+        was empty or missing, is a label of its row rather than that value: a misspelt label, a sign-off
+        word (| 盖章 |), or a text before a value of its own (| 总体目标 | 本项目… |).  A value pushed onto the next line stands alone
         or before a label (| 54.46 | 中央资金 | 0 |), and reads as a value."""
         cell = cells[index]
         if pending.key is None or pending.row == self.row_number or self.looks_like_value(cell.text):
             return False
-        if self.vocab.near_label(cell.text) is not None:
+        if self.vocab.near_label(cell.text) is not None or self.reader.is_signoff(cell.text):
             return True
         return index + 1 < len(cells) and keys[index + 1] is None and not self.vocab.is_sublabel(cells[index + 1].text)
 
@@ -781,8 +793,9 @@ class Reading:
 
         The cell after 项目名称 is the name, unless it is a known label with cells after it.  A name that
         PDF extraction split over cells goes on over the cells after it, each joined as long as it is not
-        a known label, does not look like a value or a telephone number, and is not followed by one (then
-        it is a label of its own: | 项目负责人及电话 | 张三 13900000000 |).  The name stops there; the cells
+        a known label, a sign-off word (项目负责人, 联系电话) or a near miss of a label, does not look like a
+        value or a telephone number, and is not followed by one (then it is a label of its own:
+        | 项目负责人及电话 | 张三 13900000000 |).  The name stops there; the cells
         from there are read as a header row (beside_name): a known label and its value as that field, an
         unknown label as BL002 (before its value), a value without a label as BL007 — never as part of the
         name.  A text cell that is neither a label nor a value, with no value after it, cannot be told from
@@ -795,11 +808,18 @@ class Reading:
             if self.label(cell.text)[0] is not None and (end > 1 or count > 2):
                 break
             if end > 1 and (
-                self.value_or_phone(cell.text) or (end + 1 < count and self.value_or_phone(cells[end + 1].text))
+                self.value_or_phone(cell.text)
+                or (end + 1 < count and self.value_or_phone(cells[end + 1].text))
+                or self.label_beside_name(cell.text)
             ):
                 break
             end += 1
         return cells[1:end], cells[end:]
+
+    def label_beside_name(self, text: str) -> bool:
+        """A cell beside the name that is a label, though not of the header: one of the sign-off words
+        (项目负责人, 联系人, 联系电话 …) and what follows it, or a near miss of a header label."""
+        return halfwidth(squeeze(text)).startswith(self.vocab.signoff_words) or self.vocab.near_label(text) is not None
 
     def value_or_phone(self, text: str) -> bool:
         """A cell that cannot continue a name: an amount, a date, a period, 无 — or holds a telephone number."""
@@ -829,7 +849,7 @@ class Reading:
                 return True
         if table is None or table.zone == "header":
             return False
-        if table.zone == "indicators" and not self.vocab.signoff.match(halfwidth(squeeze(cells[0].text))):
+        if table.zone == "indicators" and not self.reader.is_signoff(cells[0].text):
             return False
         table.zone = "signoff"
         table.stray.clear()
@@ -859,6 +879,7 @@ class Reading:
             table.project.fiscal_year, table.project.fiscal_year_span = waiting
             table.year_rank = 2
             self.set_year(*waiting, 2)
+            self.year_source(waiting[0], waiting[1], "row")
 
     def year_from_period(self, project: Project) -> None:
         """The fiscal year of a table nothing else states it for: the year of a one-year 项目期 (2024年1月-
@@ -871,6 +892,19 @@ class Reading:
         years = {int(year) for year in _PERIOD_YEAR.findall(halfwidth(period.text))}
         if len(years) == 1:
             project.fiscal_year, project.fiscal_year_span = years.pop(), period.where
+            self.year_source(project.fiscal_year, period.where, "period")
+
+    def year_source(self, year: int, span: Span, variant: str) -> None:
+        """BL011 (info): the fiscal year of a table read from inside it — a (2024年度) row, or a one-year
+        项目期 — where no line above the table states it: what the date rules (BL301) compare with."""
+        self.report(
+            "BL011",
+            span,
+            variant=variant,
+            year=year,
+            expected=words("表格上方写明年度（如“年度：2024”）", "the year stated above the table (年度：2024)"),
+            actual=str(year),
+        )
 
     def label(self, text: str) -> tuple[str | None, Unit | None]:
         """(the field a header cell names, the money unit it states in brackets): "年度资金总额（万元）" →

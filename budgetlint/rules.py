@@ -108,6 +108,18 @@ class Catalogue:
                 return rule
         return None
 
+    def family(self, name: str) -> list[Rule]:
+        """The rules of family `name` (`funding`, `cost`, … the `[family] id` of a rule file), or none."""
+        name = name.strip().lower()
+        return [rule for rule in self if rule.family == name]
+
+    def resolve(self, name: str) -> tuple[str, ...] | None:
+        """The codes a code, rule name or family names (`BL101`, `funding-sum`, `funding`), or None."""
+        rule = self.get(name)
+        if rule is not None:
+            return (rule.code,)
+        return tuple(rule.code for rule in self.family(name)) or None
+
     def select(self, prefix: str) -> list[Rule]:
         prefix = prefix.upper()
         return [rule for rule in self if rule.code.startswith(prefix)]

@@ -37,6 +37,7 @@ class Result:
     findings: list[Finding] = fresh(list)
     errors: list[FileError] = fresh(list)
     notes: list[str] = fresh(list)
+    skipped: list[str] = fresh(list)  # files named explicitly that the config excludes
     files: int = 0
     projects: int = 0
     # path → text for code frames: only the lines that findings point at are kept (the others are
@@ -62,8 +63,10 @@ class Runner:
         config_path: Path | None = None,
         keep_sources: bool = True,
         overrides: dict | None = None,
+        config_lang: bool = False,
     ):
         self.lang = lang
+        self.config_lang = config_lang  # no --lang: a config's `lang` decides its files' messages
         self.config_path = config_path
         self.keep_sources = keep_sources
         self.overrides = overrides or {}
@@ -122,10 +125,12 @@ class Runner:
             config.severity,
             config.params,
             config.per_file_ignores,
+            config.lang,
         )
         linter = self.linters.get(key)
         if linter is None:
-            linter = self.linters[key] = Linter(config, self.lang)
+            lang = (config.lang or self.lang) if self.config_lang else self.lang
+            linter = self.linters[key] = Linter(config, lang)
         return linter
 
     # ---------------------------------------------------------------- walking
@@ -158,9 +163,19 @@ class Runner:
                         if file_config.is_included(file):
                             yield file, False
             elif path.exists() or path.is_symlink():
+                if self.excluded(path):
+                    result.skipped.append(display_path(path))
+                    continue
                 yield path, True
             else:
                 result.errors.append(FileError(str(path), "no such file or directory"))
+
+    def excluded(self, path: Path) -> bool:
+        """Whether the config of `path` excludes it (a broken config is reported when the file is checked)."""
+        try:
+            return self.config_for(path).is_excluded(path)
+        except ConfigError:
+            return False
 
     def _config_error(self, error: ConfigError, result: Result) -> None:
         message = str(error)
@@ -203,6 +218,7 @@ class Runner:
             "config_path": self.config_path,
             "keep_sources": self.keep_sources,
             "overrides": self.overrides,
+            "config_lang": self.config_lang,
         }
 
     def check_file(self, file: Path, explicit: bool, result: Result) -> None:

@@ -3,7 +3,8 @@
 A directive above a row covers that row; above 项目名称, the table; at the top of the file before
 a blank line, the file.  `disable-next-row=`, `disable-table=` and `disable-file=` say the scope.
 The reader hands each directive to `Directives` and tells it what follows; the engine applies
-them (`suppress`), reporting each directive that cannot be read or suppresses nothing (BL009).
+them (`suppress`), reporting each directive that cannot be read, names no rule or suppresses nothing
+(BL009).  A directive names codes (`BL201`), one-word rule names or families (`disable=funding`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ DIRECTIVE = re.compile(
     r"<!--\s*+budgetlint\s*+:\s*+(?P<verb>[a-z-]+)\s*+(?:=\s*+(?P<codes>[A-Za-z0-9,]+(?:\s+[A-Za-z0-9,]+)*+)?)?\s*+-->"
 )
 _CODE = re.compile(r"^BL\d{3}$")
+_FAMILY = re.compile(r"^[a-z]+$")  # a family (`funding`), or a rule name of one word
 SCOPES = {
     "disable": "auto",
     "disable-next-row": "row",
@@ -39,14 +41,20 @@ def parse(text: str, span: Span) -> Directive:
     match = DIRECTIVE.search(text)
     if not match or match.group("verb") not in SCOPES:
         return Directive(span, (), "row", error=text.strip())
-    codes = tuple(code.strip().upper() for code in (match.group("codes") or "").split(",") if code.strip())
+    codes = tuple(_name(code) for code in (match.group("codes") or "").split(",") if code.strip())
     directive = Directive(span, codes, SCOPES[match.group("verb")])
-    bad = [code for code in codes if not _CODE.match(code)]
+    bad = [code for code in codes if not _CODE.match(code) and not _FAMILY.match(code)]
     if bad:
         directive.error = ", ".join(bad)
     if directive.scope == "file":
         directive.first_line, directive.last_line = WHOLE_FILE
     return directive
+
+
+def _name(written: str) -> str:
+    """A family or one-word rule name (letters only) in lower case; anything else, a code, in upper case."""
+    written = written.strip()
+    return written.lower() if written.isascii() and written.isalpha() else written.upper()
 
 
 class Directives:
@@ -101,18 +109,37 @@ class Directives:
         self.waiting = []
 
 
-def suppress(findings: list[Finding], directives: list[Directive], report: Callable[[str], bool]) -> list[Finding]:
-    """The findings no directive covers, then a BL009 for each directive that cannot be read or
-    covered none, when `report("BL009")` says the rule is on."""
+def suppress(
+    findings: list[Finding],
+    directives: list[Directive],
+    report: Callable[[str], bool],
+    resolve: Callable[[str], tuple[str, ...] | None] | None = None,
+) -> list[Finding]:
+    """The findings no directive covers, then a BL009 for each directive that cannot be read, names a
+    rule that does not exist or covered none, when `report("BL009")` says the rule is on.  `resolve`
+    gives the codes of a code, rule name or family (None: no such rule); without it codes are literal."""
     kept: list[Finding] = []
     used = [False] * len(directives)
+    codes_of: list[tuple[str, ...]] = []
+    unknown: list[list[str]] = []
+    for directive in directives:
+        codes: list[str] = []
+        missing: list[str] = []
+        for name in directive.codes:
+            found = (name,) if resolve is None else resolve(name)
+            if found is None:
+                missing.append(name)
+            else:
+                codes.extend(found)
+        codes_of.append(tuple(codes))
+        unknown.append(missing)
     for finding in findings:
         line = finding.span.line
         suppressed = False
         for index, directive in enumerate(directives):
             if directive.error and not directive.codes:
                 continue
-            if directive.codes and finding.code not in directive.codes:
+            if directive.codes and finding.code not in codes_of[index]:
                 continue
             if directive.first_line <= line <= directive.last_line:
                 used[index] = True
@@ -120,9 +147,11 @@ def suppress(findings: list[Finding], directives: list[Directive], report: Calla
         if not suppressed:
             kept.append(finding)
     if report("BL009"):
-        for directive, was_used in zip(directives, used):
+        for directive, was_used, missing in zip(directives, used, unknown):
             if directive.error:
                 kept.append(Finding("BL009", directive.span, args={"variant": "malformed"}, actual=directive.error))
+            elif missing:
+                kept.append(Finding("BL009", directive.span, args={"variant": "unknown"}, actual=", ".join(missing)))
             elif not was_used:
                 expected = ", ".join(directive.codes) or words("任何规则", "any rule")
                 kept.append(Finding("BL009", directive.span, expected=expected, actual=""))

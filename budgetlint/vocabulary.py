@@ -59,6 +59,7 @@ class Vocabulary:
     column_roles: dict[str, str]  # normalised heading → the role of its column (level1, value, unit …)
     directions: dict[str, str]  # a comparator column's word → the sign it gives ("" for none)
     annotations: tuple[str, ...]  # notes after a heading or group name: (必填)
+    annotation_ends: tuple[str, ...]  # the last characters of the annotations (a quick test)
     level1: dict[str, Group]
     level2: dict[str, Group]
     level1_names: dict[str, str]  # normalised name → kind
@@ -80,11 +81,14 @@ class Vocabulary:
     rate_prefixes: tuple[str, ...]  # 每: before a unit, makes the narrative's amount after it a rate (每人 → 人)
     rate_words: dict[str, str]  # 人均 → 人: a word that makes a rate, and the unit it names
     signoff: re.Pattern[str]  # a sign-off cell (填表人：, 财政部门初审意见（盖章）): ends the indicator zone
+    signoff_words: tuple[str, ...]  # the words themselves (blanks removed, half-width): 项目负责人, 联系电话 …
+    signoff_first: frozenset[str]  # their first characters, full- and half-width: most cells start otherwise
     # Near-miss labels (symmetric delete): each known label longer than 2 characters, and each of its
     # one-character deletions → the labels (normalised, as written) that give it.  See near_label.
     near: dict[str, tuple[tuple[str, str], ...]] = fresh(dict)
     near_longest: int = 0
     raw: dict[str, Any] = fresh(dict)
+    role_cache: dict[str, str | None] = fresh(dict)  # see column_role
 
     # ------------------------------------------------------------ header labels
     def header_field(self, cell: str) -> str | None:
@@ -108,13 +112,25 @@ class Vocabulary:
 
     def unannotated(self, label: str) -> str:
         """A normalised label without the note a form writes after it: 数量指标(必填) → 数量指标."""
+        if not label.endswith(self.annotation_ends):  # most labels: one test
+            return label
         for note in self.annotations:
             if label.endswith(note) and len(label) > len(note):
                 return label[: -len(note)]
         return label
 
     def column_role(self, cell: str) -> str | None:
-        """The role of the indicator-block column a heading cell names, or None for no heading."""
+        """The role of the indicator-block column a heading cell names, or None for no heading (memoised:
+        every row of an indicator block asks it of its first cell)."""
+        roles = self.role_cache
+        if cell in roles:
+            return roles[cell]
+        if len(roles) > 65536:
+            roles.clear()
+        found = roles[cell] = self._column_role(cell)
+        return found
+
+    def _column_role(self, cell: str) -> str | None:
         label = normalize_label(cell)
         role = self.column_roles.get(label)
         if role is None and label not in self.indicator_header:
@@ -189,6 +205,7 @@ def _near_index(written: dict[str, str]) -> dict[str, tuple[tuple[str, str], ...
     return {key: tuple(sorted(hits)) for key, hits in index.items()}
 
 
+_FULL = {"(": "（"}  # a half-width bracket a sign-off word may be written with in full width
 _SIGNOFF_TAIL = r"(?:$|[:(]|签字|签名|签章|盖章)"
 
 
@@ -266,6 +283,7 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
         },
         directions={normalize_label(k): v for k, v in data["indicator_header"]["directions"].items()},
         annotations=tuple(normalize_label(s) for s in indicator_rules["annotations"]),
+        annotation_ends=tuple({normalize_label(s)[-1:] for s in indicator_rules["annotations"]} - {""}),
         level1=level1,
         level2=level2,
         level1_names={normalize_label(n): g.kind for g in level1.values() for n in g.names},
@@ -287,6 +305,13 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
         rate_prefixes=tuple(data["narrative"]["rate_prefixes"]),
         rate_words=dict(data["narrative"]["rate_words"]),
         signoff=_signoff_pattern(data["signoff"]["words"]),
+        signoff_words=tuple(halfwidth(squeeze(word)) for word in data["signoff"]["words"]),
+        signoff_first=frozenset(
+            char
+            for word in data["signoff"]["words"]
+            for char in (squeeze(word)[:1], halfwidth(squeeze(word)[:1]), _FULL.get(squeeze(word)[:1], ""))
+            if char
+        ),
         near=_near_index(written),
         near_longest=max((len(label) for label in written if len(label) > 2), default=0),
         raw=data,

@@ -204,3 +204,31 @@ def test_shuffling_the_other_columns_changes_no_value(linter, order, value_at):
         ("培训合格率", "90", [("≥", Decimal(90), True, None)], [], "95", "", "20"),
         ("完成时间", "2024年12月31日", [], [(2024, "by")], "2026年12月31日", "按合同", "10"),
     ]
+
+
+# ---------------------------------------------------------------- the 中期 costs (BL208)
+
+MIDTERM = """
+| 项目名称 | 示例项目 |
+| 项目总额 | 300 | 年度资金总额 | 100 |
+| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 中期指标值 |
+| 产出指标 | 数量指标 | 举办培训班 | 4期 | 12期 |
+| | 成本指标 | 举办培训班 | 25万元/期 | 25万元/期 |
+"""
+
+
+def test_midterm_costs_add_up_to_the_project_total(linter):
+    assert findings_of(linter, MIDTERM, "BL208") == [] and findings_of(linter, MIDTERM, "BL201") == []
+    wrong = MIDTERM.replace("| 4期 | 12期 |", "| 4期 | 14期 |")
+    (finding,) = findings_of(linter, wrong, "BL208")
+    assert (finding.span.line, finding.expected, finding.actual) == (5, "300", "350")
+    assert findings_of(linter, wrong, "BL201") == []  # the annual column still balances: 25 × 4 = 100
+
+
+def test_no_midterm_column_no_midterm_check(linter):
+    plain = (
+        MIDTERM.replace(" | 中期指标值 |", " |")
+        .replace(" | 12期 |", " |")
+        .replace(" | 25万元/期 | 25万元/期 |", " | 25万元/期 |")
+    )
+    assert findings_of(linter, plain.replace("项目总额 | 300", "项目总额 | 999"), "BL208") == []

@@ -12,9 +12,13 @@ Each case: the finding at its line and the field values read, exactly; then one 
 
 from __future__ import annotations
 
+import pytest
 from conftest import CLEAN_TABLE, damaged_seed, findings_of, table
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_lsp import assert_same
+
+from budgetlint.lsp import TableCache
 
 HEADER = table("""
     | 项目名称 | 示例项目 |
@@ -81,6 +85,32 @@ def test_an_empty_value_cell_before_a_misspelt_label_stays_empty(linter):
     assert (found[0].expected, found[0].actual) == ("财政拨款", "财政投款")
 
 
+def test_an_empty_value_cell_over_a_sign_off_word_stays_empty(linter):
+    stamped = HEADER.replace("| 年度总体绩效目标 | 完成示例工作。 |", "| 年度总体绩效目标 |\n| 盖章 |")
+    project = parse(linter, stamped)
+    assert project.goal.text == ""
+    found = findings_of(linter, stamped)
+    assert codes(found) == [("BL003", 7, 3), ("BL007", 8, 3)]  # the goal is empty; 盖章 belongs to no label
+    assert found[0].message == "'年度总体绩效目标' has no value: expected one, found an empty cell"
+
+
+def tabs(text: str) -> str:
+    """A pipe table as the seed's TAB rows (a spreadsheet copy, a PDF extraction)."""
+    return "\n".join(
+        "\t".join(cell.strip() for cell in line.strip()[1:-1].split("|")) if line.startswith("|") else line
+        for line in text.split("\n")
+    )
+
+
+def test_an_empty_value_cell_in_tab_rows_does_not_take_the_label_below(linter):
+    empty = tabs(HEADER.replace("| 其他资金 | 4 | 自治区资金 | 0 |", "| 自治区资金 | 0 | 其他资金 | |")).replace(
+        "年度总体绩效目标", "目标概述"
+    )
+    assert "\t" in empty and "|" not in empty
+    assert parse(linter, empty).fields["other"].text == ""
+    assert codes(findings_of(linter, empty)) == [("BL003", 1, 1), ("BL102", 4, 6), ("BL002", 7, 1)]
+
+
 def test_a_value_pushed_onto_the_next_line_is_still_its_labels(linter):
     pushed = HEADER.replace("| 其他资金 | 4 | 自治区资金 | 0 |", "| 其他资金 |\n| 4 | 自治区资金 | 0 |")
     assert parse(linter, pushed).fields["other"].text == "4"
@@ -104,6 +134,19 @@ def test_the_name_stops_at_a_known_label_beside_it(linter):
     project = parse(linter, beside)
     assert (project.name, project.fields["contact"].text) == ("示例项目", "张三 13900000000")
     assert findings_of(linter, beside) == []
+
+
+def test_the_name_stops_at_a_sign_off_label_beside_it(linter):
+    # 填表人 is no header label, and 李四 no value: only the sign-off word tells it from a split name
+    beside = HEADER.replace("| 示例项目 |", "| 示例项目 | 填表人 | 李四 |")
+    project = parse(linter, beside)
+    assert project.name == "示例项目" and "contact" not in project.fields
+    found = findings_of(linter, beside)
+    assert codes(found) == [("BL002", 1, 17)]
+    assert found[0].actual == "填表人"
+    alone = HEADER.replace("| 示例项目 |", "| 示例项目 | 填表人：李四 |")
+    assert parse(linter, alone).name == "示例项目"
+    assert codes(findings_of(linter, alone)) == [("BL007", 1, 17)]
 
 
 def test_a_telephone_number_beside_the_name_is_an_orphan_cell(linter):
@@ -159,14 +202,17 @@ def test_a_year_row_inside_the_table_states_its_fiscal_year(linter):
     project = parse(linter, row)
     assert (project.fiscal_year, project.fiscal_year_span.line, project.name) == (2024, 5, "示例项目")
     found = findings_of(linter, row)
-    assert codes(found) == [("BL301", 18, 22)]  # no BL001 (the name continued) nor BL007
-    assert found[0].related[0].span.line == 5
+    # no BL001 (the name continued) nor BL007; BL011 (info) says where the year was read
+    assert [(f.code, f.span.line) for f in found] == [("BL011", 5), ("BL301", 18)]
+    assert found[0].args["variant"] == "row" and found[0].severity == "info"
+    assert found[1].related[0].span.line == 5
 
 
 def test_a_year_line_inside_the_table_states_its_fiscal_year(linter):
     line = LATE.replace("| 项目名称 | 示例项目 |\n", "| 项目名称 | 示例项目 |\n(2024年度)\n")
     assert parse(linter, line).fiscal_year == 2024
-    assert codes(findings_of(linter, line)) == [("BL301", 18, 22)]  # no BL006 stray line
+    found = findings_of(linter, line)
+    assert [(f.code, f.span.line) for f in found] == [("BL011", 5), ("BL301", 18)]  # no BL006 stray line
 
 
 def test_a_year_row_above_the_table_is_no_orphan_row(linter):
@@ -189,8 +235,9 @@ def test_a_one_year_project_period_states_the_year_when_nothing_else_does(linter
     project = parse(linter, one)
     assert (project.fiscal_year, project.fiscal_year_span.line, project.fiscal_year_span.column) == (2024, 5, 27)
     found = findings_of(linter, one)
-    assert codes(found) == [("BL301", 17, 22)]
-    assert found[0].related[0].span.line == 5  # the finding shows where the year came from
+    assert codes(found) == [("BL011", 5, 27), ("BL301", 17, 22)]
+    assert found[0].args["variant"] == "period" and found[0].actual == "2024"
+    assert found[1].related[0].span.line == 5  # the finding shows where the year came from
 
 
 def test_a_multi_year_project_period_does_not_decide_the_year(linter):
@@ -220,6 +267,12 @@ def test_sign_off_rows_end_the_indicator_block(linter):
     project = parse(linter, SIGNED)
     assert len(project.indicators) == 6 and project.indicators[-1].name == "参训人员满意度"
     assert findings_of(linter, SIGNED) == []  # no BL402/BL404 for 0951-5012345, no BL301 for 2024年1月10日
+
+
+def test_sign_off_rows_in_tab_rows_end_the_indicator_block(linter):
+    signed = tabs(SIGNED)
+    assert len(parse(linter, signed).indicators) == 6
+    assert findings_of(linter, signed) == []
 
 
 def test_a_name_that_starts_like_a_sign_off_word_is_an_indicator(linter):
@@ -319,7 +372,8 @@ def test_a_good_table_with_a_split_name_a_year_row_and_sign_off_rows_is_silent(l
         (15, "参训人员技能达标率", "≥85%"),
         (16, "参训人员满意度", "≥90%"),
     ]
-    assert findings_of(linter, GOOD) == []
+    # silent but for where the year was read (info): the (2024年度) row inside the table
+    assert [(f.code, f.severity) for f in findings_of(linter, GOOD)] == [("BL011", "info")]
 
 
 # ---------------------------------------------------------------- no damage raises
@@ -348,3 +402,25 @@ def test_no_damage_raises(linter, pieces, seed):
         for finding in findings:
             assert finding.span.line >= 1 and finding.span.column >= 1
             assert finding.message
+
+
+# ---------------------------------------------------------------- the language server reads the same
+
+SECOND = FULL.split("\n", 3)[3].replace("示例项目", "第二个项目")  # from 项目名称 on
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        SIGNED + "| (2025年度) |\n\n" + SECOND,
+        LATE.replace("| 项目名称 | 示例项目 |\n", "| 项目名称 | 示例项目 |\n| (2024年度) |\n")
+        + "\n(2025年度)\n"
+        + SECOND,
+        LATE.replace("| 项目期 | 99年 |", "| 项目期 | 2024年1月-2024年12月 |") + "\n" + SECOND,
+        HEADER.replace("| 示例项目 |", "| 示例项目 | 项目负责人及电话 | 张三 13900000000 |") + "\n" + SECOND,
+    ],
+)
+def test_the_language_server_reads_damage_as_a_full_check_does(zh, text):
+    cache = TableCache(zh)
+    assert_same(cache, zh, table(text))
+    assert_same(cache, zh, "\n" + table(text))

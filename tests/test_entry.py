@@ -28,6 +28,9 @@ def run(args, via_click: bool):
         ["check", str(SEED), "--format", "concise", "--ignore", "BL8", "-j", "1", "--no-color"],
         ["check", str(SEED), "--format", "github", "--fiscal-year", "2025", "--", CLEAN],
         ["check", "--format", "concise", "no-such-file.md"],
+        ["check", "--color", CLEAN, "--lang", "en"],
+        ["check", "--color", "never", CLEAN, "--color=always", "-q"],
+        ["check", str(SEED), "--statistics", "--format", "concise"],
     ],
 )
 def test_fast_path_gives_what_click_gives(args):

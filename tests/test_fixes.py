@@ -262,3 +262,55 @@ def test_fix_keeps_utf16_big_endian_without_bom(tmp_path):
     data = path.read_bytes()
     assert not data.startswith((b"\xfe\xff", b"\xff\xfe"))
     assert data.decode("utf-16-be") == text.replace("达90%以上", "≥90%")
+
+
+# ---------------------------------------------------------------- the funding fix weighs the evidence
+FUNDING = table("""
+    | 项目名称 | 示例项目 |
+    | 项目属性 | 01-一年期项目 | 项目期 | 1年 |
+    | 项目总额 | 100 | 年度资金总额 | 100 |
+    | 本级资金 | 60 | 转移市县（区）资金 | 50 |
+    | 财政拨款 | 60 | 中央资金 | 40 |
+    | 其他资金 | 0 | 自治区资金 | 0 |
+    | 结余结转资金 | 0 |
+    | 年度总体绩效目标 | 举办培训。 |
+    | 一级指标 | 二级指标 | 三级指标 | 绩效值 |
+    | 1-产出指标 | 11-数量指标 | 举办培训 | 10 场 |
+    | | 14-成本指标 | 举办培训 | 10 万元/场 |
+""")
+
+
+def _funding_check():
+    from budgetlint.config import Config
+    from budgetlint.engine import Linter
+
+    linter = Linter(Config(), lang="en")
+    return lambda text: [f for f in linter.check_text(text, "t.md")[1] if f.code.startswith(("BL1", "BL2"))]
+
+
+def test_the_unsafe_funding_fix_mends_the_cell_the_evidence_blames_and_leaves_nothing_behind():
+    # 项目总额, the costs and 本级's sources bear out 100 and 60; 中央 40 says 转移 is 40.  The fix used to write
+    # 年度资金总额 110, leaving BL104 (年度 > 项目总额), BL105 and BL201 behind; it now writes 转移 40.
+    check = _funding_check()
+    assert [f.code for f in check(FUNDING)] == ["BL101", "BL103"]
+    outcome = fix_text(FUNDING, check, unsafe=True)
+    assert outcome.text == FUNDING.replace("| 转移市县（区）资金 | 50 |", "| 转移市县（区）资金 | 40 |")
+    assert outcome.remaining == [] and outcome.rounds == 1
+
+
+def test_no_funding_fix_is_offered_when_the_evidence_does_not_agree_on_a_value():
+    check = _funding_check()
+    # 中央 30 asks 30 of 转移, 年度 − 本级 asks 40: 转移 is blamed, and left as it is.
+    disputed = FUNDING.replace("| 中央资金 | 40 |", "| 中央资金 | 30 |")
+    outcome = fix_text(disputed, check, unsafe=True)
+    assert outcome.text == disputed and outcome.applied == 0
+    assert [f.code for f in outcome.remaining] == ["BL101", "BL103"]
+    # 本级's sources and 中央/自治区 left out: 本级 or 转移 is wrong, nothing says which.
+    open_ = "".join(
+        line
+        for line in FUNDING.splitlines(keepends=True)
+        if not line.startswith(("| 财政拨款", "| 其他资金", "| 结余"))
+    )
+    outcome = fix_text(open_, check, unsafe=True)
+    assert outcome.text == open_ and outcome.applied == 0
+    assert [(f.code, f.fix) for f in outcome.remaining] == [("BL101", None)]

@@ -371,10 +371,22 @@ def test_diff_prints_a_unified_diff_and_writes_nothing(tmp_path):
     messy = tmp_path / "messy.md"
     messy.write_text(TAB_TABLE, encoding="utf-8")
     result = run("fmt", "--diff", str(messy))
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # as `ruff format --diff`: a change to make fails the run
     assert result.stdout.startswith(f"--- {messy}\n+++ {messy}\n@@ ")
     assert "-3-满意度指标\t31-服务对象满意度\t参训人员满意度\t达90%以上\n" in result.stdout
     assert "+| 3-满意度指标 | 31-服务对象满意度 | 参训人员满意度 | ≥90%             |\n" in result.stdout
+    assert messy.read_text(encoding="utf-8") == TAB_TABLE
+
+
+def test_diff_and_check_exit_one_on_a_change_and_zero_without(tmp_path):
+    messy = tmp_path / "messy.md"
+    messy.write_text(TAB_TABLE, encoding="utf-8")
+    tidy = tmp_path / "tidy.md"
+    tidy.write_text(CANONICAL, encoding="utf-8")
+    for options in (["--diff"], ["--check"], ["--check", "--diff"]):
+        assert run("fmt", *options, str(messy), str(tidy)).exit_code == 1, options
+        unchanged = run("fmt", *options, str(tidy))
+        assert unchanged.exit_code == 0 and unchanged.stdout == "", options
     assert messy.read_text(encoding="utf-8") == TAB_TABLE
 
 

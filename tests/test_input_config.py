@@ -100,7 +100,7 @@ CASES = [
     (
         {"budgetlint.toml": "ignore = ['BL999']\n"},
         "bad/budgetlint.toml",
-        "ignore: 'BL999' is not a rule code, rule name or code prefix",
+        "ignore: 'BL999' is not a rule code, rule name, family or code prefix",
     ),
     ({"budgetlint.toml": "[severity]\nBL998 = 'error'\n"}, "bad/budgetlint.toml", "severity.BL998: unknown rule"),
     (

@@ -189,8 +189,9 @@ def test_a_file_without_a_table_is_an_error_when_named_and_a_note_in_a_folder(tm
     named = CliRunner().invoke(main, ["check", "docs/t.md", "--format", "concise"])
     assert (named.exit_code, named.output) == (2, f"docs/t.md:1:1: E000 {message}\n")
     walked = CliRunner().invoke(main, ["check", "docs", "--format", "rich", "--lang", "en", "--no-color"])
-    assert walked.exit_code == 0
+    assert walked.exit_code == 2  # a folder that yields no table checks nothing: never a silent pass (issue 21)
     assert walked.output.splitlines() == [
+        "docs: nothing checked: none of its 1 file(s) holds a project table (no 项目名称 row)",
         "Checked 1 file, 0 project tables: no findings.",
         "docs/t.md: skipped, no project table",
     ]

@@ -109,3 +109,13 @@ def test_commit_fails_on_an_error_and_passes_after_the_fix(tmp_path):
         "budgetlint fmt (canonical layout)",
     ]
     assert sh("git", "log", "--format=%s", cwd=docs, env=env).stdout == "tables\n"
+
+    # A file the config excludes is named by the hook like any other: both hooks skip it (ruff's
+    # --force-exclude) and the commit passes, the file as written.
+    (docs / "budgetlint.toml").write_text('exclude = ["archive/"]\n', encoding="utf-8")
+    (docs / "archive").mkdir()
+    (docs / "archive" / "2019.txt").write_text(BROKEN, encoding="utf-8")
+    sh("git", "add", "-A", cwd=docs, env=env)
+    excluded = sh("git", "commit", "-m", "archive", cwd=docs, env=env, check=False)
+    assert excluded.returncode == 0, excluded.stdout + excluded.stderr
+    assert (docs / "archive" / "2019.txt").read_text(encoding="utf-8") == BROKEN

@@ -27,7 +27,7 @@ from budgetlint.checks import check_kind
 from budgetlint.checks.common import field_row, show_money, tolerance
 from budgetlint.findings import Edit, Finding, Fix, Related, format_value, words
 from budgetlint.matching import assign, name_key, similarity
-from budgetlint.model import Indicator
+from budgetlint.model import Indicator, Project
 from budgetlint.record import named, record
 
 TYPE_CHECKING = False  # typing is not imported on the check path
@@ -336,9 +336,41 @@ def _per_unit_reading(result: CostAnalysis, annual: Decimal, allowed: Decimal) -
 
 
 # ---------------------------------------------------------------- rules (views of the analysis)
+def midterm_view(project, ctx):
+    """The project as its 中期 (mid- or long-term) column states it: each indicator with a 中期 value,
+    that value in place of the annual one; None when no indicator has one (the block has no such column)."""
+
+    def view():
+        indicators = [
+            Indicator(i.level1, i.level2, i.name, i.name_span, i.midterm, i.midterm_span, i.row_span)
+            for i in project.indicators
+            if i.midterm is not None and i.midterm_span is not None
+        ]
+        if not indicators:
+            return None
+        return Project(
+            project.name,
+            project.span,
+            project.end_line,
+            project.fields,
+            indicators,
+            project.fiscal_year,
+            project.fiscal_year_span,
+            project.money_unit,
+            project.money_unit_text,
+        )
+
+    return ctx.cached(("midterm", id(project)), view)
+
+
 @check_kind("cost-sum")
 def cost_sum(project, params, ctx):
-    """BL201: Σ(cost, per-unit costs × quantity) equals 年度资金总额 (or the field `total` names)."""
+    """BL201: Σ(cost, per-unit costs × quantity) equals 年度资金总额 (or the field `total` names); BL208 the
+    same over the 中期 column's values (`values = "midterm"`), against 项目总额 / 中期资金总额."""
+    if params.get("values") == "midterm":
+        project = midterm_view(project, ctx)
+        if project is None:
+            return
     analysis = analyse(project, ctx, params["total"])
     if analysis.balanced is not False or analysis.per_unit_rows:
         return

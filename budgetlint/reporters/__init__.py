@@ -20,13 +20,15 @@ FORMATS = {
     "json": "budgetlint.reporters.json_output",
     "sarif": "budgetlint.reporters.sarif",
     "github": "budgetlint.reporters.github",
+    "statistics": "budgetlint.reporters.statistics",  # --statistics (text, or JSON with --format json)
 }
 
 
 @record
 class Options:
     lang: str = "zh"
-    color: bool | None = None
+    color: str | None = None  # auto | always | never (None: auto)
+    quiet: bool = False  # findings only: no summary, hints or notes
     catalogue: Any = None  # for formats that describe the rules (SARIF)
     extra: dict[str, Any] = fresh(dict)
 

@@ -1,6 +1,6 @@
 """Terminal output: each finding with its row as a code frame, then a summary.
 
-rich decides the colour system (terminal, NO_COLOR, --color/--no-color) and
+rich decides the colour system (terminal, NO_COLOR, FORCE_COLOR, --color) and
 renders each style once; the lines themselves are streamed straight to the
 output, so 10,000 findings print in a fraction of a second (a rich Table or a
 Console.print per line costs seconds).  Carets are placed by display width:
@@ -30,6 +30,8 @@ _LABELS = {
         "and": "、",
         "clean": "未发现问题。",
         "related": "相关",
+        "fixable": "[*] 其中 {safe} 个可用 `--fix` 自动修复",
+        "unsafe_more": "（另有 {unsafe} 个需加 `--unsafe-fixes`）",
     },
     "en": {
         "error": "error",
@@ -46,6 +48,8 @@ _LABELS = {
         "and": ", ",
         "clean": "no findings.",
         "related": "related",
+        "fixable": "[*] {safe} fixable with `--fix`",
+        "unsafe_more": " ({unsafe} more with `--fix --unsafe-fixes`)",
     },
 }
 
@@ -60,12 +64,20 @@ def _count(number: int, word: str, english: bool) -> str:
 class _Painter:
     """Styles rendered to escape codes once, by rich, for the stream's colour system."""
 
-    def __init__(self, stream, color: bool | None):
+    def __init__(self, stream, color: str | None):
         from rich.console import Console
         from rich.style import Style
 
-        console = Console(file=stream, force_terminal=color, no_color=color is False, highlight=False)
-        self.system = console._color_system  # None when the output is not a colour terminal
+        # auto: rich reads the terminal, NO_COLOR (any non-empty value) and FORCE_COLOR; --color wins over both
+        always, never = color == "always", color == "never"
+        console = Console(
+            file=stream,
+            force_terminal=True if always else None,
+            no_color=never or (False if always else None),
+            highlight=False,
+        )
+        # None when the output is not a colour terminal; NO_COLOR means no escape codes at all (not even bold)
+        self.system = None if console.no_color else console._color_system
         self._style = Style
         self._cache: dict[str, object] = {}
 
@@ -130,6 +142,9 @@ def render(result, stream, options) -> None:
         if len(out) > 512:
             stream.write("".join(out))
             out.clear()
+    if options.quiet:  # findings (and the errors above them) only
+        stream.write("".join(out))
+        return
     severities = Counter(f.severity for f in result.findings)
     english = labels is _LABELS["en"]
     summary = labels["summary"].format(
@@ -145,6 +160,12 @@ def render(result, stream, options) -> None:
         write(summary + counts + "\n")
     else:
         write(summary + labels["clean"] + "\n")
+    safe = sum(1 for f in result.findings if f.fix is not None and f.fix.safe)
+    if safe:
+        unsafe = sum(1 for f in result.findings if f.fix is not None and not f.fix.safe)
+        write(
+            labels["fixable"].format(safe=safe) + (labels["unsafe_more"].format(unsafe=unsafe) if unsafe else "") + "\n"
+        )
     for note in result.notes:
         write(paint("dim", note) + "\n")
     stream.write("".join(out))

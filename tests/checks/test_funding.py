@@ -65,14 +65,31 @@ SOURCES = """
 
 
 def test_sources_left_out_count_as_zero_and_the_fix_writes_the_sum_unsafely(linters):
-    # 其他资金 and 结余结转资金 are not written: 本级资金 50 must then be 财政拨款 alone.
-    (finding,) = findings_of(linters["zh"], SOURCES, "BL102")
-    assert (finding.span.line, finding.span.column) == (4, 10)
+    # 其他资金 and 结余结转资金 are not written: 本级资金 50 must then be 财政拨款 alone.  With no 年度资金总额,
+    # nothing else bears on 本级资金: it is blamed, as the identity is written, and the fix writes the sum.
+    alone = without(SOURCES, "项目总额")
+    (finding,) = findings_of(linters["zh"], alone, "BL102")
+    assert (finding.span.line, finding.span.column) == (3, 10)
     assert (finding.expected, finding.actual) == ("45", "50")
-    assert [(row.span.line, row.label) for row in finding.related] == [(5, "财政拨款 45")]
+    assert finding.message == "本级资金与来源不符：财政拨款 45 = 45（万元）；期望 45，实际 50"
+    assert [(row.span.line, row.label) for row in finding.related] == [(4, "财政拨款 45")]
     assert finding.fix.safe is False
     assert [edit.text for edit in finding.fix.edits] == ["45"]
-    assert findings_of(linters["zh"], SOURCES.replace("| 财政拨款 | 45 |", "| 财政拨款 | 50 |"), "BL102") == []
+    assert findings_of(linters["zh"], alone.replace("| 财政拨款 | 45 |", "| 财政拨款 | 50 |"), "BL102") == []
+
+
+def test_sources_that_do_not_add_up_to_a_borne_out_total_leave_it_alone(linters):
+    # 年度资金总额 50 = 本级资金 50 + 转移 0 bears 本级资金 out: a source is wrong (or left out), not 本级资金.
+    (finding,) = findings_of(linters["en"], SOURCES, "BL102")
+    assert (finding.span.line, finding.span.column) == (4, 10)  # no one cell singled out: where it was
+    assert (finding.expected, finding.actual) == ("50", "45")  # the sources are expected to add up to 50
+    assert finding.message == (
+        "本级资金 does not match its sources: 财政拨款 45 = 45 (万元); "
+        "年度资金总额 50 = 本级资金 50 + 转移市县(区)资金 0: these bear out 本级资金, "
+        "so 财政拨款 or 其他资金 (not written) or 结余结转资金 (not written) is wrong; expected 50 in all, found 45"
+    )
+    assert finding.fix is None
+    assert findings_of(linters["en"], SOURCES.replace("| 财政拨款 | 45 |", "| 财政拨款 | 50 |"), "BL102") == []
 
 
 def test_annual_is_not_judged_when_the_transfer_is_missing_which_is_reported_instead(linters):
@@ -196,3 +213,191 @@ def test_the_period_must_fit_the_attribute_and_names_it_in_english(linters):
     assert [(row.span.line, row.label) for row in finding.related] == [(2, "project type 03-多年期延续性项目")]
     assert findings_of(linters["en"], header("03-多年期延续性项目", "5年", "10", "10"), "BL107") == []
     assert findings_of(linters["en"], header("02-经常性项目", "99年", "10", "10"), "BL107") == []
+
+
+# ---------------------------------------------------------------- weighing the evidence before blaming a cell
+
+
+def weighed(own: str = "60", transfer: str = "50", central: str = "40", total: str = "100", cost: str = "10") -> str:
+    """A one-year project of 100 whose costs add up to 100 (10 场 × `cost`) — unless told otherwise."""
+    return f"""
+        | 项目名称 | 示例项目 |
+        | 项目属性 | 01-一年期项目 | 项目期 | 1年 |
+        | 项目总额 | {total} | 年度资金总额 | 100 |
+        | 本级资金 | {own} | 转移市县（区）资金 | {transfer} |
+        | 财政拨款 | 60 | 中央资金 | {central} |
+        | 其他资金 | 0 | 自治区资金 | 0 |
+        | 结余结转资金 | 0 |
+        | 年度总体绩效目标 | 举办培训。 |
+        | 一级指标 | 二级指标 | 三级指标 | 绩效值 |
+        | 1-产出指标 | 11-数量指标 | 举办培训 | 10 场 |
+        | | 14-成本指标 | 举办培训 | {cost} 万元/场 |
+    """
+
+
+def without(text: str, *labels: str) -> str:
+    """`text` without the rows that start with one of `labels`."""
+    return "\n".join(
+        line for line in text.split("\n") if not line.strip().startswith(tuple(f"| {x} |" for x in labels))
+    )
+
+
+def funding_codes(linter, text):
+    return [(f.code, f.span.line) for f in findings_of(linter, text) if f.code.startswith(("BL1", "BL2"))]
+
+
+def test_a_table_that_adds_up_everywhere_is_silent(linters):
+    assert funding_codes(linters["zh"], weighed(transfer="40")) == []
+
+
+def test_a_total_borne_out_by_the_project_total_and_the_costs_is_not_blamed(linters):
+    # The 110-vs-100 case: 项目总额 100 and the costs 100 agree with 年度资金总额 100, so 本级 60 + 转移 50 = 110 is
+    # wrong in its parts; 本级资金 is itself borne out by its sources only when they are written (here they are
+    # not), so nothing says which part: no fix.
+    text = without(weighed(), "财政拨款", "其他资金", "结余结转资金")
+    (finding,) = findings_of(linters["en"], text, "BL101")
+    assert (finding.span.line, finding.span.column) == (3, 25)
+    assert (finding.expected, finding.actual) == ("100", "110")
+    assert finding.message == (
+        "年度资金总额 does not add up: 本级资金 60 + 转移市县(区)资金 50 = 110 (万元); "
+        "项目总额 100 = 年度资金总额 100 (one-year project); the costs 100 = 年度资金总额 100: "
+        "these bear out 年度资金总额, so 本级资金 or 转移市县(区)资金 is wrong; expected 100 in all, found 110"
+    )
+    assert finding.fix is None
+    (zh,) = findings_of(linters["zh"], text, "BL101")
+    assert zh.message == (
+        "年度资金总额与分项不符：本级资金 60 + 转移市县(区)资金 50 = 110（万元）；"
+        "一年期项目 项目总额 100 = 年度资金总额 100；成本指标合计 100 = 年度资金总额 100，"
+        "印证年度资金总额无误，有误的是本级资金或转移市县(区)资金：期望合计 100，实际 110"
+    )
+    assert findings_of(linters["en"], text.replace("| 50 |", "| 40 |"), "BL101") == []
+
+
+def test_the_one_cell_the_evidence_contradicts_is_blamed_and_fixed(linters):
+    # 本级资金 60 = 财政拨款 60 and 年度资金总额 = 项目总额 = the costs: only 转移 is left, and 中央 40 agrees with
+    # 100 − 60 = 40.  BL101 and BL103 both blame it and both fix it to 40.
+    found = [f for f in findings_of(linters["en"], weighed()) if f.code.startswith(("BL1", "BL2"))]
+    assert [(f.code, f.span.line, f.span.column, f.expected, f.actual) for f in found] == [
+        ("BL101", 4, 27, "40", "50"),
+        ("BL103", 4, 27, "40", "50"),
+    ]
+    bl101, bl103 = found
+    assert bl101.message == (
+        "年度资金总额 does not add up: 本级资金 60 + 转移市县(区)资金 50 = 110 (万元); "
+        "weighed with 本级资金 60 = 财政拨款 60 + 其他资金 0 + 结余结转资金 0; "
+        "项目总额 100 = 年度资金总额 100 (one-year project); the costs 100 = 年度资金总额 100; "
+        "转移市县(区)资金 50 ≠ 中央资金 40 + 自治区资金 0 = 40, the wrong cell is 转移市县(区)资金: expected 40, found 50"
+    )
+    assert [row.label for row in bl101.related] == ["annual funds 100", "own-level funds 60"]
+    for finding in found:
+        assert finding.fix.safe is False
+        assert finding.fix.description == "转移市县(区)资金: 50 → 40"
+        assert [(e.span.line, e.span.column, e.text) for e in finding.fix.edits] == [(4, 27, "40")]
+    assert "有误的是转移市县(区)资金：期望 40，实际 50" in findings_of(linters["zh"], weighed(), "BL101")[0].message
+
+
+def test_a_blamed_cell_whose_value_the_evidence_does_not_agree_on_is_not_fixed(linters):
+    # 转移 is the one cell left, but 年度 − 本级 asks 40 of it and 中央 + 自治区 asks 30.
+    found = [f for f in findings_of(linters["zh"], weighed(central="30")) if f.code in ("BL101", "BL103")]
+    assert [(f.code, f.span.line, f.span.column, f.expected, f.actual, f.fix) for f in found] == [
+        ("BL101", 4, 27, "40", "50", None),
+        ("BL103", 4, 27, "30", "50", None),
+    ]
+
+
+def test_the_total_is_blamed_when_the_rest_of_the_table_agrees_with_its_parts(linters):
+    # Not one-year: 项目总额 says nothing.  年度资金总额 100 against 本级 60 + 转移 50 = 110 and costs of 110.
+    text = weighed(central="50", cost="11").replace("01-一年期项目 | 项目期 | 1年", "02-经常性项目 | 项目期 | 99年")
+    text = text.replace("| 项目总额 | 100 |", "| 项目总额 | 200 |")
+    found = [f for f in findings_of(linters["en"], text) if f.code.startswith(("BL1", "BL2"))]
+    assert [(f.code, f.span.line, f.span.column, f.expected, f.actual) for f in found] == [
+        ("BL101", 3, 25, "110", "100"),
+        ("BL201", 11, 5, "100", "110"),
+    ]
+    assert "the costs 110 ≠ 年度资金总额 100, the wrong cell is 年度资金总额" in found[0].message
+    assert [edit.text for edit in found[0].fix.edits] == ["110"]
+    # The costs asking 105 and the parts 110: 年度资金总额 is still the one cell, but its value is not agreed.
+    (disputed,) = findings_of(linters["en"], text.replace("11 万元/场", "10.5 万元/场"), "BL101")
+    assert (disputed.span.line, disputed.expected, disputed.fix) == (3, "110", None)
+
+
+def test_evidence_that_contradicts_itself_is_said_to_be_split(linters):
+    # 项目总额 100 bears 年度资金总额 100 out; the costs (110) and the parts (110) contradict it: no single wrong
+    # cell explains all three, so the finding stays on the total, says so, and offers no fix.
+    (finding,) = findings_of(linters["en"], weighed(central="50", cost="11"), "BL101")
+    assert (finding.span.line, finding.span.column, finding.expected, finding.actual) == (3, 25, "110", "100")
+    assert finding.message == (
+        "年度资金总额 does not add up: 本级资金 60 + 转移市县(区)资金 50 = 110 (万元); the other evidence is split "
+        "(本级资金 60 = 财政拨款 60 + 其他资金 0 + 结余结转资金 0; 转移市县(区)资金 50 = 中央资金 50 + 自治区资金 0; "
+        "项目总额 100 = 年度资金总额 100 (one-year project); the costs 110 ≠ 年度资金总额 100): it does not say which of "
+        "年度资金总额 or 本级资金 or 转移市县(区)资金 is wrong; expected 110, found 100"
+    )
+    assert finding.fix is None
+    assert "其他证据不一" in findings_of(linters["zh"], weighed(central="50", cost="11"), "BL101")[0].message
+
+
+def test_the_evidence_weighed_is_the_identities_the_rule_is_given(linters):
+    # A template with other identities passes them as parameters: with none but the rule's own, and neither
+    # 项目总额 nor the costs, nothing is weighed and the total is blamed as written.
+    bare = Linter(
+        Config(params=(("BL101", (("identities", ()), ("one_year_equal", ()), ("cost_sum_of", ""))),)), lang="en"
+    )
+    (finding,) = findings_of(bare, weighed(), "BL101")
+    assert (finding.span.line, finding.expected, finding.actual) == (3, "110", "100")
+    assert finding.message.endswith("= 110 (万元); expected 110, found 100")
+    assert [edit.text for edit in finding.fix.edits] == ["110"]
+    # Only 本级 = 财政拨款 + 其他 + 结余 given: 本级资金 is cleared, 年度资金总额 or 转移 is left.
+    sources_only = Linter(
+        Config(
+            params=(
+                (
+                    "BL101",
+                    (
+                        ("identities", ("own = appropriation + other + carryover",)),
+                        ("one_year_equal", ()),
+                        ("cost_sum_of", ""),
+                    ),
+                ),
+            )
+        ),
+        lang="en",
+    )
+    (finding,) = findings_of(sources_only, weighed(), "BL101")
+    assert (finding.span.line, finding.fix) == (3, None)
+    assert finding.message.endswith(
+        "it does not say which of 年度资金总额 or 转移市县(区)资金 is wrong; expected 110, found 100"
+    )
+
+
+DEPARTMENT = """
+    | 部门（单位）名称 | 宁德市档案馆 | 部门预算编码 | 901015 |
+    | 年度预算安排（万元） | 资金总额 | 680 |
+    |  | 其中：财政拨款 | 650 |
+    |  | 其他资金 | 30 |
+    |  | 基本支出 | 512 |
+    |  | 项目支出 | 168 |
+    | 年度总体目标 | 完成馆藏档案数字化。 |
+    | 一级指标 | 二级指标 | 三级指标 | 指标值 |
+    | 产出指标 | 数量指标 | 馆藏档案数字化 | ≥60000件 |
+    |  | 时效指标 | 数字化任务完成时间 | 2025年11月30日前 |
+    |  | 成本指标 | 馆藏档案数字化 | 28元/件 |
+    | 满意度指标 | 服务对象满意度指标 | 查档群众满意度 | ≥95% |
+"""
+
+
+def test_a_template_weighs_its_own_identities_and_the_field_its_costs_account_for(linters):
+    # 部门整体: 资金总额 = 财政拨款 + 其他资金 (BL101) = 基本支出 + 项目支出 (BL102), and the costs account for
+    # 项目支出 (rules/templates.toml).  A wrong 资金总额 fails both identities: both blame it and fix it.
+    assert [f.code for f in findings_of(linters["en"], DEPARTMENT) if f.code.startswith(("BL1", "BL2"))] == []
+    wrong_total = DEPARTMENT.replace("| 资金总额 | 680 |", "| 资金总额 | 700 |")
+    found = [f for f in findings_of(linters["en"], wrong_total) if f.code.startswith(("BL1", "BL2"))]
+    assert [(f.code, f.span.line, f.expected, f.actual, f.fix.edits[0].text) for f in found] == [
+        ("BL101", 2, "680", "700", "680"),
+        ("BL102", 2, "680", "700", "680"),
+    ]
+    # A wrong 项目支出: 资金总额 is borne out by its sources, and the costs (60000 × 28元 = 168) say 项目支出 is 168.
+    wrong_spending = DEPARTMENT.replace("| 项目支出 | 168 |", "| 项目支出 | 188 |")
+    (finding,) = findings_of(linters["en"], wrong_spending, "BL102")
+    assert (finding.span.line, finding.expected, finding.actual) == (6, "168", "188")
+    assert "the costs 168 ≠ 项目支出 188" in finding.message
+    assert [edit.text for edit in finding.fix.edits] == ["168"]
