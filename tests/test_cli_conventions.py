@@ -96,7 +96,7 @@ def test_a_folder_with_nothing_to_check_fails_with_the_reason(tmp_path):
     result = run("check", str(empty), "--format", "concise")
     assert result.exit_code == 2
     assert result.output == f"{empty}:1:1: E000 nothing to check: the folder holds no file\n"
-    (empty / "notes.csv").write_text("a,b\n", encoding="utf-8")
+    (empty / "notes.json").write_text("{}\n", encoding="utf-8")  # .csv is a document since issue 20
     result = run("check", str(empty), "--format", "concise")
     assert result.exit_code == 2 and "none of its 1 file(s) matches `include` (*.md, *.txt" in result.output
     (empty / "README.md").write_text("# 说明\n\n没有表格。\n", encoding="utf-8")

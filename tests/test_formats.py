@@ -151,8 +151,17 @@ def test_the_command_line_reads_every_format_of_a_folder():
         (".html", "BL101"),
         (".md", "BL101"),
     ]
-    # a page or a sheet is never rewritten: its findings offer no text edit (the pipe text's does)
-    assert sorted(Path(f["path"]).suffix for f in data["findings"] if "fix" in f) == [".md"]
+
+
+def test_findings_in_a_page_or_a_sheet_offer_no_text_edit(tmp_path):
+    text = formats.SOURCE.read_text(encoding="utf-8").replace("≥90%", ">=90%")  # BL802, a safe fix in text
+    (tmp_path / "t.md").write_text(text, encoding="utf-8")
+    (tmp_path / "t.html").write_text(formats.html_page(text), encoding="utf-8")
+    (tmp_path / "t.csv").write_bytes(formats.csv_sheet(text))
+    data = json.loads(run("check", str(tmp_path), "--format", "json", "--fail-on", "never").output)
+    bl802 = sorted((Path(f["path"]).suffix, "fix" in f) for f in data["findings"] if f["code"] == "BL802")
+    # a page or a sheet is never rewritten: the edit of a start tag's span would break it
+    assert bl802 == [(".csv", False), (".html", False), (".md", True)]
 
 
 # ---------------------------------------------------------------- HTML
