@@ -71,6 +71,17 @@ def lines_of(linter: Linter, text: str, code: str) -> list[int]:
 
 
 # A clean table without its satisfaction row (tests add the row they need).
+# A balanced header of the 宁夏 form, no indicators: the tables of the layout and damage tests start here.
+HEADER_TABLE = table("""
+    | 项目名称 | 示例项目 |
+    | 项目属性 | 02-经常性项目 | 项目期 | 99年 |
+    | 项目总额 | 10 | 年度资金总额 | 10 |
+    | 本级资金 | 10 | 转移市县（区）资金 | 0 |
+    | 财政拨款 | 6 | 中央资金 | 0 |
+    | 其他资金 | 4 | 自治区资金 | 0 |
+    | 年度总体绩效目标 | 完成示例工作。 |
+""")
+
 CLEAN_TABLE = table("""
     # 2024年部门项目支出绩效目标表
     单位：万元

@@ -13,22 +13,14 @@ Each case: the finding at its line and the field values read, exactly; then one 
 from __future__ import annotations
 
 import pytest
-from conftest import CLEAN_TABLE, damaged_seed, findings_of, table
+from conftest import CLEAN_TABLE, HEADER_TABLE, damaged_seed, findings_of, table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_lsp import assert_same
 
 from budgetlint.lsp import TableCache
 
-HEADER = table("""
-    | 项目名称 | 示例项目 |
-    | 项目属性 | 02-经常性项目 | 项目期 | 99年 |
-    | 项目总额 | 10 | 年度资金总额 | 10 |
-    | 本级资金 | 10 | 转移市县（区）资金 | 0 |
-    | 财政拨款 | 6 | 中央资金 | 0 |
-    | 其他资金 | 4 | 自治区资金 | 0 |
-    | 年度总体绩效目标 | 完成示例工作。 |
-""")
+HEADER = HEADER_TABLE
 FULL = CLEAN_TABLE + "| 3-满意度指标 | 31-服务对象满意度 | 参训人员满意度 | ≥90% |\n"  # lines 1–20, silent
 
 

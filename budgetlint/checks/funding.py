@@ -42,44 +42,14 @@ def funding_sum(project, params, ctx):
     args = {"total": field_label(ctx, total.key), "equation": equation, "unit": project.money_unit_text}
     verdict = _weigh(project, params, ctx)
     if verdict is None:  # nothing else in the table bears on these cells: the total is blamed, as written
-        fix = None
-        if total.span is not None:
-            fix = Fix(
-                f"{field_label(ctx, total.key)}: {total.text} → {show_money(project, expected)}",
-                (Edit(total.span, show_money(project, expected)),),
-                safe=False,
-            )
-        yield Finding(
-            "",
-            total.where,
-            args=args,
-            expected=show_money(project, expected),
-            actual=show_money(project, total.amount),
-            related=tuple(field_row(ctx, part) for part in present),
-            fix=fix,
-        )
+        yield _blame(project, ctx, total, expected, args, tuple(field_row(ctx, part) for part in present), True)
         return
     variant, blamed, suspects, solution, agreed, evidence = verdict
     args.update(_evidence_args(project, ctx, evidence, suspects))
     args["variant"] = variant
     if variant == "cell":
         found = project.field(blamed)
-        fix = None
-        if agreed and found.span is not None:
-            fix = Fix(
-                f"{field_label(ctx, found.key)}: {found.text} → {show_money(project, solution)}",
-                (Edit(found.span, show_money(project, solution)),),
-                safe=False,
-            )
-        yield Finding(
-            "",
-            found.where,
-            args=args,
-            expected=show_money(project, solution),
-            actual=show_money(project, found.amount),
-            related=_related(ctx, [total, *present], found),
-            fix=fix,
-        )
+        yield _blame(project, ctx, found, solution, args, _related(ctx, [total, *present], found), agreed)
         return
     # No one cell is singled out: the finding stays on the total.  "parts": the total is borne out, so the
     # parts are expected to add up to it; "split": the evidence does not agree.
@@ -91,6 +61,24 @@ def funding_sum(project, params, ctx):
         expected=show_money(project, total.amount if parts_wrong else expected),
         actual=show_money(project, expected if parts_wrong else total.amount),
         related=_related(ctx, present, total),
+    )
+
+
+def _blame(project, ctx, cell, expected: Decimal, args: dict, related: tuple, fixable: bool) -> Finding:
+    """The finding on the one cell blamed, expected to hold `expected`; with the unsafe fix that writes it
+    when `fixable` (the evidence agrees on that value)."""
+    shown = show_money(project, expected)
+    fix = None
+    if fixable and cell.span is not None:
+        fix = Fix(f"{field_label(ctx, cell.key)}: {cell.text} → {shown}", (Edit(cell.span, shown),), safe=False)
+    return Finding(
+        "",
+        cell.where,
+        args=args,
+        expected=shown,
+        actual=show_money(project, cell.amount),
+        related=related,
+        fix=fix,
     )
 
 

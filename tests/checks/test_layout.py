@@ -7,17 +7,9 @@ were whole (a repaired label still feeds the funding sums).
 from __future__ import annotations
 
 import pytest
-from conftest import CLEAN_TABLE, findings_of, table
+from conftest import CLEAN_TABLE, HEADER_TABLE, findings_of, table
 
-HEADER = table("""
-    | 项目名称 | 示例项目 |
-    | 项目属性 | 02-经常性项目 | 项目期 | 99年 |
-    | 项目总额 | 10 | 年度资金总额 | 10 |
-    | 本级资金 | 10 | 转移市县（区）资金 | 0 |
-    | 财政拨款 | 6 | 中央资金 | 0 |
-    | 其他资金 | 4 | 自治区资金 | 0 |
-    | 年度总体绩效目标 | 完成示例工作。 |
-""")
+HEADER = HEADER_TABLE
 
 
 def codes(found) -> list[tuple[str, int, int]]:
