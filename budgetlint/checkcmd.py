@@ -185,6 +185,8 @@ def run_check(
             sys.stderr.write(f"budgetlint: {problem}\n")
         sys.stderr.write(f"budgetlint: {summary.describe()}\n")
     result = runner.check_paths(targets, jobs=jobs)
+    if summary is not None:  # a bug met while fixing: in the report, once (checking the file may meet it again)
+        result.errors.extend([error for error in summary.failed if error not in result.errors])
     catalogue = next(iter(runner.linters.values())).catalogue if runner.linters else None
     if catalogue is None:
         from budgetlint.rules import load_catalogue
