@@ -257,6 +257,8 @@ def run_check(
         if not quiet:
             sys.stderr.write(f"budgetlint: {summary.describe()}\n")
     result = runner.check_paths(targets, jobs=jobs) if targets else Result()
+    if summary is not None:  # a bug met while fixing: in the report, once (checking the file may meet it again)
+        result.errors.extend([error for error in summary.failed if error not in result.errors])
     if from_stdin:
         _check_stdin(runner, stdin_filename, result)
     if not quiet:

@@ -106,29 +106,34 @@ def parse(file, fmt, config_path):
 
     from budgetlint.config import ConfigError, config_for, read_config_file
     from budgetlint.engine import Linter
-    from budgetlint.io import InputError, blocks_of, read_source
+    from budgetlint.io import blocks_of, read_source
     from budgetlint.model import to_data
+    from budgetlint.runner import Guard
 
-    try:
-        config = (read_config_file(config_path) if config_path else None) or config_for(file)
+    bugs: list = []
+    with Guard(str(file), bugs):  # the guard of every command: an unreadable file or a bug of ours is one line, exit 2
+        try:
+            config = (read_config_file(config_path) if config_path else None) or config_for(file)
+        except ConfigError as error:
+            _fail(str(error))
         source = read_source(file, str(file))
-    except (ConfigError, InputError) as error:
-        _fail(str(error))
-    linter = Linter(config)
-    document = linter.reader.read(blocks_of(source), source.path)
-    data = {
-        "version": "1.0",
-        "path": source.path,
-        "encoding": source.encoding,
-        "metadata": {key: value for key, (value, _) in document.metadata.items()},
-        "projects": [to_data(project) for project in document.projects],
-    }
-    if fmt == "json":
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        from budgetlint.reporters.model_tree import render_model
+        linter = Linter(config)
+        document = linter.reader.read(blocks_of(source), source.path)
+        data = {
+            "version": "1.0",
+            "path": source.path,
+            "encoding": source.encoding,
+            "metadata": {key: value for key, (value, _) in document.metadata.items()},
+            "projects": [to_data(project) for project in document.projects],
+        }
+        if fmt == "json":
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            from budgetlint.reporters.model_tree import render_model
 
-        render_model(document, sys.stdout)
+            render_model(document, sys.stdout)
+    for bug in bugs:
+        _fail(str(bug))
 
 
 @main.command("rules")

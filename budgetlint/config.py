@@ -9,6 +9,7 @@ or a value of the wrong type is a ConfigError naming the file and the key
 from __future__ import annotations
 
 import fnmatch
+import os
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -75,10 +76,8 @@ class Config:
 
     def relative(self, path: Path) -> str:
         try:
-            root = (
-                _resolved(self.root) if self.root.is_absolute() else self.root.resolve()
-            )  # relative: to the cwd of now
-            return PurePosixPath(path.resolve().relative_to(root)).as_posix()
+            root = _resolved(self.root) if self.root.is_absolute() else _real(self.root)  # relative: to the cwd of now
+            return PurePosixPath(_real(path).relative_to(root)).as_posix()
         except ValueError:
             return PurePosixPath(path).as_posix()
 
@@ -134,7 +133,13 @@ class Config:
 @lru_cache(maxsize=64)
 def _resolved(root: Path) -> Path:
     """A config's root, resolved (once: every file under it is made relative to it)."""
-    return root.resolve()
+    return _real(root)
+
+
+def _real(path: Path) -> Path:
+    """`path` with its links resolved as far as they go: Path.resolve raises RuntimeError on a link
+    loop (Python 3.11), os.path.realpath leaves the loop as it is."""
+    return Path(os.path.realpath(path))
 
 
 def _matches(relative: str, pattern: str) -> bool:
@@ -181,7 +186,7 @@ def parse_config(data: dict[str, Any], path: Path | None, root: Path) -> Config:
     for item in pack_items:
         if not isinstance(item, str):
             raise ConfigError(f"{where}: packs: expected a list of file paths")
-        pack = (root / item).resolve()
+        pack = _real(root / item)
         if not pack.is_file():
             raise ConfigError(f"{where}: packs: rule pack {item!r} not found")
         packs.append(pack)
@@ -353,7 +358,7 @@ def config_for_dir(directory: Path) -> Config:
     for folder in (directory, *directory.parents):
         for name in CONFIG_FILES:
             candidate = folder / name
-            if candidate.is_file():
+            if os.path.isfile(candidate):  # False for a folder that may not be entered (Path.is_file raises)
                 found = read_config_file(candidate)
                 if found is not None:
                     return found
@@ -361,5 +366,5 @@ def config_for_dir(directory: Path) -> Config:
 
 
 def config_for(path: Path) -> Config:
-    path = path.resolve()
-    return config_for_dir(path if path.is_dir() else path.parent)
+    path = _real(path)
+    return config_for_dir(path if os.path.isdir(path) else path.parent)

@@ -204,6 +204,7 @@ class FixSummary:
     by_code: Counter = field(default_factory=Counter)
     unsafe_left: int = 0
     errors: list[str] = field(default_factory=list)
+    failed: list = field(default_factory=list)  # FileErrors: the files where fixing met a bug of ours (Guard)
 
     def describe(self) -> str:
         codes = ", ".join(f"{code} ×{count}" for code, count in sorted(self.by_code.items()))
@@ -220,35 +221,42 @@ class FixSummary:
 
 
 def fix_paths(runner, paths: list[Path], unsafe: bool = False) -> FixSummary:
-    """Fix every document under `paths` in place.  Files that do not read are left alone (check reports them)."""
-    from budgetlint.config import ConfigError
-    from budgetlint.runner import Result, display_path
+    """Fix every document under `paths` in place.  Files that do not read are left alone (check reports them);
+    a bug of ours with one file leaves that file unchanged, goes to `failed`, and the others are fixed."""
+    from budgetlint.runner import Guard, Result, display_path
 
     summary = FixSummary()
     for file, _explicit in runner.iter_files(paths, Result()):
         if container_of(file):  # a page or a sheet is not rewritten (check reports its findings)
             continue
         shown = display_path(file)
-        try:
-            config = runner.config_for(file)
-            original = read_rewritable(file, shown)
-        except (ConfigError, InputError):
-            continue
-        linter = runner.linter_for(config)
-        outcome = fix_text(
-            original.source.text,
-            lambda text, linter=linter, shown=shown, file=file: linter.check_text(text, shown, file)[1],
-            unsafe,
-        )
-        summary.unsafe_left += outcome.unsafe_left
-        if outcome.text == original.source.text:
-            continue
-        try:
-            write_like(file, outcome.text, original)
-        except OSError as error:
-            summary.errors.append(f"{shown}: cannot write the fixes ({error.strerror or error}); left unchanged")
-            continue
-        summary.files += 1
-        summary.applied += outcome.applied
-        summary.by_code.update(outcome.by_code)
+        with Guard(shown, summary.failed):
+            _fix_file(runner, file, shown, unsafe, summary)
     return summary
+
+
+def _fix_file(runner, file: Path, shown: str, unsafe: bool, summary: FixSummary) -> None:
+    from budgetlint.config import ConfigError
+
+    try:
+        config = runner.config_for(file)
+        original = read_rewritable(file, shown)
+    except (ConfigError, InputError):
+        return
+    linter = runner.linter_for(config)
+    outcome = fix_text(
+        original.source.text,
+        lambda text, linter=linter, shown=shown, file=file: linter.check_text(text, shown, file)[1],
+        unsafe,
+    )
+    summary.unsafe_left += outcome.unsafe_left
+    if outcome.text == original.source.text:
+        return
+    try:
+        write_like(file, outcome.text, original)
+    except OSError as error:
+        summary.errors.append(f"{shown}: cannot write the fixes ({error.strerror or error}); left unchanged")
+        return
+    summary.files += 1
+    summary.applied += outcome.applied
+    summary.by_code.update(outcome.by_code)

@@ -14,6 +14,7 @@ lone CR) are normalised to '\\n' here, so line numbers agree with every editor.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
 import stat
@@ -433,4 +434,6 @@ def _os_errors(path: Path, shown: str) -> Iterator[None]:
     except PermissionError:
         raise InputError(shown, "permission denied") from None
     except OSError as error:
+        if error.errno == errno.ELOOP:  # a link to itself, or links in a ring
+            raise InputError(shown, "symbolic link loop") from None
         raise InputError(shown, f"cannot read ({error.strerror or error})") from None

@@ -39,7 +39,7 @@ from budgetlint.suppression import OPEN, Directives
 from budgetlint.templates import Templates, load_templates
 from budgetlint.text import blank_tags, halfwidth, normalize_label, squeeze
 from budgetlint.units import Unit, UnitTable, make_unit
-from budgetlint.valueread import ValueReader, unit_in_brackets, unit_stated
+from budgetlint.valueread import MAX_DIGITS, ValueReader, unit_in_brackets, unit_stated
 from budgetlint.values import Amount, UnitStated, Value
 from budgetlint.vocabulary import Vocabulary, split_code
 
@@ -986,6 +986,9 @@ class Reading:
                 continue
             value = self.read_value(found.text)
             found.value = value
+            if value.too_long:
+                self.too_long(found.where, found.label, value)
+                continue
             found.decimals = decimals_of(found.text)
             amount = value.amount
             if value.kind == "na" and squeeze(found.text) in ("0",):
@@ -1030,6 +1033,17 @@ class Reading:
         goal = project.fields.get("goal")
         if goal is not None and goal.text:
             project.narrative = self.narrative(goal.text)
+
+    def too_long(self, span: Span, label: str, value: Value) -> None:
+        """BL004 for a cell holding a number of more digits than can be read (valueread.MAX_DIGITS)."""
+        self.report(
+            "BL004",
+            span,
+            variant="too-long",
+            label=label,
+            expected=str(MAX_DIGITS),
+            actual=str(value.too_long),
+        )
 
     def breakdown(self, value: Value, unit: Unit | None) -> tuple[Decimal, tuple[Part, ...]] | None:
         """A money cell that is an amount, then its parts in brackets, each named: (the amount in 元, the
@@ -1148,6 +1162,8 @@ class Reading:
         name = _joined(name_cells)
         if value_cell is not None:
             value, value_span = self.read_value(value_cell.text), cell_span(value_cell)
+            if value.too_long:
+                self.too_long(value_span, name, value)
             if len(value.amounts) > 1 and "," in value.raw and _cut_number(value):
                 numbers = [a.written for a in value.amounts]
                 self.report(

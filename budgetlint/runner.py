@@ -2,11 +2,16 @@
 
 Problems with one file or one config never stop the others: they are
 collected as `FileError`s (one line each, exit code 2) beside the findings.
+Every command (check, check --fix, fmt, parse) does each file's work inside
+one `Guard`, so that a bug of ours in one file is one line too.  The walk
+never raises: link loops, dangling links and unreadable folders are lines.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 
 from budgetlint import execute
@@ -30,6 +35,51 @@ class FileError:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
+
+
+MAX_INTERNAL = 400  # characters of an internal error's description: one line, even for an error about a huge cell
+
+
+def internal_error(shown: str, error: BaseException) -> FileError:
+    """A bug of ours met while working on `shown`: one line naming the file, where it was raised."""
+    described = " ".join(execute.describe(error).split())  # an exception's message may hold line breaks
+    if len(described) > MAX_INTERNAL:
+        described = described[: MAX_INTERNAL - 1] + "…"
+    return FileError(shown, f"internal error, please report it: {described}")
+
+
+class Guard:
+    """One file's work, in every command: `with Guard(shown, errors) as guard: …`.
+
+    An InputError is that file's one line; any other exception is a bug of ours, reported as
+    `shown: internal error, please report it: …` (BUDGETLINT_DEBUG=1 lets it through with its
+    traceback).  Either way the line goes to `errors`, `guard.failed` is set and the command goes
+    on with its next file; exit code 2.  KeyboardInterrupt and SystemExit pass through.
+    A class rather than a @contextmanager: it wraps each of 10,000 files of a folder.
+    """
+
+    __slots__ = ("shown", "errors", "failed")
+
+    def __init__(self, shown: str | Path, errors: list[FileError]):  # a Path: shown as display_path, on failure
+        self.shown = shown
+        self.errors = errors
+        self.failed = False
+
+    def __enter__(self) -> Guard:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        if error is None or not isinstance(error, Exception):
+            return False
+        if isinstance(error, InputError):
+            self.errors.append(FileError(error.path, error.message, error.line))
+        elif os.environ.get("BUDGETLINT_DEBUG"):
+            return False
+        else:
+            shown = self.shown
+            self.errors.append(internal_error(shown if isinstance(shown, str) else display_path(shown), error))
+        self.failed = True
+        return True
 
 
 @record
@@ -104,13 +154,14 @@ class Runner:
     def _folder(self, path: Path) -> Path:
         """The resolved folder whose config applies to `path`: a plain file's parent, resolved once per
         folder (resolving each of 10,000 files would cost more than checking its table)."""
-        if path.is_symlink() or path.is_dir():
-            resolved = path.resolve()
-            return resolved if resolved.is_dir() else resolved.parent
+        if os.path.islink(path) or os.path.isdir(path):  # never raise: False in a folder that may not be entered
+            # os.path.realpath, not Path.resolve: that raises RuntimeError on a link loop (Python 3.11)
+            resolved = Path(os.path.realpath(path))
+            return resolved if os.path.isdir(resolved) else resolved.parent
         parent = os.path.abspath(path.parent)
         folder = self._folders.get(parent)
         if folder is None:
-            folder = self._folders[parent] = Path(parent).resolve()
+            folder = self._folders[parent] = Path(os.path.realpath(parent))
         return folder
 
     def linter_for(self, config: Config) -> Linter:
@@ -135,40 +186,59 @@ class Runner:
 
     # ---------------------------------------------------------------- walking
     def iter_files(self, paths: list[Path], result: Result) -> Iterator[tuple[Path, bool]]:
-        """(file, named explicitly) for every document under `paths`, in a stable order."""
+        """(file, named explicitly) for every document under `paths`, in a stable order.
+
+        Nothing here raises: a path that cannot be looked at, a folder that cannot be read, a bug of
+        ours with one file, is one line in `result.errors` and the walk goes on.  Links to folders
+        inside a folder are not followed (os.walk), so a folder linked to itself is walked once; a
+        link loop or a dangling link is given as a file, and reading it says what it is.
+        """
         for path in paths:
-            if path.is_dir():
-                try:
-                    config = self.config_for(path)
-                except ConfigError as error:
-                    self._config_error(error, result)
-                    continue
-
-                def unreadable(error: OSError, path: Path = path) -> None:
-                    shown = display_path(Path(error.filename)) if error.filename else str(path)
-                    result.errors.append(FileError(shown, f"cannot read folder ({error.strerror or error})"))
-
-                for root, dirs, files in os.walk(path, onerror=unreadable):
-                    root_path = Path(root)
-                    dirs[:] = sorted(
-                        d for d in dirs if not d.startswith(".") and not config.is_excluded_dir(root_path / d)
-                    )
-                    for name in sorted(files):
-                        file = root_path / name
-                        try:
-                            file_config = self.config_for(file)
-                        except ConfigError as error:
-                            self._config_error(error, result)
-                            continue
-                        if file_config.is_included(file):
-                            yield file, False
-            elif path.exists() or path.is_symlink():
+            kind = _kind(path)
+            if kind == "dir":
+                yield from self._walk(path, result)
+            elif kind == "file":
                 if self.excluded(path):
                     result.skipped.append(display_path(path))
                     continue
                 yield path, True
             else:
-                result.errors.append(FileError(str(path), "no such file or directory"))
+                result.errors.append(FileError(str(path), kind))
+
+    def _walk(self, path: Path, result: Result) -> Iterator[tuple[Path, bool]]:
+        with Guard(display_path(path), result.errors) as guard:
+            try:
+                config = self.config_for(path)
+            except ConfigError as error:
+                self._config_error(error, result)
+                return
+        if guard.failed:
+            return
+
+        def unreadable(error: OSError, path: Path = path) -> None:
+            shown = display_path(Path(error.filename)) if error.filename else str(path)
+            result.errors.append(FileError(shown, f"cannot read folder ({error.strerror or error})"))
+
+        for root, dirs, files in os.walk(path, onerror=unreadable):
+            root_path = Path(root)
+            kept = []
+            for name in sorted(dirs):
+                if name.startswith("."):
+                    continue
+                with Guard(root_path / name, result.errors):
+                    if not config.is_excluded_dir(root_path / name):
+                        kept.append(name)
+            dirs[:] = kept
+            for name in sorted(files):
+                file = root_path / name
+                included = False
+                with Guard(file, result.errors):
+                    try:
+                        included = self.config_for(file).is_included(file)
+                    except ConfigError as error:
+                        self._config_error(error, result)
+                if included:
+                    yield file, False
 
     def excluded(self, path: Path) -> bool:
         """Whether the config of `path` excludes it (a broken config is reported when the file is checked)."""
@@ -223,12 +293,12 @@ class Runner:
 
     def check_file(self, file: Path, explicit: bool, result: Result) -> None:
         shown = display_path(file)
-        try:
-            config = self.config_for(file)
-        except ConfigError as error:
-            self._config_error(error, result)
-            return
-        try:
+        with Guard(shown, result.errors):  # a bug of ours: this file is reported, the others still checked
+            try:
+                config = self.config_for(file)
+            except ConfigError as error:
+                self._config_error(error, result)
+                return
             source = open_source(file, shown)
             if self.large_workers > 1 and type(source) is Stream and execute.size_of(file) >= execute.LARGE:
                 linter = self.linter_for(config)
@@ -238,12 +308,6 @@ class Runner:
                     return
             # Streamed: the text is read block by block and never held whole (a 100 MB document).
             self.check_source(source, file, explicit, result, config)
-        except InputError as error:
-            result.errors.append(FileError(error.path, error.message, error.line))
-        except Exception as error:  # a bug of ours: this file is reported, the others still checked
-            if os.environ.get("BUDGETLINT_DEBUG"):
-                raise
-            result.errors.append(FileError(shown, f"internal error, please report it: {execute.describe(error)}"))
 
     def check_source(
         self,
@@ -282,6 +346,22 @@ class Runner:
             lines = {f.span.line for f in findings}
             result.sources[source.path] = frame_lines(source.blocks(), lines)  # a Stream reads the file again
         return findings
+
+
+def _kind(path: Path) -> str:
+    """Whether a path named on the command line is a "dir" or a "file", else why it cannot be walked.
+
+    What cannot be looked at — a link loop, a dangling link, a file in a folder that may not be
+    entered — is a "file": reading it says what it is (io.open_source), as for one found in a folder."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        if error.errno in (errno.ENOENT, errno.ENOTDIR) and not os.path.lexists(path):
+            return "no such file or directory"
+        return "file"
+    except ValueError:  # a NUL byte in the name
+        return "not a valid path (a NUL character)"
+    return "dir" if stat.S_ISDIR(info.st_mode) else "file"
 
 
 def _merge(into: Result, part: Result) -> None:

@@ -31,6 +31,13 @@ _PER_SIGNS = str.maketrans({"·": "/", "•": "/", "・": "/", "／": "/"})
 _DAY = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}")
 # The dash of the PERIOD terminal (its points themselves have none).
 _DASHES = frozenset("-~至")
+# The most digits a number may have to be read as one.  Money is exact Decimal arithmetic in the
+# standard context, whose precision is 28 digits: a number of more digits would be rounded in the
+# sums and products (no longer exact, so the funding and cost checks would compare wrong values),
+# and one of 10⁶ digits, scaled to 元, overflows the context (decimal.Overflow).  Real tables need
+# far fewer: a national budget of 10¹³ 元 written to the fen has 16 digits.  A longer number is
+# read as text, and the reader reports it as BL004 "too-long" at its cell.
+MAX_DIGITS = 28
 
 
 class ValueReader:
@@ -66,9 +73,15 @@ class ValueReader:
         dates: list[DatePoint] = []
         periods: list[Period] = []
         texts: list[Any] = []  # the spans (start, end) of text, joined by _merge_texts
+        too_long = 0
         for part in tree.children:
             kind = part.data
             if kind == "measure":
+                digits = _digits(part)
+                if digits > MAX_DIGITS:  # never a Decimal: read as text, and reported (BL004)
+                    too_long = max(too_long, digits)
+                    texts.append(part.meta)
+                    continue
                 amount = self._measure(part, raw)
                 if amount is not None:
                     if texts and texts[-1][1] == amount.start and text[amount.start - 1] == "-":
@@ -90,7 +103,15 @@ class ValueReader:
                     periods.append(period)
                 else:
                     texts.append(part.meta)
-        return Value(raw, tuple(amounts), tuple(dates), tuple(periods), _merge_texts(texts, raw), is_empty=empty)
+        return Value(
+            raw,
+            tuple(amounts),
+            tuple(dates),
+            tuple(periods),
+            _merge_texts(texts, raw),
+            is_empty=empty,
+            too_long=too_long,
+        )
 
     # ---------------------------------------------------------------- measures
     def _negative(self, amount: Amount, texts: list[Any], text: str) -> Amount:
@@ -306,6 +327,18 @@ class ValueReader:
         after = dash + 1 + len(token[dash + 1 :]) - len(token[dash + 1 :].lstrip())  # past the blanks after it
         last = self._point(token[after:], position + after, end, suffix_text, first.year)
         return Period(position, end, first, last)
+
+
+def _digits(measure) -> int:
+    """The digits of the longest number of a measure (a range has two): what MAX_DIGITS bounds."""
+    for child in measure.children:
+        if isinstance(child, Token) and child.type in ("NUMBER", "RANGE"):
+            if child.type == "NUMBER":
+                return sum(1 for char in child if char.isdigit())
+            dash = _first_dash(child)
+            low, high = child[:dash], child[dash + 1 :]
+            return max(sum(1 for char in low if char.isdigit()), sum(1 for char in high if char.isdigit()))
+    return 0
 
 
 def _decimal(written: str) -> Decimal | None:

@@ -200,6 +200,7 @@ class Value:
     texts: tuple[TextPart, ...] = ()
     not_applicable: bool = False
     is_empty: bool = False  # nothing but blanks: derived from raw when read, stored (asked by most checks)
+    too_long: int = 0  # the digits of the longest number too long to read (valueread.MAX_DIGITS), read as text; 0: none
 
     @property
     def amount(self) -> Amount | None:
@@ -207,7 +208,9 @@ class Value:
 
     def with_amounts(self, amounts: tuple[Amount, ...]) -> Value:
         """The same cell, its amounts read otherwise (in a unit its row states)."""
-        return Value(self.raw, amounts, self.dates, self.periods, self.texts, self.not_applicable, self.is_empty)
+        return Value(
+            self.raw, amounts, self.dates, self.periods, self.texts, self.not_applicable, self.is_empty, self.too_long
+        )
 
     def with_comparator(self, sign: str) -> Value:
         """The same cell compared by `sign`, stated in a column of its own: each amount without a
@@ -216,7 +219,9 @@ class Value:
         dates = self.dates
         if sign in ("≤", "<"):
             dates = tuple(date if date.suffix else date._replace(suffix="by") for date in dates)  # type: ignore[attr-defined]
-        return Value(self.raw, amounts, dates, self.periods, self.texts, self.not_applicable, self.is_empty)
+        return Value(
+            self.raw, amounts, dates, self.periods, self.texts, self.not_applicable, self.is_empty, self.too_long
+        )
 
     @property
     def text(self) -> str:

@@ -38,6 +38,7 @@ import budgetlint
 from budgetlint import lalr, reader
 from budgetlint.containers.text import iter_lines
 from budgetlint.suppression import DIRECTIVE
+from budgetlint.valueread import MAX_DIGITS
 
 FAST = settings(max_examples=300, deadline=None)
 
@@ -402,9 +403,13 @@ def test_a_period_whose_first_month_is_not_a_month_is_text(linter):
     assert [(p.first.month, p.last.month) for p in linter.values.read("1-12月").periods] == [(1, 12)]
 
 
-def test_huge_numbers_read_as_exact_amounts(linter):
+def test_huge_numbers_are_not_read_but_marked_too_long(linter):
+    # Issue 22: a number of more digits than exact arithmetic holds (MAX_DIGITS) is never a Decimal (10⁶
+    # digits overflowed the context); the reader reports it as BL004 "too-long" (tests/test_guard.py).
     value = linter.values.read("≥" + "9" * 5000 + " 项")
-    assert (value.amount.number, value.amount.unit_text) == (Decimal("9" * 5000), "项")
+    assert (value.amounts, value.too_long, value.kind) == ((), 5000, "text")
+    value = linter.values.read("≥" + "9" * MAX_DIGITS + " 项")
+    assert (value.amount.number, value.amount.unit_text) == (Decimal("9" * MAX_DIGITS), "项")
 
 
 # ---------------------------------------------------------------- deeply repeated structures

@@ -157,7 +157,7 @@ def _analyse(project, ctx, total: str = "annual") -> CostAnalysis:
         kind = indicator.kind
         if kind in cost_kinds:
             value = indicator.value
-            if value.not_applicable or value.is_empty:
+            if value.not_applicable or value.is_empty or value.too_long:  # too_long: BL004 says it
                 continue
             amount = _cost_amount(value)
             yuan = None if amount is None else amount.in_yuan(money_unit)
