@@ -298,7 +298,7 @@ class Reader:
         if found is None:
             if len(cache) > 65536:
                 cache.clear()
-            found = cache[text] = self.vocab.signoff.match(halfwidth(squeeze(text))) is not None
+            found = cache[text] = self.vocab.is_signoff(text)
         return found
 
     # ---------------------------------------------------------------- group cells

@@ -80,12 +80,12 @@ class Vocabulary:
     metadata_keys: dict[str, str]  # normalised key → department / fiscal_year / money_unit
     rate_prefixes: tuple[str, ...]  # 每: before a unit, makes the narrative's amount after it a rate (每人 → 人)
     rate_words: dict[str, str]  # 人均 → 人: a word that makes a rate, and the unit it names
-    signoff: re.Pattern[str]  # a sign-off cell (填表人：, 财政部门初审意见（盖章）): ends the indicator zone
     signoff_words: tuple[str, ...]  # the words themselves (blanks removed, half-width): 项目负责人, 联系电话 …
     signoff_first: frozenset[str]  # their first characters, full- and half-width: most cells start otherwise
     # Near-miss labels (symmetric delete): each known label longer than 2 characters, and each of its
     # one-character deletions → the labels (normalised, as written) that give it.  See near_label.
-    near: dict[str, tuple[tuple[str, str], ...]] = fresh(dict)
+    near_written: dict[str, str] = fresh(dict)  # normalised header label → as written: what near_label indexes
+    near: dict[str, tuple[tuple[str, str], ...]] | None = None  # the index, made when first asked (see near_label)
     near_longest: int = 0
     raw: dict[str, Any] = fresh(dict)
     role_cache: dict[str, str | None] = fresh(dict)  # see column_role
@@ -155,11 +155,26 @@ class Vocabulary:
         if len(text) <= 2 or len(text) > self.near_longest + 1 or text in self.header_labels:
             return None
         near = self.near
+        if near is None:  # made on the first unknown label: most documents have none, and start-up is what users feel
+            near = self.near = _near_index(self.near_written)
         found: set[tuple[str, str]] = set()
         for key in {text, *(text[:i] + text[i + 1 :] for i in range(len(text)))}:
             found.update(near.get(key, ()))
         hits = {written for label, written in found if _one_edit(text, label)}
         return hits.pop() if len(hits) == 1 else None
+
+    def is_signoff(self, cell: str) -> bool:
+        """Whether a cell begins a sign-off — a sign-off word (blanks removed, half-width) alone or before a
+        colon, a bracket or 签字/签章/盖章: 填表人：张三, 财政部门初审意见(盖章), but not 审核人员满意度."""
+        if cell[:1] not in self.signoff_first:  # most cells: one test
+            return False
+        text = halfwidth(squeeze(cell))
+        for word in self.signoff_words:  # longest first
+            if text.startswith(word):
+                rest = text[len(word) :]
+                if not rest or rest[0] in ":(" or rest.startswith(_SIGNOFF_TAILS):
+                    return True
+        return False
 
     def is_sublabel(self, cell: str) -> bool:
         return normalize_label(cell) in self.sublabels
@@ -206,14 +221,7 @@ def _near_index(written: dict[str, str]) -> dict[str, tuple[tuple[str, str], ...
 
 
 _FULL = {"(": "（"}  # a half-width bracket a sign-off word may be written with in full width
-_SIGNOFF_TAIL = r"(?:$|[:(]|签字|签名|签章|盖章)"
-
-
-def _signoff_pattern(words: list[str]) -> re.Pattern[str]:
-    """A cell (blanks removed, half-width) that starts with a sign-off word, alone or before a colon, a
-    bracket or 签字/签章/盖章: 填表人：张三, 财政部门初审意见(盖章) — but not 审核人员满意度."""
-    spelt = sorted({halfwidth(squeeze(word)) for word in words}, key=len, reverse=True)
-    return re.compile("^(?:" + "|".join(re.escape(word) for word in spelt) + ")" + _SIGNOFF_TAIL)
+_SIGNOFF_TAILS = ("签字", "签名", "签章", "盖章")  # after a sign-off word, besides a colon or a bracket
 
 
 _CODE = re.compile(r"^\s*(\d+)\s*[-—–－_.、]+\s*(.*)$", re.S)
@@ -304,15 +312,16 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
         metadata_keys={normalize_label(name): key for key, names in data["metadata"].items() for name in names},
         rate_prefixes=tuple(data["narrative"]["rate_prefixes"]),
         rate_words=dict(data["narrative"]["rate_words"]),
-        signoff=_signoff_pattern(data["signoff"]["words"]),
-        signoff_words=tuple(halfwidth(squeeze(word)) for word in data["signoff"]["words"]),
+        signoff_words=tuple(
+            sorted({halfwidth(squeeze(word)) for word in data["signoff"]["words"]}, key=len, reverse=True)
+        ),
         signoff_first=frozenset(
             char
             for word in data["signoff"]["words"]
             for char in (squeeze(word)[:1], halfwidth(squeeze(word)[:1]), _FULL.get(squeeze(word)[:1], ""))
             if char
         ),
-        near=_near_index(written),
+        near_written=written,
         near_longest=max((len(label) for label in written if len(label) > 2), default=0),
         raw=data,
     )
