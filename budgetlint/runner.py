@@ -337,10 +337,13 @@ class Runner:
         result.files += 1
         result.projects += document.project_count
         if not document.project_count:
+            # A file with no project table is no table document (a README, notes): its rows are nobody's
+            # table, so it reports nothing of them — one line when named, a note when found in a folder.
             if explicit:
                 result.errors.append(FileError(source.path, _no_table_reason(source)))
             else:
                 result.notes.append(f"{source.path}: skipped, no project table")
+            return []
         result.findings.extend(findings)
         if self.keep_sources and findings:
             lines = {f.span.line for f in findings}

@@ -108,6 +108,20 @@ def test_a_folder_with_nothing_to_check_fails_with_the_reason(tmp_path):
     assert run("check", str(empty), "--format", "concise").exit_code == 0
 
 
+def test_a_markdown_file_without_a_table_reports_nothing_of_its_rows(tmp_path):
+    # a repository's README: Markdown tables of its own, no 项目名称 — none of its rows is a finding
+    (tmp_path / "README.md").write_text("# 说明\n\n| 列 | 含义 |\n|---|---|\n| a | b |\n", encoding="utf-8")
+    (tmp_path / "t.md").write_text(CLEAN, encoding="utf-8")
+    result = run("check", str(tmp_path), "--format", "json")
+    assert result.exit_code == 0
+    report = json.loads(result.output)
+    assert [f for f in report["findings"] if f["path"].endswith("README.md")] == []
+    assert report["errors"] == []
+    named = run("check", str(tmp_path / "README.md"), "--format", "concise")  # named: one line, exit 2
+    assert named.exit_code == 2
+    assert named.output == f"{tmp_path / 'README.md'}:1:1: E000 no project table found (no 项目名称 row)\n"
+
+
 def test_a_folder_whose_files_are_all_excluded_fails(tmp_path):
     (tmp_path / "budgetlint.toml").write_text('exclude = ["drafts/"]\n', encoding="utf-8")
     (tmp_path / "drafts").mkdir()
