@@ -271,7 +271,9 @@ def run_check(
         from budgetlint.rules import load_catalogue
 
         catalogue = load_catalogue()
-    options = Options(lang=report_lang, color=color, quiet=quiet, catalogue=catalogue)
+    options = Options(
+        lang=report_lang, color=color, quiet=quiet, catalogue=catalogue, docs_url=_docs_url(runner, first)
+    )
     if statistics:
         options.extra["json"] = fmt == "json"
         fmt = "statistics"
@@ -367,6 +369,16 @@ def _overrides(select: str | None, ignore: str | None, fiscal_year: int | None) 
     if fiscal_year is not None:
         overrides["fiscal_year"] = fiscal_year
     return overrides
+
+
+def _docs_url(runner, first: Path) -> str | None:
+    """The rules' pages of the config that applies to the first target (reports link to them)."""
+    from budgetlint.config import ConfigError
+
+    try:
+        return runner.config_for(first).docs_url
+    except ConfigError:  # reported where it applies
+        return None
 
 
 def _configured_lang(runner, first: Path) -> str | None:

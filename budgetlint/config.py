@@ -43,6 +43,7 @@ _KNOWN_KEYS = {
     "exclude",
     "lang",
     "fail-on",
+    "docs-url",
     *SHORTCUTS,
 }
 DEFAULT_INCLUDE = ("*.md", "*.txt", "*.markdown", "*.tsv", "*.csv", "*.html", "*.htm")
@@ -69,6 +70,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     lang: str | None = None
     fail_on: str | None = None
+    docs_url: str | None = None  # where docs/rules/ is published: findings link to <docs_url>BLxxx.md
 
     @property
     def catalogue(self) -> Catalogue:
@@ -260,6 +262,9 @@ def parse_config(data: dict[str, Any], path: Path | None, root: Path) -> Config:
     fail_on = data.get("fail-on")
     if fail_on is not None and fail_on not in (*SEVERITIES, "never"):
         raise ConfigError(f"{where}: fail-on: expected one of {', '.join(SEVERITIES)}, never")
+    docs_url = data.get("docs-url")
+    if docs_url is not None and (not isinstance(docs_url, str) or not docs_url.startswith(("https://", "http://"))):
+        raise ConfigError(f"{where}: docs-url: expected the http(s) address of the rules' pages, got {docs_url!r}")
     return Config(
         path=path,
         root=root,
@@ -276,6 +281,7 @@ def parse_config(data: dict[str, Any], path: Path | None, root: Path) -> Config:
         exclude=tuple(data.get("exclude", ())),
         lang=lang,
         fail_on=fail_on,
+        docs_url=docs_url,
     )
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -489,17 +488,12 @@ class _Mover:
 
 
 # ==================================================================== findings → LSP
-def rule_href(rule) -> str | None:
-    """The link a diagnostic's code opens: the rule's TOML file in the installation (or the user's pack)."""
-    return _file_uri(rule.source) if rule is not None and rule.source else None
+def rule_href(rule, docs_url: str | None) -> str | None:
+    """The link a diagnostic's code opens: the rule's page under the config's docs-url; none without one
+    (never a file of the installation)."""
+    from budgetlint.docs import rule_url
 
-
-@lru_cache(maxsize=64)
-def _file_uri(path: str) -> str | None:
-    try:
-        return Path(path).resolve().as_uri()
-    except (OSError, ValueError):
-        return None
+    return rule_url(docs_url, rule.code) if rule is not None else None
 
 
 def hover_markdown(findings, catalogue, lang: str) -> str:
@@ -571,6 +565,7 @@ class _Open:
     findings: list = field(default_factory=list)
     lang: str = "zh"
     catalogue: Any = None
+    docs_url: str | None = None  # the config's docs-url: where a diagnostic's code links to
     cache: TableCache | None = None
     config_signature: tuple = ()
 
@@ -646,7 +641,8 @@ class Session:
         document.findings = findings
         document.lang = lang
         document.catalogue = linter.catalogue
-        return [to_diagnostic(f, document.index, document.uri, linter.catalogue) for f in findings]
+        document.docs_url = config.docs_url
+        return [to_diagnostic(f, document.index, document.uri, linter.catalogue, config.docs_url) for f in findings]
 
 
 def config_signature(path: Path) -> tuple:
@@ -665,7 +661,7 @@ def config_signature(path: Path) -> tuple:
     return tuple(signature)
 
 
-def to_diagnostic(finding, index: LineIndex, uri: str, catalogue):
+def to_diagnostic(finding, index: LineIndex, uri: str, catalogue, docs_url: str | None = None):
     from lsprotocol import types
 
     start, end = index.span_range(finding.span)
@@ -674,7 +670,7 @@ def to_diagnostic(finding, index: LineIndex, uri: str, catalogue):
         "warning": types.DiagnosticSeverity.Warning,
         "info": types.DiagnosticSeverity.Information,
     }.get(finding.severity, types.DiagnosticSeverity.Warning)
-    href = rule_href(catalogue.rules.get(finding.code))
+    href = rule_href(catalogue.rules.get(finding.code), docs_url)
     related = [
         types.DiagnosticRelatedInformation(
             location=types.Location(uri=uri, range=_range(*index.span_range(item.span))), message=item.label
@@ -895,7 +891,9 @@ def create_server(lang: str | None = None, incremental: bool = True):
                     types.CodeAction(
                         title=f"{unsafe}{finding.code}: {fix.description}",
                         kind=types.CodeActionKind.QuickFix,
-                        diagnostics=[to_diagnostic(finding, index, document.uri, document.catalogue)],
+                        diagnostics=[
+                            to_diagnostic(finding, index, document.uri, document.catalogue, document.docs_url)
+                        ],
                         edit=types.WorkspaceEdit(changes={document.uri: _text_edits(fix, index)}),
                         is_preferred=fix.safe,
                     )

@@ -460,11 +460,10 @@ def test_hover_markdown_has_message_and_explain_text(zh_linter):
     assert "Bad example (reported at line 3)" in text and "safe fix" in text
 
 
-def test_rule_href_is_the_rule_file():
+def test_rule_href_is_the_rule_page_under_docs_url_and_none_without():
     rule = load_catalogue().get("BL802")
-    href = rule_href(rule)
-    assert href.startswith("file://") and href.endswith("/wording.toml")
-    assert 'code = "BL802"' in Path(rule.source).read_text(encoding="utf-8")
+    assert rule_href(rule, None) is None  # never a file of the installation, never an invented host
+    assert rule_href(rule, "https://example.org/budgetlint/rules/") == "https://example.org/budgetlint/rules/BL802.md"
 
 
 def test_fix_all_is_one_round_of_check_fix_safe_fixes_only(zh_linter):
@@ -513,6 +512,7 @@ def test_lsp_session_diagnostics_hover_code_action_fix_and_exit(tmp_path, server
     assert result["serverInfo"]["name"] == "budgetlint"
     uri = (tmp_path / "table.md").as_uri()
 
+    (tmp_path / "budgetlint.toml").write_text('docs-url = "https://example.org/rules/"\n', encoding="utf-8")
     server.open(uri, BAD)
     published = server.diagnostics(uri)
     assert published["version"] == 1
@@ -522,8 +522,7 @@ def test_lsp_session_diagnostics_hover_code_action_fix_and_exit(tmp_path, server
     assert diagnostic["severity"] == 3  # info → Information
     assert diagnostic["range"] == {"start": BAD_START, "end": BAD_END}
     assert "expected '≥90%'" in diagnostic["message"]
-    href = diagnostic["codeDescription"]["href"]
-    assert href.startswith("file://") and Path(href[len("file://") :]).is_file()
+    assert diagnostic["codeDescription"]["href"] == "https://example.org/rules/BL802.md"
 
     hover = server.request(
         "textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": BAD_LINE0, "character": 39}}

@@ -30,6 +30,7 @@ class Options:
     color: str | None = None  # auto | always | never (None: auto)
     quiet: bool = False  # findings only: no summary, hints or notes
     catalogue: Any = None  # for formats that describe the rules (SARIF)
+    docs_url: str | None = None  # the rules' pages (config docs-url): findings link to them; None: no links
     extra: dict[str, Any] = fresh(dict)
 
 

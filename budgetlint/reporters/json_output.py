@@ -12,6 +12,7 @@ from collections import Counter
 from json.encoder import encode_basestring  # json's own string encoder (C), as json.dumps(ensure_ascii=False) uses
 
 from budgetlint import __version__
+from budgetlint.docs import rule_url
 
 SCHEMA_VERSION = "1.0"
 
@@ -25,7 +26,7 @@ def _span(span) -> str:
     return f'"line": {line}, "column": {column}, "end_line": {end_line}, "end_column": {end_column}'
 
 
-def finding_json(f) -> str:
+def finding_json(f, docs_url: str | None = None) -> str:
     """A completed finding as one JSON object on one line: the text `json.dumps(..., ensure_ascii=False)`
     gives for its fields (a hypothesis test holds them equal).  Written from a template, the keys being
     constants: a third of the cost of building a dict and encoding it (a 10 MB document has ~21,000
@@ -48,6 +49,8 @@ def finding_json(f) -> str:
             f', "fix": {{"description": {encode_basestring(f.fix.description)}, '
             f'"safe": {"true" if f.fix.safe else "false"}, "edits": [{edits}]}}'
         )
+    if docs_url:
+        text += f', "url": {encode_basestring(rule_url(docs_url, f.code) or "")}'
     return text + "}"
 
 
@@ -75,7 +78,8 @@ def render(result, stream, options) -> None:
     dumps = json.dumps
     stream.write('{"version": ' + dumps(data["version"]) + ', "tool": ' + dumps(data["tool"]) + ',\n"findings": [')
     if result.findings:
-        stream.write("\n" + ",\n".join([finding_json(f) for f in result.findings]))
+        docs_url = getattr(options, "docs_url", None)
+        stream.write("\n" + ",\n".join([finding_json(f, docs_url) for f in result.findings]))
     stream.write("\n],\n")
     stream.write('"errors": ' + dumps(data["errors"], ensure_ascii=False) + ",\n")
     stream.write('"summary": ' + dumps(data["summary"], ensure_ascii=False) + "}\n")

@@ -19,22 +19,22 @@ from budgetlint import __version__
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-FALLBACK_URI = "https://budgetlint.invalid/"  # until the project declares a homepage in its metadata
 
 
-def information_uri() -> str:
-    """The project's homepage from the installed package's metadata (Project-URL Homepage), if it has one."""
+def information_uri() -> str | None:
+    """The project's homepage from the installed package's metadata (Project-URL Homepage), if it has one;
+    None without one (never an invented address)."""
     from importlib.metadata import PackageNotFoundError, metadata
 
     try:
         meta = metadata("budgetlint")
     except PackageNotFoundError:
-        return FALLBACK_URI
+        return None
     for entry in meta.get_all("Project-URL") or ():
         label, _, url = entry.partition(",")
         if label.strip().lower() in ("homepage", "home", "documentation", "source", "repository") and url.strip():
             return url.strip()
-    return meta.get("Home-page") or FALLBACK_URI
+    return meta.get("Home-page") or None
 
 
 def artifact_location(path: str) -> dict:
@@ -53,11 +53,14 @@ def physical(path: str, span) -> dict:
     return {"artifactLocation": artifact_location(path), "region": region(span)}
 
 
-def rule_descriptor(rule, lang: str) -> dict:
+def rule_descriptor(rule, lang: str, docs_url: str | None = None) -> dict:
+    from budgetlint.docs import rule_url
     from budgetlint.explain import explain_text
 
     summary = rule.summary.get(lang) or rule.summary.get("zh", rule.code)
+    help_uri = rule_url(docs_url, rule.code)
     return {
+        **({"helpUri": help_uri} if help_uri else {}),
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": summary},
@@ -136,9 +139,9 @@ def sarif_log(result, options) -> dict:
                 "name": "budgetlint",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "informationUri": information_uri(),
+                **({"informationUri": uri} if (uri := information_uri()) else {}),
                 "language": "zh-CN" if options.lang == "zh" else "en-US",
-                "rules": [rule_descriptor(rule, options.lang) for rule in rules],
+                "rules": [rule_descriptor(rule, options.lang, getattr(options, "docs_url", None)) for rule in rules],
             }
         },
         "invocations": [{"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}],
