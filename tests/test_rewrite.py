@@ -269,3 +269,48 @@ def test_a_killed_rewrite_leaves_no_temporary_file_and_the_file_whole(tmp_path, 
         assert temps(tmp_path) == [], round_
         assert path.read_text(encoding="utf-8") == SATISFACTION
         (tmp_path / "hooks" / stage).unlink()
+
+
+# ---------------------------------------------------------------- as an unprivileged user
+def _as_nobody() -> list[str]:
+    """The prefix that runs a command as nobody (for root with setpriv), else the test is skipped."""
+    import grp
+    import shutil
+
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        pytest.skip("needs root and setpriv to run as nobody")
+    group = next((name for name in ("nogroup", "nobody") if name in {g.gr_name for g in grp.getgrall()}), None)
+    if group is None:
+        pytest.skip("no group for nobody")
+    return [setpriv, "--reuid=nobody", f"--regid={group}", "--clear-groups"]
+
+
+@pytest.mark.parametrize("command", ["fix", "fmt"])
+def test_as_nobody_root_files_are_refused_by_their_mode_bits_and_owner(command):
+    import shutil
+    import tempfile
+
+    prefix = _as_nobody()
+    base = Path(tempfile.mkdtemp(prefix="budgetlint-nobody-"))  # not under /tmp/pytest-of-root (0700)
+    try:
+        os.chmod(base, 0o777)
+        for name, mode in (("other-read-only.md", 0o644), ("everyone-writes.md", 0o666)):
+            (base / name).write_text(SATISFACTION, encoding="utf-8")
+            os.chmod(base / name, mode)
+        env = {**os.environ, "BUDGETLINT_LANG": "en", "BUDGETLINT_CACHE_DIR": str(base / ".cache")}
+        env.pop("BUDGETLINT_TEST_HOOK", None)
+        argv = [*prefix, sys.executable, "-m", "budgetlint", *COMMANDS[command], "."]
+        if subprocess.run([*prefix, sys.executable, "-c", "import budgetlint"], cwd=base, env=env).returncode:
+            pytest.skip("nobody cannot import budgetlint here")
+        result = subprocess.run(argv, cwd=base, env=env, capture_output=True, text=True, timeout=120)
+        output = result.stdout + result.stderr
+        assert "other-read-only.md: read-only (mode 0644 gives you no write permission), not rewritten" in output
+        assert "everyone-writes.md: owned by another user (the rewritten file would become yours)" in output
+        assert result.returncode == 2
+        for name in ("other-read-only.md", "everyone-writes.md"):
+            assert (base / name).read_text(encoding="utf-8") == SATISFACTION
+            assert (base / name).stat().st_uid == 0
+        assert temps(base) == []
+    finally:
+        shutil.rmtree(base)
