@@ -5,20 +5,19 @@ Edits are applied all-or-nothing per fix; a fix whose edits overlap an edit
 already taken waits for the next round, which re-checks the new text.  Rounds
 stop when nothing more applies, after MAX_ROUNDS, or when a text comes back
 (two fixes undoing each other).  A file that cannot be read is never written;
-a write goes through a temporary file and keeps the original on any error.
+files are rewritten by budgetlint.rewrite (locked, checked unchanged, line ends kept).
 """
 
 from __future__ import annotations
 
 import bisect
-import codecs
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from budgetlint.findings import Edit, Finding
-from budgetlint.io import InputError, Source, container_of, read_source
+from budgetlint.io import InputError, container_of
 
 MAX_ROUNDS = 10
 
@@ -152,51 +151,6 @@ def fix_text(
 
 
 # ==================================================================== files
-@dataclass(frozen=True)
-class Rewritable:
-    """A file read for rewriting: its text and how to write it back (encoding, line ends)."""
-
-    source: Source
-    newline: str  # "\n" or "\r\n"
-
-
-def read_rewritable(path: Path, shown: str) -> Rewritable:
-    """Read `path` like the checker does, remembering its line ends; InputError when it does not read."""
-    source = read_source(path, shown)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(shown, f"cannot read ({error.strerror or error})") from None
-    if source.encoding == "utf-16":
-        crlf = "\r\n" in data.decode("utf-16", errors="replace")
-    else:
-        crlf = b"\r\n" in data
-    return Rewritable(source, "\r\n" if crlf else "\n")
-
-
-def encode_like(text: str, original: Rewritable) -> bytes:
-    """`text` in the original's encoding (a byte-order mark kept) and line ends."""
-    if original.newline != "\n":
-        text = text.replace("\n", original.newline)
-    source = original.source
-    if source.codec:  # the same codec and byte-order mark it was read with (UTF-16 BE without BOM stays so)
-        return source.bom + text.encode(source.codec)
-    if source.encoding == "utf-8-sig":
-        return codecs.BOM_UTF8 + text.encode("utf-8")
-    return text.encode(source.encoding)
-
-
-def write_like(path: Path, text: str, original: Rewritable) -> None:
-    """Write `text` over `path` atomically, as the original was written; the original stays on any error."""
-    from budgetlint.resources import write_atomic
-
-    try:
-        data = encode_like(text, original)
-    except UnicodeEncodeError as error:
-        raise OSError(f"cannot encode as {original.source.encoding}: {error.reason}") from None
-    write_atomic(path, data)
-
-
 @dataclass
 class FixSummary:
     files: int = 0  # files written
@@ -237,26 +191,35 @@ def fix_paths(runner, paths: list[Path], unsafe: bool = False) -> FixSummary:
 
 def _fix_file(runner, file: Path, shown: str, unsafe: bool, summary: FixSummary) -> None:
     from budgetlint.config import ConfigError
+    from budgetlint.rewrite import RefusedError, rewrite
 
     try:
         config = runner.config_for(file)
-        original = read_rewritable(file, shown)
-    except (ConfigError, InputError):
+    except ConfigError:
         return
     linter = runner.linter_for(config)
-    outcome = fix_text(
-        original.source.text,
-        lambda text, linter=linter, shown=shown, file=file: linter.check_text(text, shown, file)[1],
-        unsafe,
-    )
-    summary.unsafe_left += outcome.unsafe_left
-    if outcome.text == original.source.text:
-        return
+    outcomes: list[FixOutcome] = []
+
+    def change(original) -> tuple[str, None]:
+        outcome = fix_text(original.text, lambda text: linter.check_text(text, shown, file)[1], unsafe)
+        outcomes.append(outcome)
+        return outcome.text, None
+
     try:
-        write_like(file, outcome.text, original)
+        written = rewrite(file, shown, change)
+    except InputError:  # check reports it
+        return
+    except RefusedError as error:
+        summary.errors.append(str(error))
+        return
     except OSError as error:
         summary.errors.append(f"{shown}: cannot write the fixes ({error.strerror or error}); left unchanged")
         return
-    summary.files += 1
-    summary.applied += outcome.applied
-    summary.by_code.update(outcome.by_code)
+    if not outcomes:
+        return
+    outcome = outcomes[-1]
+    summary.unsafe_left += outcome.unsafe_left
+    if written:
+        summary.files += 1
+        summary.applied += outcome.applied
+        summary.by_code.update(outcome.by_code)

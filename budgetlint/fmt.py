@@ -65,6 +65,7 @@ class Formatted:
     kept: list[Finding] = field(default_factory=list)  # the same notes, at their lines in the input
     comparators: int = 0  # comparator spellings rewritten
     projects: int = 0
+    origins: list[int | None] | None = None  # for each line of `text`, its line in the input (None: added)
 
 
 # ==================================================================== layout
@@ -303,7 +304,7 @@ class Formatter:
                 if note.span.line <= len(origins)
             }
             kept = [f for f in _notes(findings) if (f.code, f.span.line, f.actual) in still]
-            return Formatted(result, result != text, notes, kept, comparators, len(after.projects))
+            return Formatted(result, result != text, notes, kept, comparators, len(after.projects), origins)
         raise FormatError("formatting would change what the document says; left unchanged (please report this)")
 
 
@@ -393,8 +394,8 @@ def _format_file(
 ) -> str:
     """Format one file and print its notes; return changed | unchanged | skipped | error."""
     from budgetlint.config import ConfigError
-    from budgetlint.fixes import read_rewritable, write_like
     from budgetlint.io import InputError, container_of
+    from budgetlint.rewrite import RefusedError, read, rewrite
     from budgetlint.runner import display_path
 
     shown = display_path(file)
@@ -404,22 +405,38 @@ def _format_file(
         return "skipped"
     try:
         config = runner.config_for(file)
-        original = read_rewritable(file, shown)
     except ConfigError as error:
         click.echo(f"budgetlint: {error}", err=True)
-        return "error"
-    except InputError as error:
-        click.echo(str(error), err=True)
         return "error"
     key = (config.path, config.packs, config.select, config.extend_select, config.ignore, config.per_file_ignores)
     formatter = formatters.get(key)
     if formatter is None:
         formatter = formatters[key] = Formatter(config, lang)
+    done: list = []  # (the original as read, its formatted text): the last read, under the lock when writing
+
+    def change(original):
+        formatted = formatter.format_text(original.text, shown, file)
+        done.append((original, formatted))
+        return (formatted.text, formatted.origins) if formatted.changed and formatted.projects else None
+
     try:
-        result = formatter.format_text(original.source.text, shown, file)
+        if write:
+            rewrite(file, shown, change, doing="formatting")
+        else:
+            change(read(file, shown))
+    except InputError as error:
+        click.echo(str(error), err=True)
+        return "error"
     except FormatError as error:
         click.echo(f"{shown}: {error}", err=True)
         return "error"
+    except RefusedError as error:
+        click.echo(str(error), err=True)
+        return "error"
+    except OSError as error:
+        click.echo(f"{shown}: cannot write ({error.strerror or error}); left unchanged", err=True)
+        return "error"
+    original, result = done[-1]
     if not result.projects:
         if explicit and not quiet:
             click.echo(f"{shown}: no project table found (no 项目名称 row); left unchanged", err=True)
@@ -427,18 +444,12 @@ def _format_file(
     if show_diff and result.changed:
         name = shown if Path(shown).is_absolute() else None
         diff = difflib.unified_diff(
-            original.source.text.splitlines(keepends=True),
+            original.text.splitlines(keepends=True),
             result.text.splitlines(keepends=True),
             fromfile=name or f"a/{shown}",
             tofile=name or f"b/{shown}",
         )
         click.echo("".join(diff), nl=False)
-    if result.changed and write:
-        try:
-            write_like(file, result.text, original)
-        except OSError as error:
-            click.echo(f"{shown}: cannot write ({error.strerror or error}); left unchanged", err=True)
-            return "error"
     if not quiet:
         # the notes point at the file as it is on disk now: formatted when written, as it was otherwise
         for note in result.notes if write else result.kept:

@@ -296,6 +296,12 @@ def locked():
     (docs / "closed" / "b.md").write_text(GOOD, encoding="utf-8")
     os.chmod(docs, 0o777)
     os.chmod(docs / "a.md", 0o666)
+    if os.geteuid() == 0:  # the file is the unprivileged user's own: a rewrite never gives it another owner
+        import grp
+        import pwd
+
+        group = next((grp.getgrnam(name).gr_gid for name in ("nogroup", "nobody") if _has_group(grp, name)), -1)
+        os.chown(docs / "a.md", pwd.getpwnam("nobody").pw_uid, group)
     os.chmod(docs / "locked", 0)
     os.chmod(docs / "closed", 0o444)
     yield base
