@@ -56,8 +56,9 @@ def assert_proved(pattern, mode: str, what: str = "") -> None:
 PACKAGE = str(Path(reader.__file__).parent)
 
 
-def executed_lines(fn, arg, files: tuple[str, ...] = (PACKAGE,)) -> int:
-    """The lines of budgetlint (or of `files`) that fn(arg) executes: exact, the same on every machine."""
+def executed_lines(fn, arg, files: tuple[str, ...] = (PACKAGE,), code=None) -> int:
+    """The lines of budgetlint (or of `files`, or of the one function whose `code` object is given) that
+    fn(arg) executes: exact, the same on every machine."""
     count = 0
 
     def local(frame, event, _):
@@ -67,7 +68,8 @@ def executed_lines(fn, arg, files: tuple[str, ...] = (PACKAGE,)) -> int:
         return local
 
     def tracer(frame, event, _):
-        return local if frame.f_code.co_filename.startswith(files) else None
+        inside = frame.f_code is code if code is not None else frame.f_code.co_filename.startswith(files)
+        return local if inside else None
 
     previous = sys.gettrace()  # (a coverage tool's, say: restored after)
     sys.settrace(tracer)
@@ -571,25 +573,7 @@ def unit_pass_lines(linter, rows: int) -> int:
     assert analysed.matches == {} and analysed.by_unit == {}  # no name shared; one unit: all ambiguous
     assert len(analysed.ambiguous) == rows
     analysed.ambiguous = {}
-    code = cost._match_by_unit.__code__
-    count = 0
-
-    def local(frame, event, _):
-        nonlocal count
-        if event == "line":
-            count += 1
-        return local
-
-    def tracer(frame, event, _):
-        return local if frame.f_code is code else None
-
-    previous = sys.gettrace()
-    sys.settrace(tracer)
-    try:
-        cost._match_by_unit(analysed)
-    finally:
-        sys.settrace(previous)
-    return count
+    return executed_lines(cost._match_by_unit, analysed, code=cost._match_by_unit.__code__)
 
 
 def test_matching_by_unit_takes_linear_steps_within_the_pairs_bound(linter):
