@@ -97,6 +97,13 @@ class Config:
         best_ignore = max((len(p) for p in self.ignore if code.startswith(p)), default=-1)
         return not (best_ignore >= best_select and best_ignore >= 0)
 
+    def chosen(self, rule) -> bool:
+        """Whether `rule` runs: selected and not ignored, and — for a rule off by default — named by its own
+        code in select or extend-select (a prefix or family selects only the rules on by default)."""
+        if not self.selected(rule.code):
+            return False
+        return rule.enabled or rule.code in self.select or rule.code in self.extend_select
+
     def ignored_for(self, path: Path) -> tuple[str, ...]:
         """The code prefixes per-file-ignores switch off for `path`, as one tuple for str.startswith (none,
         without resolving the path, when there are no per-file-ignores)."""

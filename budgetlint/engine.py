@@ -164,9 +164,7 @@ class Linter:
         if found is None:
             registry = kinds()
             enabled = frozenset(
-                rule.code
-                for rule in self.catalogue
-                if self.config.selected(rule.code) and not rule.code.startswith(ignored)
+                rule.code for rule in self.catalogue if self.config.chosen(rule) and not rule.code.startswith(ignored)
             )
             plan = []
             for rule in self.catalogue:

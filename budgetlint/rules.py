@@ -82,6 +82,7 @@ class Rule:
     examples: tuple[Example, ...]
     fixable: bool = False
     source: str = ""
+    enabled: bool = True  # False: off unless selected by its own code or name (select / extend-select)
 
     def defaults(self) -> dict[str, Any]:
         return {name: param.default for name, param in self.params.items()}
@@ -176,6 +177,7 @@ _RULE_KEYS = {
     "params",
     "examples",
     "fixable",
+    "enabled",
 }
 
 
@@ -235,6 +237,7 @@ def parse_rule(data: dict[str, Any], source: str, family: str) -> Rule:
         examples=tuple(examples),
         fixable=bool(data.get("fixable", False)),
         source=source,
+        enabled=bool(data.get("enabled", True)),
     )
 
 

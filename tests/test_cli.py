@@ -167,8 +167,8 @@ def test_rich_summary_counts_in_both_languages():
     seed = str(SEED)
     english = run("check", seed, "--no-color", "--lang", "en").output.splitlines()[-2]  # then the --fix hint
     chinese = run("check", seed, "--no-color", "--lang", "zh").output.splitlines()[-2]
-    assert english == "Checked 1 file, 19 project tables: 3 errors, 32 warnings, 54 info"
-    assert chinese == "共检查 1 个文件、19 个项目表：3 个错误、32 个警告、54 个提示"
+    assert english == "Checked 1 file, 19 project tables: 3 errors, 32 warnings, 21 info"
+    assert chinese == "共检查 1 个文件、19 个项目表：3 个错误、32 个警告、21 个提示"
 
 
 def test_folder_walk_reads_the_documents_only(tmp_path, clean_file):

@@ -23,14 +23,31 @@ def quality(value: str) -> str:
 # ---------------------------------------------------------------- BL801
 
 
-def test_a_vague_benefit_is_reported_and_a_measured_one_is_not(linter):
-    (finding,) = findings_of(linter, rows("| 2-效益指标 | 22-社会效益 | 公众科学素质 | 明显提升 |"), "BL801")
+STRICT = Linter(Config(extend_select=("BL803",)), lang="en")  # BL803 is off unless selected by its code
+
+
+def test_a_vague_quality_is_reported_and_a_measured_one_is_not(linter):
+    (finding,) = findings_of(linter, quality("明显提升"), "BL801")
+    assert (finding.span.line, finding.span.column, finding.severity) == (3, 30, "info")
+    assert finding.message == (
+        "the target of '培训合格率' is the vague '明显提升': expected a measurable value (e.g. ≥90%), found '明显提升'"
+    )
+    for measured in ("较上年提升5%", "≥90%", "2024年底前明显提升"):  # a number or a date is measurable
+        assert findings_of(linter, quality(measured), "BL801") == []
+
+
+def test_a_qualitative_benefit_is_bl803_and_off_by_default(linter):
+    benefit = rows("| 2-效益指标 | 22-社会效益 | 公众科学素质 | 持续提升 |")
+    assert findings_of(linter, benefit, "BL801") == findings_of(linter, benefit, "BL803") == []  # allowed by 财政部
+    (finding,) = findings_of(STRICT, benefit, "BL803")
     assert (finding.span.line, finding.span.column, finding.severity) == (3, 31, "info")
     assert finding.message == (
-        "the target of '公众科学素质' is the vague '明显提升': expected a measurable value (e.g. ≥90%), found '明显提升'"
+        "the benefit '公众科学素质' is described qualitatively as '持续提升': expected a measurable value "
+        "(e.g. ≥15%), found '持续提升'"
     )
-    for measured in ("较上年提升5%", "≥15%", "2024年底前明显提升"):  # a number or a date is measurable
-        assert findings_of(linter, rows(f"| 2-效益指标 | 22-社会效益 | 公众科学素质 | {measured} |"), "BL801") == []
+    assert findings_of(STRICT, rows("| 2-效益指标 | 22-社会效益 | 公众科学素质达标率 | ≥15% |"), "BL803") == []
+    prefix = Linter(Config(extend_select=("BL8",)), lang="en")  # a prefix selects only the rules on by default
+    assert findings_of(prefix, benefit, "BL803") == []
 
 
 def test_vague_words_are_judged_only_in_the_groups_that_should_be_quantified(zh):
@@ -39,7 +56,8 @@ def test_vague_words_are_judged_only_in_the_groups_that_should_be_quantified(zh)
         "| 2-效益指标 | 24-可持续影响 | 长效机制 | 明显提升 |",
         "| 3-满意度指标 | 31-服务对象满意度 | 群众满意度 | 明显提升 |",
     )
-    assert [(f.span.line, f.actual) for f in findings_of(zh, table, "BL801")] == [(4, "明显提升")]
+    assert [(f.span.line, f.actual) for f in findings_of(zh, table, "BL801")] == [(3, "明显提升")]
+    assert [(f.span.line, f.actual) for f in findings_of(STRICT, table, "BL803")] == [(4, "明显提升")]
 
 
 @pytest.mark.parametrize(
@@ -61,15 +79,16 @@ def test_a_vague_quantity_is_vague_where_an_output_is_counted(linter, groups, va
     )
 
 
-def test_a_counted_output_and_a_vague_quantity_in_a_benefit_row_stay_as_they_were(zh):
+def test_a_counted_output_is_silent_and_benefit_rows_are_bl803s(zh):
     table = rows(
         "| 1-产出指标 | 11-数量指标 | 举办培训 | 10次 |",
         "| 1-产出指标 | 11-数量指标 | 采购设备 | ≥5 项 |",
         "| 1-产出指标 | 12-质量指标 | 验收次数 | 多于 3 次 |",
-        "| 2-效益指标 | 22-社会效益 | 受益群众 | 若干 |",  # 效益 rows are judged by the words of direction
+        "| 2-效益指标 | 22-社会效益 | 受益群众 | 若干 |",
         "| 2-效益指标 | 22-社会效益 | 公众科学素质 | 明显提升 |",
     )
-    assert [(f.span.line, f.actual) for f in findings_of(zh, table, "BL801")] == [(7, "明显提升")]
+    assert findings_of(zh, table, "BL801") == []
+    assert [(f.span.line, f.actual) for f in findings_of(STRICT, table, "BL803")] == [(6, "若干"), (7, "明显提升")]
 
 
 def test_the_vague_quantities_are_the_rules_data_and_a_configuration_replaces_them():
