@@ -45,7 +45,19 @@ _KNOWN_KEYS = {
     "fail-on",
     *SHORTCUTS,
 }
-DEFAULT_INCLUDE = ("*.md", "*.txt", "*.markdown", "*.tsv", "*.csv", "*.html", "*.htm")
+DEFAULT_INCLUDE = (
+    "*.md",
+    "*.txt",
+    "*.markdown",
+    "*.tsv",
+    "*.csv",
+    "*.html",
+    "*.htm",
+    "*.xlsx",
+    "*.xlsm",
+    "*.xls",
+    "*.ods",
+)
 
 
 class ConfigError(ValueError):
