@@ -20,7 +20,11 @@ defect (财政拨款 780 + 其他资金 60 ≠ 年度资金总额 860: BL101).  
   money as numbers in the `0.00` format (it shows `860.00`), a wrapped label.  It holds no formula:
   openpyxl writes no cached result, and no office program (LibreOffice) was at hand to compute and
   save them, so a formula here would read as BL004 "formula-uncached", as it should.  Its zip
-  entries carry a fixed date, so the file is the same on every run.
+  entries carry a fixed date, so the file is the same on every run;
+- `hunan-2025.ods`: the same sheet as OpenDocument, its XML written here (no LibreOffice at hand): spans
+  as `number-rows/columns-spanned` with covered cells, money as floats whose cell text shows `860.00`;
+- `hunan-2025.xls`: the same sheet as an Excel 97–2003 file (xlwt, a test dependency): merged ranges,
+  money in `0.00` (read by xlrd: calamine gives no formats for .xls).
 
 tests/test_formats.py holds that each gives the same model and findings as the pipe text, that
 each finding points at the cell of its value, and that these files are what this script writes.
@@ -228,6 +232,26 @@ def xlsx_book(text: str) -> bytes:
     return _fixed_dates(buffer.getvalue())
 
 
+def xls_book(text: str) -> bytes:
+    """The same sheet as an Excel 97–2003 `.xls` (xlwt): merged ranges and money in `0.00`, as the xlsx."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Sheet1")
+    money = xlwt.easyxf(num_format_str="0.00")
+    wrapped = xlwt.easyxf("align: wrap on, vert centre")
+    plain = xlwt.Style.default_style
+    for row, column, value, rows, columns in sheet_cells(text)[1]:
+        style = money if isinstance(value, float) else wrapped if "\n" in str(value) else plain
+        if rows > 1 or columns > 1:
+            sheet.write_merge(row - 1, row + rows - 2, column - 1, column + columns - 2, value, style)
+        else:
+            sheet.write(row - 1, column - 1, value, style)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 ODS_CONTENT = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -313,6 +337,7 @@ def outputs() -> dict[str, bytes]:
         f"{STEM}.csv": csv_sheet(text),
         f"{STEM}.xlsx": xlsx_book(text),
         f"{STEM}.ods": ods_book(text),
+        f"{STEM}.xls": xls_book(text),
     }
 
 

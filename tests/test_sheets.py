@@ -326,3 +326,21 @@ def test_an_ods_reads_spans_formats_repeated_rows_and_uncached_formulas():
     last = grids[0][1]  # the next row with text: rows of empty cells are blank lines, which end no grid
     assert [(c.text, c.line) for c in last if c.text] == [("95.5%", 100002), ("0.3", 100002)]
     assert book.uncached == [(100002, 2, "Sheet1!B100002", "of:=[.A1]*2")]
+
+
+# ---------------------------------------------------------------- Excel 97–2003
+def test_an_xls_reads_merged_ranges_and_number_formats():
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("表一")
+    ws.write_merge(0, 0, 0, 1, "项目名称")
+    ws.write(0, 2, 123.5700000001, xlwt.easyxf(num_format_str="0.00"))
+    ws.write(1, 0, 0.1 + 0.2)
+    ws.write(1, 1, 1250000, xlwt.easyxf(num_format_str="#,##0.00"))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    found = texts(buffer.getvalue(), ".xls")
+    assert found == {"表一!A1": "项目名称", "表一!C1": "123.57", "表一!A2": "0.3", "表一!B2": "1,250,000.00"}
+    (grid,) = [b for b in sheet.read(buffer.getvalue(), ".xls") if isinstance(b, Grid)]
+    assert [c.merged for c in next(iter(grid.rows)).cells] == [False, True, False]

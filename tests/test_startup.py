@@ -26,6 +26,7 @@ HEAVY = (
     "json",
     "python_calamine",
     "openpyxl",
+    "xlrd",
     "zipfile",
 )
 

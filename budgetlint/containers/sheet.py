@@ -7,11 +7,10 @@
 - What calamine does not give, openpyxl does, for `.xlsx`/`.xlsm` only: each cell's number format, and
   which cells hold a formula.  For `.ods`, whose merged ranges calamine does not give either, one pass
   over its content.xml (the standard library's iterparse) reads the spans, each number's format as its
-  own cell text shows it, and formulas without a result.
+  own cell text shows it, and formulas without a result.  For `.xls`, xlrd reads the number formats.
 - A number is text as the sheet shows it: the stored value rounded (half away from zero, as Excel) to
   the decimals of its number format (`0.00` → 2, `#,##0.00` also groups thousands, `0.0%` is a
-  percentage); in General format (and in `.xls`, whose formats are not read)
-  the shortest decimal of the value at Excel's 15 significant digits, so a float never shows a binary
+  percentage); in General format the shortest decimal of the value at Excel's 15 significant digits, so a float never shows a binary
   artefact (0.1 + 0.2 reads 0.3).  A date reads `2025年12月31日`, which the value reader knows.
 - A formula is read by its cached result.  A formula without one (a file written by a library and
   never opened in an office program) is a BL004 finding ("formula-uncached") at its cell; it is never
@@ -110,15 +109,47 @@ def read(data: bytes, suffix: str) -> Workbook:
     except (CalamineError, ValueError, OSError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise Unreadable(f"cannot read the workbook ({first})") from None
-    ods = suffix.lower() == ".ods"
+    details: dict[str, tuple[dict, dict, list]] = {}  # sheet → number formats, formulas, merged ranges
     try:
-        details = _details(data) if suffix.lower() in _FORMATS else _ods_details(data) if ods else {}
+        if suffix.lower() in _FORMATS:
+            details = _details(data)
+        elif suffix.lower() == ".ods":
+            details = _ods_details(data)
+        elif data.startswith(OLE_MAGIC):
+            details = _xls_details(data)
     except (KeyError, SyntaxError, ValueError, zipfile.BadZipFile, OSError) as error:  # ParseError is a SyntaxError
         raise Unreadable(f"cannot read the workbook ({type(error).__name__}: {error})") from None
     out = Workbook()
     for name, values, merged in sheets:
-        formats, formulas, *spans = details.get(name, ({}, {}))
-        out.extend(_sheet_blocks(name, values, merged or (spans[0] if spans else []), formats, formulas, out.uncached))
+        formats, formulas, spans = details.get(name, ({}, {}, []))
+        out.extend(_sheet_blocks(name, values, merged or spans, formats, formulas, out.uncached))
+    return out
+
+
+def _xls_details(data: bytes) -> dict[str, tuple[dict, dict, list]]:
+    """For each sheet of an Excel 97–2003 file: the number format of each numeric cell not in General
+    (xlrd with formatting_info; calamine gives none for .xls).  Unreadable formats leave General."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
+    except Exception:  # xlrd refuses what calamine read (an .xls of a newer BIFF, a damaged style table)
+        return {}
+    out: dict[str, tuple[dict, dict, list]] = {}
+    try:
+        for index, name in enumerate(book.sheet_names()):
+            sheet = book.sheet_by_index(index)
+            formats: dict[tuple[int, int], str] = {}
+            for r in range(sheet.nrows):
+                types = sheet.row_types(r)
+                for c, kind in enumerate(types):
+                    if kind == xlrd.XL_CELL_NUMBER:
+                        found = book.format_map.get(book.xf_list[sheet.cell_xf_index(r, c)].format_key)
+                        if found is not None and found.format_str not in ("General", ""):
+                            formats[r + 1, c + 1] = found.format_str
+            out[name] = (formats, {}, [])
+    finally:
+        book.release_resources()
     return out
 
 
@@ -183,7 +214,7 @@ def _format_shown(shown: str) -> str:
     )
 
 
-def _details(data: bytes) -> dict[str, tuple[dict, dict]]:
+def _details(data: bytes) -> dict[str, tuple[dict, dict, list]]:
     """For each sheet of an xlsx/xlsm: the number format of each numeric cell not in General format,
     and the formula of each formula cell, by (row, column), both 1-based (openpyxl, read-only)."""
     from openpyxl import load_workbook
@@ -192,7 +223,7 @@ def _details(data: bytes) -> dict[str, tuple[dict, dict]]:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception as error:  # openpyxl raises many kinds on a file calamine read: formats are then unknown
         raise Unreadable(f"cannot read the workbook's formats ({type(error).__name__}: {error})") from None
-    out: dict[str, tuple[dict, dict]] = {}
+    out: dict[str, tuple[dict, dict, list]] = {}
     try:
         for sheet in book.worksheets:
             formats: dict[tuple[int, int], str] = {}
@@ -212,7 +243,7 @@ def _details(data: bytes) -> dict[str, tuple[dict, dict]]:
                     number_format = cell.number_format
                     if number_format and number_format != "General":
                         formats[cell.row, cell.column] = number_format
-            out[sheet.title] = (formats, formulas)
+            out[sheet.title] = (formats, formulas, [])
     finally:
         book.close()
     return out
