@@ -258,6 +258,22 @@ def test_a_bad_workbook_is_one_line_exit_2_and_the_next_file_is_checked(tmp_path
     assert [line.split(": ")[1].split()[0] for line in lines if "hunan-2025.md:" in line] == ["BL101"]
 
 
+def test_a_workbook_encrypted_with_a_password_as_excel_does_is_one_line(tmp_path):
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    encrypted = io.BytesIO()
+    with XLSX.open("rb") as plain:
+        OOXMLFile(plain).encrypt("secret", encrypted)  # Agile encryption, Excel's own since 2010
+    (tmp_path / "budget.xlsx").write_bytes(encrypted.getvalue())
+    done = run("check", str(tmp_path / "budget.xlsx"), str(PIPE), "--format", "concise")
+    assert done.exit_code == 2
+    assert done.output.splitlines()[0] == (
+        f"{tmp_path / 'budget.xlsx'}:1:1: E000 password-protected workbook (an encrypted container): "
+        "save it without a password"
+    )
+    assert "hunan-2025.md:12:23: BL101" in done.output
+
+
 def test_the_zip_directory_is_checked_before_anything_is_inflated(monkeypatch):
     data = bomb_directory()
 
