@@ -46,7 +46,19 @@ _KNOWN_KEYS = {
     "docs-url",
     *SHORTCUTS,
 }
-DEFAULT_INCLUDE = ("*.md", "*.txt", "*.markdown", "*.tsv", "*.csv", "*.html", "*.htm")
+DEFAULT_INCLUDE = (
+    "*.md",
+    "*.txt",
+    "*.markdown",
+    "*.tsv",
+    "*.csv",
+    "*.html",
+    "*.htm",
+    "*.xlsx",
+    "*.xlsm",
+    "*.xls",
+    "*.ods",
+)
 
 
 class ConfigError(ValueError):

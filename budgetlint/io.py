@@ -28,6 +28,7 @@ from budgetlint.record import named
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
+    from typing import Any
 
     from budgetlint.grid import Block
 
@@ -53,7 +54,8 @@ class Source:
     encoding: str  # utf-8 | utf-8-sig | utf-16 | utf-32 | gb18030
     codec: str = ""  # the exact codec after any byte-order mark: utf-16-be for a big-endian file …
     bom: bytes = b""  # the byte-order mark the file starts with, if any
-    container: str = ""  # html | csv | tsv (budgetlint.containers); "" for pipe and TAB text
+    container: str = ""  # html | csv | tsv | sheet (budgetlint.containers); "" for pipe and TAB text
+    sheets: Any = None  # a workbook's blocks, read whole when the file is opened (budgetlint.containers.sheet)
 
     def blocks(self) -> tuple[str]:
         """The text as one block: read the same way as a Stream's."""
@@ -335,11 +337,20 @@ def _checked_file(path: Path, shown: str) -> None:
 
 
 # Files read by a container of their own (budgetlint.containers), by extension; the others are text.
-CONTAINERS = {".html": "html", ".htm": "html", ".csv": "csv", ".tsv": "tsv"}
+CONTAINERS = {
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".xlsx": "sheet",
+    ".xlsm": "sheet",
+    ".xls": "sheet",
+    ".ods": "sheet",
+}
 
 
 def container_of(path: Path | str) -> str:
-    """The container that reads `path`: html | csv | tsv, or "" for pipe and TAB text."""
+    """The container that reads `path`: html | csv | tsv | sheet, or "" for pipe and TAB text."""
     name = str(path)
     dot = name.rfind(".")
     return CONTAINERS.get(name[dot:].lower(), "") if dot >= 0 else ""
@@ -363,12 +374,31 @@ def decode_page(data: bytes, path: str) -> Source:
 
 
 def read_container(path: Path, shown: str, container: str) -> Source:
-    """The whole text of a file that a container reads (an HTML page, a CSV or TSV file)."""
+    """The whole text of a file that a container reads (an HTML page, a CSV or TSV file), or a workbook's
+    blocks (the text is then "")."""
     with _os_errors(path, shown):
         _checked_file(path, shown)
         data = path.read_bytes()
     if container == "html":
         return decode_page(data, shown)
+    if container == "sheet":  # a workbook is read here, whole: what cannot be read is this one line
+        from budgetlint.containers import sheet
+
+        try:
+            book = sheet.read(data, path.suffix)
+        except sheet.Unreadable as error:
+            raise InputError(shown, str(error)) from None
+        book.findings = [  # a formula without a cached result: never evaluated by guess
+            Finding(
+                "BL004",
+                Span(line, column, line, column + 1),
+                args={"variant": "formula-uncached", "label": place},
+                expected=None,
+                actual=formula,
+            )
+            for line, column, place, formula in book.uncached
+        ]
+        return Source(shown, "", "utf-8", "utf-8", b"", container, book)
     source = decode(data, shown)
     return Source(source.path, source.text, source.encoding, source.codec, source.bom, container)
 
@@ -376,6 +406,8 @@ def read_container(path: Path, shown: str, container: str) -> Source:
 def blocks_of(source: Source | Stream) -> Iterable[Block]:
     """The blocks (budgetlint.grid) of a document, read by its container."""
     container = getattr(source, "container", "")
+    if container == "sheet":
+        return source.sheets  # type: ignore[union-attr]  # a Source: read when opened
     if container == "html":
         from budgetlint.containers import html
 

@@ -280,6 +280,7 @@ class Reader:
         """Each project of the document as soon as its table ends (a 100 MB document is read one table
         at a time); `document` collects the metadata, directives and layout findings as reading goes."""
         reading = Reading(self, document, state)
+        document.findings.extend(getattr(blocks, "findings", ()))  # what the container found (a workbook's)
         yield from reading.read(blocks)
         reading.finish()
         yield from reading.take()

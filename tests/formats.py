@@ -13,7 +13,18 @@ defect (财政拨款 780 + 其他资金 60 ≠ 年度资金总额 860: BL101).  
   with `<br>`, and the cells carry the width and style attributes of an office program's export;
 - `hunan-2025.csv`: what Excel's "CSV UTF-8" export of that sheet gives: a byte-order mark, CRLF,
   every record as wide as the sheet, titles and `部门：` lines as records of one cell, a label
-  with a line break inside its quoted cell.
+  with a line break inside its quoted cell;
+- `hunan-2025.xlsx`: the sheet as a finance office lays out the form (openpyxl): the merged ranges
+  of the page's rowspan/colspan (level-1 and level-2 cells merged over their rows, `项目名称` over
+  two columns, the last cell of a short row over the columns left, the title across the sheet),
+  money as numbers in the `0.00` format (it shows `860.00`), a wrapped label.  It holds no formula:
+  openpyxl writes no cached result, and no office program (LibreOffice) was at hand to compute and
+  save them, so a formula here would read as BL004 "formula-uncached", as it should.  Its zip
+  entries carry a fixed date, so the file is the same on every run;
+- `hunan-2025.ods`: the same sheet as OpenDocument, its XML written here (no LibreOffice at hand): spans
+  as `number-rows/columns-spanned` with covered cells, money as floats whose cell text shows `860.00`;
+- `hunan-2025.xls`: the same sheet as an Excel 97–2003 file (xlwt, a test dependency): merged ranges,
+  money in `0.00` (read by xlrd: calamine gives no formats for .xls).
 
 tests/test_formats.py holds that each gives the same model and findings as the pipe text, that
 each finding points at the cell of its value, and that these files are what this script writes.
@@ -23,7 +34,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
+import zipfile
+from datetime import datetime
 from html import escape
 from pathlib import Path
 
@@ -156,12 +170,174 @@ def csv_sheet(text: str) -> bytes:
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
+MONEY = re.compile(r"\d+(?:\.\d+)?")
+
+
+def sheet_cells(text: str) -> tuple[int, list[tuple[int, int, object, int, int]]]:
+    """The sheet's width and its cells as (row, column, value, rows, columns) (1-based; a money cell's
+    value a float; a merged range's first cell with its size), laid out as the page's table."""
+    parts = sections(text)
+    width = max(len(row) for kind, item in parts if kind == "table" for row in item)  # type: ignore[union-attr]
+    out: list[tuple[int, int, object, int, int]] = []
+    number = 0
+    for kind, item in parts:
+        if kind == "line":
+            if item.kind == "comment":  # type: ignore[attr-defined]
+                continue
+            line = item.text.lstrip("#").strip()  # type: ignore[attr-defined]
+            title = not line.startswith(("部门", "年度"))
+            if title and number:
+                number += 1  # a blank row before a title
+            number += 1
+            out.append((number, 1, line, 1, width if title else 1))
+            continue
+        top = number + 1
+        covered: set[tuple[int, int]] = set()
+        for offset, row in enumerate(layout(item)):  # type: ignore[arg-type]
+            number = top + offset
+            column = 1
+            for cell_text, rowspan, colspan in row:
+                while (number, column) in covered:
+                    column += 1
+                value: object = float(cell_text) if MONEY.fullmatch(cell_text) else cell_text
+                if cell_text == "资金情况（万元）":
+                    value = "资金情况\n（万元）"  # a label wrapped in its cell
+                out.append((number, column, value, rowspan, colspan))
+                covered.update((number + r, column + c) for r in range(rowspan) for c in range(colspan) if r or c)
+                column += colspan
+    return width, out
+
+
+def xlsx_book(text: str) -> bytes:
+    """The workbook (see the module's docstring), its bytes the same on every run."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    for row, column, value, rows, columns in sheet_cells(text)[1]:
+        cell = sheet.cell(row, column, value)
+        if isinstance(value, float):
+            cell.number_format = "0.00"
+        elif "\n" in str(value):
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        if rows > 1 or columns > 1:
+            sheet.merge_cells(
+                start_row=row, start_column=column, end_row=row + rows - 1, end_column=column + columns - 1
+            )
+    book.properties.created = book.properties.modified = FIXED
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _fixed_dates(buffer.getvalue())
+
+
+def xls_book(text: str) -> bytes:
+    """The same sheet as an Excel 97–2003 `.xls` (xlwt): merged ranges and money in `0.00`, as the xlsx."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Sheet1")
+    money = xlwt.easyxf(num_format_str="0.00")
+    wrapped = xlwt.easyxf("align: wrap on, vert centre")
+    plain = xlwt.Style.default_style
+    for row, column, value, rows, columns in sheet_cells(text)[1]:
+        style = money if isinstance(value, float) else wrapped if "\n" in str(value) else plain
+        if rows > 1 or columns > 1:
+            sheet.write_merge(row - 1, row + rows - 2, column - 1, column + columns - 2, value, style)
+        else:
+            sheet.write(row - 1, column - 1, value, style)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    '<office:body><office:spreadsheet><table:table table:name="Sheet1">'
+    '<table:table-column table:number-columns-repeated="{width}"/>{rows}'
+    "</table:table></office:spreadsheet></office:body></office:document-content>"
+)
+ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def ods_book(text: str) -> bytes:
+    """The same sheet as OpenDocument (written here: no LibreOffice at hand): a merged range is a cell with
+    number-rows/columns-spanned and covered cells, a money cell a float whose text shows `860.00`."""
+    width, cells = sheet_cells(text)
+    at = {(row, column): (value, rows, columns) for row, column, value, rows, columns in cells}
+    covered = {
+        (row + r, column + c) for row, column, _, rows, columns in cells for r in range(rows) for c in range(columns)
+    }
+    last = max(row for row, *_ in cells)
+    out = []
+    for row in range(1, last + 1):
+        parts = []
+        for column in range(1, width + 1):
+            if (row, column) in at:
+                value, rows, columns = at[row, column]
+                spans = (f' table:number-rows-spanned="{rows}"' if rows > 1 else "") + (
+                    f' table:number-columns-spanned="{columns}"' if columns > 1 else ""
+                )
+                if isinstance(value, float):
+                    body = f'office:value-type="float" office:value="{value:g}"{spans}><text:p>{value:.2f}</text:p>'
+                else:
+                    paragraphs = "".join(f"<text:p>{escape(part)}</text:p>" for part in str(value).split("\n"))
+                    body = f'office:value-type="string"{spans}>{paragraphs}'
+                parts.append(f"<table:table-cell {body}</table:table-cell>")
+            elif (row, column) in covered:
+                parts.append("<table:covered-table-cell/>")
+            else:
+                parts.append("<table:table-cell/>")
+        out.append("<table:table-row>" + "".join(parts) + "</table:table-row>")
+    content = ODS_CONTENT.format(width=width, rows="".join(out))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        stamp = FIXED.timetuple()[:6]
+        archive.writestr(zipfile.ZipInfo("mimetype", stamp), "application/vnd.oasis.opendocument.spreadsheet")
+        for name, body in (("META-INF/manifest.xml", ODS_MANIFEST), ("content.xml", content)):
+            info = zipfile.ZipInfo(name, stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, body)
+    return buffer.getvalue()
+
+
+FIXED = datetime(2025, 1, 1)
+
+
+def _fixed_dates(data: bytes) -> bytes:
+    """The zip `data` again with every entry dated FIXED (openpyxl dates them now)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, FIXED.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            body = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps `modified` with the time of saving
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2025-01-01T00:00:00Z", body)
+            target.writestr(fixed, body)
+    return out.getvalue()
+
+
 def outputs() -> dict[str, bytes]:
     text = SOURCE.read_text(encoding="utf-8")
     return {
         f"{STEM}.md": text.encode("utf-8"),
         f"{STEM}.html": html_page(text).encode("utf-8"),
         f"{STEM}.csv": csv_sheet(text),
+        f"{STEM}.xlsx": xlsx_book(text),
+        f"{STEM}.ods": ods_book(text),
+        f"{STEM}.xls": xls_book(text),
     }
 
 

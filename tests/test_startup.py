@@ -13,7 +13,22 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("lark", "pint", "click", "rich", "pygls", "dataclasses", "inspect", "typing", "tomllib", "json")
+HEAVY = (
+    "lark",
+    "pint",
+    "click",
+    "rich",
+    "pygls",
+    "dataclasses",
+    "inspect",
+    "typing",
+    "tomllib",
+    "json",
+    "python_calamine",
+    "openpyxl",
+    "xlrd",
+    "zipfile",
+)
 
 PROBE = (
     "import sys\n"
