@@ -19,7 +19,7 @@ TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
     from typing import Any
 
-FORMATS = ("rich", "concise", "json", "sarif", "github")
+FORMATS = ("rich", "concise", "json", "sarif", "github", "gitlab", "junit")
 LANGS = ("zh", "en")
 FAIL_ON = ("error", "warning", "info", "never")
 COLORS = ("auto", "always", "never")

@@ -88,6 +88,7 @@ class Result:
     errors: list[FileError] = fresh(list)
     notes: list[str] = fresh(list)
     skipped: list[str] = fresh(list)  # files named explicitly that the config excludes
+    checked: list[str] = fresh(list)  # the paths of the documents read (for reports that list them: junit)
     files: int = 0
     projects: int = 0
     # path → text for code frames: only the lines that findings point at are kept (the others are
@@ -335,6 +336,7 @@ class Runner:
     def _record(self, source, file, explicit, result, linter, document, findings) -> list[Finding]:
         """Add one document's findings (and its table count, code-frame lines) to `result`."""
         result.files += 1
+        result.checked.append(source.path)
         result.projects += document.project_count
         if not document.project_count:
             # A file with no project table is no table document (a README, notes): its rows are nobody's
@@ -374,6 +376,7 @@ def _merge(into: Result, part: Result) -> None:
             into.errors.append(error)
     into.notes.extend(part.notes)
     into.files += part.files
+    into.checked.extend(part.checked)
     into.projects += part.projects
     into.sources.update(part.sources)
 

@@ -20,6 +20,8 @@ FORMATS = {
     "json": "budgetlint.reporters.json_output",
     "sarif": "budgetlint.reporters.sarif",
     "github": "budgetlint.reporters.github",
+    "gitlab": "budgetlint.reporters.gitlab",  # GitLab Code Quality JSON
+    "junit": "budgetlint.reporters.junit",  # JUnit XML
     "statistics": "budgetlint.reporters.statistics",  # --statistics (text, or JSON with --format json)
 }
 

@@ -1,0 +1,68 @@
+"""`--format gitlab`: a GitLab Code Quality report (`artifacts: reports: codequality:`).
+
+A JSON array of issues with the fields GitLab documents: `description`, `check_name`, `fingerprint`,
+`severity` (info, minor, major, critical, blocker) and `location.path` with `location.lines.begin`.
+The fingerprint is what GitLab compares between the base and the head of a merge request, so it is
+keyed by content, never by line: the path, the rule, the project, the finding's arguments (its values,
+without the line numbers some messages cite) and its expected and found values.  Moving a table keeps
+its findings' fingerprints; changing a value makes a new one.  Identical findings in one file are told
+apart by their order among themselves (GitLab shows one issue a fingerprint).  Files that could not be
+read are `budgetlint` issues of severity `blocker`, so a broken input is never a green widget.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from budgetlint.findings import format_value
+
+SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
+
+
+def content_key(finding) -> list:
+    """What identifies a finding wherever it stands in its file."""
+    args = sorted(
+        (key, format_value(value)) for key, value in finding.args.items() if key != "line" and not key.endswith("_line")
+    )
+    return [finding.path, finding.code, finding.project, args, finding.expected, finding.actual]
+
+
+def fingerprints(findings) -> list[str]:
+    seen: dict[str, int] = {}
+    prints = []
+    for finding in findings:
+        key = json.dumps(content_key(finding), ensure_ascii=False, sort_keys=True, default=str)
+        occurrence = seen[key] = seen.get(key, 0) + 1
+        prints.append(hashlib.sha256(f"{key}\n{occurrence}".encode()).hexdigest())
+    return prints
+
+
+def issues(result) -> list[dict]:
+    out = [
+        {
+            "description": f"{f.code} {f.message}",
+            "check_name": f.code,
+            "fingerprint": fingerprint,
+            "severity": SEVERITIES.get(f.severity, "minor"),
+            "location": {"path": f.path, "lines": {"begin": f.span.line, "end": f.span.end_line}},
+        }
+        for f, fingerprint in zip(result.findings, fingerprints(result.findings))
+    ]
+    for error in result.errors:
+        key = json.dumps([error.path, "E000", error.message], ensure_ascii=False)
+        out.append(
+            {
+                "description": f"E000 {error.message}",
+                "check_name": "E000",
+                "fingerprint": hashlib.sha256(key.encode()).hexdigest(),
+                "severity": "blocker",
+                "location": {"path": error.path, "lines": {"begin": error.line or 1}},
+            }
+        )
+    return out
+
+
+def render(result, stream, options) -> None:
+    json.dump(issues(result), stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
