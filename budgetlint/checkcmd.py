@@ -29,7 +29,7 @@ COLORS = ("auto", "always", "never")
 class Opt:
     flags: tuple[str, ...]  # "--format"; a pair "--color/--no-color" is kind "switch"
     dest: str
-    kind: str  # choice | text | int | path | flag | switch | color (a choice, see color_args)
+    kind: str  # choice | text | int | path | multi (repeatable text) | flag | switch | color (see color_args)
     default: Any = None
     choices: tuple[str, ...] = ()
     help: str = ""
@@ -49,11 +49,12 @@ CHECK_OPTIONS = (
     ),
     Opt(
         ("--config",),
-        "config_path",
-        "path",
-        None,
+        "config",
+        "multi",
         (),
-        "Use this config file instead of the one found upward from each file.",
+        (),
+        "A config file to use instead of the one found upward from each file, or KEY=VALUE (TOML, e.g."
+        " 'ignore=[\"BL801\"]') overriding a key of the config; repeatable.",
     ),
     Opt(
         ("--select",),
@@ -189,6 +190,8 @@ def fast_parse(argv: list[str]) -> dict[str, Any] | None:
             values[opt.dest] = number
         elif opt.kind == "path":
             values[opt.dest] = Path(raw)
+        elif opt.kind == "multi":
+            values[opt.dest] = (*values[opt.dest], raw)
         else:
             values[opt.dest] = raw
     values["paths"] = tuple(paths)
@@ -205,7 +208,7 @@ def run_check(
     fmt,
     lang,
     fail_on,
-    config_path,
+    config,
     select,
     ignore,
     fiscal_year,
@@ -219,7 +222,7 @@ def run_check(
     unsafe_fixes,
 ) -> int:
     """Check PATHS and print the report; the exit code. Raises UsageProblem for a command line that cannot run."""
-    from budgetlint.config import ConfigError
+    from budgetlint.config import ConfigError, parse_overrides
     from budgetlint.reporters import Options, render
     from budgetlint.runner import Result, Runner
 
@@ -232,6 +235,7 @@ def run_check(
     if statistics and fmt not in ("rich", "concise", "json"):
         raise UsageProblem("--statistics prints a table (--format rich or concise) or JSON (--format json)")
     overrides = _overrides(select, ignore, fiscal_year)
+    config_path, inline = _config_options(config)
     try:
         runner = Runner(
             lang=lang or default_lang(),
@@ -239,6 +243,7 @@ def run_check(
             overrides=overrides,
             keep_sources=fmt == "rich" and not statistics,
             config_lang=lang is None,
+            config_overrides=parse_overrides(inline) if inline else None,
         )
     except ConfigError as error:
         return _fail(str(error))
@@ -350,6 +355,21 @@ def _nothing_checked(runner, folders: list[Path], result) -> None:
             patterns = ", ".join(config.include)
             reason = f"nothing to check: none of its {files} file(s) matches `include` ({patterns})"
         result.errors.append(FileError(display_path(folder), reason))
+
+
+def _config_options(values) -> tuple[Path | None, list[str]]:
+    """`--config` values: the config file (at most one), and the KEY=VALUE overrides — a value holding
+    `=` that is not an existing file (as ruff tells them apart)."""
+    path: Path | None = None
+    inline: list[str] = []
+    for value in values:
+        if "=" in value and not os.path.isfile(value):
+            inline.append(value)
+        elif path is not None:
+            raise UsageProblem(f"--config: one config file at most (got {str(path)!r} and {value!r})")
+        else:
+            path = Path(value)
+    return path, inline
 
 
 def _overrides(select: str | None, ignore: str | None, fiscal_year: int | None) -> dict:

@@ -58,6 +58,8 @@ def _check_options(fn):
             fn = click.option("/".join(opt.flags), opt.dest, default=opt.default, help=opt.help)(fn)
         elif kind == "flag":
             fn = click.option(*opt.flags, opt.dest, is_flag=True, help=opt.help)(fn)
+        elif kind == "multi":
+            fn = click.option(*opt.flags, opt.dest, multiple=True, help=opt.help)(fn)
         else:
             types = {
                 "choice": click.Choice(list(opt.choices)),

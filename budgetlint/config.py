@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -20,6 +21,7 @@ from budgetlint.rules import Catalogue, CatalogueError, load_catalogue, read_tom
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
 CONFIG_FILES = ("budgetlint.toml", "pyproject.toml")
@@ -62,7 +64,14 @@ DEFAULT_INCLUDE = (
 
 
 class ConfigError(ValueError):
-    """A configuration that cannot be used; str() is one line naming the file and the key."""
+    """A configuration that cannot be used; str() is one line naming the file and the key.
+
+    Located (`located`), it carries the file, the line of the key in it and the message without them:
+    `path:line: message`."""
+
+    def __init__(self, message: str, path: Path | None = None, line: int | None = None):
+        super().__init__(f"{path}:{line}: {message}" if path is not None and line else message)
+        self.path, self.line, self.message = path, line, message
 
 
 @record(frozen=True)
@@ -194,12 +203,16 @@ def _codes(value: Any, where: str, catalogue: Catalogue) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def parse_config(data: dict[str, Any], path: Path | None, root: Path) -> Config:
-    """Validate a `[tool.budgetlint]` table."""
-    where = str(path) if path else "<config>"
+def parse_config(
+    data: dict[str, Any], path: Path | None, root: Path, where: str | None = None, table: str = "in [tool.budgetlint]"
+) -> Config:
+    """Validate a `[tool.budgetlint]` table (`where` names it in errors: the file, else `<config>`;
+    `table` says which table it is in an unknown key's error: `in [tool.budgetlint]`, `at the top level
+    of budgetlint.toml`)."""
+    where = where or (str(path) if path else "<config>")
     unknown = sorted(set(data) - _KNOWN_KEYS)
     if unknown:
-        raise ConfigError(f"{where}: unknown key {unknown[0]!r} in [tool.budgetlint]")
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r}{f' {table}' if table else ''}")
     packs: list[Path] = []
     pack_items = data.get("packs", [])
     if not isinstance(pack_items, list):
@@ -358,36 +371,184 @@ def _param(rule, name: str, value: Any, where: str) -> Any:
         raise ConfigError(str(error)) from None
 
 
-def read_config_file(path: Path) -> Config | None:
-    """The config in `path`, or None for a pyproject.toml without [tool.budgetlint]."""
+def parse_overrides(values: Iterable[str]) -> dict[str, Any]:
+    """`--config KEY=VALUE` options (each a line of TOML: `ignore=["BL801"]`, `severity.BL403="error"`),
+    merged into one table that overrides the config file's keys.  Each is validated on its own, so a
+    bad one is one ConfigError naming the option; a pack is relative to the current folder."""
+    import tomllib
+
+    merged: dict[str, Any] = {}
+    for value in values:
+        where = f"--config {value!r}"
+        try:
+            data = tomllib.loads(value)
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(
+                f"{where}: expected KEY=VALUE with a TOML value, e.g. 'ignore=[\"BL801\"]' ({error})"
+            ) from None
+        packs = data.get("packs")
+        if isinstance(packs, list):
+            data["packs"] = [os.path.abspath(pack) if isinstance(pack, str) else pack for pack in packs]
+        parse_config(data, None, Path.cwd(), where, table="")
+        _merge_tables(merged, data)
+    return merged
+
+
+def _merge_tables(into: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """`data` over `into`: tables merged key by key, any other value replaced."""
+    for key, value in data.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            into[key] = _merge_tables(dict(into[key]), value)
+        else:
+            into[key] = value
+    return into
+
+
+def read_config_file(path: Path, overrides: dict[str, Any] | None = None) -> Config | None:
+    """The config in `path` (with `overrides`, from `--config KEY=VALUE`, over its keys), or None for a
+    pyproject.toml without [tool.budgetlint]."""
     data = read_toml_file(path, ConfigError, "config")
     tool = data.get("tool", {})
+    prefix: tuple[str, ...] = ("tool", "budgetlint")
     if path.name == "pyproject.toml":
         if not isinstance(tool, dict) or "budgetlint" not in tool:
             return None
         section = tool["budgetlint"]
     elif "tool" in data:
         if not isinstance(tool, dict):
-            raise ConfigError(f"{path}: tool: expected a [tool.budgetlint] table, got {tool!r}"[:300])
+            message = f"tool: expected a [tool.budgetlint] table, got {tool!r}"[:300]
+            raise ConfigError(message, path, key_line(path, ("tool",)))
         section = tool.get("budgetlint", data)
+        if "budgetlint" not in tool:
+            prefix = ()
     else:
-        section = data
+        section, prefix = data, ()
     if not isinstance(section, dict):
-        raise ConfigError(f"{path}: [tool.budgetlint] must be a table")
-    return parse_config(section, path, path.parent)
+        raise ConfigError("[tool.budgetlint] must be a table", path, key_line(path, prefix))
+    if overrides:
+        section = _merge_tables(dict(section), overrides)
+    table = "in [tool.budgetlint]" if prefix else f"at the top level of {path.name}"
+    try:
+        return parse_config(section, path, path.parent, table=table)
+    except ConfigError as error:
+        raise located(error, path, prefix) from None
+
+
+_UNKNOWN = re.compile(r"unknown key '([^']*)'")
+
+
+def located(error: ConfigError, path: Path, prefix: tuple[str, ...]) -> ConfigError:
+    """`error`, raised for the config `path`, at the line of the key it names (its first line that
+    sets the key, or the key's table, or the line of the nearest table that holds it)."""
+    message = str(error)
+    head = f"{path}: "
+    if error.path is not None or not message.startswith(head):  # a rule pack's error names the pack
+        return error
+    message = message[len(head) :]
+    unknown = _UNKNOWN.match(message)
+    if unknown:
+        key: tuple[str, ...] = (unknown.group(1),)
+    else:
+        name = message.split(": ", 1)[0]
+        first, _, rest = name.partition(".")
+        if first not in _KNOWN_KEYS:
+            return ConfigError(message, path, key_line(path, prefix) or 1)
+        key = (first,)
+        if rest and first == "params":
+            code, _, parameter = rest.partition(".")
+            key += (code, parameter) if parameter else (code,)
+        elif rest:
+            key += (rest,)
+    return ConfigError(message, path, key_line(path, prefix + key) or 1)
+
+
+def key_line(path: Path, key: tuple[str, ...]) -> int | None:
+    """The line of `path` (TOML) where `key` (a dotted path from the top) is set; else where the longest
+    part of it is: the table or inline table holding it.  tomllib gives no positions, so the text is
+    read line by line: `[table]` headers, and `dotted.key = …` lines within them."""
+    if not key:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    best, best_line = 0, None
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):  # a [table] or [[array]] header
+            found = _dotted(stripped, 2 if stripped.startswith("[[") else 1)
+            if found is None or not stripped.startswith("]", found[1]):
+                continue
+            table = full = found[0]
+        else:  # dotted.key = value
+            found = _dotted(stripped, 0)
+            if found is None or not stripped.startswith("=", found[1]):
+                continue
+            full = table + found[0]
+        common = 0
+        for have, want in zip(full, key):
+            if have != want:
+                break
+            common += 1
+        if common > best and common == min(len(full), len(key)):
+            best, best_line = common, number
+            if common == len(key):
+                break
+    return best_line
+
+
+def _dotted(text: str, index: int) -> tuple[tuple[str, ...], int] | None:
+    """The TOML dotted key at `index` of `text` (`a."b.c"` → ("a", "b.c")) and where it ends; None if there
+    is none.  Scanned by hand: bare keys, quoted keys, dots and blanks between them."""
+    parts: list[str] = []
+    length = len(text)
+    while True:
+        while index < length and text[index] in " \t":
+            index += 1
+        if index < length and text[index] in "\"'":
+            close = text.find(text[index], index + 1)
+            if close < 0:
+                return None
+            parts.append(text[index + 1 : close])
+            index = close + 1
+        else:
+            end = index
+            while end < length and (text[end].isalnum() or text[end] in "_-"):
+                end += 1
+            if end == index:
+                return None
+            parts.append(text[index:end])
+            index = end
+        while index < length and text[index] in " \t":
+            index += 1
+        if index < length and text[index] == ".":
+            index += 1
+            continue
+        return tuple(parts), index
 
 
 @lru_cache(maxsize=256)
-def config_for_dir(directory: Path) -> Config:
-    """The nearest config at or above `directory` (the defaults if there is none)."""
+def config_for_dir(directory: Path, overrides: str = "") -> Config:
+    """The nearest config at or above `directory` (the defaults if there is none); `overrides` is the
+    JSON text of `parse_overrides`' table (a string, so that the answer can be cached)."""
+    table = json_table(overrides)
     for folder in (directory, *directory.parents):
         for name in CONFIG_FILES:
             candidate = folder / name
             if os.path.isfile(candidate):  # False for a folder that may not be entered (Path.is_file raises)
-                found = read_config_file(candidate)
+                found = read_config_file(candidate, table)
                 if found is not None:
                     return found
-    return Config(root=directory)
+    return parse_config(table, None, directory, "--config", table="") if table else Config(root=directory)
+
+
+def json_table(text: str) -> dict[str, Any]:
+    if not text:
+        return {}
+    import json
+
+    return json.loads(text)
 
 
 def config_for(path: Path) -> Config:

@@ -115,17 +115,22 @@ class Runner:
         keep_sources: bool = True,
         overrides: dict | None = None,
         config_lang: bool = False,
+        config_overrides: dict | None = None,
     ):
         self.lang = lang
+        self.config_overrides = config_overrides or {}  # `--config KEY=VALUE`, over every config file's keys
+        self._override_key = _json_key(self.config_overrides)
         self.config_lang = config_lang  # no --lang: a config's `lang` decides its files' messages
         self.config_path = config_path
         self.keep_sources = keep_sources
         self.overrides = overrides or {}
         self._fixed_config: Config | None = None
         if config_path is not None:
-            from budgetlint.config import read_config_file
+            from budgetlint.config import parse_config, read_config_file
 
-            found = read_config_file(config_path)
+            found = read_config_file(config_path, self.config_overrides)
+            if found is None and self.config_overrides:
+                found = parse_config(self.config_overrides, None, config_path.parent, "--config")
             self._fixed_config = found or Config(root=config_path.parent)
         self.linters: dict[object, Linter] = {}
         self.large_workers = 1  # processes sharing the tables of one large document (set by check_paths)
@@ -142,7 +147,7 @@ class Runner:
             if folder in self._broken:
                 raise self._broken[folder]
             try:
-                config = config_for_dir(folder)
+                config = config_for_dir(folder, self._override_key)
             except ConfigError as error:  # 10,000 files under one broken config: read it once
                 self._broken[folder] = error
                 raise
@@ -252,6 +257,9 @@ class Runner:
         message = str(error)
         if message not in self._config_errors:
             self._config_errors.add(message)
+            if error.path is not None:  # located: the file and the line of the key
+                result.errors.append(FileError(display_path(error.path), error.message, error.line))
+                return
             path, _, rest = message.partition(": ")
             result.errors.append(FileError(display_path(Path(path)) if rest else path, rest or message))
 
@@ -290,6 +298,7 @@ class Runner:
             "keep_sources": self.keep_sources,
             "overrides": self.overrides,
             "config_lang": self.config_lang,
+            "config_overrides": self.config_overrides,
         }
 
     def check_file(self, file: Path, explicit: bool, result: Result) -> None:
@@ -351,6 +360,15 @@ class Runner:
             lines = {f.span.line for f in findings}
             result.sources[source.path] = frame_lines(source.blocks(), lines)  # a Stream reads the file again
         return findings
+
+
+def _json_key(table: dict) -> str:
+    """`--config KEY=VALUE` overrides as the text that keys the cache of configs (none: "")."""
+    if not table:
+        return ""
+    import json
+
+    return json.dumps(table, sort_keys=True)
 
 
 def _kind(path: Path) -> str:

@@ -65,7 +65,11 @@ CASES = [
         "not valid TOML (Expected ']' at the end of a table declaration (at line 1, column 17))",
     ),
     # unknown keys
-    ({"budgetlint.toml": "selct = ['BL']\n"}, "bad/budgetlint.toml", "unknown key 'selct' in [tool.budgetlint]"),
+    (
+        {"budgetlint.toml": "selct = ['BL']\n"},
+        "bad/budgetlint.toml",
+        "unknown key 'selct' at the top level of budgetlint.toml",
+    ),
     (
         {"pyproject.toml": "[tool.budgetlint]\ncolour = true\n"},
         "bad/pyproject.toml",
@@ -194,12 +198,24 @@ CASES = [
 ]
 
 
+# Issue 21: a config error is at the line of its key (else line 1: a whole file, a rule pack).
+LINES = {
+    "unknown key 'colour' in [tool.budgetlint]": 2,
+    'extend-ignore: expected a list of rule codes or prefixes, e.g. ["BL2", "BL801"]': 2,
+    "[tool.budgetlint] must be a table": 2,
+    "params.BL003.fields: expected list, got int 3": 2,
+    "severity.BL998: unknown rule": 2,
+    "params.BL003.foo: BL003 has no parameter 'foo' (it has: fields)": 2,
+}
+
+
 @pytest.mark.parametrize(("files", "where", "message"), CASES, ids=[f"{i}-{c[2]}" for i, c in enumerate(CASES)])
 def test_bad_config_is_one_line_naming_file_and_key_and_other_folders_are_checked(
     tmp_path, monkeypatch, files, where, message
 ):
     layout(tmp_path, files)
-    assert check(tmp_path, monkeypatch, "bad", "good") == (2, f"{where}:1:1: E000 {message}\n{GOOD}")
+    line = LINES.get(message, 1)
+    assert check(tmp_path, monkeypatch, "bad", "good") == (2, f"{where}:{line}:1: E000 {message}\n{GOOD}")
 
 
 def test_a_broken_config_is_reported_once_for_all_its_files(tmp_path, monkeypatch):
@@ -209,7 +225,7 @@ def test_a_broken_config_is_reported_once_for_all_its_files(tmp_path, monkeypatc
         (tmp_path / "bad" / "sub" / f"t{index}.md").write_text(TABLE, encoding="utf-8")
     assert check(tmp_path, monkeypatch, "bad", "bad/sub/t1.md", "bad/table.md", "good") == (
         2,
-        f"bad/budgetlint.toml:1:1: E000 unknown key 'selct' in [tool.budgetlint]\n{GOOD}",
+        f"bad/budgetlint.toml:1:1: E000 unknown key 'selct' at the top level of budgetlint.toml\n{GOOD}",
     )
 
 
