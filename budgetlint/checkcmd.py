@@ -90,6 +90,14 @@ CHECK_OPTIONS = (
         (),
         "With `-` (or no paths): the file standard input stands for (config, per-file-ignores, the path shown).",
     ),
+    Opt(
+        ("--respect-gitignore", "--no-respect-gitignore"),
+        "respect_gitignore",
+        "switch",
+        True,
+        (),
+        "In folders, skip what .gitignore and .ignore files ignore (files named on the command line are checked).",
+    ),
     Opt(("--statistics",), "statistics", "flag", False, (), "Print counts by rule instead of the findings."),
     Opt(("--quiet", "-q"), "quiet", "flag", False, (), "Print the findings only: no summary, hints or notes."),
     Opt(("--output", "-o"), "output", "path", None, (), "Write the report to this file instead of standard output."),
@@ -214,6 +222,7 @@ def run_check(
     fiscal_year,
     color,
     stdin_filename,
+    respect_gitignore,
     statistics,
     quiet,
     output,
@@ -244,6 +253,7 @@ def run_check(
             keep_sources=fmt == "rich" and not statistics,
             config_lang=lang is None,
             config_overrides=parse_overrides(inline) if inline else None,
+            respect_gitignore=respect_gitignore,
         )
     except ConfigError as error:
         return _fail(str(error))
@@ -345,7 +355,13 @@ def _nothing_checked(runner, folders: list[Path], result) -> None:
                     excluded += 1
                 elif config.is_included(path):
                     included += 1
-        if included:
+        ignored = runner.gitignored.get(display_path(folder), 0)
+        if ignored:
+            reason = (
+                f"nothing checked: {ignored} file(s) or folder(s) ignored by .gitignore or .ignore, and no project"
+                " table in the rest (--no-respect-gitignore checks them)"
+            )
+        elif included:
             reason = f"nothing checked: none of its {included} file(s) holds a project table (no 项目名称 row)"
         elif not files:
             reason = "nothing to check: the folder holds no file"

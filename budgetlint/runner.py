@@ -116,8 +116,11 @@ class Runner:
         overrides: dict | None = None,
         config_lang: bool = False,
         config_overrides: dict | None = None,
+        respect_gitignore: bool = True,
     ):
         self.lang = lang
+        self.respect_gitignore = respect_gitignore  # a folder's walk skips what .gitignore and .ignore ignore
+        self.gitignored: dict[str, int] = {}  # a walked folder (as shown) → files and folders its walk ignored
         self.config_overrides = config_overrides or {}  # `--config KEY=VALUE`, over every config file's keys
         self._override_key = _json_key(self.config_overrides)
         self.config_lang = config_lang  # no --lang: a config's `lang` decides its files' messages
@@ -225,17 +228,31 @@ class Runner:
             shown = display_path(Path(error.filename)) if error.filename else str(path)
             result.errors.append(FileError(shown, f"cannot read folder ({error.strerror or error})"))
 
+        chains: dict[str, tuple] = {}  # folder → the .gitignore/.ignore specs that apply in it
+        if self.respect_gitignore:
+            from budgetlint.ignorefiles import walk_chains
+
+            chains = walk_chains(path)
         for root, dirs, files in os.walk(path, onerror=unreadable):
             root_path = Path(root)
+            chain = chains.get(root) or ()
             kept = []
             for name in sorted(dirs):
                 if name.startswith("."):
                     continue
                 with Guard(root_path / name, result.errors):
-                    if not config.is_excluded_dir(root_path / name):
+                    if not config.is_excluded_dir(root_path / name) and not self._ignored(
+                        path, root, name, True, chain
+                    ):
                         kept.append(name)
+                        if chains:
+                            from budgetlint.ignorefiles import below
+
+                            chains[os.path.join(root, name)] = below(chain, os.path.join(root, name))
             dirs[:] = kept
             for name in sorted(files):
+                if chain and self._ignored(path, root, name, False, chain):
+                    continue
                 file = root_path / name
                 included = False
                 with Guard(file, result.errors):
@@ -245,6 +262,17 @@ class Runner:
                         self._config_error(error, result)
                 if included:
                     yield file, False
+
+    def _ignored(self, walked: Path, root: str, name: str, is_dir: bool, chain: tuple) -> bool:
+        if not chain:
+            return False
+        from budgetlint.ignorefiles import ignored
+
+        if not ignored(os.path.abspath(os.path.join(root, name)), is_dir, chain):
+            return False
+        shown = display_path(walked)
+        self.gitignored[shown] = self.gitignored.get(shown, 0) + 1
+        return True
 
     def excluded(self, path: Path) -> bool:
         """Whether the config of `path` excludes it (a broken config is reported when the file is checked)."""
