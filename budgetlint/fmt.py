@@ -424,14 +424,11 @@ def _format_file(
             rewrite(file, shown, change, doing="formatting")
         else:
             change(read(file, shown))
-    except InputError as error:
+    except (InputError, RefusedError) as error:  # their text names the file
         click.echo(str(error), err=True)
         return "error"
     except FormatError as error:
         click.echo(f"{shown}: {error}", err=True)
-        return "error"
-    except RefusedError as error:
-        click.echo(str(error), err=True)
         return "error"
     except OSError as error:
         click.echo(f"{shown}: cannot write ({error.strerror or error}); left unchanged", err=True)
