@@ -261,7 +261,7 @@ def run_check(
         targets = [Path(".")]
     # the report's own words (summary, hints): --lang, else the first target's config, else the locale
     first = targets[0] if targets else (stdin_filename or Path("-"))
-    report_lang = lang or _configured_lang(runner, first) or runner.lang
+    report_lang = lang or _configured(runner, first, "lang") or runner.lang
     summary = None
     if fix:
         from budgetlint.fixes import fix_paths
@@ -287,7 +287,7 @@ def run_check(
 
         catalogue = load_catalogue()
     options = Options(
-        lang=report_lang, color=color, quiet=quiet, catalogue=catalogue, docs_url=_docs_url(runner, first)
+        lang=report_lang, color=color, quiet=quiet, catalogue=catalogue, docs_url=_configured(runner, first, "docs_url")
     )
     if statistics:
         options.extra["json"] = fmt == "json"
@@ -407,22 +407,14 @@ def _overrides(select: str | None, ignore: str | None, fiscal_year: int | None) 
     return overrides
 
 
-def _docs_url(runner, first: Path) -> str | None:
-    """The rules' pages of the config that applies to the first target (reports link to them)."""
+def _configured(runner, first: Path, key: str) -> str | None:
+    """A setting (lang, docs_url) of the config that applies to the first target; None when it is unset or
+    the config cannot be read (that is reported where it applies)."""
     from budgetlint.config import ConfigError
 
     try:
-        return runner.config_for(first).docs_url
-    except ConfigError:  # reported where it applies
-        return None
-
-
-def _configured_lang(runner, first: Path) -> str | None:
-    from budgetlint.config import ConfigError
-
-    try:
-        return runner.config_for(first).lang
-    except ConfigError:  # reported where it applies
+        return getattr(runner.config_for(first), key)
+    except ConfigError:
         return None
 
 

@@ -199,16 +199,16 @@ class _Layout:
             return cells[:width]
         missing = width - len(cells)
         padding: tuple[None, ...] = (None,) * missing
-        if not set(self.roles[len(cells) :]) & _READ_ROLES:
+        if not set(self.roles[len(cells) :]) & _CONTENT_ROLES:
             return (*cells, *padding)
         if set(self.roles[:missing]) <= _LEVEL_ROLES:
             return (*padding, *cells)
         return None
 
 
-# Roles of the plain heading, read by content; the others need the heading (see _Layout.by_columns).
+# Roles of the plain heading, read by content (the others need the heading: see _Layout.by_columns); a row
+# that lacks one of their columns does not fit its heading (_Layout.fit).
 _CONTENT_ROLES = frozenset(("level1", "level2", "name", "value"))
-_READ_ROLES = frozenset(("level1", "level2", "name", "value"))
 _LEVEL_ROLES = frozenset(("level1", "level2", "lead", "other"))
 
 

@@ -10,6 +10,10 @@ from decimal import Decimal
 from budgetlint.record import named
 from budgetlint.units import Unit
 
+TYPE_CHECKING = False  # typing is not imported on the check path
+if TYPE_CHECKING:
+    from typing import Any
+
 
 @named
 class Amount:
@@ -93,35 +97,29 @@ class Amount:
             bare_wan=magnitude_text == "万" and unit is None and not noun,
         )
 
+    def changed(self, **changes: Any) -> Amount:
+        """This amount with some of its fields as given, the derived ones worked out again (`of`)."""
+        fields = {name: getattr(self, name) for name in _GIVEN}
+        fields.update(changes)
+        return Amount.of(**fields)
+
     def stated_in(self, unit: UnitStated) -> Amount:
         """This bare number in the unit its row states elsewhere (an indicator named 新造林（亩）)."""
-        return Amount.of(
-            start=self.start,
-            end=self.end,
-            comparator=self.comparator,
-            comparator_text=self.comparator_text,
-            comparator_start=self.comparator_start,
-            qualifier=self.qualifier,
-            suffix=self.suffix,
+        return self.changed(
             number=self.number * unit.scale,
             high=None if self.high is None else self.high * unit.scale,
-            written=self.written,
-            decimals=self.decimals,
-            magnitude_text=self.magnitude_text,
-            approximate=self.approximate,
             percent=unit.percent,
             unit=unit.unit,
             unit_text=unit.unit_text,
             per=unit.per,
             per_text=unit.per_text,
-            noun=self.noun,
             per_time=None,
         )
 
     def compared(self, sign: str) -> Amount:
         """This amount with a comparator its row states apart from it (四川's 指标性质 column: ≥ | 90 | %).
         Nothing of it is written in the cell: comparator_text stays "" (no spelling to correct)."""
-        return self._replace(comparator=sign)  # type: ignore[attr-defined]  # a named tuple
+        return self.changed(comparator=sign)
 
     @property
     def is_bare(self) -> bool:
@@ -146,6 +144,10 @@ class Amount:
         if self.magnitude_text:  # a bare 万 / 亿: the magnitude is already applied
             return number
         return number * default.factor if default is not None and default.is_money else None
+
+
+# The fields of an Amount that `Amount.of` is given; the others it derives.
+_GIVEN = tuple(name for name in Amount._fields if name not in ("is_rate", "is_money", "bare_wan"))  # type: ignore[attr-defined]
 
 
 @named
@@ -206,10 +208,17 @@ class Value:
     def amount(self) -> Amount | None:
         return self.amounts[0] if self.amounts else None
 
-    def with_amounts(self, amounts: tuple[Amount, ...]) -> Value:
-        """The same cell, its amounts read otherwise (in a unit its row states)."""
+    def with_amounts(self, amounts: tuple[Amount, ...], dates: tuple[DatePoint, ...] | None = None) -> Value:
+        """The same cell, its amounts (and dates) read otherwise (in a unit or by a sign its row states)."""
         return Value(
-            self.raw, amounts, self.dates, self.periods, self.texts, self.not_applicable, self.is_empty, self.too_long
+            self.raw,
+            amounts,
+            self.dates if dates is None else dates,
+            self.periods,
+            self.texts,
+            self.not_applicable,
+            self.is_empty,
+            self.too_long,
         )
 
     def with_comparator(self, sign: str) -> Value:
@@ -219,9 +228,7 @@ class Value:
         dates = self.dates
         if sign in ("≤", "<"):
             dates = tuple(date if date.suffix else date._replace(suffix="by") for date in dates)  # type: ignore[attr-defined]
-        return Value(
-            self.raw, amounts, dates, self.periods, self.texts, self.not_applicable, self.is_empty, self.too_long
-        )
+        return self.with_amounts(amounts, dates)
 
     @property
     def text(self) -> str:
