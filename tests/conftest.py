@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -22,6 +23,16 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SEED = EXAMPLES / "ningxia-kexie-2024-performance-targets.txt"
 PIPE_SEED = EXAMPLES / "ningxia-kexie-2024-performance-targets.md"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _in_the_repository():
+    """Run from the repository's root, wherever pytest was started: reports show paths relative to the
+    working folder, and the tests compare them."""
+    before = Path.cwd()
+    os.chdir(ROOT)
+    yield
+    os.chdir(before)
 
 
 @pytest.fixture(scope="session")
