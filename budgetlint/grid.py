@@ -29,12 +29,13 @@ class Cell:
     merged: bool = False  # continues a merged cell above or to the left (its text is "")
     value: Any = None  # the container's typed value (a number, a date), None for text
     place: str = ""  # the container's own name of the position ("Sheet1!C12"); "" where line/column say it
+    box: tuple | None = None  # a PDF cell's box on its page, in points: (x0, top, x1, bottom); None elsewhere
 
     @staticmethod
     def plain(text: str, line: int, column: int, end_column: int) -> Cell:
         """A cell of text at a line and columns, nothing more known of it: the common cell, made by the
         hundred thousand (without the named tuple's Python-level __new__ and its defaults)."""
-        return _new(Cell, (text, line, column, end_column, False, None, ""))  # type: ignore[type-var]  # a named tuple
+        return _new(Cell, (text, line, column, end_column, False, None, "", None))  # type: ignore[type-var]  # a named tuple
 
 
 _new = tuple.__new__
