@@ -208,17 +208,25 @@ def sheet_cells(text: str) -> tuple[int, list[tuple[int, int, object, int, int]]
     return width, out
 
 
-def xlsx_book(text: str) -> bytes:
-    """The workbook (see the module's docstring), its bytes the same on every run."""
+def xlsx_book(text: str, formulas: bool = False) -> bytes:
+    """The workbook (see the module's docstring), its bytes the same on every run.  With `formulas`, a
+    年度资金总额 that its two parts make is `=SUM(…)` of their cells (no cached result: for LibreOffice
+    to compute); a total that is not their sum (the seeded defect) stays a number, as typed by hand."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment
 
     book = Workbook()
     sheet = book.active
     sheet.title = "Sheet1"
-    for row, column, value, rows, columns in sheet_cells(text)[1]:
+    cells = sheet_cells(text)[1]
+    at = {(row, column): value for row, column, value, _, _ in cells}
+    for row, column, value, rows, columns in cells:
+        if formulas and at.get((row, column - 1)) == "年度资金总额":
+            parts = (at.get((row + 1, column)), at.get((row + 2, column)))
+            if all(isinstance(part, float) for part in parts) and sum(parts) == value:  # type: ignore[arg-type]
+                value = f"=SUM({column_letter(column)}{row + 1}:{column_letter(column)}{row + 2})"
         cell = sheet.cell(row, column, value)
-        if isinstance(value, float):
+        if isinstance(value, float) or str(value).startswith("=SUM("):
             cell.number_format = "0.00"
         elif "\n" in str(value):
             cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -230,6 +238,12 @@ def xlsx_book(text: str) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return _fixed_dates(buffer.getvalue())
+
+
+def column_letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
 
 
 def xls_book(text: str) -> bytes:
@@ -311,6 +325,57 @@ def ods_book(text: str) -> bytes:
     return buffer.getvalue()
 
 
+def table_cells(rows: list[list[str]]) -> tuple[int, list[tuple[int, int, str, int, int]]]:
+    """A table's width and its cells as (row, column, text, rows, columns) (0-based; a merged range's first
+    cell with its size), laid out as the page's table (see layout)."""
+    width = max(len(row) for row in rows)
+    out = []
+    covered: set[tuple[int, int]] = set()
+    for number, row in enumerate(layout(rows)):
+        column = 0
+        for text, rowspan, colspan in row:
+            while (number, column) in covered:
+                column += 1
+            out.append((number, column, text, rowspan, colspan))
+            covered.update((number + r, column + c) for r in range(rowspan) for c in range(colspan) if r or c)
+            column += colspan
+    return width, out
+
+
+def docx_document(text: str) -> bytes:
+    """The document as a Word file (python-docx), as a finance office writes the form: the headings and
+    `部门：` lines as paragraphs, each project one ruled table ('Table Grid') merged as the page's spans
+    (`w:vMerge` down, `w:gridSpan` across), a wrapped label as a line break in its cell, an empty
+    paragraph after each table.  Its zip entries carry a fixed date, so the file is the same on every run."""
+    from docx import Document
+
+    document = Document()
+    for kind, item in sections(text):
+        if kind == "line":
+            if item.kind == "comment":  # type: ignore[attr-defined]
+                continue  # a Word file has no comments of this kind
+            line = item.text  # type: ignore[attr-defined]
+            if line.startswith("#"):
+                level = len(line) - len(line.lstrip("#"))
+                document.add_heading(line.lstrip("#").strip(), level=level)
+            else:
+                document.add_paragraph(line)
+            continue
+        width, cells = table_cells(item)  # type: ignore[arg-type]
+        table = document.add_table(rows=max(row + rows for row, _, _, rows, _ in cells), cols=width)
+        table.style = "Table Grid"
+        for row, column, cell_text, rows, columns in cells:
+            cell = table.cell(row, column)
+            if rows > 1 or columns > 1:
+                cell = cell.merge(table.cell(row + rows - 1, column + columns - 1))
+            cell.text = cell_text.replace("资金情况（万元）", "资金情况\n（万元）")  # a label wrapped by a line break
+        document.add_paragraph()
+    document.core_properties.created = document.core_properties.modified = FIXED
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _fixed_dates(buffer.getvalue())
+
+
 FIXED = datetime(2025, 1, 1)
 
 
@@ -336,15 +401,85 @@ def outputs() -> dict[str, bytes]:
         f"{STEM}.html": html_page(text).encode("utf-8"),
         f"{STEM}.csv": csv_sheet(text),
         f"{STEM}.xlsx": xlsx_book(text),
-        f"{STEM}.ods": ods_book(text),
-        f"{STEM}.xls": xls_book(text),
+        f"{STEM}.docx": docx_document(text),
     }
+
+
+# ---------------------------------------------------------------- saved by LibreOffice
+# What LibreOffice saves (see the module's docstring): output name → (the input written here, the
+# format LibreOffice converts it to).  The xlsx given to it holds formulas without a cached result.
+SAVED = {
+    f"{STEM}.xls": ("xlsx", "xls"),
+    f"{STEM}.ods": ("xlsx", "ods"),
+    f"{STEM}-libreoffice.xlsx": ("xlsx", "xlsx"),
+    f"{STEM}-libreoffice.docx": ("docx", "docx"),
+}
+# A profile that recalculates every formula on load, whatever the file says and whoever wrote it (Calc's
+# default asks, or trusts an Excel file's cached results); see soffice's Tools ▸ Options ▸ Calc ▸ Formula.
+RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def soffice() -> str | None:
+    """LibreOffice's command, if it is installed."""
+    import shutil
+
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def libreoffice_outputs(text: str | None = None) -> dict[str, bytes]:
+    """The files LibreOffice saves from the xlsx (with formulas) and the docx written here (see SAVED)."""
+    import subprocess
+    import tempfile
+
+    command = soffice()
+    if command is None:
+        raise SystemExit("LibreOffice is not installed (apt-get install libreoffice-calc libreoffice-writer)")
+    text = SOURCE.read_text(encoding="utf-8") if text is None else text
+    inputs = {"xlsx": xlsx_book(text, formulas=True), "docx": docx_document(text)}
+    out: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / "profile" / "user").mkdir(parents=True)
+        (work / "profile" / "user" / "registrymodifications.xcu").write_text(RECALCULATE, encoding="utf-8")
+        for kind, data in inputs.items():
+            (work / f"{STEM}.{kind}").write_bytes(data)
+        for name, (kind, target) in SAVED.items():
+            saved = work / target / kind  # a folder of its own: xlsx → xlsx keeps the file's name
+            saved.mkdir(parents=True)
+            subprocess.run(
+                [
+                    command,
+                    "--headless",
+                    f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                    "--convert-to",
+                    target,
+                    "--outdir",
+                    str(saved),
+                    str(work / f"{STEM}.{kind}"),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+            out[name] = (saved / f"{STEM}.{target}").read_bytes()
+    return out
 
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for name, data in outputs().items():
         (OUT / name).write_bytes(data)
+    if "--libreoffice" in sys.argv[1:]:
+        for name, data in libreoffice_outputs().items():
+            (OUT / name).write_bytes(data)
 
 
 if __name__ == "__main__":
