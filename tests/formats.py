@@ -1,9 +1,11 @@
 """Write examples/formats/: one document in every format budgetlint reads, from one pipe-text source.
 
-    python tests/formats.py          # rewrite examples/formats/ from tests/data/templates/hunan-application-defect.md
+    python tests/formats.py                 # rewrite the files written here (no LibreOffice needed)
+    python tests/formats.py --libreoffice   # … and have LibreOffice save the .xls, .ods, *-libreoffice.*
 
-The source is the 湖南-style 绩效目标申报表 of examples/templates (two projects) with its one seeded
-defect (财政拨款 780 + 其他资金 60 ≠ 年度资金总额 860: BL101).  It is written as:
+The source is tests/data/templates/hunan-application-defect.md: the 湖南-style 绩效目标申报表 of
+examples/templates (two projects) with its one seeded defect (财政拨款 780 + 其他资金 60 ≠ 年度资金总额
+860: BL101).  Written here (`outputs()`, the same bytes on every run; CI checks they are these):
 
 - `hunan-2025.md`: the pipe text itself;
 - `hunan-2025.html`: the page a 部门预算公开 site publishes.  The document sits in a layout table (a
@@ -17,17 +19,35 @@ defect (财政拨款 780 + 其他资金 60 ≠ 年度资金总额 860: BL101).  
 - `hunan-2025.xlsx`: the sheet as a finance office lays out the form (openpyxl): the merged ranges
   of the page's rowspan/colspan (level-1 and level-2 cells merged over their rows, `项目名称` over
   two columns, the last cell of a short row over the columns left, the title across the sheet),
-  money as numbers in the `0.00` format (it shows `860.00`), a wrapped label.  It holds no formula:
-  openpyxl writes no cached result, and no office program (LibreOffice) was at hand to compute and
-  save them, so a formula here would read as BL004 "formula-uncached", as it should.  Its zip
-  entries carry a fixed date, so the file is the same on every run;
-- `hunan-2025.ods`: the same sheet as OpenDocument, its XML written here (no LibreOffice at hand): spans
-  as `number-rows/columns-spanned` with covered cells, money as floats whose cell text shows `860.00`;
-- `hunan-2025.xls`: the same sheet as an Excel 97–2003 file (xlwt, a test dependency): merged ranges,
-  money in `0.00` (read by xlrd: calamine gives no formats for .xls).
+  money as numbers in the `0.00` format (it shows `860.00`), a wrapped label, no formula (openpyxl
+  writes no cached result: a formula would read as BL004 "formula-uncached", as it should);
+- `hunan-2025.docx`: the document as a Word file (python-docx): headings and `部门：` lines as
+  paragraphs, each project one ruled table (style 'Table Grid') merged as the page's spans (level-1
+  and level-2 cells merged down, `w:vMerge`; labels and values merged across, `w:gridSpan`).
+
+Saved by LibreOffice (`libreoffice_outputs()`; LibreOffice 7.4, Debian's `apt-get install -y
+--no-install-recommends libreoffice-calc libreoffice-writer`), as a user's office program saves them.
+The xlsx given to it is the one above with formulas (the second project's 年度资金总额 is
+`=SUM(C29:C30)`, without a cached result), in a fresh profile set to recalculate on load; for each
+output, in a folder of its own:
+
+    soffice --headless -env:UserInstallation=file:///tmp/…/profile --convert-to xls  --outdir … hunan-2025.xlsx
+    soffice --headless -env:UserInstallation=file:///tmp/…/profile --convert-to ods  --outdir … hunan-2025.xlsx
+    soffice --headless -env:UserInstallation=file:///tmp/…/profile --convert-to xlsx --outdir … hunan-2025.xlsx
+    soffice --headless -env:UserInstallation=file:///tmp/…/profile --convert-to docx --outdir … hunan-2025.docx
+
+- `hunan-2025.xls`, `hunan-2025.ods`: the sheet as Excel 97–2003 and OpenDocument, the formula's result
+  computed and cached by LibreOffice;
+- `hunan-2025-libreoffice.xlsx`: the xlsx re-saved, its formula with a cached result;
+- `hunan-2025-libreoffice.docx`: the Word file re-saved by LibreOffice Writer.
+
+CI has no LibreOffice: these are committed, and no test needs soffice (the regeneration test skips
+without it).  `ods_book` and `xls_book` write the sheet without LibreOffice (the OpenDocument XML here,
+xlwt for .xls), for benchmarks/read_formats.py and tests/test_formats.py.
 
 tests/test_formats.py holds that each gives the same model and findings as the pipe text, that
-each finding points at the cell of its value, and that these files are what this script writes.
+each finding points at the cell of its value, and that the files written here are what this script
+writes.
 """
 
 from __future__ import annotations
@@ -285,7 +305,7 @@ ODS_MANIFEST = (
 
 
 def ods_book(text: str) -> bytes:
-    """The same sheet as OpenDocument (written here: no LibreOffice at hand): a merged range is a cell with
+    """The same sheet as OpenDocument, its XML written here (without LibreOffice): a merged range is a cell with
     number-rows/columns-spanned and covered cells, a money cell a float whose text shows `860.00`."""
     width, cells = sheet_cells(text)
     at = {(row, column): (value, rows, columns) for row, column, value, rows, columns in cells}
