@@ -468,3 +468,27 @@ def test_checking_text_imports_no_other_container():
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+# ---------------------------------------------------------------- written without LibreOffice
+@pytest.mark.parametrize("write", ["ods_book", "xls_book"])
+def test_sheets_written_without_libreoffice_give_the_model_of_the_pipe_text(tmp_path, linter, write):
+    """The .ods and .xls of examples/formats are LibreOffice's; these are tests/formats.py's own (the XML
+    of an .ods written here, xlwt's .xls), as benchmarks/read_formats.py reads them."""
+    suffix = ".ods" if write == "ods_book" else ".xls"
+    path = tmp_path / f"sheet{suffix}"
+    path.write_bytes(getattr(formats, write)(formats.SOURCE.read_text(encoding="utf-8")))
+    assert without_positions([to_data(p) for p in model(linter, path).projects]) == without_positions(
+        [to_data(p) for p in model(linter, FORMATS / f"hunan-2025{suffix}").projects]
+    )
+    assert [(f.code, f.span.line, f.span.column) for f in findings(linter, path)] == [("BL101", 9, 3)]
+
+
+def test_a_formula_libreoffice_computed_reads_its_result_one_openpyxl_wrote_is_a_finding(tmp_path, linter):
+    path = tmp_path / "formulas.xlsx"
+    path.write_bytes(formats.xlsx_book(formats.SOURCE.read_text(encoding="utf-8"), formulas=True))
+    uncached = [(f.code, f.span.line, f.span.column, f.actual) for f in findings(linter, path) if f.code == "BL004"]
+    assert uncached == [("BL004", 28, 3, "=SUM(C29:C30)")]  # the second project's total, never guessed
+    saved = FORMATS / "hunan-2025-libreoffice.xlsx"
+    assert [f.code for f in findings(linter, saved)] == ["BL101"]
+    assert cells_of(saved)[28, 3] == "420"  # LibreOffice's cached result, shown in 0.00 (as_written: 420)

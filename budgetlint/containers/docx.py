@@ -46,6 +46,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC = W + "p", W + "tbl", W + "tr", W + "tc"
 _SDT, _SDT_CONTENT, _CUSTOM_XML = W + "sdt", W + "sdtContent", W + "customXml"
 _VAL = W + "val"
+_TC_PR, _TR_PR, _GRID_SPAN, _GRID_BEFORE = W + "tcPr", W + "trPr", W + "gridSpan", W + "gridBefore"
+_MERGES = (W + "vMerge", W + "hMerge")
 _T = W + "t"
 # What a paragraph shows beside its text: the characters Word draws for a tab, a break, a hyphen.
 _CHARACTERS = {W + "tab": " ", W + "br": " ", W + "cr": " ", W + "noBreakHyphen": "-"}
@@ -78,12 +80,15 @@ def read(data: bytes) -> list[Block]:
     check_container(data)
     import zipfile
     import zlib
+    from xml.etree.ElementTree import fromstring
 
     import docx
     from docx.opc.exceptions import OpcError
 
-    try:  # an XML syntax error (lxml's) is a SyntaxError
-        body = docx.Document(io.BytesIO(data)).element.body
+    try:  # an XML syntax error (lxml's, expat's) is a SyntaxError
+        # python-docx finds and checks the main document part; its XML is walked as plain elements (the
+        # standard library's: python-docx's own element classes cost 20 µs a look-up)
+        body = fromstring(docx.Document(io.BytesIO(data)).part.blob).find(W + "body")
     except (OpcError, KeyError, ValueError, SyntaxError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         if "content type is" in first:
@@ -124,15 +129,25 @@ class _Walk:
     def table(self, table) -> Iterator[Block]:
         self.tables += 1
         number = self.tables
-        rows = [[cell for cell in _children(row, (_TC,))] for row in _children(table, (_TR,))]
-        if any(_children(cell, (_TBL,)) for row in rows for cell in row):  # a layout table
-            for row in rows:
+        rows = [
+            (_grid_before(row), [_TableCell(cell) for cell in _children(row, (_TC,))])
+            for row in _children(table, (_TR,))
+        ]
+        if any(cell.nested for _, row in rows for cell in row):  # a layout table
+            for _, row in rows:
                 for cell in row:
-                    yield from self.content(cell)
+                    yield from self.content(cell.element)
             return
-        befores = [_grid_before(row) for row in _children(table, (_TR,))]
-        width = max((before + sum(_span(cell) for cell in row) for row, before in zip(rows, befores)), default=0)
-        items = [self.row(number, index, row, before, width) for index, (row, before) in enumerate(zip(rows, befores))]
+        # Spans may make at most this many cells beyond the table's own (gridSpan ≤ 63 each): past it, a
+        # cell is read as one column (as a page's spans are, budgetlint.containers.html).
+        budget = SPAN_BUDGET + SPAN_RATIO * sum(len(row) for _, row in rows)
+        for _, row in rows:
+            for cell in row:
+                budget -= cell.span - 1
+                if budget < 0:
+                    cell.span = 1
+        width = max((before + sum(cell.span for cell in row) for before, row in rows), default=0)
+        items = [self.row(number, index, row, before, width) for index, (before, row) in enumerate(rows)]
         place = f"table {number}"
         for is_row, run in groupby(items, key=lambda item: isinstance(item, Row)):
             if is_row:
@@ -140,12 +155,12 @@ class _Walk:
             else:
                 yield from run  # type: ignore[misc]  # a title row's Text
 
-    def row(self, table: int, index: int, own: list, before: int, width: int) -> Row | Text:
+    def row(self, table: int, index: int, own: list[_TableCell], before: int, width: int) -> Row | Text:
         """Row `index` (0-based) of table `table`: its cells at their grid columns, or a title row's Text."""
         self.line += 1
         line = self.line
-        if len(own) == 1 and not before and 2 <= _span(own[0]) == width and _merge(own[0]) is None:
-            title = self.cell_text(own[0])
+        if len(own) == 1 and not before and 2 <= own[0].span == width and own[0].merge is None:
+            title = self.cell_text(own[0].element)
             if title:
                 return _line_block(title, line)
         cells: list[Cell] = []
@@ -153,14 +168,61 @@ class _Walk:
         for column in range(1, before + 1):
             cells.append(Cell("", line, column, column + 1, False, None, place + str(column)))
         for cell in own:
-            span = _span(cell)
-            continued = _merge(cell) == "continue"
+            continued = cell.merge == "continue"
             column = len(cells) + 1
-            text = "" if continued else self.cell_text(cell)
+            text = "" if continued else self.cell_text(cell.element)
             cells.append(Cell(text, line, column, column + 1, continued, None, place + str(column)))
-            for covered in range(column + 1, column + span):
+            for covered in range(column + 1, column + cell.span):
                 cells.append(Cell("", line, covered, covered + 1, True, None, place + str(covered)))
         return Row(line, tuple(cells))
+
+
+MAX_SPAN = 63  # Word's own limit of a table's columns
+SPAN_BUDGET, SPAN_RATIO = 100_000, 20  # the cells a table's spans may make: 100,000 + 20 a cell of its own
+
+
+class _TableCell:
+    """A `w:tc` read once: the grid columns it covers (`w:gridSpan`, 1 without it or for a bad value), its
+    vertical merge ("restart" starts one, "continue" continues the cell above — `<w:vMerge/>` without a
+    value continues; the legacy `w:hMerge` continues the cell to the left), whether it holds a table."""
+
+    __slots__ = ("element", "span", "merge", "nested")
+
+    def __init__(self, element) -> None:
+        self.element = element
+        self.span = 1
+        self.merge: str | None = None
+        self.nested = False
+        for child in element:
+            tag = child.tag
+            if tag == _TC_PR:
+                for item in child:
+                    if item.tag == _GRID_SPAN:
+                        self.span = _number(item.get(_VAL), 1, 1)
+                    elif item.tag in _MERGES and self.merge is None:
+                        self.merge = "restart" if item.get(_VAL) == "restart" else "continue"
+            elif tag == _TBL:
+                self.nested = True
+            elif tag in (_SDT, _CUSTOM_XML) and not self.nested:
+                self.nested = bool(_children(child, (_TBL,)))
+
+
+def _number(value: str | None, default: int, least: int) -> int:
+    """A span's count, within least..MAX_SPAN (`default` when it is not a number)."""
+    try:
+        return min(max(int(value or default), least), MAX_SPAN)
+    except ValueError:
+        return default
+
+
+def _grid_before(row) -> int:
+    """The grid columns left empty before the row's first cell (`w:trPr/w:gridBefore`)."""
+    for child in row:
+        if child.tag == _TR_PR:
+            for item in child:
+                if item.tag == _GRID_BEFORE:
+                    return _number(item.get(_VAL), 0, 0)
+    return 0
 
 
 def _shown(element, pieces: list[str]) -> None:
@@ -189,45 +251,6 @@ def _children(parent, tags: tuple[str, ...]) -> list:
         elif tag == _CUSTOM_XML:
             out.extend(_children(child, tags))
     return out
-
-
-def _span(cell) -> int:
-    """The grid columns the cell covers (`w:gridSpan`; 1 without it or for a bad value)."""
-    found = cell.find(f"{W}tcPr/{W}gridSpan")
-    if found is None:
-        return 1
-    try:
-        return min(max(int(found.get(_VAL, "1")), 1), MAX_SPAN)
-    except ValueError:
-        return 1
-
-
-MAX_SPAN = 63  # Word's own limit of a table's columns
-
-
-def _merge(cell) -> str | None:
-    """ "restart" for a cell that starts a vertical merge, "continue" for one that continues the cell
-    above (`<w:vMerge/>` without a value continues), None for a cell not merged down; the legacy
-    `w:hMerge` continues the cell to the left as "continue"."""
-    properties = cell.find(W + "tcPr")
-    if properties is None:
-        return None
-    for name in ("vMerge", "hMerge"):
-        found = properties.find(W + name)
-        if found is not None:
-            value = found.get(_VAL, "continue")
-            return "restart" if value == "restart" else "continue"
-    return None
-
-
-def _grid_before(row) -> int:
-    found = row.find(f"{W}trPr/{W}gridBefore")
-    if found is None:
-        return 0
-    try:
-        return min(max(int(found.get(_VAL, "0")), 0), MAX_SPAN)
-    except ValueError:
-        return 0
 
 
 def _line_block(text: str, number: int) -> Text:
