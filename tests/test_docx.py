@@ -222,6 +222,54 @@ def test_text_is_what_word_shows_with_changes_accepted():
     assert texts(out.getvalue()) == [[["项目名称", "示例 项目 第二段(new)"]]]
 
 
+def with_body(body: str) -> bytes:
+    """A Word file whose body is `body` (WordprocessingML, `w:` prefixed), in python-docx's package."""
+    data = document_bytes(lambda document: None)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                content = re.sub(rb"<w:body>.*</w:body>", f"<w:body>{body}</w:body>".encode(), content, flags=re.S)
+            target.writestr(info.filename, content)
+    return out.getvalue()
+
+
+def tc(text: str, properties: str = "") -> str:
+    return f"<w:tc><w:tcPr>{properties}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+def test_grid_before_legacy_hmerge_and_rows_in_content_controls_keep_their_columns():
+    restart = tc("f", '<w:hMerge w:val="restart"/>')
+    body = (
+        "<w:tbl>"
+        f"<w:tr>{tc('a')}{tc('b')}{tc('c')}</w:tr>"
+        f'<w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr>{tc("d")}{tc("e")}</w:tr>'
+        f"<w:tr>{restart}{tc('', '<w:hMerge/>')}{tc('g')}</w:tr>"
+        f"<w:sdt><w:sdtContent><w:tr>{tc('h')}{tc('i')}{tc('j')}</w:tr></w:sdtContent></w:sdt>"
+        "</w:tbl>"
+    )
+    (grid,) = grids(docxc.read(with_body(body)))
+    assert [[(c.text, c.merged) for c in row] for row in grid] == [
+        [("a", False), ("b", False), ("c", False)],
+        [("", False), ("d", False), ("e", False)],  # gridBefore: an empty cell, d in column 2
+        [("f", False), ("", True), ("g", False)],
+        [("h", False), ("i", False), ("j", False)],
+    ]
+    assert grid[1][1].place == "table 1, row 2, column 2"
+
+
+def test_spans_cannot_make_a_small_file_millions_of_cells(monkeypatch):
+    monkeypatch.setattr(docxc, "SPAN_BUDGET", 0)
+    monkeypatch.setattr(docxc, "SPAN_RATIO", 1)  # spans may make as many cells as the table has of its own
+    row = "".join(tc(str(n), '<w:gridSpan w:val="9999"/>') for n in range(100))
+    (grid,) = grids(docxc.read(with_body(f"<w:tbl><w:tr>{row}</w:tr></w:tbl>")))
+    (cells,) = grid
+    assert len(cells) <= 100 + 100 + docxc.MAX_SPAN  # the table's own cells, its budget, one span past it
+    assert [c.text for c in cells if c.text][-1] == "99" and cells[1].merged  # spans first, every cell read
+    assert docxc._number("9999", 1, 1) == docxc.MAX_SPAN == 63
+
+
 @settings(max_examples=40)
 @given(
     st.lists(
