@@ -308,6 +308,20 @@ def encrypted() -> bytes:
     return out.getvalue()
 
 
+def damaged_relationships() -> bytes:
+    """A package whose relationships' root element is misspelt (python-docx raises AttributeError on it)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(DOCX) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "_rels/.rels":
+                content = content.replace(b"<Relationships ", b"<Relationshipz ").replace(
+                    b"</Relationships>", b"</Relationshipz>"
+                )
+            target.writestr(info.filename, content)
+    return out.getvalue()
+
+
 def no_table() -> bytes:
     return document_bytes(lambda document: document.add_paragraph("2024年部门预算公开说明"))
 
@@ -323,6 +337,7 @@ def no_table() -> bytes:
         ("secret.docx", encrypted(), "password-protected Word document (an encrypted container)"),
         ("old.docx", OLE_MAGIC + bytes(600), "a Word 97–2003 document (.doc), not a .docx"),
         ("sheet.docx", (FORMATS / "hunan-2025.xlsx").read_bytes(), "the package is not a Word document"),
+        ("rels.docx", damaged_relationships(), "cannot read the Word document ("),
         ("notice.docx", no_table(), "no project table found (no table in the Word document)"),
     ],
 )
