@@ -1,4 +1,4 @@
-"""Read time per format: the same document as pipe text, HTML page, CSV and workbooks, from file to model.
+"""Read time per format: the same document as pipe text, HTML page, CSV, workbooks and Word, from file to model.
 
     python benchmarks/read_formats.py [TABLES]
 
@@ -40,6 +40,7 @@ def files(text: str, folder: Path) -> dict[str, Path]:
         (".xlsx", formats.xlsx_book(text)),
         (".ods", formats.ods_book(text)),
         (".xls", formats.xls_book(text)),  # one sheet of at most 65,536 rows: 1,000 tables fit (≈ 19,000)
+        (".docx", formats.docx_document(text)),  # python-docx: one ruled table a project, merged cells
     ):
         path = folder / f"doc{suffix}"
         path.write_bytes(data)

@@ -54,8 +54,8 @@ class Source:
     encoding: str  # utf-8 | utf-8-sig | utf-16 | utf-32 | gb18030
     codec: str = ""  # the exact codec after any byte-order mark: utf-16-be for a big-endian file …
     bom: bytes = b""  # the byte-order mark the file starts with, if any
-    container: str = ""  # html | csv | tsv | sheet (budgetlint.containers); "" for pipe and TAB text
-    sheets: Any = None  # a workbook's blocks, read whole when the file is opened (budgetlint.containers.sheet)
+    container: str = ""  # html | csv | tsv | sheet | docx (budgetlint.containers); "" for pipe and TAB text
+    sheets: Any = None  # a workbook's or a Word file's blocks, read whole when the file is opened
 
     def blocks(self) -> tuple[str]:
         """The text as one block: read the same way as a Stream's."""
@@ -346,11 +346,12 @@ CONTAINERS = {
     ".xlsm": "sheet",
     ".xls": "sheet",
     ".ods": "sheet",
+    ".docx": "docx",
 }
 
 
 def container_of(path: Path | str) -> str:
-    """The container that reads `path`: html | csv | tsv | sheet, or "" for pipe and TAB text."""
+    """The container that reads `path`: html | csv | tsv | sheet | docx, or "" for pipe and TAB text."""
     name = str(path)
     dot = name.rfind(".")
     return CONTAINERS.get(name[dot:].lower(), "") if dot >= 0 else ""
@@ -399,14 +400,28 @@ def read_container(path: Path, shown: str, container: str) -> Source:
             for line, column, place, formula in book.uncached
         ]
         return Source(shown, "", "utf-8", "utf-8", b"", container, book)
+    if container == "docx":
+        return _read_docx(data, shown)
     source = decode(data, shown)
     return Source(source.path, source.text, source.encoding, source.codec, source.bom, container)
+
+
+def _read_docx(data: bytes, shown: str) -> Source:
+    """A Word file's blocks, read here whole: what cannot be read is this one line."""
+    from budgetlint.containers import docx
+    from budgetlint.containers.archive import Unreadable
+
+    try:
+        blocks = docx.read(data)
+    except Unreadable as error:
+        raise InputError(shown, str(error)) from None
+    return Source(shown, "", "utf-8", "utf-8", b"", "docx", blocks)
 
 
 def blocks_of(source: Source | Stream) -> Iterable[Block]:
     """The blocks (budgetlint.grid) of a document, read by its container."""
     container = getattr(source, "container", "")
-    if container == "sheet":
+    if container in ("sheet", "docx"):
         return source.sheets  # type: ignore[union-attr]  # a Source: read when opened
     if container == "html":
         from budgetlint.containers import html

@@ -18,6 +18,7 @@ from budgetlint import execute
 from budgetlint.config import Config, ConfigError, config_for_dir
 from budgetlint.engine import Linter
 from budgetlint.findings import SEVERITY_RANK, Finding
+from budgetlint.grid import Grid
 from budgetlint.io import InputError, Source, Stream, blocks_of, encoding_finding, open_source
 from budgetlint.record import fresh, named, record
 
@@ -431,6 +432,8 @@ def _no_table_reason(source: Source | Stream) -> str:
     container = getattr(source, "container", "")
     if container == "html" and "<table" not in source.text.lower():  # type: ignore[union-attr]  # a Source
         return "no project table found (no <table> in the page)"
+    if container == "docx" and not any(isinstance(block, Grid) for block in source.sheets):  # type: ignore[union-attr]
+        return "no project table found (no table in the Word document)"
     if container:
         return "no project table found (no 项目名称 row)"
     if any("项目名称" in block for block in source.blocks()):  # the label is there, but not in a row: full-width ｜ …

@@ -1,9 +1,11 @@
 """Write examples/formats/: one document in every format budgetlint reads, from one pipe-text source.
 
-    python tests/formats.py          # rewrite examples/formats/ from tests/data/templates/hunan-application-defect.md
+    python tests/formats.py                 # rewrite the files written here (no LibreOffice needed)
+    python tests/formats.py --libreoffice   # … and have LibreOffice save the .xls, .ods, *-libreoffice.*
 
-The source is the 湖南-style 绩效目标申报表 of examples/templates (two projects) with its one seeded
-defect (财政拨款 780 + 其他资金 60 ≠ 年度资金总额 860: BL101).  It is written as:
+The source is tests/data/templates/hunan-application-defect.md: the 湖南-style 绩效目标申报表 of
+examples/templates (two projects) with its one seeded defect (财政拨款 780 + 其他资金 60 ≠ 年度资金总额
+860: BL101).  Written here (`outputs()`, the same bytes on every run; CI checks they are these):
 
 - `hunan-2025.md`: the pipe text itself;
 - `hunan-2025.html`: the page a 部门预算公开 site publishes.  The document sits in a layout table (a
@@ -17,17 +19,35 @@ defect (财政拨款 780 + 其他资金 60 ≠ 年度资金总额 860: BL101).  
 - `hunan-2025.xlsx`: the sheet as a finance office lays out the form (openpyxl): the merged ranges
   of the page's rowspan/colspan (level-1 and level-2 cells merged over their rows, `项目名称` over
   two columns, the last cell of a short row over the columns left, the title across the sheet),
-  money as numbers in the `0.00` format (it shows `860.00`), a wrapped label.  It holds no formula:
-  openpyxl writes no cached result, and no office program (LibreOffice) was at hand to compute and
-  save them, so a formula here would read as BL004 "formula-uncached", as it should.  Its zip
-  entries carry a fixed date, so the file is the same on every run;
-- `hunan-2025.ods`: the same sheet as OpenDocument, its XML written here (no LibreOffice at hand): spans
-  as `number-rows/columns-spanned` with covered cells, money as floats whose cell text shows `860.00`;
-- `hunan-2025.xls`: the same sheet as an Excel 97–2003 file (xlwt, a test dependency): merged ranges,
-  money in `0.00` (read by xlrd: calamine gives no formats for .xls).
+  money as numbers in the `0.00` format (it shows `860.00`), a wrapped label, no formula (openpyxl
+  writes no cached result: a formula would read as BL004 "formula-uncached", as it should);
+- `hunan-2025.docx`: the document as a Word file (python-docx): headings and `部门：` lines as
+  paragraphs, each project one ruled table (style 'Table Grid') merged as the page's spans (level-1
+  and level-2 cells merged down, `w:vMerge`; labels and values merged across, `w:gridSpan`).
+
+Saved by LibreOffice (`libreoffice_outputs()`; LibreOffice 7.4, Debian's `apt-get install -y
+--no-install-recommends libreoffice-calc libreoffice-writer`), as a user's office program saves them.
+The xlsx given to it is the one above with formulas (the second project's 年度资金总额 is
+`=SUM(C29:C30)`, without a cached result), in a fresh profile set to recalculate on load; for each
+output, in a folder of its own:
+
+    soffice --headless -env:UserInstallation=file:///tmp/…/profile --convert-to xls  --outdir … hunan-2025.xlsx
+    soffice --headless -env:UserInstallation=file:///tmp/…/profile --convert-to ods  --outdir … hunan-2025.xlsx
+    soffice --headless -env:UserInstallation=file:///tmp/…/profile --convert-to xlsx --outdir … hunan-2025.xlsx
+    soffice --headless -env:UserInstallation=file:///tmp/…/profile --convert-to docx --outdir … hunan-2025.docx
+
+- `hunan-2025.xls`, `hunan-2025.ods`: the sheet as Excel 97–2003 and OpenDocument, the formula's result
+  computed and cached by LibreOffice;
+- `hunan-2025-libreoffice.xlsx`: the xlsx re-saved, its formula with a cached result;
+- `hunan-2025-libreoffice.docx`: the Word file re-saved by LibreOffice Writer.
+
+CI has no LibreOffice: these are committed, and no test needs soffice (the regeneration test skips
+without it).  `ods_book` and `xls_book` write the sheet without LibreOffice (the OpenDocument XML here,
+xlwt for .xls), for benchmarks/read_formats.py and tests/test_formats.py.
 
 tests/test_formats.py holds that each gives the same model and findings as the pipe text, that
-each finding points at the cell of its value, and that these files are what this script writes.
+each finding points at the cell of its value, and that the files written here are what this script
+writes.
 """
 
 from __future__ import annotations
@@ -208,17 +228,25 @@ def sheet_cells(text: str) -> tuple[int, list[tuple[int, int, object, int, int]]
     return width, out
 
 
-def xlsx_book(text: str) -> bytes:
-    """The workbook (see the module's docstring), its bytes the same on every run."""
+def xlsx_book(text: str, formulas: bool = False) -> bytes:
+    """The workbook (see the module's docstring), its bytes the same on every run.  With `formulas`, a
+    年度资金总额 that its two parts make is `=SUM(…)` of their cells (no cached result: for LibreOffice
+    to compute); a total that is not their sum (the seeded defect) stays a number, as typed by hand."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment
 
     book = Workbook()
     sheet = book.active
     sheet.title = "Sheet1"
-    for row, column, value, rows, columns in sheet_cells(text)[1]:
+    cells = sheet_cells(text)[1]
+    at = {(row, column): value for row, column, value, _, _ in cells}
+    for row, column, value, rows, columns in cells:
+        if formulas and at.get((row, column - 1)) == "年度资金总额":
+            parts = (at.get((row + 1, column)), at.get((row + 2, column)))
+            if all(isinstance(part, float) for part in parts) and sum(parts) == value:  # type: ignore[arg-type]
+                value = f"=SUM({column_letter(column)}{row + 1}:{column_letter(column)}{row + 2})"
         cell = sheet.cell(row, column, value)
-        if isinstance(value, float):
+        if isinstance(value, float) or str(value).startswith("=SUM("):
             cell.number_format = "0.00"
         elif "\n" in str(value):
             cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -230,6 +258,12 @@ def xlsx_book(text: str) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return _fixed_dates(buffer.getvalue())
+
+
+def column_letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
 
 
 def xls_book(text: str) -> bytes:
@@ -271,7 +305,7 @@ ODS_MANIFEST = (
 
 
 def ods_book(text: str) -> bytes:
-    """The same sheet as OpenDocument (written here: no LibreOffice at hand): a merged range is a cell with
+    """The same sheet as OpenDocument, its XML written here (without LibreOffice): a merged range is a cell with
     number-rows/columns-spanned and covered cells, a money cell a float whose text shows `860.00`."""
     width, cells = sheet_cells(text)
     at = {(row, column): (value, rows, columns) for row, column, value, rows, columns in cells}
@@ -311,6 +345,57 @@ def ods_book(text: str) -> bytes:
     return buffer.getvalue()
 
 
+def table_cells(rows: list[list[str]]) -> tuple[int, list[tuple[int, int, str, int, int]]]:
+    """A table's width and its cells as (row, column, text, rows, columns) (0-based; a merged range's first
+    cell with its size), laid out as the page's table (see layout)."""
+    width = max(len(row) for row in rows)
+    out = []
+    covered: set[tuple[int, int]] = set()
+    for number, row in enumerate(layout(rows)):
+        column = 0
+        for text, rowspan, colspan in row:
+            while (number, column) in covered:
+                column += 1
+            out.append((number, column, text, rowspan, colspan))
+            covered.update((number + r, column + c) for r in range(rowspan) for c in range(colspan) if r or c)
+            column += colspan
+    return width, out
+
+
+def docx_document(text: str) -> bytes:
+    """The document as a Word file (python-docx), as a finance office writes the form: the headings and
+    `部门：` lines as paragraphs, each project one ruled table ('Table Grid') merged as the page's spans
+    (`w:vMerge` down, `w:gridSpan` across), a wrapped label as a line break in its cell, an empty
+    paragraph after each table.  Its zip entries carry a fixed date, so the file is the same on every run."""
+    from docx import Document
+
+    document = Document()
+    for kind, item in sections(text):
+        if kind == "line":
+            if item.kind == "comment":  # type: ignore[attr-defined]
+                continue  # a Word file has no comments of this kind
+            line = item.text  # type: ignore[attr-defined]
+            if line.startswith("#"):
+                level = len(line) - len(line.lstrip("#"))
+                document.add_heading(line.lstrip("#").strip(), level=level)
+            else:
+                document.add_paragraph(line)
+            continue
+        width, cells = table_cells(item)  # type: ignore[arg-type]
+        table = document.add_table(rows=max(row + rows for row, _, _, rows, _ in cells), cols=width)
+        table.style = "Table Grid"
+        for row, column, cell_text, rows, columns in cells:
+            cell = table.cell(row, column)
+            if rows > 1 or columns > 1:
+                cell = cell.merge(table.cell(row + rows - 1, column + columns - 1))
+            cell.text = cell_text.replace("资金情况（万元）", "资金情况\n（万元）")  # a label wrapped by a line break
+        document.add_paragraph()
+    document.core_properties.created = document.core_properties.modified = FIXED
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _fixed_dates(buffer.getvalue())
+
+
 FIXED = datetime(2025, 1, 1)
 
 
@@ -336,15 +421,85 @@ def outputs() -> dict[str, bytes]:
         f"{STEM}.html": html_page(text).encode("utf-8"),
         f"{STEM}.csv": csv_sheet(text),
         f"{STEM}.xlsx": xlsx_book(text),
-        f"{STEM}.ods": ods_book(text),
-        f"{STEM}.xls": xls_book(text),
+        f"{STEM}.docx": docx_document(text),
     }
+
+
+# ---------------------------------------------------------------- saved by LibreOffice
+# What LibreOffice saves (see the module's docstring): output name → (the input written here, the
+# format LibreOffice converts it to).  The xlsx given to it holds formulas without a cached result.
+SAVED = {
+    f"{STEM}.xls": ("xlsx", "xls"),
+    f"{STEM}.ods": ("xlsx", "ods"),
+    f"{STEM}-libreoffice.xlsx": ("xlsx", "xlsx"),
+    f"{STEM}-libreoffice.docx": ("docx", "docx"),
+}
+# A profile that recalculates every formula on load, whatever the file says and whoever wrote it (Calc's
+# default asks, or trusts an Excel file's cached results); see soffice's Tools ▸ Options ▸ Calc ▸ Formula.
+RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">\
+<value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def soffice() -> str | None:
+    """LibreOffice's command, if it is installed."""
+    import shutil
+
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def libreoffice_outputs(text: str | None = None) -> dict[str, bytes]:
+    """The files LibreOffice saves from the xlsx (with formulas) and the docx written here (see SAVED)."""
+    import subprocess
+    import tempfile
+
+    command = soffice()
+    if command is None:
+        raise SystemExit("LibreOffice is not installed (apt-get install libreoffice-calc libreoffice-writer)")
+    text = SOURCE.read_text(encoding="utf-8") if text is None else text
+    inputs = {"xlsx": xlsx_book(text, formulas=True), "docx": docx_document(text)}
+    out: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / "profile" / "user").mkdir(parents=True)
+        (work / "profile" / "user" / "registrymodifications.xcu").write_text(RECALCULATE, encoding="utf-8")
+        for kind, data in inputs.items():
+            (work / f"{STEM}.{kind}").write_bytes(data)
+        for name, (kind, target) in SAVED.items():
+            saved = work / target / kind  # a folder of its own: xlsx → xlsx keeps the file's name
+            saved.mkdir(parents=True)
+            subprocess.run(
+                [
+                    command,
+                    "--headless",
+                    f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                    "--convert-to",
+                    target,
+                    "--outdir",
+                    str(saved),
+                    str(work / f"{STEM}.{kind}"),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+            out[name] = (saved / f"{STEM}.{target}").read_bytes()
+    return out
 
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for name, data in outputs().items():
         (OUT / name).write_bytes(data)
+    if "--libreoffice" in sys.argv[1:]:
+        for name, data in libreoffice_outputs().items():
+            (OUT / name).write_bytes(data)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,9 @@ import formats  # noqa: E402  (tests/formats.py)
 FORMATS = ROOT / "examples" / "formats"
 PIPE = FORMATS / "hunan-2025.md"
 OTHERS = ["hunan-2025.html", "hunan-2025.csv", "hunan-2025.xlsx", "hunan-2025.ods", "hunan-2025.xls"]
+# Word files: written by python-docx, and the same saved by LibreOffice (as are the .ods and .xls above, and
+# an xlsx whose formulas LibreOffice computed); tests/formats.py --libreoffice writes them.
+OTHERS += ["hunan-2025.docx", "hunan-2025-libreoffice.docx", "hunan-2025-libreoffice.xlsx"]
 POSITIONS = ("span", "label_span", "line", "column", "end_line", "end_column", "where", "path")
 
 
@@ -66,7 +69,7 @@ def pipe_model(linter, name: str):
     """The model of the pipe text as the format shows it: a sheet shows money in the format `0.00`
     (`860.00`, and `0.00`, an amount, where the text's `0` reads as 不适用)."""
     text = PIPE.read_text(encoding="utf-8")
-    if name.endswith((".xlsx", ".ods", ".xls")):
+    if name.endswith((".xlsx", ".ods", ".xls")):  # (a Word file shows the text as typed)
         text = re.sub(r"(?<=\| )(\d+)(?= \|)", r"\1.00", text)
     return linter.parse(text, str(PIPE))
 
@@ -159,13 +162,16 @@ def test_a_finding_in_a_csv_points_at_its_field(linter):
 def test_the_command_line_reads_every_format_of_a_folder():
     done = run("check", str(FORMATS), "--format", "json", "--fail-on", "never")
     data = json.loads(done.output)
-    assert data["summary"]["files"] == 6 and not data["errors"]
+    assert data["summary"]["files"] == 9 and not data["errors"]
     assert sorted((Path(f["path"]).suffix, f["code"]) for f in data["findings"]) == [
         (".csv", "BL101"),
+        (".docx", "BL101"),
+        (".docx", "BL101"),
         (".html", "BL101"),
         (".md", "BL101"),
         (".ods", "BL101"),
         (".xls", "BL101"),
+        (".xlsx", "BL101"),
         (".xlsx", "BL101"),
     ]
 
@@ -462,3 +468,27 @@ def test_checking_text_imports_no_other_container():
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+# ---------------------------------------------------------------- written without LibreOffice
+@pytest.mark.parametrize("write", ["ods_book", "xls_book"])
+def test_sheets_written_without_libreoffice_give_the_model_of_the_pipe_text(tmp_path, linter, write):
+    """The .ods and .xls of examples/formats are LibreOffice's; these are tests/formats.py's own (the XML
+    of an .ods written here, xlwt's .xls), as benchmarks/read_formats.py reads them."""
+    suffix = ".ods" if write == "ods_book" else ".xls"
+    path = tmp_path / f"sheet{suffix}"
+    path.write_bytes(getattr(formats, write)(formats.SOURCE.read_text(encoding="utf-8")))
+    assert without_positions([to_data(p) for p in model(linter, path).projects]) == without_positions(
+        [to_data(p) for p in model(linter, FORMATS / f"hunan-2025{suffix}").projects]
+    )
+    assert [(f.code, f.span.line, f.span.column) for f in findings(linter, path)] == [("BL101", 9, 3)]
+
+
+def test_a_formula_libreoffice_computed_reads_its_result_one_openpyxl_wrote_is_a_finding(tmp_path, linter):
+    path = tmp_path / "formulas.xlsx"
+    path.write_bytes(formats.xlsx_book(formats.SOURCE.read_text(encoding="utf-8"), formulas=True))
+    uncached = [(f.code, f.span.line, f.span.column, f.actual) for f in findings(linter, path) if f.code == "BL004"]
+    assert uncached == [("BL004", 28, 3, "=SUM(C29:C30)")]  # the second project's total, never guessed
+    saved = FORMATS / "hunan-2025-libreoffice.xlsx"
+    assert [f.code for f in findings(linter, saved)] == ["BL101"]
+    assert cells_of(saved)[28, 3] == "420"  # LibreOffice's cached result, shown in 0.00 (as_written: 420)

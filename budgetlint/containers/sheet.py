@@ -17,7 +17,8 @@
   evaluated here.
 - Bad files raise Unreadable, one line (budgetlint.io makes it an InputError): a corrupt zip, a
   password-protected workbook (an encrypted OLE container), a zip whose directory says it inflates
-  past 200 MB or 100× the file (checked before anything is inflated).
+  past 200 MB or 100× the file (checked before anything is inflated: budgetlint.containers.archive,
+  shared with Word files).
 - Layout as a CSV export's: a row of one non-empty cell in the first column is a line of free text (a
   title, `单位：万元`), a row of empty cells a blank line, runs of rows a grid (Grid.place = the sheet).
 - Positions: line = the row number, column = the column number (A = 1); Cell.place is `Sheet1!C12`.
@@ -31,6 +32,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import groupby
 
+from budgetlint.containers.archive import OLE_MAGIC, Unreadable, check_zip, is_encrypted
 from budgetlint.containers.text import classify
 from budgetlint.grid import Cell, Grid, Row, Text
 
@@ -40,15 +42,7 @@ if TYPE_CHECKING:
 
     from budgetlint.grid import Block
 
-MAX_INFLATED = 200 * 1024 * 1024  # bytes a workbook's zip directory may say it inflates to
-MAX_RATIO = 100  # … and at most this many times the file's size
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: an .xls, or an encrypted xlsx
-_ENCRYPTION = "EncryptionInfo".encode("utf-16-le")  # the stream an encrypted OOXML workbook's container holds
 _FORMATS = (".xlsx", ".xlsm")  # the files openpyxl reads number formats and formulas from
-
-
-class Unreadable(Exception):
-    """A workbook that cannot be read; str() is one line (budgetlint.io makes it an InputError)."""
 
 
 class Workbook(list):
@@ -73,22 +67,10 @@ def column_name(column: int) -> str:
 def check_container(data: bytes, suffix: str) -> None:
     """Refuse, before anything is inflated, what cannot be read: raise Unreadable (one line)."""
     if data.startswith(OLE_MAGIC):
-        if _ENCRYPTION in data:
+        if is_encrypted(data):
             raise Unreadable("password-protected workbook (an encrypted container): save it without a password")
         return  # an .xls (also under another name): calamine reads it
-    if not data.startswith(b"PK"):
-        raise Unreadable(f"corrupt workbook (not a zip archive, as a {suffix} file is)")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()  # the central directory only: nothing is inflated
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-        raise Unreadable(f"corrupt workbook (a damaged zip archive: {error})") from None
-    inflated = sum(info.file_size for info in infos)
-    if inflated > MAX_INFLATED or inflated > MAX_RATIO * len(data):
-        past = "200 MB" if inflated > MAX_INFLATED else f"{MAX_RATIO}× the file"
-        raise Unreadable(
-            f"refused: the workbook would inflate to {inflated:,} bytes (more than {past}): a zip bomb or a damaged file"
-        )
+    check_zip(data, "workbook", suffix)
 
 
 def read(data: bytes, suffix: str) -> Workbook:
