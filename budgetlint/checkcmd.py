@@ -125,9 +125,9 @@ CHECK_OPTIONS = (
         "int",
         0,
         (),
-        "Processes that share the checking (forked from this one where the system forks). 0 = automatic: one"
-        " per core (at most 8) for 16 files or more, and for the tables of a document of 4 MB or more; 1 = this"
-        " process only; N = at most N.",
+        "Processes that share the checking, forked from this one where the system forks (the report is the"
+        " same). 0 = automatic: one per core (at most 8) for 16 files or more; with fewer files, the tables of"
+        " a document of 4 MB or more are shared out the same way. 1 = this process only; N = at most N.",
         0,
     ),
     Opt(("--fix",), "fix", "flag", False, (), "Apply the safe fixes to the files, then report what remains."),

@@ -50,6 +50,11 @@ def window(row: str, start: int, end: int, width: int) -> tuple[str, int, int]:
     (the text shown, the columns before the caret, the caret's width).  The row's characters are shown
     by `visible` (a TAB as →); where it is cut, `…` stands for what is left out.  Widths are display
     widths: a CJK character takes two columns and is never cut in half."""
+    if _needs_escape().search(row.replace("\t", " ")) is None and display_width(row) <= width:  # most rows
+        row = row.replace("\t", "→")
+        start = min(max(start, 0), len(row))
+        end = min(max(end, start), len(row))
+        return row, display_width(row[:start]), max(display_width(row[start:end]), 1)
     shown = [row[index].translate(_IN_ROW) for index in range(len(row))]
     widths = [display_width(piece) for piece in shown]
     count = len(shown)
