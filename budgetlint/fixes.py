@@ -118,12 +118,15 @@ def fix_paths(runner, paths: list[Path], unsafe: bool = False, write: bool = Tru
     from budgetlint.runner import Guard, Result, display_path
 
     summary = FixSummary()
-    for file, _explicit in runner.iter_files(paths, Result()):
+    walked = Result()  # what walking meets (a config that does not read, a link loop): check reports it
+    for file, _explicit in runner.iter_files(paths, walked):
         if container_of(file):  # a page or a sheet is not rewritten (check reports its findings)
             continue
         shown = display_path(file)
         with Guard(shown, summary.failed):
             _fix_file(runner, file, shown, unsafe, summary, write)
+    if not write:  # --diff does not check: it says them
+        summary.errors[:0] = [str(error) for error in walked.errors if str(error) not in summary.errors]
     return summary
 
 
@@ -133,7 +136,9 @@ def _fix_file(runner, file: Path, shown: str, unsafe: bool, summary: FixSummary,
 
     try:
         config = runner.config_for(file)
-    except ConfigError:
+    except ConfigError as error:  # check reports it; --diff, which does not check, says it here
+        if not write and str(error) not in summary.errors:
+            summary.errors.append(str(error))
         return
     linter = runner.linter_for(config)
     outcomes: list[FixOutcome] = []

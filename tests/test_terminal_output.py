@@ -252,6 +252,17 @@ def test_diff_of_a_relative_path_names_a_and_b(mixed, monkeypatch):
     assert result.stdout.splitlines()[:2] == ["--- a/mixed.md", "+++ b/mixed.md"]
 
 
+def test_diff_says_why_a_file_cannot_be_diffed_and_exits_two(tmp_path, mixed):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "budgetlint.toml").write_text("select = [\n", encoding="utf-8")
+    (tmp_path / "sub" / "t.md").write_text(MIXED, encoding="utf-8")
+    (tmp_path / "scan.md").write_bytes(b"| \x00\x01 |\n")
+    result = run("check", str(tmp_path), "--diff")
+    assert result.exit_code == 2
+    assert "sub/budgetlint.toml" in result.stderr and "scan.md" in result.stderr and "binary" in result.stderr
+    assert result.stdout.startswith(f"--- {mixed}")  # the other files are diffed
+
+
 def test_diff_and_fix_together_are_a_usage_error(mixed):
     result = run("check", str(mixed), "--diff", "--fix")
     assert result.exit_code == 2 and "--diff shows what --fix would write" in result.output

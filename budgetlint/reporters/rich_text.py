@@ -138,7 +138,8 @@ def render(result, stream, options) -> None:
             write(
                 "   "
                 + paint(
-                    "dim", f"{labels['related']} {related.span.line}:{related.span.column} {visible(related.label)}"
+                    "dim",
+                    f"{labels['related']} {related.span.line}:{related.span.column} {visible(str(related.label))}",
                 )
                 + "\n"
             )
