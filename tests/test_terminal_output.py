@@ -291,6 +291,14 @@ def test_a_document_never_drives_the_terminal(evil, fmt, color):
     assert "\\x1b]0;pwned\\x07\\x1b[2J\\u202e\\x08\\x9b" in output
 
 
+def test_junit_stays_well_formed_xml_with_a_document_s_control_characters(evil):
+    from xml.etree import ElementTree as ET
+
+    output = run("check", str(evil), "--format", "junit", "--config", 'severity.BL801="error"').output
+    failures = [node.get("message") for node in ET.fromstring(output.encode()).iter("failure")]
+    assert any("\\x1b]0;pwned\\x07\\x1b[2J\\u202e" in message for message in failures)
+
+
 def test_visible_escapes_controls_and_bidi_and_keeps_the_rest():
     assert visible("a\tb\nc") == "a\\tb\\nc"
     assert visible("\u2066x\u2069\u200f\x7f") == "\\u2066x\\u2069\\u200f\\x7f"
