@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 FORMATS = ("rich", "concise", "json", "sarif", "github", "gitlab", "junit")
 LANGS = ("zh", "en")
 FAIL_ON = ("error", "warning", "info", "never")
+MIN_SEVERITY = ("error", "warning", "info")
 COLORS = ("auto", "always", "never")
 
 
@@ -98,11 +99,36 @@ CHECK_OPTIONS = (
         (),
         "In folders, skip what .gitignore and .ignore files ignore (files named on the command line are checked).",
     ),
-    Opt(("--statistics",), "statistics", "flag", False, (), "Print counts by rule instead of the findings."),
+    Opt(
+        ("--min-severity",),
+        "min_severity",
+        "choice",
+        None,
+        MIN_SEVERITY,
+        "Lowest severity the rich and concise output show; one line counts the findings left out (default:"
+        " config `min-severity`, else warning). Other formats and the exit code always take every finding.",
+    ),
+    Opt(("--show-info",), "show_info", "flag", False, (), "Show the info findings too: --min-severity info."),
+    Opt(
+        ("--statistics",),
+        "statistics",
+        "flag",
+        False,
+        (),
+        "Print counts by rule instead of the findings (every finding, whatever --min-severity).",
+    ),
     Opt(("--quiet", "-q"), "quiet", "flag", False, (), "Print the findings only: no summary, hints or notes."),
     Opt(("--output", "-o"), "output", "path", None, (), "Write the report to this file instead of standard output."),
     Opt(
-        ("--jobs", "-j"), "jobs", "int", 0, (), "Worker processes; 0 = automatic (a pool only for 16 files or more).", 0
+        ("--jobs", "-j"),
+        "jobs",
+        "int",
+        0,
+        (),
+        "Processes that share the checking, forked from this one where the system forks (the report is the"
+        " same). 0 = automatic: one per core (at most 8) for 16 files or more; with fewer files, the tables of"
+        " a document of 4 MB or more are shared out the same way. 1 = this process only; N = at most N.",
+        0,
     ),
     Opt(("--fix",), "fix", "flag", False, (), "Apply the safe fixes to the files, then report what remains."),
     Opt(
@@ -111,7 +137,23 @@ CHECK_OPTIONS = (
         "flag",
         False,
         (),
-        "With --fix, apply the unsafe fixes too (review the result).",
+        "With --fix or --diff, apply the unsafe fixes too (review the result).",
+    ),
+    Opt(
+        ("--show-fixes",),
+        "show_fixes",
+        "flag",
+        False,
+        (),
+        "In rich and concise output, show what each fix would change: the row before (-) and after (+).",
+    ),
+    Opt(
+        ("--diff",),
+        "diff",
+        "flag",
+        False,
+        (),
+        "Write nothing; print the unified diff that --fix would make; exit 1 if there is a fix, 0 if none.",
     ),
 )
 
@@ -229,18 +271,28 @@ def run_check(
     jobs,
     fix,
     unsafe_fixes,
+    min_severity=None,
+    show_info=False,
+    show_fixes=False,
+    diff=False,
 ) -> int:
     """Check PATHS and print the report; the exit code. Raises UsageProblem for a command line that cannot run."""
     from budgetlint.config import ConfigError, parse_overrides
     from budgetlint.reporters import Options, render
     from budgetlint.runner import Result, Runner
 
-    if unsafe_fixes and not fix:
-        raise UsageProblem("--unsafe-fixes only takes effect with --fix")
+    if unsafe_fixes and not (fix or diff):
+        raise UsageProblem("--unsafe-fixes only takes effect with --fix or --diff")
+    if fix and diff:
+        raise UsageProblem("--diff shows what --fix would write: use one or the other")
+    if diff and statistics:
+        raise UsageProblem("--diff prints a diff, --statistics a table: use one or the other")
+    if show_info and min_severity not in (None, "info"):
+        raise UsageProblem(f"--show-info is --min-severity info: it contradicts --min-severity {min_severity}")
     targets = [path for path in paths if str(path) != "-"]
     from_stdin = len(targets) < len(paths) or (not paths and stdin_filename is not None)
-    if from_stdin and fix:
-        raise UsageProblem("--fix rewrites files, not standard input (-)")
+    if from_stdin and (fix or diff):
+        raise UsageProblem(f"{'--fix' if fix else '--diff'} reads files, not standard input (-)")
     if statistics and fmt not in ("rich", "concise", "json"):
         raise UsageProblem("--statistics prints a table (--format rich or concise) or JSON (--format json)")
     overrides = _overrides(select, ignore, fiscal_year)
@@ -250,7 +302,7 @@ def run_check(
             lang=lang or default_lang(),
             config_path=config_path,
             overrides=overrides,
-            keep_sources=fmt == "rich" and not statistics,
+            keep_sources=(fmt == "rich" or (show_fixes and fmt == "concise")) and not statistics,
             config_lang=lang is None,
             config_overrides=parse_overrides(inline) if inline else None,
             respect_gitignore=respect_gitignore,
@@ -262,6 +314,8 @@ def run_check(
     # the report's own words (summary, hints): --lang, else the first target's config, else the locale
     first = targets[0] if targets else (stdin_filename or Path("-"))
     report_lang = lang or _configured(runner, first, "lang") or runner.lang
+    if diff:
+        return _diff(runner, targets, unsafe_fixes, quiet, output)
     summary = None
     if fix:
         from budgetlint.fixes import fix_paths
@@ -287,7 +341,16 @@ def run_check(
 
         catalogue = load_catalogue()
     options = Options(
-        lang=report_lang, color=color, quiet=quiet, catalogue=catalogue, docs_url=_configured(runner, first, "docs_url")
+        lang=report_lang,
+        color=color,
+        quiet=quiet,
+        catalogue=catalogue,
+        docs_url=_configured(runner, first, "docs_url"),
+        min_severity=min_severity
+        or ("info" if show_info else None)
+        or _configured(runner, first, "min_severity")
+        or "warning",
+        show_fixes=show_fixes,
     )
     if statistics:
         options.extra["json"] = fmt == "json"
@@ -308,6 +371,32 @@ def run_check(
     if summary is not None and summary.errors:
         return 2
     return result.exit_code(threshold)
+
+
+def _diff(runner, targets: list[Path], unsafe: bool, quiet: bool, output: Path | None) -> int:
+    """`check --diff`: the unified diff of what `--fix` would write, nothing written; 1 when there is a fix."""
+    from budgetlint.fixes import fix_paths
+
+    summary = fix_paths(runner, targets, unsafe=unsafe, write=False)
+    text = "".join(summary.diffs)
+    try:
+        if output is not None:
+            output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError as error:
+        return _fail(f"{output}: cannot write the diff ({error.strerror or error})")
+    for problem in [*summary.errors, *(str(error) for error in summary.failed)]:
+        sys.stderr.write(f"budgetlint: {problem}\n")
+    if not quiet:
+        sys.stderr.write(f"budgetlint: {summary.describe(would=True)}\n")
+    if summary.errors or summary.failed:
+        return 2
+    return 1 if summary.diffs else 0
 
 
 def _check_stdin(runner, stdin_filename: Path | None, result) -> None:

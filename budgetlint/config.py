@@ -45,6 +45,7 @@ _KNOWN_KEYS = {
     "exclude",
     "lang",
     "fail-on",
+    "min-severity",
     "docs-url",
     *SHORTCUTS,
 }
@@ -92,6 +93,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     lang: str | None = None
     fail_on: str | None = None
+    min_severity: str | None = None  # the lowest severity rich and concise output show (None: warning)
     docs_url: str | None = None  # where docs/rules/ is published: findings link to <docs_url>BLxxx.md
 
     @property
@@ -295,6 +297,9 @@ def parse_config(
     fail_on = data.get("fail-on")
     if fail_on is not None and fail_on not in (*SEVERITIES, "never"):
         raise ConfigError(f"{where}: fail-on: expected one of {', '.join(SEVERITIES)}, never")
+    min_severity = data.get("min-severity")
+    if min_severity is not None and min_severity not in SEVERITIES:
+        raise ConfigError(f"{where}: min-severity: expected one of {', '.join(SEVERITIES)}, got {min_severity!r}")
     docs_url = data.get("docs-url")
     if docs_url is not None and (not isinstance(docs_url, str) or not docs_url.startswith(("https://", "http://"))):
         raise ConfigError(f"{where}: docs-url: expected the http(s) address of the rules' pages, got {docs_url!r}")
@@ -314,6 +319,7 @@ def parse_config(
         exclude=tuple(data.get("exclude", ())),
         lang=lang,
         fail_on=fail_on,
+        min_severity=min_severity,
         docs_url=docs_url,
     )
 

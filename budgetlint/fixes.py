@@ -5,103 +5,22 @@ Edits are applied all-or-nothing per fix; a fix whose edits overlap an edit
 already taken waits for the next round, which re-checks the new text.  Rounds
 stop when nothing more applies, after MAX_ROUNDS, or when a text comes back
 (two fixes undoing each other).  A file that cannot be read is never written;
-files are rewritten by budgetlint.rewrite (locked, checked unchanged, line ends kept).
+files are rewritten by budgetlint.rewrite (locked, checked unchanged, line ends kept).  How edits go into a
+text is budgetlint.edits (the reporters show a fix's effect with it).
 """
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from budgetlint.findings import Edit, Finding
+from budgetlint.edits import apply_fixes
+from budgetlint.findings import Finding
 from budgetlint.io import InputError, container_of
 
 MAX_ROUNDS = 10
-
-
-# ==================================================================== text
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    position = text.find("\n")
-    while position >= 0:
-        starts.append(position + 1)
-        position = text.find("\n", position + 1)
-    return starts
-
-
-def _offsets(edit: Edit, text: str, starts: list[int]) -> tuple[int, int] | None:
-    """The character range of `edit` in `text`, or None when its span is not inside the text."""
-    span = edit.span
-    if not (1 <= span.line <= span.end_line <= len(starts)) or span.column < 1 or span.end_column < 1:
-        return None
-
-    def offset(line: int, column: int) -> int | None:
-        start = starts[line - 1]
-        end = starts[line] - 1 if line < len(starts) else len(text)
-        position = start + column - 1
-        return position if position <= end else None
-
-    first, last = offset(span.line, span.column), offset(span.end_line, span.end_column)
-    if first is None or last is None or last < first:
-        return None
-    return first, last
-
-
-@dataclass
-class Applied:
-    text: str
-    fixes: list[Finding] = field(default_factory=list)  # whose edits went in
-    deferred: list[Finding] = field(default_factory=list)  # overlapping an edit already taken
-    invalid: list[Finding] = field(default_factory=list)  # an edit outside the text
-
-
-def apply_fixes(text: str, findings: Iterable[Finding]) -> Applied:
-    """Apply the fixes of `findings` (in order) whose edits overlap no edit already taken."""
-    starts = _line_starts(text)
-    taken: list[tuple[int, int, str]] = []  # sorted, non-overlapping
-    result = Applied(text)
-    for finding in findings:
-        if finding.fix is None or not finding.fix.edits:
-            continue
-        ranges = [(_offsets(edit, text, starts), edit.text) for edit in finding.fix.edits]
-        if any(bounds is None for bounds, _ in ranges):
-            result.invalid.append(finding)
-            continue
-        candidate = sorted((bounds[0], bounds[1], new) for bounds, new in ranges)
-        if any(_clash(a, b) for a, b in zip(candidate, candidate[1:])) or any(_hits(taken, r) for r in candidate):
-            result.deferred.append(finding)
-            continue
-        for edit in candidate:
-            bisect.insort(taken, edit, key=lambda item: (item[0], item[1]))
-        result.fixes.append(finding)
-    pieces = []
-    position = 0
-    for start, end, new in taken:
-        pieces.append(text[position:start])
-        pieces.append(new)
-        position = end
-    pieces.append(text[position:])
-    result.text = "".join(pieces)
-    return result
-
-
-def _clash(a: tuple[int, int, str], b: tuple[int, int, str]) -> bool:
-    """Two edits overlap when they share a character, or both insert at one place (their order would be a guess)."""
-    (s1, e1, _), (s2, e2, _) = a, b
-    return (s1 < e2 and s2 < e1) or (s1 == s2 and (s1 == e1 or s2 == e2))
-
-
-def _hits(taken: list[tuple[int, int, str]], edit: tuple[int, int, str]) -> bool:
-    """Does `edit` clash with an edit of the sorted, non-overlapping `taken`?  Only its neighbours can."""
-    index = max(bisect.bisect_left(taken, edit[0], key=lambda item: item[0]) - 1, 0)
-    while index < len(taken) and taken[index][0] <= edit[1]:
-        if _clash(edit, taken[index]):
-            return True
-        index += 1
-    return False
 
 
 @dataclass
@@ -150,6 +69,22 @@ def fix_text(
     return outcome
 
 
+def unified_diff(shown: str, before: str, after: str) -> str:
+    """The unified diff of a file's text before and after a rewrite (`fmt --diff`, `check --diff`): a/ and b/
+    before a relative path, as git writes them."""
+    import difflib
+
+    name = shown if Path(shown).is_absolute() else None
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=name or f"a/{shown}",
+            tofile=name or f"b/{shown}",
+        )
+    )
+
+
 # ==================================================================== files
 @dataclass
 class FixSummary:
@@ -159,11 +94,13 @@ class FixSummary:
     unsafe_left: int = 0
     errors: list[str] = field(default_factory=list)
     failed: list = field(default_factory=list)  # FileErrors: the files where fixing met a bug of ours (Guard)
+    diffs: list[str] = field(default_factory=list)  # without writing (check --diff): each changed file's diff
 
-    def describe(self) -> str:
+    def describe(self, would: bool = False) -> str:
+        """What was fixed (or, `would`, what would be: check --diff)."""
         codes = ", ".join(f"{code} ×{count}" for code, count in sorted(self.by_code.items()))
         text = (
-            f"fixed {self.applied} finding{'s' * (self.applied != 1)} in {self.files} "
+            f"{'would fix' if would else 'fixed'} {self.applied} finding{'s' * (self.applied != 1)} in {self.files} "
             f"file{'s' * (self.files != 1)}" + (f" ({codes})" if codes else "")
         )
         if self.unsafe_left:
@@ -174,28 +111,34 @@ class FixSummary:
         return text
 
 
-def fix_paths(runner, paths: list[Path], unsafe: bool = False) -> FixSummary:
-    """Fix every document under `paths` in place.  Files that do not read are left alone (check reports them);
-    a bug of ours with one file leaves that file unchanged, goes to `failed`, and the others are fixed."""
+def fix_paths(runner, paths: list[Path], unsafe: bool = False, write: bool = True) -> FixSummary:
+    """Fix every document under `paths` in place (`write`), or only say how (the diffs, `check --diff`).
+    Files that do not read are left alone (check reports them); a bug of ours with one file leaves that
+    file unchanged, goes to `failed`, and the others are fixed."""
     from budgetlint.runner import Guard, Result, display_path
 
     summary = FixSummary()
-    for file, _explicit in runner.iter_files(paths, Result()):
+    walked = Result()  # what walking meets (a config that does not read, a link loop): check reports it
+    for file, _explicit in runner.iter_files(paths, walked):
         if container_of(file):  # a page or a sheet is not rewritten (check reports its findings)
             continue
         shown = display_path(file)
         with Guard(shown, summary.failed):
-            _fix_file(runner, file, shown, unsafe, summary)
+            _fix_file(runner, file, shown, unsafe, summary, write)
+    if not write:  # --diff does not check: it says them
+        summary.errors[:0] = [str(error) for error in walked.errors if str(error) not in summary.errors]
     return summary
 
 
-def _fix_file(runner, file: Path, shown: str, unsafe: bool, summary: FixSummary) -> None:
+def _fix_file(runner, file: Path, shown: str, unsafe: bool, summary: FixSummary, write: bool = True) -> None:
     from budgetlint.config import ConfigError
-    from budgetlint.rewrite import RefusedError, rewrite
+    from budgetlint.rewrite import RefusedError, read, rewrite
 
     try:
         config = runner.config_for(file)
-    except ConfigError:
+    except ConfigError as error:  # check reports it; --diff, which does not check, says it here
+        if not write and str(error) not in summary.errors:
+            summary.errors.append(str(error))
         return
     linter = runner.linter_for(config)
     outcomes: list[FixOutcome] = []
@@ -206,8 +149,17 @@ def _fix_file(runner, file: Path, shown: str, unsafe: bool, summary: FixSummary)
         return outcome.text, None
 
     try:
-        written = rewrite(file, shown, change)
-    except InputError:  # check reports it
+        if write:
+            written = rewrite(file, shown, change)
+        else:
+            original = read(file, shown)
+            text, _ = change(original)
+            written = text != original.text
+            if written:
+                summary.diffs.append(unified_diff(shown, original.text, text))
+    except InputError as error:  # check reports it; --diff, which does not check, says it here
+        if not write:
+            summary.errors.append(str(error))
         return
     except RefusedError as error:
         summary.errors.append(str(error))

@@ -30,7 +30,6 @@ the check keeps it so.
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from dataclasses import dataclass, field
@@ -439,14 +438,9 @@ def _format_file(
             click.echo(f"{shown}: no project table found (no 项目名称 row); left unchanged", err=True)
         return "skipped"
     if show_diff and result.changed:
-        name = shown if Path(shown).is_absolute() else None
-        diff = difflib.unified_diff(
-            original.text.splitlines(keepends=True),
-            result.text.splitlines(keepends=True),
-            fromfile=name or f"a/{shown}",
-            tofile=name or f"b/{shown}",
-        )
-        click.echo("".join(diff), nl=False)
+        from budgetlint.fixes import unified_diff
+
+        click.echo(unified_diff(shown, original.text, result.text), nl=False)
     if not quiet:
         # the notes point at the file as it is on disk now: formatted when written, as it was otherwise
         for note in result.notes if write else result.kept:

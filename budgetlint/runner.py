@@ -387,6 +387,7 @@ class Runner:
         result.findings.extend(findings)
         if self.keep_sources and findings:
             lines = {f.span.line for f in findings}
+            lines.update(edit.span.line for f in findings if f.fix is not None for edit in f.fix.edits)  # --show-fixes
             result.sources[source.path] = frame_lines(source.blocks(), lines)  # a Stream reads the file again
         return findings
 

@@ -144,8 +144,8 @@ def test_json_schema_rejects_a_finding_without_a_line():
 
 
 def test_same_findings_in_every_format_and_every_run():
-    concise = run("check", str(SEED), "--format", "concise").output.splitlines()
-    again = run("check", str(SEED), "--format", "concise").output.splitlines()
+    concise = run("check", str(SEED), "--format", "concise", "--show-info").output.splitlines()
+    again = run("check", str(SEED), "--format", "concise", "--min-severity", "info").output.splitlines()
     data = json.loads(run("check", str(SEED), "--format", "json").output)
     assert concise == again
     assert [(f["line"], f["column"], f["code"]) for f in data["findings"]] == [
@@ -165,10 +165,17 @@ def test_rich_output_shows_the_row_as_a_code_frame(tmp_path):
 
 def test_rich_summary_counts_in_both_languages():
     seed = str(SEED)
-    english = run("check", seed, "--no-color", "--lang", "en").output.splitlines()[-2]  # then the --fix hint
-    chinese = run("check", seed, "--no-color", "--lang", "zh").output.splitlines()[-2]
-    assert english == "Checked 1 file, 19 project tables: 3 errors, 32 warnings, 21 info"
-    assert chinese == "共检查 1 个文件、19 个项目表：3 个错误、32 个警告、21 个提示"
+    # the summary counts every finding; then the line saying the info ones are not shown, then the --fix hint
+    english = run("check", seed, "--no-color", "--lang", "en").output.splitlines()[-3:-1]
+    chinese = run("check", seed, "--no-color", "--lang", "zh").output.splitlines()[-3:-1]
+    assert english == [
+        "Checked 1 file, 19 project tables: 3 errors, 32 warnings, 21 info",
+        "21 info not shown: `--show-info` (or `--min-severity info`) shows them",
+    ]
+    assert chinese == [
+        "共检查 1 个文件、19 个项目表：3 个错误、32 个警告、21 个提示",
+        "另有 21 个提示未显示：加 `--show-info`（或 `--min-severity info`）显示",
+    ]
 
 
 def test_folder_walk_reads_the_documents_only(tmp_path, clean_file):

@@ -190,7 +190,7 @@ def concise_errors(output: str) -> list[str]:
 
 @pytest.mark.parametrize("fix", [[], ["--fix"]])
 def test_check_of_a_folder_with_link_loops_reports_each_and_checks_the_rest(links, monkeypatch, fix):
-    result = invoke(links, monkeypatch, "check", *fix, "docs", "--format", "concise", "--lang", "en")
+    result = invoke(links, monkeypatch, "check", *fix, "docs", "--format", "concise", "--show-info", "--lang", "en")
     assert result.exit_code == 2
     assert concise_errors(result.stdout) == LINK_LINES
     assert "Traceback" not in result.output

@@ -79,7 +79,7 @@ MESSY_CONCISE = (  # config errors are found while walking, before any file is r
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_messy_folder_reports_each_problem_once_and_exits_two(messy, monkeypatch, jobs):
     # With --jobs 2 the files are checked by a pool of workers: still each problem once, in order.
-    result = invoke(messy, monkeypatch, "docs", "--format", "concise", "--jobs", jobs)
+    result = invoke(messy, monkeypatch, "docs", "--format", "concise", "--show-info", "--jobs", jobs)
     assert (result.exit_code, result.output) == (2, MESSY_CONCISE)
 
 
@@ -119,9 +119,10 @@ def test_messy_folder_in_rich_output_notes_the_skipped_files(messy, monkeypatch)
     result = invoke(messy, monkeypatch, "docs", "--format", "rich", "--no-color")
     assert result.exit_code == 2
     assert result.output.count("docs/drafts/budgetlint.toml") == 1
-    tail = result.output.splitlines()[-3:]
+    tail = result.output.splitlines()[-4:]
     assert tail == [
         "Checked 4 files, 2 project tables: 2 warnings, 1 info",
+        "1 info not shown: `--show-info` (or `--min-severity info`) shows them",
         "docs/2024/e-notes.md: skipped, no project table",
         "docs/2024/f-empty.md: skipped, no project table",
     ]

@@ -33,6 +33,9 @@ class Options:
     quiet: bool = False  # findings only: no summary, hints or notes
     catalogue: Any = None  # for formats that describe the rules (SARIF)
     docs_url: str | None = None  # the rules' pages (config docs-url): findings link to them; None: no links
+    min_severity: str = "warning"  # rich and concise show the findings of this severity and above
+    show_fixes: bool = False  # rich and concise: what each fix would change, the row before and after
+    width: int | None = None  # rich: the terminal's columns (None: as rich finds them)
     extra: dict[str, Any] = fresh(dict)
 
 

@@ -4,16 +4,20 @@
 with `warning` and `notice` for the other severities.  Escaping follows the
 Actions runner: `%`, CR and LF in the message; those and `:` and `,` in the
 properties.  GitHub accepts columns only on a one-line annotation, so a span
-over several lines gives lines only.
+over several lines gives lines only.  The other characters that drive a terminal
+(ESC, BEL, bidi overrides …: a document's text may hold them) are shown escaped,
+`\x1b`, as in the rich output: the log shows the annotation lines as they are.
 """
 
 from __future__ import annotations
+
+from budgetlint.reporters.terminal import visible_except
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return visible_except(text, "\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

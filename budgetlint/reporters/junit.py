@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
+from budgetlint.reporters.terminal import visible_except
+
 
 def _suites(result) -> dict[str, tuple[list, list]]:
     suites: dict[str, tuple[list, list]] = {path: ([], []) for path in sorted(set(result.checked))}
@@ -57,5 +59,6 @@ def render(result, stream, options) -> None:
     root = tree(result)
     ET.indent(root)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(root, encoding="unicode"))
+    # XML 1.0 has no ESC, BEL …: a document's control characters are written escaped (\x1b), as on a terminal
+    stream.write(visible_except(ET.tostring(root, encoding="unicode"), "\t\n\r"))
     stream.write("\n")

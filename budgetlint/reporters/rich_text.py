@@ -1,17 +1,18 @@
-"""Terminal output: each finding with its row as a code frame, then a summary.
+"""Terminal output: the findings file by file, each with its row as a code frame, then a summary.
 
-rich decides the colour system (terminal, NO_COLOR, FORCE_COLOR, --color) and
-renders each style once; the lines themselves are streamed straight to the
-output, so 10,000 findings print in a fraction of a second (a rich Table or a
-Console.print per line costs seconds).  Carets are placed by display width:
-CJK characters take two columns, a TAB is shown as →.
+Errors and warnings are shown (`--min-severity`, `--show-info`: more or fewer); one line counts the
+findings left out.  rich decides the colour system (terminal, NO_COLOR, FORCE_COLOR, --color) and the
+width, and renders each style once; the lines themselves are streamed straight to the output, so
+10,000 findings print in a fraction of a second (a rich Table or a Console.print per line costs
+seconds).  A row wider than the terminal is cut to a window around the cell (budgetlint.reporters.
+terminal), the caret under the cell by display width; the document's text is shown escaped.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from budgetlint.text import display_width
+from budgetlint.reporters.terminal import hidden_line, shown, visible, window
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _LABELS = {
@@ -78,6 +79,7 @@ class _Painter:
         )
         # None when the output is not a colour terminal; NO_COLOR means no escape codes at all (not even bold)
         self.system = None if console.no_color else console._color_system
+        self.width = console.width  # the terminal's, else COLUMNS, else 80
         self._style = Style
         self._cache: dict[str, object] = {}
 
@@ -90,61 +92,70 @@ class _Painter:
         return parsed.render(text, color_system=self.system)
 
 
-def _frame_line(text: str) -> str:
-    return text.replace("\t", "→")
+MIN_FRAME = 16  # the fewest columns a row's window is given, however narrow the terminal
 
 
 def render(result, stream, options) -> None:
     labels = _LABELS.get(options.lang, _LABELS["zh"])
     paint = _Painter(stream, options.color)
+    width = options.width or paint.width
     out: list[str] = []
     write = out.append
     for error in result.errors:
         where = f"{error.path}:{error.line}" if error.line else error.path
-        write(f"{paint('bold red', where)}: {error.message}\n")
+        write(f"{paint('bold red', visible(where))}: {visible(error.message)}\n")
+    findings, hidden = shown(result.findings, options.min_severity)
     lines_cache: dict[str, list[str]] = {}
-    for f in result.findings:
+    path = None
+    for f in findings:
+        if f.path != path:  # the file's name once, above its findings
+            if path is not None:
+                write("\n")
+            path = f.path
+            write(paint("bold underline", visible(path)) + "\n")
         style = _STYLE.get(f.severity, "")
+        where = getattr(f, "place", "") or f"{f.span.line}:{f.span.column}"
+        mark = " [*]" if f.fix is not None and f.fix.safe else ""
         write(
-            f"{paint('bold', f'{f.path}:{f.span.line}:{f.span.column}')} {paint(style, f.code)} "
-            f"{paint(style, labels.get(f.severity, f.severity))} {f.message}\n"
+            f"{paint('bold', visible(where))} {paint(style, f.code)}{mark} "
+            f"{paint(style, labels.get(f.severity, f.severity))} {visible(f.message)}\n"
         )
-        source = result.sources.get(f.path)
-        if source is not None:
-            lines = lines_cache.get(f.path)
-            if lines is None:
-                lines = lines_cache[f.path] = source.split("\n")
-            if 0 < f.span.line <= len(lines):
-                text = _frame_line(lines[f.span.line - 1])
-                number = str(f.span.line)
-                gutter = " " * (len(number) + 1)
-                start = display_width(text[: max(f.span.column - 1, 0)])
-                end_col = f.span.end_column if f.span.end_line == f.span.line else len(text) + 1
-                width = max(display_width(text[f.span.column - 1 : max(end_col - 1, f.span.column)]), 1)
-                write(f"{paint('dim', number + ' │')} {text}\n")
-                write(f"{paint('dim', gutter + '│')} {' ' * start}{paint(style, '^' * width)}\n")
-        parts = []
-        if f.expected not in (None, ""):
-            parts.append(f"{labels['expected']}: {f.expected}")
-        if f.actual not in (None, ""):
-            parts.append(f"{labels['actual']}: {f.actual}")
-        if parts:
-            write("   " + paint("dim", "  ·  ".join(parts)) + "\n")
+        lines = lines_cache.get(f.path)
+        if lines is None:
+            source = result.sources.get(f.path)
+            lines = lines_cache[f.path] = source.split("\n") if source is not None else []
+        if 0 < f.span.line <= len(lines):
+            number = str(f.span.line)
+            gutter = " " * (len(number) + 1)
+            row = lines[f.span.line - 1]
+            end = f.span.end_column if f.span.end_line == f.span.line else len(row) + 1
+            text, before, caret = window(
+                row, f.span.column - 1, max(end - 1, f.span.column), max(width - len(number) - 3, MIN_FRAME)
+            )
+            write(f"{paint('dim', number + ' │')} {text}\n")
+            write(f"{paint('dim', gutter + '│')} {' ' * before}{paint(style, '^' * caret)}\n")
         for related in f.related[:12]:
             write(
                 "   "
-                + paint("dim", f"{labels['related']} {related.span.line}:{related.span.column} {related.label}")
+                + paint(
+                    "dim",
+                    f"{labels['related']} {related.span.line}:{related.span.column} {visible(str(related.label))}",
+                )
                 + "\n"
             )
         if f.fix is not None:
             kind = labels["safe"] if f.fix.safe else labels["unsafe"]
-            write(f"   {paint('green', labels['fix'] + ' (' + kind + ')')}: {f.fix.description}\n")
+            write(f"   {paint('green', labels['fix'] + ' (' + kind + ')')}: {visible(f.fix.description)}\n")
+            if options.show_fixes:
+                _write_preview(f, lines, write, paint)
         if len(out) > 512:
             stream.write("".join(out))
             out.clear()
     if options.quiet:  # findings (and the errors above them) only
         stream.write("".join(out))
         return
+    if findings:
+        write("\n")
     severities = Counter(f.severity for f in result.findings)
     english = labels is _LABELS["en"]
     summary = labels["summary"].format(
@@ -160,6 +171,9 @@ def render(result, stream, options) -> None:
         write(summary + counts + "\n")
     else:
         write(summary + labels["clean"] + "\n")
+    left_out = hidden_line(hidden, options.lang)
+    if left_out:
+        write(paint("dim", left_out) + "\n")
     safe = sum(1 for f in result.findings if f.fix is not None and f.fix.safe)
     if safe:
         unsafe = sum(1 for f in result.findings if f.fix is not None and not f.fix.safe)
@@ -167,5 +181,18 @@ def render(result, stream, options) -> None:
             labels["fixable"].format(safe=safe) + (labels["unsafe_more"].format(unsafe=unsafe) if unsafe else "") + "\n"
         )
     for note in result.notes:
-        write(paint("dim", note) + "\n")
+        write(paint("dim", visible(note)) + "\n")
     stream.write("".join(out))
+
+
+def _write_preview(f, lines: list[str], write, paint) -> None:
+    """`--show-fixes`: the rows the fix changes, before (-) and after (+)."""
+    from budgetlint.edits import preview
+
+    def line_of(number: int) -> str | None:
+        return lines[number - 1] if 0 < number <= len(lines) else None
+
+    for number, old, new in preview(f, line_of):
+        gutter = str(number)
+        write(f"   {paint('red', f'{gutter} - ' + visible(old))}\n")
+        write(f"   {paint('green', ' ' * len(gutter) + ' + ' + visible(new))}\n")
