@@ -60,6 +60,7 @@ DEFAULT_INCLUDE = (
     "*.xlsm",
     "*.xls",
     "*.ods",
+    "*.pdf",
 )
 
 

@@ -54,8 +54,9 @@ class Source:
     encoding: str  # utf-8 | utf-8-sig | utf-16 | utf-32 | gb18030
     codec: str = ""  # the exact codec after any byte-order mark: utf-16-be for a big-endian file …
     bom: bytes = b""  # the byte-order mark the file starts with, if any
-    container: str = ""  # html | csv | tsv | sheet (budgetlint.containers); "" for pipe and TAB text
-    sheets: Any = None  # a workbook's blocks, read whole when the file is opened (budgetlint.containers.sheet)
+    container: str = ""  # html | csv | tsv | sheet | pdf (budgetlint.containers); "" for pipe and TAB text
+    sheets: Any = None  # a workbook's blocks, read whole when the file is opened (budgetlint.containers.sheet);
+    # a PDF's, read page by page each time they are iterated (budgetlint.containers.pdf.Blocks)
 
     def blocks(self) -> tuple[str]:
         """The text as one block: read the same way as a Stream's."""
@@ -346,11 +347,12 @@ CONTAINERS = {
     ".xlsm": "sheet",
     ".xls": "sheet",
     ".ods": "sheet",
+    ".pdf": "pdf",
 }
 
 
 def container_of(path: Path | str) -> str:
-    """The container that reads `path`: html | csv | tsv | sheet, or "" for pipe and TAB text."""
+    """The container that reads `path`: html | csv | tsv | sheet | pdf, or "" for pipe and TAB text."""
     name = str(path)
     dot = name.rfind(".")
     return CONTAINERS.get(name[dot:].lower(), "") if dot >= 0 else ""
@@ -376,6 +378,8 @@ def decode_page(data: bytes, path: str) -> Source:
 def read_container(path: Path, shown: str, container: str) -> Source:
     """The whole text of a file that a container reads (an HTML page, a CSV or TSV file), or a workbook's
     blocks (the text is then "")."""
+    if container == "pdf":
+        return read_pdf(path, shown)
     with _os_errors(path, shown):
         _checked_file(path, shown)
         data = path.read_bytes()
@@ -403,10 +407,24 @@ def read_container(path: Path, shown: str, container: str) -> Source:
     return Source(source.path, source.text, source.encoding, source.codec, source.bom, container)
 
 
+def read_pdf(path: Path, shown: str) -> Source:
+    """A PDF, checked to be readable (a text layer, no password, not damaged); its blocks are read from the
+    file page by page when they are iterated (budgetlint.containers.pdf)."""
+    with _os_errors(path, shown):
+        _checked_file(path, shown)
+        from budgetlint.containers import pdf
+
+        try:
+            pdf.check(path)
+        except pdf.Unreadable as error:
+            raise InputError(shown, str(error)) from None
+    return Source(shown, "", "utf-8", "utf-8", b"", "pdf", pdf.Blocks(path, shown))
+
+
 def blocks_of(source: Source | Stream) -> Iterable[Block]:
     """The blocks (budgetlint.grid) of a document, read by its container."""
     container = getattr(source, "container", "")
-    if container == "sheet":
+    if container in ("sheet", "pdf"):
         return source.sheets  # type: ignore[union-attr]  # a Source: read when opened
     if container == "html":
         from budgetlint.containers import html

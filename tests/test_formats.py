@@ -35,6 +35,7 @@ import formats  # noqa: E402  (tests/formats.py)
 FORMATS = ROOT / "examples" / "formats"
 PIPE = FORMATS / "hunan-2025.md"
 OTHERS = ["hunan-2025.html", "hunan-2025.csv", "hunan-2025.xlsx", "hunan-2025.ods", "hunan-2025.xls"]
+OTHERS += ["hunan-2025.pdf"]  # a PDF exported from Word or WPS: ruled tables (budgetlint.containers.pdf)
 POSITIONS = ("span", "label_span", "line", "column", "end_line", "end_column", "where", "path")
 
 
@@ -159,12 +160,13 @@ def test_a_finding_in_a_csv_points_at_its_field(linter):
 def test_the_command_line_reads_every_format_of_a_folder():
     done = run("check", str(FORMATS), "--format", "json", "--fail-on", "never")
     data = json.loads(done.output)
-    assert data["summary"]["files"] == 6 and not data["errors"]
+    assert data["summary"]["files"] == 7 and not data["errors"]
     assert sorted((Path(f["path"]).suffix, f["code"]) for f in data["findings"]) == [
         (".csv", "BL101"),
         (".html", "BL101"),
         (".md", "BL101"),
         (".ods", "BL101"),
+        (".pdf", "BL101"),
         (".xls", "BL101"),
         (".xlsx", "BL101"),
     ]
