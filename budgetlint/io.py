@@ -418,7 +418,44 @@ def read_pdf(path: Path, shown: str) -> Source:
             pdf.check(path)
         except pdf.Unreadable as error:
             raise InputError(shown, str(error)) from None
-    return Source(shown, "", "utf-8", "utf-8", b"", "pdf", pdf.Blocks(path, shown))
+    return Source(shown, "", "utf-8", "utf-8", b"", "pdf", PdfBlocks(pdf.Blocks(path), shown))
+
+
+class PdfBlocks:
+    """A PDF's blocks (budgetlint.containers.pdf.Blocks) as the reader takes them: a page that cannot be
+    read is an InputError (the file's one line), the cells not read whole are BL004 findings."""
+
+    def __init__(self, blocks: Any, shown: str):
+        self.blocks, self.shown = blocks, shown
+
+    def __iter__(self) -> Iterator[Block]:
+        from budgetlint.containers.pdf import Unreadable
+
+        try:
+            yield from self.blocks
+        except Unreadable as error:
+            raise InputError(self.shown, str(error)) from None
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [
+            Finding(
+                "BL004",
+                Span(line, column, line, column + 1),
+                args={"variant": variant, "label": place},
+                expected=None,
+                actual=text,
+            )
+            for line, column, place, variant, text in self.blocks.problems
+        ]
+
+    @property
+    def line_count(self) -> int:
+        return self.blocks.line_count
+
+    @property
+    def tables(self) -> int:
+        return self.blocks.tables
 
 
 def blocks_of(source: Source | Stream) -> Iterable[Block]:

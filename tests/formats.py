@@ -322,12 +322,12 @@ PDF_COLUMNS = [56, 62, 70, 116, 92, 85]  # points: the six columns across A4 bet
 
 def pdf_document(text: str) -> bytes:
     """The document as a PDF exported from Word or WPS (reportlab, a test dependency; see the module's docstring)."""
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=16)
@@ -364,7 +364,9 @@ def pdf_document(text: str) -> bytes:
                 column += colspan
         # the first row repeated at the top of each page the table runs onto, as Word's "repeat as header row"
         table = Table(data, colWidths=PDF_COLUMNS, repeatRows=1)
-        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *spans]))
+        table.setStyle(
+            TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *spans])
+        )
         story.append(table)
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, invariant=1, title="项目支出绩效目标申报表").build(story)

@@ -28,6 +28,8 @@ HEAVY = (
     "openpyxl",
     "xlrd",
     "zipfile",
+    "pdfplumber",
+    "pdfminer",
 )
 
 PROBE = (

@@ -13,9 +13,10 @@ ruled (every cell bordered), its titles and `单位：万元` lines as paragraph
   joins it — with no blank where either side of the break is a wide (CJK) character, with one blank
   between two narrow ones (`年度资金总` + `额` → `年度资金总额`).
 - Never part of a cell as the whole: a cell whose text crosses its border (a number overflowing into
-  the next cell, a line of text laid over the ruling) or holds glyphs with no Unicode mapping (an
-  embedded font without ToUnicode: `(cid:123)`) is read as empty, and reported — BL004 "pdf-cut" or
-  "pdf-unmapped" at the cell — rather than read in part.
+  the next cell: a run of characters with no more room between them than a blank on either side of
+  a ruling, or a glyph that lies a quarter over it) or holds glyphs with no Unicode mapping (an
+  embedded font without ToUnicode: `(cid:123)`) is read as empty, and reported (`Blocks.problems`,
+  which budgetlint.io makes BL004 "pdf-cut" or "pdf-unmapped" at the cell) rather than read in part.
 - Text outside the tables: pdfplumber's text lines, in page order with the tables, each classified
   as the text container classifies a line (`单位：万元` is metadata, `（2024年度）` text).
 - A table split across pages continues: a table that starts a page (no text above it), after a page
@@ -27,7 +28,8 @@ ruled (every cell bordered), its titles and `单位：万元` lines as paragraph
   and increasing); a cell's column is its column in its table (1-based); Cell.place and Grid.place
   are `page 3`, Cell.box the cell's box on its page in points (x0, top, x1, bottom; rounded to 0.1).
 - What cannot be read is an Unreadable (one line; budgetlint.io makes it an InputError, exit 2): a
-  PDF with no text layer (a scan: OCR is needed), a password-protected PDF, a damaged file.  A PDF
+  PDF with no text layer (a scan: OCR is needed), one whose first page of text is mostly glyphs
+  without a Unicode mapping, a password-protected PDF, a damaged file.  A PDF
   that opens without a password (only its permissions restricted) is read.
 - Bounded: the file is read page by page, each page's pdfplumber objects released when its blocks
   are made; a grid's rows are streamed (read them before the next block, as a text file's).
@@ -35,7 +37,7 @@ ruled (every cell bordered), its titles and `单位：万元` lines as paragraph
 
 from __future__ import annotations
 
-from itertools import groupby
+from itertools import chain, groupby
 
 from budgetlint.containers.text import classify
 from budgetlint.grid import Cell, Grid, Row, Text
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
 
 EDGE = 1.0  # points: table edges and column boundaries this close are the same ruling
 PROTRUDE = 0.25  # a character more than this share of its size outside its cell crosses the border
+RUN = 0.4  # characters of one line closer than this share of their size, in two cells, are one run of text
 HEADING_ROWS = 3  # rows of a grid a continuation may repeat at its top (Word's repeated header rows)
 
 
@@ -74,6 +77,14 @@ def _open(path: Path):
         raise Unreadable(_why(error)) from None
 
 
+def _close(pdf) -> None:
+    """Close `pdf` and its file, even when its page tree is damaged (pdfplumber's close reads it)."""
+    try:
+        pdf.close()
+    except Exception:
+        pdf.stream.close()
+
+
 def _why(error: BaseException) -> str:
     cause = getattr(error, "args", ()) and error.args[0]
     inner = cause if isinstance(cause, BaseException) else error
@@ -88,18 +99,26 @@ def _why(error: BaseException) -> str:
 
 def check(path: Path) -> None:
     """Refuse, before any block is read, a PDF that cannot be read: raise Unreadable (one line).
-    Pages are read until one has a character (the first page, in a text PDF)."""
+    Pages are read until one has a character (the first page, in a text PDF); if most of that page's
+    characters are glyphs without a Unicode mapping, the text cannot be read at all."""
     pdf = _open(path)
     try:
         text = images = False
         for page in pdf.pages:
             try:
-                text = bool(page.chars)
+                chars = page.chars
+                text = bool(chars)
                 images = images or bool(page.images)
+                unmapped = sum(1 for char in chars if char["text"].startswith("(cid:"))
             except Exception as error:  # a damaged page
                 raise Unreadable(_why(error)) from None
             finally:
                 page.close()
+            if text and unmapped * 2 > len(chars):
+                raise Unreadable(
+                    "the text has no Unicode mapping (fonts without ToUnicode: glyphs, not characters): "
+                    "export the PDF again with its fonts embedded, or OCR it"
+                )
             if text:
                 return
     except Unreadable:
@@ -107,7 +126,7 @@ def check(path: Path) -> None:
     except Exception as error:  # the page tree itself damaged
         raise Unreadable(_why(error)) from None
     finally:
-        pdf.close()
+        _close(pdf)
     if images:
         raise Unreadable("no text layer (a scanned PDF, pages of images only): OCR is needed to read it")
     raise Unreadable("no text in the PDF (no text layer): OCR is needed if it is a scan")
@@ -116,24 +135,28 @@ def check(path: Path) -> None:
 class Blocks:
     """The blocks of a PDF, read from the file page by page each time they are iterated.
 
-    `findings`: the cells that could not be read whole (BL004), known once every block has been read;
-    `line_count`: the lines (text lines and table rows) numbered; `tables`: the ruled tables found."""
+    `problems`: the cells that could not be read whole, as (line, column, place, "pdf-cut" or
+    "pdf-unmapped", the text found), which budgetlint.io makes BL004 findings, known once every block
+    has been read; `line_count`: the lines (text lines and table rows) numbered; `tables`: the ruled
+    tables found.  A page that cannot be read raises Unreadable as the blocks are read."""
 
-    def __init__(self, path: Path, shown: str):
-        self.path, self.shown = path, shown
-        self.findings: list = []
+    def __init__(self, path: Path):
+        self.path = path
+        self.problems: list[tuple[int, int, str, str, str]] = []
         self.line_count = 0
         self.tables = 0
 
     def __iter__(self) -> Iterator[Block]:
-        self.findings = []
+        self.problems = []
         self.tables = 0
         for key, run in groupby(self._items(), key=_key):
+            items = (item for _, _, item in run)
             if key is None:
-                yield from (item for _, _, item in run)  # type: ignore[misc]  # lines of text
+                yield from items  # type: ignore[misc]  # lines of text
             else:
-                _, place, first = next(run)
-                yield Grid(_rows(first, run), place)  # a grid's rows, streamed; its place the page it starts on
+                first: Row = next(items)  # type: ignore[assignment]
+                place = first.cells[0].place if first.cells else ""  # the page the grid starts on
+                yield Grid(chain((first,), items), place)  # type: ignore[arg-type]  # its rows, streamed
 
     def _items(self) -> Iterator[tuple[int | None, str, Row | Text]]:
         """(None, place, Text) and (grid number, place, Row) in document order: the rows of one grid,
@@ -143,17 +166,11 @@ class Blocks:
         grids = 0
         open_grid: _Open | None = None  # the grid the last page ended with, which the next may continue
         try:
-            for index, page in enumerate(pdf.pages, 1):
-                try:
-                    tables, lines = _read_page(page)
-                except Exception as error:  # pdfminer on a damaged page: the file's one line
-                    raise Unreadable(f"{_why(error)} on page {index}") from None
-                finally:
-                    page.close()
+            for index, (tables, lines) in enumerate(_pages(pdf), 1):
                 place = f"page {index}"
-                items = sorted([(t.top, 1, t) for t in tables] + [(line[0], 0, line) for line in lines], key=_order)
-                for position, (_, is_table, item) in enumerate(items):
-                    if not is_table:
+                items: list[_Table | tuple[float, str]] = sorted([*tables, *lines], key=_top)
+                for position, item in enumerate(items):
+                    if not isinstance(item, _Table):
                         number += 1
                         yield None, place, _line_block(item[1], number)
                         open_grid = None
@@ -175,10 +192,10 @@ class Blocks:
                             open_grid.seen(cells)
                             yield open_grid.number, place, self._row(cells, number, place)
                     open_grid.edges_of(item)
-                if items and items[-1][1] == 0:
+                if items and not isinstance(items[-1], _Table):
                     open_grid = None  # text below the last table: the next page's table is another
         finally:
-            pdf.close()
+            _close(pdf)
             self.line_count = number
 
     def _row(self, cells: list[_Cell | None], number: int, place: str) -> Row:
@@ -189,24 +206,44 @@ class Blocks:
                 continue
             text = cell.text
             if cell.problem:
-                self.findings.append(_finding(cell, number, column, place))
+                self.problems.append((number, column, place, cell.problem, text))
                 text = ""  # never a part of the cell read as the whole
             out.append(Cell(text, number, column, column + 1, False, None, place, cell.box))
         return Row(number, tuple(out))
+
+
+def _pages(pdf) -> Iterator[tuple[list[_Table], list[tuple[float, str]]]]:
+    """Each page's tables and lines of text (_read_page), the page released before the next is read.
+    pdfminer's errors on a damaged page or page tree are the file's one line (Unreadable)."""
+    try:
+        pages = iter(pdf.pages)
+    except Exception as error:
+        raise Unreadable(_why(error)) from None
+    index = 0
+    while True:
+        index += 1
+        try:
+            page = next(pages, None)
+        except Exception as error:
+            raise Unreadable(f"{_why(error)} on page {index}") from None
+        if page is None:
+            return
+        try:
+            read = _read_page(page)
+        except Exception as error:  # pdfminer (and pdfplumber on what it parsed) on a damaged page
+            raise Unreadable(f"{_why(error)} on page {index}") from None
+        finally:
+            page.close()
+        yield read
 
 
 def _key(item: tuple) -> int | None:
     return item[0]
 
 
-def _rows(first: Row, run: Iterator[tuple]) -> Iterator[Row]:
-    yield first
-    for _, _, row in run:
-        yield row
-
-
-def _order(item: tuple) -> tuple:
-    return item[0], item[1]
+def _top(item: _Table | tuple[float, str]) -> float:
+    """Where a table or a line of text starts on its page (a table before a line at the same height)."""
+    return item.top - 0.01 if isinstance(item, _Table) else item[0]
 
 
 class _Cell:
@@ -289,20 +326,28 @@ def _read_page(page) -> tuple[list[_Table], list[tuple[float, str]]]:
     for found in page.find_tables():
         rows: list[list[_Cell | None]] = []
         bounds = sorted({round(x, 1) for row in found.rows for c in row.cells if c for x in (c[0], c[2])})
+        table_chars = [char for char in chars if _centre_in(char, found.bbox)]
+        owner: dict[int, _Cell] = {}  # id of a character → the cell it is read in
         for row in found.rows:
+            row_chars = [char for char in table_chars if _centre_in(char, row.bbox)]
             cells: list[_Cell | None] = []
             for box in row.cells:
                 if box is None:
                     cells.append(None)
                     continue
-                inside = [char for char in chars if _centre_in(char, box)]
+                inside = [char for char in row_chars if _centre_in(char, box)]
                 text = _joined(extract_text(inside)) if inside else ""
-                cells.append(_Cell(text, tuple(round(x, 1) for x in box), _problem(inside, box)))
+                cell = _Cell(text, tuple(round(x, 1) for x in box), _problem(inside, box))
+                owner.update((id(char), cell) for char in inside)
+                cells.append(cell)
             rows.append(cells)
+        _runs_across(table_chars, owner)
         tables.append(_Table(rows, found.bbox, bounds))
         boxes.append(found.bbox)
     if boxes:
-        outside = page.filter(lambda obj: obj.get("object_type") != "char" or not any(_centre_in(obj, b) for b in boxes))
+        outside = page.filter(
+            lambda obj: obj.get("object_type") != "char" or not any(_centre_in(obj, b) for b in boxes)
+        )
     else:
         outside = page
     lines = [(line["top"], line["text"]) for line in outside.extract_text_lines(return_chars=False) if line["text"]]
@@ -334,6 +379,26 @@ def _problem(chars: list[dict], box: tuple) -> str:
     return ""
 
 
+def _runs_across(chars: list[dict], owner: dict[int, _Cell]) -> None:
+    """Mark "pdf-cut" the cells a run of text crosses: two characters of one line, in different cells,
+    closer than RUN of their size (a cell's padding keeps its text further from the next cell's) —
+    a number overflowing into the next cell, whichever side of the border each glyph fell."""
+    lines: dict[int, list[dict]] = {}
+    for char in chars:
+        lines.setdefault(round(char["bottom"]), []).append(char)
+    for line in lines.values():
+        line.sort(key=_x0)
+        for left, right in zip(line, line[1:]):
+            a, b = owner.get(id(left)), owner.get(id(right))
+            if a is not None and b is not None and a is not b and right["x0"] - left["x1"] < RUN * left["size"]:
+                for cell in (a, b):
+                    cell.problem = cell.problem or "pdf-cut"
+
+
+def _x0(char: dict) -> float:
+    return char["x0"]
+
+
 def _joined(text: str) -> str:
     """The lines of a cell's text as one (a wrapped label reads whole): no blank where either side of a
     break is a wide (CJK) character, one blank between narrow ones; blanks within a line kept."""
@@ -348,19 +413,6 @@ def _joined(text: str) -> str:
         wide = east_asian_width(out[-1]) in "WF" or east_asian_width(line[0]) in "WF"
         out += line if wide else " " + line
     return out
-
-
-def _finding(cell: _Cell, line: int, column: int, place: str):
-    from budgetlint.findings import Finding
-    from budgetlint.model import Span
-
-    return Finding(
-        "BL004",
-        Span(line, column, line, column + 1),
-        args={"variant": cell.problem, "label": place},
-        expected=None,
-        actual=cell.text,
-    )
 
 
 def _line_block(text: str, number: int) -> Text:
