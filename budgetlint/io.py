@@ -429,10 +429,17 @@ class PdfBlocks:
         self.blocks, self.shown = blocks, shown
 
     def __iter__(self) -> Iterator[Block]:
+        from budgetlint.grid import Grid
+
+        for block in self._converted(self.blocks):
+            # a grid's rows are read from the file as the reader asks for them: a page met then may fail too
+            yield Grid(self._converted(block.rows), block.place) if isinstance(block, Grid) else block
+
+    def _converted(self, items: Iterable) -> Iterator:
         from budgetlint.containers.pdf import Unreadable
 
         try:
-            yield from self.blocks
+            yield from items
         except Unreadable as error:
             raise InputError(self.shown, str(error)) from None
 

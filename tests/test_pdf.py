@@ -333,6 +333,14 @@ def encrypted(user: str, rows: list[list[str]] | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def damaged_page_2() -> bytes:
+    """The example with the filter of its last content stream (page 2's) misspelt: page 1 reads, page 2 fails
+    while the grid it continues is being read."""
+    data = PDF.read_bytes()
+    at = data.rfind(b"/ASCII85Decode")
+    return data[:at] + b"/ASCII85Decodf" + data[at + 14 :]
+
+
 @pytest.mark.parametrize(
     "name, make, says",
     [
@@ -341,6 +349,7 @@ def encrypted(user: str, rows: list[list[str]] | None = None) -> bytes:
         ("cut.pdf", lambda path: path.write_bytes(PDF.read_bytes()[:3000]), "corrupt PDF"),
         ("junk.pdf", lambda path: path.write_bytes("项目名称 | 示例".encode()), "corrupt PDF"),
         ("empty.pdf", lambda path: path.write_bytes(b""), "corrupt PDF"),
+        ("page2.pdf", lambda path: path.write_bytes(damaged_page_2()), "corrupt PDF (Unsupported filter"),
     ],
 )
 def test_a_pdf_that_cannot_be_read_is_one_line_exit_2_and_the_next_file_is_checked(tmp_path, name, make, says):

@@ -28,8 +28,9 @@ ruled (every cell bordered), its titles and `单位：万元` lines as paragraph
   and increasing); a cell's column is its column in its table (1-based); Cell.place and Grid.place
   are `page 3`, Cell.box the cell's box on its page in points (x0, top, x1, bottom; rounded to 0.1).
 - What cannot be read is an Unreadable (one line; budgetlint.io makes it an InputError, exit 2): a
-  PDF with no text layer (a scan: OCR is needed), one whose first page of text is mostly glyphs
-  without a Unicode mapping, a password-protected PDF, a damaged file.  A PDF
+  password-protected PDF, a damaged file (when opened: `check`); as the pages are read, a PDF with
+  no text layer (a scan: OCR is needed), one whose first page of text is mostly glyphs without a
+  Unicode mapping, a damaged page.  A PDF
   that opens without a password (only its permissions restricted) is read.
 - Bounded: the file is read page by page, each page's pdfplumber objects released when its blocks
   are made; a grid's rows are streamed (read them before the next block, as a text file's).
@@ -98,38 +99,15 @@ def _why(error: BaseException) -> str:
 
 
 def check(path: Path) -> None:
-    """Refuse, before any block is read, a PDF that cannot be read: raise Unreadable (one line).
-    Pages are read until one has a character (the first page, in a text PDF); if most of that page's
-    characters are glyphs without a Unicode mapping, the text cannot be read at all."""
-    pdf = _open(path)
-    try:
-        text = images = False
-        for page in pdf.pages:
-            try:
-                chars = page.chars
-                text = bool(chars)
-                images = images or bool(page.images)
-                unmapped = sum(1 for char in chars if char["text"].startswith("(cid:"))
-            except Exception as error:  # a damaged page
-                raise Unreadable(_why(error)) from None
-            finally:
-                page.close()
-            if text and unmapped * 2 > len(chars):
-                raise Unreadable(
-                    "the text has no Unicode mapping (fonts without ToUnicode: glyphs, not characters): "
-                    "export the PDF again with its fonts embedded, or OCR it"
-                )
-            if text:
-                return
-    except Unreadable:
-        raise
-    except Exception as error:  # the page tree itself damaged
-        raise Unreadable(_why(error)) from None
-    finally:
-        _close(pdf)
-    if images:
-        raise Unreadable("no text layer (a scanned PDF, pages of images only): OCR is needed to read it")
-    raise Unreadable("no text in the PDF (no text layer): OCR is needed if it is a scan")
+    """Refuse, before any block is read, a PDF that cannot be opened (a password, a damaged file): raise
+    Unreadable (one line).  A PDF without a text layer is found as its pages are read (see _pages)."""
+    _close(_open(path))
+
+
+NO_UNICODE = (
+    "the text has no Unicode mapping (fonts without ToUnicode: glyphs, not characters): "
+    "export the PDF again with its fonts embedded, or OCR it"
+)
 
 
 class Blocks:
@@ -214,12 +192,16 @@ class Blocks:
 
 def _pages(pdf) -> Iterator[tuple[list[_Table], list[tuple[float, str]]]]:
     """Each page's tables and lines of text (_read_page), the page released before the next is read.
-    pdfminer's errors on a damaged page or page tree are the file's one line (Unreadable)."""
+
+    Unreadable, the file's one line: pdfminer's errors on a damaged page or page tree; a first page of
+    text whose characters are mostly glyphs without a Unicode mapping; no character on any page (a
+    scan: its pages, images only, gave no block)."""
     try:
         pages = iter(pdf.pages)
     except Exception as error:
         raise Unreadable(_why(error)) from None
     index = 0
+    text = images = False
     while True:
         index += 1
         try:
@@ -227,14 +209,27 @@ def _pages(pdf) -> Iterator[tuple[list[_Table], list[tuple[float, str]]]]:
         except Exception as error:
             raise Unreadable(f"{_why(error)} on page {index}") from None
         if page is None:
-            return
+            break
         try:
+            if not text:
+                chars = page.chars
+                text = bool(chars)
+                images = images or bool(page.images)
+                if sum(1 for char in chars if char["text"].startswith("(cid:")) * 2 > len(chars) > 0:
+                    raise Unreadable(NO_UNICODE)
             read = _read_page(page)
+        except Unreadable:
+            raise
         except Exception as error:  # pdfminer (and pdfplumber on what it parsed) on a damaged page
             raise Unreadable(f"{_why(error)} on page {index}") from None
         finally:
             page.close()
         yield read
+    if text:
+        return
+    if images:
+        raise Unreadable("no text layer (a scanned PDF, pages of images only): OCR is needed to read it")
+    raise Unreadable("no text in the PDF (no text layer): OCR is needed if it is a scan")
 
 
 def _key(item: tuple) -> int | None:
