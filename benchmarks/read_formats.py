@@ -5,6 +5,8 @@
 The example of examples/formats/ (2 tables) and a document of TABLES tables (default 1,000: its
 projects repeated), each written as tests/formats.py writes the example.  For each: the best of 5
 reads of the file into the model (decoding, the container's blocks, the reader), in this process.
+The PDF is written for the example and for a document of about 100 pages (PDF_TABLES tables): a
+PDF of 1,000 tables (some 650 pages) would take minutes to write and to read.
 """
 
 from __future__ import annotations
@@ -48,6 +50,19 @@ def files(text: str, folder: Path) -> dict[str, Path]:
     return out
 
 
+PDF_TABLES = 150  # tables of the long PDF: about 100 pages of A4
+
+
+def pdf_file(count: int, folder: Path) -> tuple[Path, int]:
+    """The document of `count` tables as the example's PDF (tests/formats.py), and its pages."""
+    import pdfplumber
+
+    path = folder / "doc.pdf"
+    path.write_bytes(formats.pdf_document(document(count)))
+    with pdfplumber.open(path) as pdf:
+        return path, len(pdf.pages)
+
+
 def best(linter: Linter, path: Path, runs: int = 5) -> tuple[float, int]:
     times, projects = [], 0
     for _ in range(runs):
@@ -68,6 +83,14 @@ def main() -> None:
                 seconds, projects = best(linter, path)
                 size = path.stat().st_size / 1024
                 print(f"{label:12} {suffix:6} {size:8.0f} KB {projects:5} tables {seconds * 1000:9.1f} ms")
+        for count in (2, PDF_TABLES):
+            sub = Path(folder) / f"pdf{count}"
+            sub.mkdir()
+            path, pages = pdf_file(count, sub)
+            seconds, projects = best(linter, path, runs=5 if count == 2 else 1)
+            size = path.stat().st_size / 1024
+            label = "example" if count == 2 else f"{pages} pages"
+            print(f"{label:12} {'.pdf':6} {size:8.0f} KB {projects:5} tables {seconds * 1000:9.1f} ms")
 
 
 if __name__ == "__main__":

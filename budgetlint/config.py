@@ -62,6 +62,7 @@ DEFAULT_INCLUDE = (
     "*.xls",
     "*.ods",
     "*.docx",
+    "*.pdf",
 )
 
 

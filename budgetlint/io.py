@@ -54,8 +54,9 @@ class Source:
     encoding: str  # utf-8 | utf-8-sig | utf-16 | utf-32 | gb18030
     codec: str = ""  # the exact codec after any byte-order mark: utf-16-be for a big-endian file …
     bom: bytes = b""  # the byte-order mark the file starts with, if any
-    container: str = ""  # html | csv | tsv | sheet | docx (budgetlint.containers); "" for pipe and TAB text
-    sheets: Any = None  # a workbook's or a Word file's blocks, read whole when the file is opened
+    container: str = ""  # html | csv | tsv | sheet | docx | pdf (budgetlint.containers); "" for pipe and TAB text
+    sheets: Any = None  # a workbook's or a Word file's blocks, read whole when the file is opened; a PDF's,
+    # read page by page each time they are iterated (budgetlint.containers.pdf.Blocks)
 
     def blocks(self) -> tuple[str]:
         """The text as one block: read the same way as a Stream's."""
@@ -347,11 +348,12 @@ CONTAINERS = {
     ".xls": "sheet",
     ".ods": "sheet",
     ".docx": "docx",
+    ".pdf": "pdf",
 }
 
 
 def container_of(path: Path | str) -> str:
-    """The container that reads `path`: html | csv | tsv | sheet | docx, or "" for pipe and TAB text."""
+    """The container that reads `path`: html | csv | tsv | sheet | docx | pdf, or "" for pipe and TAB text."""
     name = str(path)
     dot = name.rfind(".")
     return CONTAINERS.get(name[dot:].lower(), "") if dot >= 0 else ""
@@ -377,6 +379,8 @@ def decode_page(data: bytes, path: str) -> Source:
 def read_container(path: Path, shown: str, container: str) -> Source:
     """The whole text of a file that a container reads (an HTML page, a CSV or TSV file), or a workbook's
     blocks (the text is then "")."""
+    if container == "pdf":
+        return read_pdf(path, shown)
     with _os_errors(path, shown):
         _checked_file(path, shown)
         data = path.read_bytes()
@@ -418,10 +422,68 @@ def _read_docx(data: bytes, shown: str) -> Source:
     return Source(shown, "", "utf-8", "utf-8", b"", "docx", blocks)
 
 
+def read_pdf(path: Path, shown: str) -> Source:
+    """A PDF, checked to be readable (a text layer, no password, not damaged); its blocks are read from the
+    file page by page when they are iterated (budgetlint.containers.pdf)."""
+    with _os_errors(path, shown):
+        _checked_file(path, shown)
+        from budgetlint.containers import pdf
+
+        try:
+            pdf.check(path)
+        except pdf.Unreadable as error:
+            raise InputError(shown, str(error)) from None
+    return Source(shown, "", "utf-8", "utf-8", b"", "pdf", PdfBlocks(pdf.Blocks(path), shown))
+
+
+class PdfBlocks:
+    """A PDF's blocks (budgetlint.containers.pdf.Blocks) as the reader takes them: a page that cannot be
+    read is an InputError (the file's one line), the cells not read whole are BL004 findings."""
+
+    def __init__(self, blocks: Any, shown: str):
+        self.blocks, self.shown = blocks, shown
+
+    def __iter__(self) -> Iterator[Block]:
+        from budgetlint.grid import Grid
+
+        for block in self._converted(self.blocks):
+            # a grid's rows are read from the file as the reader asks for them: a page met then may fail too
+            yield Grid(self._converted(block.rows), block.place) if isinstance(block, Grid) else block
+
+    def _converted(self, items: Iterable) -> Iterator:
+        from budgetlint.containers.pdf import Unreadable
+
+        try:
+            yield from items
+        except Unreadable as error:
+            raise InputError(self.shown, str(error)) from None
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [
+            Finding(
+                "BL004",
+                Span(line, column, line, column + 1),
+                args={"variant": variant, "label": place},
+                expected=None,
+                actual=text,
+            )
+            for line, column, place, variant, text in self.blocks.problems
+        ]
+
+    @property
+    def line_count(self) -> int:
+        return self.blocks.line_count
+
+    @property
+    def tables(self) -> int:
+        return self.blocks.tables
+
+
 def blocks_of(source: Source | Stream) -> Iterable[Block]:
     """The blocks (budgetlint.grid) of a document, read by its container."""
     container = getattr(source, "container", "")
-    if container in ("sheet", "docx"):
+    if container in ("sheet", "docx", "pdf"):
         return source.sheets  # type: ignore[union-attr]  # a Source: read when opened
     if container == "html":
         from budgetlint.containers import html

@@ -280,10 +280,12 @@ class Reader:
         """Each project of the document as soon as its table ends (a 100 MB document is read one table
         at a time); `document` collects the metadata, directives and layout findings as reading goes."""
         reading = Reading(self, document, state)
-        document.findings.extend(getattr(blocks, "findings", ()))  # what the container found (a workbook's)
         yield from reading.read(blocks)
         reading.finish()
         yield from reading.take()
+        # what the container found (a workbook's uncached formulas, a PDF's cells not read whole): known
+        # once every block has been read, for a container that reads its file as the blocks are asked for
+        document.findings.extend(getattr(blocks, "findings", ()))
         document.line_count = getattr(blocks, "line_count", document.line_count)
 
     def starts_table(self, row: Row) -> bool:

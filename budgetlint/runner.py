@@ -435,6 +435,8 @@ def _no_table_reason(source: Source | Stream) -> str:
         return "no project table found (no <table> in the page)"
     if container == "docx" and not any(isinstance(block, Grid) for block in source.sheets):  # type: ignore[union-attr]
         return "no project table found (no table in the Word document)"
+    if container == "pdf" and not getattr(source.sheets, "tables", 0):  # type: ignore[union-attr]  # a Source
+        return "no project table found (no ruled table in the PDF: its tables need their borders)"
     if container:
         return "no project table found (no 项目名称 row)"
     if any("项目名称" in block for block in source.blocks()):  # the label is there, but not in a row: full-width ｜ …

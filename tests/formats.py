@@ -45,6 +45,15 @@ CI has no LibreOffice: these are committed, and no test needs soffice (the regen
 without it).  `ods_book` and `xls_book` write the sheet without LibreOffice (the OpenDocument XML here,
 xlwt for .xls), for benchmarks/read_formats.py and tests/test_formats.py.
 
+Written here as well, with no office program:
+
+- `hunan-2025.pdf`: the document as Word or WPS exports it to PDF (reportlab, a test dependency): its
+  titles and `部门：` lines as paragraphs, each project one ruled table (`GRID`) with the page's spans
+  (`SPAN`: level-1 and level-2 indicator cells over their rows, labels over columns), each cell's text
+  wrapping in its cell, in the CID font STSong-Light (its CJK text is what pdfplumber reads back), and
+  the second table running onto page 2 with its first row repeated there (`repeatRows`).  Written
+  with `invariant=1`: the same bytes on every run.
+
 tests/test_formats.py holds that each gives the same model and findings as the pipe text, that
 each finding points at the cell of its value, and that the files written here are what this script
 writes.
@@ -396,6 +405,62 @@ def docx_document(text: str) -> bytes:
     return _fixed_dates(buffer.getvalue())
 
 
+PDF_COLUMNS = [56, 62, 70, 116, 92, 85]  # points: the six columns across A4 between margins of 2 cm
+
+
+def pdf_document(text: str) -> bytes:
+    """The document as a PDF exported from Word or WPS (reportlab, a test dependency; see the module's docstring)."""
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=16)
+    cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
+    title = ParagraphStyle("title", parent=body, fontSize=16, leading=24, alignment=TA_CENTER, spaceAfter=8)
+    heading = ParagraphStyle("heading", parent=body, fontSize=12, leading=18, spaceBefore=8, spaceAfter=4)
+    story: list = []
+    for kind, item in sections(text):
+        if kind == "line":
+            if item.kind == "comment":  # type: ignore[attr-defined]
+                continue  # a PDF has no comments
+            line = item.text  # type: ignore[attr-defined]
+            if line.startswith("## "):
+                story.append(Paragraph(escape(line[3:]), heading))
+            elif line.startswith("# "):
+                story.append(Paragraph(escape(line[2:]), title))
+            else:
+                story.append(Paragraph(escape(line), body))
+            continue
+        rows = layout(item)  # type: ignore[arg-type]
+        width = max(sum(colspan for _, _, colspan in row) for row in rows)
+        data: list[list[object]] = [[""] * width for _ in rows]
+        spans = []
+        taken: set[tuple[int, int]] = set()
+        for r, row in enumerate(rows):
+            column = 0
+            for cell_text, rowspan, colspan in row:
+                while (r, column) in taken:
+                    column += 1
+                data[r][column] = Paragraph(escape(cell_text), cell)
+                if rowspan > 1 or colspan > 1:
+                    spans.append(("SPAN", (column, r), (column + colspan - 1, r + rowspan - 1)))
+                taken.update((r + a, column + b) for a in range(rowspan) for b in range(colspan))
+                column += colspan
+        # the first row repeated at the top of each page the table runs onto, as Word's "repeat as header row"
+        table = Table(data, colWidths=PDF_COLUMNS, repeatRows=1)
+        table.setStyle(
+            TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), *spans])
+        )
+        story.append(table)
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, invariant=1, title="项目支出绩效目标申报表").build(story)
+    return buffer.getvalue()
+
+
 FIXED = datetime(2025, 1, 1)
 
 
@@ -422,6 +487,7 @@ def outputs() -> dict[str, bytes]:
         f"{STEM}.csv": csv_sheet(text),
         f"{STEM}.xlsx": xlsx_book(text),
         f"{STEM}.docx": docx_document(text),
+        f"{STEM}.pdf": pdf_document(text),
     }
 
 

@@ -38,6 +38,7 @@ OTHERS = ["hunan-2025.html", "hunan-2025.csv", "hunan-2025.xlsx", "hunan-2025.od
 # Word files: written by python-docx, and the same saved by LibreOffice (as are the .ods and .xls above, and
 # an xlsx whose formulas LibreOffice computed); tests/formats.py --libreoffice writes them.
 OTHERS += ["hunan-2025.docx", "hunan-2025-libreoffice.docx", "hunan-2025-libreoffice.xlsx"]
+OTHERS += ["hunan-2025.pdf"]  # a PDF exported from Word or WPS: ruled tables (budgetlint.containers.pdf)
 POSITIONS = ("span", "label_span", "line", "column", "end_line", "end_column", "where", "path")
 
 
@@ -162,7 +163,7 @@ def test_a_finding_in_a_csv_points_at_its_field(linter):
 def test_the_command_line_reads_every_format_of_a_folder():
     done = run("check", str(FORMATS), "--format", "json", "--fail-on", "never")
     data = json.loads(done.output)
-    assert data["summary"]["files"] == 9 and not data["errors"]
+    assert data["summary"]["files"] == 10 and not data["errors"]
     assert sorted((Path(f["path"]).suffix, f["code"]) for f in data["findings"]) == [
         (".csv", "BL101"),
         (".docx", "BL101"),
@@ -170,6 +171,7 @@ def test_the_command_line_reads_every_format_of_a_folder():
         (".html", "BL101"),
         (".md", "BL101"),
         (".ods", "BL101"),
+        (".pdf", "BL101"),
         (".xls", "BL101"),
         (".xlsx", "BL101"),
         (".xlsx", "BL101"),

@@ -30,6 +30,8 @@ HEAVY = (
     "zipfile",
     "docx",
     "lxml",
+    "pdfplumber",
+    "pdfminer",
 )
 
 PROBE = (
