@@ -212,7 +212,7 @@ class Runner:
                     continue
                 yield path, True
             else:
-                result.errors.append(FileError(str(path), kind))
+                result.errors.append(FileError(shown_name(str(path)), kind))
 
     def _walk(self, path: Path, result: Result) -> Iterator[tuple[Path, bool]]:
         with Guard(display_path(path), result.errors) as guard:
@@ -225,7 +225,7 @@ class Runner:
             return
 
         def unreadable(error: OSError, path: Path = path) -> None:
-            shown = display_path(Path(error.filename)) if error.filename else str(path)
+            shown = display_path(Path(error.filename)) if error.filename else shown_name(str(path))
             result.errors.append(FileError(shown, f"cannot read folder ({error.strerror or error})"))
 
         chains: dict[str, tuple] = {}  # folder → the .gitignore/.ignore specs that apply in it
@@ -460,9 +460,20 @@ def _split_lines(text: str | Iterable[str]) -> Iterator[str]:
 
 
 def display_path(path: Path) -> str:
-    """`path` relative to the current folder when it is inside it; a symlink keeps its own name."""
+    """`path` relative to the current folder when it is inside it; a symlink keeps its own name.  A name
+    that is not valid UTF-8 is shown with its undecodable bytes escaped (`bad\\xff.md`, see `shown_name`)."""
     absolute, folder = os.path.abspath(path), os.getcwd()
     if absolute == folder:
         return "."
     inside = folder if folder.endswith(os.sep) else folder + os.sep
-    return absolute[len(inside) :] if absolute.startswith(inside) else str(path)
+    return shown_name(absolute[len(inside) :] if absolute.startswith(inside) else str(path))
+
+
+def shown_name(name: str) -> str:
+    """A file name as reports show it: the bytes of a name that is not valid UTF-8 (held by Python as
+    lone surrogates, which no UTF-8 report can write) escaped as `\\xff`; any other name unchanged."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
