@@ -17,6 +17,8 @@ from budgetlint.text import HTML_TAG
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from budgetlint.model import Indicator, Stated
     from budgetlint.units import Unit
     from budgetlint.values import Amount
@@ -222,19 +224,50 @@ def repeated_paragraph(project, params, ctx):
         if len(_plain_key(sentence.text)) >= params["min_length"]
     ]
     threshold = float(params["similarity"])
-    for index, (start, sentence) in enumerate(sentences):
-        for earlier_start, earlier in sentences[:index]:
-            if similarity(_plain_key(sentence), _plain_key(earlier)) < threshold:
+    for index, earlier_index in _repeats(sentences, threshold):
+        (start, sentence), (earlier_start, earlier) = sentences[index], sentences[earlier_index]
+        yield Finding(
+            "",
+            _span(goal, start, len(sentence)),
+            args={"chars": len(_plain_key(sentence))},
+            expected=words("每段内容只写一次", "each passage once"),
+            actual=_excerpt(sentence),
+            related=(Related(_span(goal, earlier_start, len(earlier)), _excerpt(earlier)),),
+        )
+        return  # one finding a narrative: the first repeat shows where the paste went twice
+
+
+POSTINGS = 64  # earlier sentences a bigram leads to; a bigram in more is too common to find a repeat by
+COMPARED = 64  # earlier sentences a sentence is compared with at most
+
+
+def _repeats(sentences: list[tuple[int, str]], threshold: float) -> Iterator[tuple[int, int]]:
+    """(sentence, the first earlier sentence as similar as `threshold`) for each sentence that repeats one.
+
+    Comparing each sentence with every earlier one is quadratic (a 3 MB narrative of distinct sentences:
+    10⁹ comparisons).  So the earlier sentences compared are those that share a bigram with it — found
+    in an index of the sentences each bigram is in — in their order, at most COMPARED of them; a bigram
+    found in more than POSTINGS sentences leads to none (similar sentences share most of their bigrams,
+    so they share rarer ones too).  Each sentence costs at most a constant times its length.  With fewer
+    than POSTINGS sentences the index finds every earlier sentence that shares a bigram: the same
+    answer as comparing with every one, since a similar sentence shares a bigram."""
+    index: dict[str, list[int]] = {}
+    keys = [_plain_key(sentence) for _, sentence in sentences]
+    for number, key in enumerate(keys):
+        grams = bigram_set(key)
+        candidates: set[int] = set()
+        for gram in grams:
+            found = index.get(gram)
+            if found is None:
+                index[gram] = [number]
                 continue
-            yield Finding(
-                "",
-                _span(goal, start, len(sentence)),
-                args={"chars": len(_plain_key(sentence))},
-                expected=words("每段内容只写一次", "each passage once"),
-                actual=_excerpt(sentence),
-                related=(Related(_span(goal, earlier_start, len(earlier)), _excerpt(earlier)),),
-            )
-            return  # one finding a narrative: the first repeat shows where the paste went twice
+            if len(found) <= POSTINGS:
+                candidates.update(found)
+                found.append(number)  # one past POSTINGS marks the bigram as too common
+        for earlier in sorted(candidates)[:COMPARED]:
+            if similarity(key, keys[earlier]) >= threshold:
+                yield number, earlier
+                break
 
 
 def _excerpt(text: str) -> str:
