@@ -370,7 +370,7 @@ class atomic_output:
         self.stream = open(handle, "w", encoding="utf-8", errors=ESCAPE)
         return self.stream
 
-    def __exit__(self, kind, error, traceback) -> bool:
+    def __exit__(self, kind, error, traceback) -> None:
         assert self.temporary is not None
         try:
             self.stream.close()
@@ -383,7 +383,6 @@ class atomic_output:
                     os.unlink(self.temporary)
                 except OSError:
                     pass
-        return False
 
 
 def _check_stdin(runner, stdin_filename: Path | None, result) -> None:

@@ -20,6 +20,7 @@ from budgetlint.engine import Linter
 from budgetlint.findings import SEVERITY_RANK, Finding
 from budgetlint.io import InputError, Source, Stream, blocks_of, encoding_finding, open_source
 from budgetlint.record import fresh, named, record
+from budgetlint.spill import Findings
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
@@ -84,7 +85,8 @@ class Guard:
 
 @record
 class Result:
-    findings: list[Finding] = fresh(list)
+    # one sorted run a document, beyond spill.HELD findings on disk; counts by severity kept (spill.Findings)
+    findings: Findings = fresh(Findings)
     errors: list[FileError] = fresh(list)
     notes: list[str] = fresh(list)
     skipped: list[str] = fresh(list)  # files named explicitly that the config excludes
@@ -96,7 +98,7 @@ class Result:
     sources: dict[str, str] = fresh(dict)
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        return self.findings.severities.get(severity, 0)
 
     def exit_code(self, fail_on: str = "error") -> int:
         if self.errors:
@@ -104,7 +106,8 @@ class Result:
         if fail_on == "never":
             return 0
         threshold = SEVERITY_RANK[fail_on]
-        return 1 if any(SEVERITY_RANK.get(f.severity, 0) >= threshold for f in self.findings) else 0
+        severities = self.findings.severities
+        return 1 if any(SEVERITY_RANK.get(name, 0) >= threshold for name, n in severities.items() if n) else 0
 
 
 class Runner:
@@ -306,8 +309,8 @@ class Runner:
             pass
         for part in execute.check_files(self, files, workers):
             _merge(result, part)
-        if result.files > 1:  # one document's findings come sorted (Linter.finish)
-            result.findings.sort(key=Finding.sort_key)
+        if result.files > 1:  # one document's findings come sorted (Linter.finish): the runs by path
+            result.findings.order()
         return result
 
     def for_worker(self) -> Runner:
@@ -383,7 +386,7 @@ class Runner:
             else:
                 result.notes.append(f"{source.path}: skipped, no project table")
             return []
-        result.findings.extend(findings)
+        result.findings.add_run(source.path, findings)
         if self.keep_sources and findings:
             lines = {f.span.line for f in findings}
             result.sources[source.path] = frame_lines(source.blocks(), lines)  # a Stream reads the file again
@@ -416,7 +419,8 @@ def _kind(path: Path) -> str:
 
 
 def _merge(into: Result, part: Result) -> None:
-    into.findings.extend(part.findings)
+    for path, run, known in part.findings.runs:
+        into.findings.add_run(path, run, known)
     for error in part.errors:
         if error not in into.errors:
             into.errors.append(error)
