@@ -340,7 +340,8 @@ def escape_unwritable(stream) -> None:
 class atomic_output:
     """`with atomic_output(path) as stream:` — a report written to a temporary file in the same folder and
     renamed over `path` once complete: a crash, a kill or an error leaves the old report or none, never a
-    truncated one.  The new file gets the old one's permissions, else those a new file would get."""
+    truncated one.  The new file gets the old one's permissions, else those a new file would get.  A path
+    that is there and is not a regular file (/dev/null, a pipe) is written directly: never replaced."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -349,12 +350,20 @@ class atomic_output:
 
     def __enter__(self):
         import codecs
+        import stat
         import tempfile
 
         try:
             codecs.lookup_error(ESCAPE)
         except LookupError:
             codecs.register_error(ESCAPE, _escape)
+        try:
+            special = not stat.S_ISREG(os.stat(self.path).st_mode)
+        except OSError:
+            special = False
+        if special:
+            self.stream = open(self.path, "w", encoding="utf-8", errors=ESCAPE)
+            return self.stream
         folder = self.path.parent
         handle, self.temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
         try:
@@ -371,7 +380,9 @@ class atomic_output:
         return self.stream
 
     def __exit__(self, kind, error, traceback) -> None:
-        assert self.temporary is not None
+        if self.temporary is None:  # written directly
+            self.stream.close()
+            return
         try:
             self.stream.close()
             if error is None:

@@ -26,7 +26,7 @@ def distinct_sentences(n: int) -> str:
     """n sentences no two alike (random characters): the repeat check compares each with the others."""
     rng = random.Random(n)
     chars = [chr(code) for code in range(0x4E00, 0x4E00 + 3000)]
-    return narrative(["".join(rng.choice(chars) for _ in range(24)) + f"完成{i}项。" for i in range(n)])
+    return narrative(["".join(rng.choice(chars) for _ in range(24)) + "。" for _ in range(n)])
 
 
 def test_the_repeated_paragraph_check_does_linear_work_on_distinct_sentences(linter):
@@ -46,9 +46,9 @@ def test_the_narrative_checks_do_linear_work_on_many_amounts(linter):
 
 def test_a_repeated_sentence_is_still_found_among_many(linter):
     text = distinct_sentences(300)
-    rows = text.split("完成")
-    repeat = rows[5].split("。")[-1]  # a sentence of 24 random characters, pasted again near the end
-    text = text.replace("完成299项。", "完成299项。" + repeat + "完成4项。")
+    sentences = text.split("。")
+    repeat = sentences[5] if "|" not in sentences[5] else sentences[6]  # 24 random characters
+    text = text.replace(sentences[-2] + "。", sentences[-2] + "。" + repeat + "。")  # pasted again at the end
     _, findings = linter.check_text(text)
     found = [f for f in findings if f.code == "BL703"]
     assert len(found) == 1 and found[0].span.line == 3
@@ -199,3 +199,68 @@ def test_a_cell_at_the_cap_is_read(linter):
     assert not [f for f in findings if f.code == "BL004"]
     (indicator,) = document.projects[0].indicators
     assert [str(a.number) for a in indicator.value.amounts] == ["8"]
+
+
+# ---------------------------------------------------------------- parse, fmt and --fix: files held whole
+
+UNALIGNED = "| 项目名称 |   示例 |\n| 项目总额 | 120 |\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["parse"], ["fmt"], ["fmt", "--check"], ["fmt", "--diff"]],
+    ids=" ".join,
+)
+def test_a_file_too_large_to_hold_whole_is_refused_in_one_line(tmp_path, monkeypatch, command):
+    """Over io.MAX_WHOLE (here lowered to 100 bytes): one line naming the file and the limit, exit 2, the
+    file untouched; a smaller file beside it is still formatted.  (`check --fix` rewrites through the same
+    budgetlint.rewrite as fmt.)"""
+    from click.testing import CliRunner
+
+    from budgetlint import io
+    from budgetlint.cli import main
+
+    monkeypatch.setattr(io, "MAX_WHOLE", 100)
+    large = tmp_path / "large.md"
+    large.write_text(UNALIGNED + "说明\n" * 40, encoding="utf-8")
+    small = tmp_path / "small.md"
+    small.write_text(UNALIGNED, encoding="utf-8")
+    before = large.read_bytes()
+    result = CliRunner().invoke(main, [*command, str(large)], catch_exceptions=False)
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if "too large" in line]
+    assert len(lines) == 1 and f"{large}: file too large to hold whole (0 MB > 0 MB)" in lines[0]
+    assert "Traceback" not in result.output
+    assert large.read_bytes() == before
+    if command == ["fmt"]:
+        result = CliRunner().invoke(main, ["fmt", str(large), str(small)], catch_exceptions=False)
+        assert result.exit_code == 2
+        assert small.read_text(encoding="utf-8") != UNALIGNED  # formatted
+        assert large.read_bytes() == before
+
+
+def test_a_file_under_the_limit_is_parsed(tmp_path):
+    from click.testing import CliRunner
+
+    from budgetlint.cli import main
+
+    small = tmp_path / "small.md"
+    small.write_text(UNALIGNED, encoding="utf-8")
+    result = CliRunner().invoke(main, ["parse", str(small), "--format", "json"], catch_exceptions=False)
+    assert result.exit_code == 0 and '"示例"' in result.output
+
+
+def test_a_repeated_sentence_is_found_among_many_alike(linter):
+    """Sentences of one template (their common bigrams no longer followed by the index), one of them
+    pasted again 300 sentences later: found, and the sentences only alike are not."""
+    rng = random.Random(7)
+    chars = [chr(code) for code in range(0x4E00, 0x4E00 + 3000)]
+    sentences = [
+        f"培训人员 8 人次，采购图书 120 册，{''.join(rng.choice(chars) for _ in range(12))}完成{i}项。"
+        for i in range(300)
+    ]
+    _, findings = linter.check_text(narrative(sentences))
+    assert not [f for f in findings if f.code == "BL703"]
+    _, findings = linter.check_text(narrative([*sentences, sentences[5]]))
+    (found,) = [f for f in findings if f.code == "BL703"]
+    assert found.related[0].label == sentences[5][:30] + "…"

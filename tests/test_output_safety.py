@@ -107,3 +107,15 @@ def test_a_new_report_gets_the_permissions_of_a_new_file(tmp_path):
     assert result.exit_code == 1
     assert json.loads(report.read_text(encoding="utf-8"))["summary"]["findings"] == 7
     assert report.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="a system with /dev/null")
+def test_a_report_to_a_device_is_written_to_it_never_replacing_it(tmp_path):
+    import stat
+
+    table = tmp_path / "t.md"
+    table.write_text(TABLE, encoding="utf-8")
+    result = run("check", str(table), "--format", "json", "--output", "/dev/null")
+    assert result.exit_code == 1
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert not [name for name in os.listdir("/dev") if name.startswith(".null.")]

@@ -237,7 +237,7 @@ def repeated_paragraph(project, params, ctx):
         return  # one finding a narrative: the first repeat shows where the paste went twice
 
 
-POSTINGS = 64  # earlier sentences a bigram leads to; a bigram in more is too common to find a repeat by
+POSTINGS = 32  # earlier sentences a bigram leads to; a bigram in more is too common to find a repeat by
 COMPARED = 64  # earlier sentences a sentence is compared with at most
 
 
@@ -245,28 +245,42 @@ def _repeats(sentences: list[tuple[int, str]], threshold: float) -> Iterator[tup
     """(sentence, the first earlier sentence as similar as `threshold`) for each sentence that repeats one.
 
     Comparing each sentence with every earlier one is quadratic (a 3 MB narrative of distinct sentences:
-    10⁹ comparisons).  So the earlier sentences compared are those that share a bigram with it — found
-    in an index of the sentences each bigram is in — in their order, at most COMPARED of them; a bigram
-    found in more than POSTINGS sentences leads to none (similar sentences share most of their bigrams,
-    so they share rarer ones too).  Each sentence costs at most a constant times its length.  With fewer
-    than POSTINGS sentences the index finds every earlier sentence that shares a bigram: the same
-    answer as comparing with every one, since a similar sentence shares a bigram."""
+    10⁹ comparisons).  So an index gives, for each bigram, the sentences it is in — until it is in more
+    than POSTINGS, when it is too common to tell sentences apart and is no longer followed.  The earlier
+    sentences compared are those the followed bigrams lead to, in their order, at most COMPARED of them,
+    and only those that may reach `threshold`: two sentences share at most the followed bigrams found
+    in both plus the bigrams no longer followed, which bounds their similarity (`similarity`: equal,
+    one inside the other, else 2·shared / (|a| + |b|)).  Each sentence costs at most a constant times
+    its length.  While no bigram is in more than POSTINGS sentences the answer is exactly that of
+    comparing with every earlier sentence, since similar sentences share a bigram."""
     index: dict[str, list[int]] = {}
     keys = [_plain_key(sentence) for _, sentence in sentences]
+    sizes = [len(bigram_set(key)) for key in keys]
     for number, key in enumerate(keys):
-        grams = bigram_set(key)
-        candidates: set[int] = set()
-        for gram in grams:
+        shared: dict[int, int] = {}
+        common = 0  # the bigrams of this sentence no longer followed
+        for gram in bigram_set(key):
             found = index.get(gram)
             if found is None:
                 index[gram] = [number]
-                continue
-            if len(found) <= POSTINGS:
-                candidates.update(found)
-                found.append(number)  # one past POSTINGS marks the bigram as too common
-        for earlier in sorted(candidates)[:COMPARED]:
+            elif len(found) <= POSTINGS:
+                for earlier in found:
+                    shared[earlier] = shared.get(earlier, 0) + 1
+                found.append(number)  # one past POSTINGS: no longer followed
+            else:
+                common += 1
+        size = sizes[number]
+        compared = 0
+        for earlier in sorted(shared):
+            most = shared[earlier] + common
+            other = sizes[earlier]
+            if most < min(size, other) and 2 * most < threshold * (size + other):
+                continue  # neither equal nor inside the other, and too few bigrams in common
             if similarity(key, keys[earlier]) >= threshold:
                 yield number, earlier
+                break
+            compared += 1
+            if compared >= COMPARED:
                 break
 
 
