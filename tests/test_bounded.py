@@ -264,3 +264,23 @@ def test_a_repeated_sentence_is_found_among_many_alike(linter):
     _, findings = linter.check_text(narrative([*sentences, sentences[5]]))
     (found,) = [f for f in findings if f.code == "BL703"]
     assert found.related[0].label == sentences[5][:30] + "…"
+
+
+def test_gitlab_is_written_as_the_whole_document_was(tmp_path):
+    import io
+    import json
+
+    from conftest import CLEAN_TABLE, SEED
+
+    from budgetlint.reporters import Options, gitlab
+    from budgetlint.runner import Runner
+
+    clean = tmp_path / "clean.md"
+    clean.write_text(CLEAN_TABLE + "| 3-满意度指标 | 31-服务对象满意度 | 参训人员满意度 | ≥90% |\n", encoding="utf-8")
+    for paths in ([SEED, SEED.with_suffix(".md")], [clean]):
+        result = Runner(lang="en").check_paths(paths, jobs=1)
+        stream = io.StringIO()
+        gitlab.render(result, stream, Options(lang="en"))
+        whole = json.dumps(gitlab.issues(result), ensure_ascii=False, indent=2) + "\n"
+        assert stream.getvalue() == whole
+        assert (whole == "[]\n") == (paths == [clean])
