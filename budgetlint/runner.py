@@ -360,9 +360,11 @@ class Runner:
     ) -> list[Finding]:
         """Check one document read from `source` (its encoding's finding, BL005, among the reader's)."""
         from budgetlint.model import Document
+        from budgetlint.spill import Spill
 
         linter = self.linter_for(config or (self.config_for(file) if file else Config()))
         document = Document(path=source.path)
+        document.findings = Spill()  # type: ignore[assignment]  # the reader's: beyond spill.HELD on disk
         found = encoding_finding(source.encoding)
         if found is not None:
             document.findings.append(found)

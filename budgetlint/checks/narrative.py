@@ -253,22 +253,31 @@ def _repeats(sentences: list[tuple[int, str]], threshold: float) -> Iterator[tup
     one inside the other, else 2·shared / (|a| + |b|)).  Each sentence costs at most a constant times
     its length.  While no bigram is in more than POSTINGS sentences the answer is exactly that of
     comparing with every earlier sentence, since similar sentences share a bigram."""
-    index: dict[str, list[int]] = {}
+    # bigram → the one sentence it is in (an int: most bigrams of a long narrative are in one), the
+    # sentences it is in (a list, up to POSTINGS), or None once it is no longer followed
+    index: dict[str, int | list[int] | None] = {}
     keys = [_plain_key(sentence) for _, sentence in sentences]
     sizes = [len(bigram_set(key)) for key in keys]
     for number, key in enumerate(keys):
         shared: dict[int, int] = {}
         common = 0  # the bigrams of this sentence no longer followed
         for gram in bigram_set(key):
-            found = index.get(gram)
+            if gram not in index:
+                index[gram] = number
+                continue
+            found = index[gram]
             if found is None:
-                index[gram] = [number]
-            elif len(found) <= POSTINGS:
-                for earlier in found:
-                    shared[earlier] = shared.get(earlier, 0) + 1
-                found.append(number)  # one past POSTINGS: no longer followed
-            else:
                 common += 1
+            elif type(found) is int:
+                shared[found] = shared.get(found, 0) + 1
+                index[gram] = [found, number]
+            else:
+                for earlier in found:  # type: ignore[union-attr]
+                    shared[earlier] = shared.get(earlier, 0) + 1
+                if len(found) < POSTINGS:  # type: ignore[arg-type]
+                    found.append(number)  # type: ignore[union-attr]
+                else:
+                    index[gram] = None
         size = sizes[number]
         compared = 0
         for earlier in sorted(shared):
