@@ -1,6 +1,13 @@
 """Peak memory and wall time of `budgetlint check` on a 100 MB document and a folder of 10,000 tables.
 
     python benchmarks/memory.py [--doc-mb 100] [--tables 10000] [--series] [--keep DIR] [--quick]
+    python benchmarks/memory.py --bounds [--findings 1000000] [--narrative-mb 3]
+
+--bounds measures the two limits of issue 22 instead, each in a fresh process, and exits 1 when one
+is not met: the peak RSS of checking a document of one-line tables that gives --findings findings
+(JSON report to a file) stays under 200 MB, the findings held in memory being bounded (budgetlint.spill);
+and a table whose 年度总体绩效目标 is a narrative of --narrative-mb MB (amounts and distinct sentences)
+is checked in under 2 s.
 
 The inputs are generated from the clean realistic tables in examples/clean/
 with varied values: every money amount of a table (funding cells, costs, the
@@ -143,6 +150,63 @@ def report(label: str, size: str, result: tuple[float, float, int]) -> None:
     print(f"{label:<34} {size:>12}  peak RSS {rss:7.1f} MB  {seconds:7.1f} s  exit {code}", flush=True)
 
 
+ONE_LINE_TABLE = "| 项目名称 | x |\n"  # 7 findings (BL003, the header fields it lacks)
+FINDINGS_LIMIT_MB = 200
+NARRATIVE_LIMIT_S = 2.0
+
+
+def narrative_table(megabytes: float, seed: int = 4) -> str:
+    """A table whose goal is a narrative of about `megabytes` MB: amounts the indicators count, money, and
+    sentences no two alike (which the repeat check, BL703, compares)."""
+    rng = random.Random(seed)
+    chars = [chr(code) for code in range(0x4E00, 0x4E00 + 3000)]
+    parts, size, number = [], 0, 0
+    while size < megabytes * 2**20:
+        number += 1
+        words = "".join(rng.choice(chars) for _ in range(12))
+        part = f"培训人员 8 人次，采购图书 120 册，支出 {number} 万元，{words}完成{number}项。"
+        parts.append(part)
+        size += len(part.encode("utf-8"))
+    return (
+        "| 项目名称 | 示例 |\n| 年度资金总额 | 100 |\n| 年度总体绩效目标 | "
+        + "".join(parts)
+        + " |\n| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n| 产出指标 | 数量指标 | 培训人员 | 8 人次 |\n"
+    )
+
+
+def bounds(work: Path, findings: int, narrative_mb: float) -> int:
+    """The two limits of issue 22 measured; 1 when one is not met."""
+    import json
+
+    failed = 0
+    document = work / "one-line-tables.md"
+    document.write_text(ONE_LINE_TABLE * -(-findings // 7), encoding="utf-8")
+    report_file = work / "report.json"
+    rss, seconds, code = measure(["check", str(document), "--format", "json", "--output", str(report_file)])
+    with report_file.open(encoding="utf-8") as handle:  # the summary is the last line
+        *_, last = handle
+    found = json.loads("{" + last)["summary"]["findings"]
+    verdict = "ok" if rss < FINDINGS_LIMIT_MB else f"OVER {FINDINGS_LIMIT_MB} MB"
+    print(f"{found:,} findings (JSON report)  peak RSS {rss:7.1f} MB  {seconds:7.1f} s  exit {code}  {verdict}")
+    failed |= rss >= FINDINGS_LIMIT_MB
+    document.unlink()
+    report_file.unlink()
+    table = work / "narrative.md"
+    table.write_text(narrative_table(narrative_mb), encoding="utf-8")
+    size = table.stat().st_size / 2**20
+    baseline = work / "small.md"
+    baseline.write_text(narrative_table(0.001), encoding="utf-8")
+    _, start_up, _ = measure(["check", str(baseline), "--format", "concise"])
+    rss, seconds, code = measure(["check", str(table), "--format", "concise"])
+    verdict = "ok" if seconds < NARRATIVE_LIMIT_S else f"OVER {NARRATIVE_LIMIT_S:g} s"
+    print(
+        f"narrative of {size:.1f} MB  peak RSS {rss:7.1f} MB  {seconds:7.2f} s"
+        f" (start-up {start_up:.2f} s)  exit {code}  {verdict}"
+    )
+    failed |= seconds >= NARRATIVE_LIMIT_S
+    return int(bool(failed))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--doc-mb", type=float, default=100)
@@ -152,7 +216,14 @@ def main() -> int:
     parser.add_argument(
         "--quick", action="store_true", help="a 10 MB document and 1,000 files (benchmarks/run.py --quick)"
     )
+    parser.add_argument("--bounds", action="store_true", help="measure the findings and narrative limits only")
+    parser.add_argument("--findings", type=int, default=1_000_000)
+    parser.add_argument("--narrative-mb", type=float, default=3)
     args = parser.parse_args()
+    if args.bounds:
+        with tempfile.TemporaryDirectory(prefix="budgetlint-bounds-") as work:
+            os.environ.setdefault("BUDGETLINT_CACHE_DIR", work)
+            return bounds(Path(work), args.findings, args.narrative_mb)
     if args.quick:
         args.doc_mb, args.tables = min(args.doc_mb, 10), min(args.tables, 1000)
     os.environ.setdefault("BUDGETLINT_CACHE_DIR", tempfile.mkdtemp(prefix="budgetlint-memory-cache-"))

@@ -357,9 +357,10 @@ def run_check(
         fmt = "statistics"
     try:
         if output is not None:
-            with output.open("w", encoding="utf-8") as stream:
+            with atomic_output(output) as stream:
                 render(fmt, result, stream, options)
         else:
+            escape_unwritable(sys.stdout)
             render(fmt, result, sys.stdout, options)
             sys.stdout.flush()
     except BrokenPipeError:  # `budgetlint check | head`: the reader left; say nothing more
@@ -381,7 +382,8 @@ def _diff(runner, targets: list[Path], unsafe: bool, quiet: bool, output: Path |
     text = "".join(summary.diffs)
     try:
         if output is not None:
-            output.write_text(text, encoding="utf-8")
+            with atomic_output(output) as stream:
+                stream.write(text)
         else:
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -399,14 +401,99 @@ def _diff(runner, targets: list[Path], unsafe: bool, quiet: bool, output: Path |
     return 1 if summary.diffs else 0
 
 
+ESCAPE = "budgetlint-escape"
+
+
+def _escape(error: UnicodeError) -> tuple[str, int]:
+    """The codec error handler of reports: a character the output cannot hold written as an escape —
+    `\\xff` for an undecodable byte of a file name (a lone surrogate), `\\uXXXX` for any other."""
+    assert isinstance(error, UnicodeEncodeError)
+    text = error.object[error.start : error.end]
+    escaped = "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"\\u{ord(c):04x}" for c in text)
+    return escaped, error.end
+
+
+def escape_unwritable(stream) -> None:
+    """Let `stream` (standard output) write what its encoding cannot hold as escapes rather than fail
+    halfway through a report (file names are escaped before they reach it: this is the last resort)."""
+    import codecs
+
+    try:
+        codecs.lookup_error(ESCAPE)
+    except LookupError:
+        codecs.register_error(ESCAPE, _escape)
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and getattr(stream, "errors", "strict") == "strict":
+        reconfigure(errors=ESCAPE)
+
+
+class atomic_output:
+    """`with atomic_output(path) as stream:` — a report written to a temporary file in the same folder and
+    renamed over `path` once complete: a crash, a kill or an error leaves the old report or none, never a
+    truncated one.  The new file gets the old one's permissions, else those a new file would get.  A path
+    that is there and is not a regular file (/dev/null, a pipe) is written directly: never replaced."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.temporary: str | None = None
+        self.stream: Any = None
+
+    def __enter__(self):
+        import codecs
+        import stat
+        import tempfile
+
+        try:
+            codecs.lookup_error(ESCAPE)
+        except LookupError:
+            codecs.register_error(ESCAPE, _escape)
+        try:
+            special = not stat.S_ISREG(os.stat(self.path).st_mode)
+        except OSError:
+            special = False
+        if special:
+            self.stream = open(self.path, "w", encoding="utf-8", errors=ESCAPE)
+            return self.stream
+        folder = self.path.parent
+        handle, self.temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        try:
+            mode = os.stat(self.path).st_mode & 0o7777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        try:
+            os.chmod(handle, mode)
+        except OSError:
+            pass
+        self.stream = open(handle, "w", encoding="utf-8", errors=ESCAPE)
+        return self.stream
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if self.temporary is None:  # written directly
+            self.stream.close()
+            return
+        try:
+            self.stream.close()
+            if error is None:
+                os.replace(self.temporary, self.path)
+                self.temporary = None
+        finally:
+            if self.temporary is not None:
+                try:
+                    os.unlink(self.temporary)
+                except OSError:
+                    pass
+
+
 def _check_stdin(runner, stdin_filename: Path | None, result) -> None:
     """Check the document on standard input as if it were `stdin_filename` (its config, per-file-ignores
     and name in the report; `-` and the current folder's config without one)."""
     from budgetlint.config import ConfigError
     from budgetlint.io import InputError, decode
-    from budgetlint.runner import FileError
+    from budgetlint.runner import FileError, shown_name
 
-    shown = str(stdin_filename) if stdin_filename is not None else "-"
+    shown = shown_name(str(stdin_filename)) if stdin_filename is not None else "-"
     try:
         config = runner.config_for(stdin_filename or Path("-"))
     except ConfigError as error:

@@ -110,15 +110,16 @@ def parse(file, fmt, config_path):
     from budgetlint.engine import Linter
     from budgetlint.io import blocks_of, read_source
     from budgetlint.model import to_data
-    from budgetlint.runner import Guard
+    from budgetlint.runner import Guard, shown_name
 
     bugs: list = []
-    with Guard(str(file), bugs):  # the guard of every command: an unreadable file or a bug of ours is one line, exit 2
+    shown = shown_name(str(file))
+    with Guard(shown, bugs):  # the guard of every command: an unreadable file or a bug of ours is one line, exit 2
         try:
             config = (read_config_file(config_path) if config_path else None) or config_for(file)
         except ConfigError as error:
             _fail(str(error))
-        source = read_source(file, str(file))
+        source = read_source(file, shown)
         linter = Linter(config)
         document = linter.reader.read(blocks_of(source), source.path)
         data = {

@@ -15,7 +15,7 @@ from budgetlint.config import Config, template_params
 from budgetlint.findings import Finding, format_value
 from budgetlint.reader import Reader, ReaderState
 from budgetlint.resources import read_toml
-from budgetlint.suppression import suppress
+from budgetlint.suppression import suppressed
 from budgetlint.templates import Recognised, load_templates
 from budgetlint.units import load_units
 from budgetlint.valueread import ValueReader
@@ -23,7 +23,7 @@ from budgetlint.vocabulary import load_vocabulary
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
     from typing import Any
 
     from budgetlint.grid import Block
@@ -109,7 +109,9 @@ class Linter:
         before suppression (`finish` applies it over the whole document)."""
         plan = self.plan_for(file)
         context = self.new_context()
-        raw: list[Finding] = []
+        from budgetlint.spill import Spill
+
+        raw: list[Finding] = Spill()  # type: ignore[assignment]  # a list-like that spills beyond spill.HELD
         path = document.path
         for project in projects:
             raw.extend([self.complete(finding, path) for finding in self.check_project(project, plan, context)])
@@ -210,14 +212,19 @@ class Linter:
     def finish(self, document: Document, raw: list[Finding], file: Path | None) -> list[Finding]:
         """The document's report: its tables' findings (`raw`), the document-scope rules, the reader's and
         the input's findings, suppressions and BL009 — completed, sorted, each once."""
+        from itertools import chain
+
+        from budgetlint.spill import Spill, sort_spilled
+
         raw.extend(_run(self.plan_for(file), "document", document, self.new_context(), None))
         enabled = self.enabled
-        findings = [f for f in document.findings if enabled(f.code, file)] + raw
-        findings = suppress(findings, document.directives, lambda code: enabled(code, file), self.catalogue.resolve)
+        findings = chain((f for f in document.findings if enabled(f.code, file)), raw)
+        kept = suppressed(findings, document.directives, lambda code: enabled(code, file), self.catalogue.resolve)
         path = document.path
-        complete = [f if f.rule and f.path == path else self.complete(f, path) for f in findings]
-        complete.sort(key=Finding.sort_key)
-        return _dedupe(complete)
+        complete = (f if f.rule and f.path == path else self.complete(f, path) for f in kept)
+        # Sorted and deduplicated in bounded memory: a list below spill.HELD findings, else a Spill (on disk).
+        report = Spill(_dedupe(sort_spilled(complete, Finding.sort_key)))
+        return report.memory if not report.segments else report  # type: ignore[return-value]
 
     # ---------------------------------------------------------------- completion
     def _rule_says(self, code: str, variant: str) -> tuple[str, str, str] | None:
@@ -279,12 +286,17 @@ def _run(plan: Plan, scope: str, target: Any, context: Context, project: str | N
     return found
 
 
-def _dedupe(findings: list[Finding]) -> list[Finding]:
+def _dedupe(findings: Iterable[Finding]) -> Iterator[Finding]:
+    """Sorted findings each once: a finding of the same code, span and message as one before it (which has
+    the same sort key, so stands among the findings of that key, next to it) is dropped."""
     seen: set[tuple] = set()
-    unique = []
+    last = None
     for finding in findings:
+        sort_key = finding.sort_key()
+        if sort_key != last:
+            seen.clear()
+            last = sort_key
         key = (finding.code, finding.span, finding.message)
         if key not in seen:
             seen.add(key)
-            unique.append(finding)
-    return unique
+            yield finding

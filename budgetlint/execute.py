@@ -136,8 +136,11 @@ def check_large(
         return None
     if any(part is None for part in parts):
         return None  # the file changed, or is not the text it looked like: read as any other file
+    from budgetlint.spill import Spill
+
     document = Document(path=source.path, line_count=_line_count(source))
-    raw: list[Finding] = []
+    document.findings = Spill()  # type: ignore[assignment]  # list-like, beyond spill.HELD on disk
+    raw: list[Finding] = Spill()  # type: ignore[assignment]
     for findings, directives, metadata, tables, checked in parts:
         document.findings.extend(findings)
         document.directives.extend(directives)

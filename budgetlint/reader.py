@@ -39,7 +39,7 @@ from budgetlint.suppression import OPEN, Directives
 from budgetlint.templates import Templates, load_templates
 from budgetlint.text import blank_tags, halfwidth, normalize_label, squeeze
 from budgetlint.units import Unit, UnitTable, make_unit
-from budgetlint.valueread import MAX_DIGITS, ValueReader, unit_in_brackets, unit_stated
+from budgetlint.valueread import MAX_DIGITS, MAX_VALUE, ValueReader, unit_in_brackets, unit_stated
 from budgetlint.values import Amount, UnitStated, Value
 from budgetlint.vocabulary import Vocabulary, split_code
 
@@ -989,7 +989,7 @@ class Reading:
                 continue
             value = self.read_value(found.text)
             found.value = value
-            if value.too_long:
+            if value.too_long or value.too_large:
                 self.too_long(found.where, found.label, value)
                 continue
             found.decimals = decimals_of(found.text)
@@ -1038,7 +1038,13 @@ class Reading:
             project.narrative = self.narrative(goal.text)
 
     def too_long(self, span: Span, label: str, value: Value) -> None:
-        """BL004 for a cell holding a number of more digits than can be read (valueread.MAX_DIGITS)."""
+        """BL004 for a cell too long to read (valueread.MAX_VALUE characters), or holding a number of more
+        digits than can be read (valueread.MAX_DIGITS)."""
+        if value.too_large and not value.too_long:
+            self.report(
+                "BL004", span, variant="too-large", label=label, expected=str(MAX_VALUE), actual=str(value.too_large)
+            )
+            return
         self.report(
             "BL004",
             span,
@@ -1165,7 +1171,7 @@ class Reading:
         name = _joined(name_cells)
         if value_cell is not None:
             value, value_span = self.read_value(value_cell.text), cell_span(value_cell)
-            if value.too_long:
+            if value.too_long or value.too_large:
                 self.too_long(value_span, name, value)
             if len(value.amounts) > 1 and "," in value.raw and _cut_number(value):
                 numbers = [a.written for a in value.amounts]

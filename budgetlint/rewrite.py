@@ -337,7 +337,7 @@ def rewrite(
     folder = os.path.dirname(real)
     sweep(folder)
     with _os_errors(path, shown):
-        _checked_file(Path(real), shown)
+        _checked_file(Path(real), shown, whole=True)
         fd, info = _lock(real)
     try:
         with _os_errors(path, shown):

@@ -21,6 +21,7 @@ from budgetlint.findings import SEVERITY_RANK, Finding
 from budgetlint.grid import Grid
 from budgetlint.io import InputError, Source, Stream, blocks_of, encoding_finding, open_source
 from budgetlint.record import fresh, named, record
+from budgetlint.spill import Findings
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
@@ -85,7 +86,8 @@ class Guard:
 
 @record
 class Result:
-    findings: list[Finding] = fresh(list)
+    # one sorted run a document, beyond spill.HELD findings on disk; counts by severity kept (spill.Findings)
+    findings: Findings = fresh(Findings)
     errors: list[FileError] = fresh(list)
     notes: list[str] = fresh(list)
     skipped: list[str] = fresh(list)  # files named explicitly that the config excludes
@@ -97,7 +99,7 @@ class Result:
     sources: dict[str, str] = fresh(dict)
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        return self.findings.severities.get(severity, 0)
 
     def exit_code(self, fail_on: str = "error") -> int:
         if self.errors:
@@ -105,7 +107,8 @@ class Result:
         if fail_on == "never":
             return 0
         threshold = SEVERITY_RANK[fail_on]
-        return 1 if any(SEVERITY_RANK.get(f.severity, 0) >= threshold for f in self.findings) else 0
+        severities = self.findings.severities
+        return 1 if any(SEVERITY_RANK.get(name, 0) >= threshold for name, n in severities.items() if n) else 0
 
 
 class Runner:
@@ -213,7 +216,7 @@ class Runner:
                     continue
                 yield path, True
             else:
-                result.errors.append(FileError(str(path), kind))
+                result.errors.append(FileError(shown_name(str(path)), kind))
 
     def _walk(self, path: Path, result: Result) -> Iterator[tuple[Path, bool]]:
         with Guard(display_path(path), result.errors) as guard:
@@ -226,7 +229,7 @@ class Runner:
             return
 
         def unreadable(error: OSError, path: Path = path) -> None:
-            shown = display_path(Path(error.filename)) if error.filename else str(path)
+            shown = display_path(Path(error.filename)) if error.filename else shown_name(str(path))
             result.errors.append(FileError(shown, f"cannot read folder ({error.strerror or error})"))
 
         chains: dict[str, tuple] = {}  # folder → the .gitignore/.ignore specs that apply in it
@@ -307,8 +310,8 @@ class Runner:
             pass
         for part in execute.check_files(self, files, workers):
             _merge(result, part)
-        if result.files > 1:  # one document's findings come sorted (Linter.finish)
-            result.findings.sort(key=Finding.sort_key)
+        if result.files > 1:  # one document's findings come sorted (Linter.finish): the runs by path
+            result.findings.order()
         return result
 
     def for_worker(self) -> Runner:
@@ -358,9 +361,11 @@ class Runner:
     ) -> list[Finding]:
         """Check one document read from `source` (its encoding's finding, BL005, among the reader's)."""
         from budgetlint.model import Document
+        from budgetlint.spill import Spill
 
         linter = self.linter_for(config or (self.config_for(file) if file else Config()))
         document = Document(path=source.path)
+        document.findings = Spill()  # type: ignore[assignment]  # the reader's: beyond spill.HELD on disk
         found = encoding_finding(source.encoding)
         if found is not None:
             document.findings.append(found)
@@ -384,7 +389,7 @@ class Runner:
             else:
                 result.notes.append(f"{source.path}: skipped, no project table")
             return []
-        result.findings.extend(findings)
+        result.findings.add_run(source.path, findings)
         if self.keep_sources and findings:
             lines = {f.span.line for f in findings}
             lines.update(edit.span.line for f in findings if f.fix is not None for edit in f.fix.edits)  # --show-fixes
@@ -418,7 +423,8 @@ def _kind(path: Path) -> str:
 
 
 def _merge(into: Result, part: Result) -> None:
-    into.findings.extend(part.findings)
+    for path, run, known in part.findings.runs:
+        into.findings.add_run(path, run, known)
     for error in part.errors:
         if error not in into.errors:
             into.errors.append(error)
@@ -466,9 +472,20 @@ def _split_lines(text: str | Iterable[str]) -> Iterator[str]:
 
 
 def display_path(path: Path) -> str:
-    """`path` relative to the current folder when it is inside it; a symlink keeps its own name."""
+    """`path` relative to the current folder when it is inside it; a symlink keeps its own name.  A name
+    that is not valid UTF-8 is shown with its undecodable bytes escaped (`bad\\xff.md`, see `shown_name`)."""
     absolute, folder = os.path.abspath(path), os.getcwd()
     if absolute == folder:
         return "."
     inside = folder if folder.endswith(os.sep) else folder + os.sep
-    return absolute[len(inside) :] if absolute.startswith(inside) else str(path)
+    return shown_name(absolute[len(inside) :] if absolute.startswith(inside) else str(path))
+
+
+def shown_name(name: str) -> str:
+    """A file name as reports show it: the bytes of a name that is not valid UTF-8 (held by Python as
+    lone surrogates, which no UTF-8 report can write) escaped as `\\xff`; any other name unchanged."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name

@@ -16,7 +16,7 @@ from budgetlint.model import Directive, Span
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Iterator
 
 # Blanks are taken possessively (\s*+): codes never start or end with one, so a blank run has one
 # owner and a long line of blanks is rejected in linear time.
@@ -118,7 +118,16 @@ def suppress(
     """The findings no directive covers, then a BL009 for each directive that cannot be read, names a
     rule that does not exist or covered none, when `report("BL009")` says the rule is on.  `resolve`
     gives the codes of a code, rule name or family (None: no such rule); without it codes are literal."""
-    kept: list[Finding] = []
+    return list(suppressed(findings, directives, report, resolve))
+
+
+def suppressed(
+    findings: Iterable[Finding],
+    directives: list[Directive],
+    report: Callable[[str], bool],
+    resolve: Callable[[str], tuple[str, ...] | None] | None = None,
+) -> Iterator[Finding]:
+    """`suppress`, one finding at a time (a document of 10⁶ findings is never held whole)."""
     used = [False] * len(directives)
     codes_of: list[tuple[str, ...]] = []
     unknown: list[list[str]] = []
@@ -135,7 +144,7 @@ def suppress(
         unknown.append(missing)
     for finding in findings:
         line = finding.span.line
-        suppressed = False
+        covered = False
         for index, directive in enumerate(directives):
             if directive.error and not directive.codes:
                 continue
@@ -143,16 +152,15 @@ def suppress(
                 continue
             if directive.first_line <= line <= directive.last_line:
                 used[index] = True
-                suppressed = True
-        if not suppressed:
-            kept.append(finding)
+                covered = True
+        if not covered:
+            yield finding
     if report("BL009"):
         for directive, was_used, missing in zip(directives, used, unknown):
             if directive.error:
-                kept.append(Finding("BL009", directive.span, args={"variant": "malformed"}, actual=directive.error))
+                yield Finding("BL009", directive.span, args={"variant": "malformed"}, actual=directive.error)
             elif missing:
-                kept.append(Finding("BL009", directive.span, args={"variant": "unknown"}, actual=", ".join(missing)))
+                yield Finding("BL009", directive.span, args={"variant": "unknown"}, actual=", ".join(missing))
             elif not was_used:
                 expected = ", ".join(directive.codes) or words("任何规则", "any rule")
-                kept.append(Finding("BL009", directive.span, expected=expected, actual=""))
-    return kept
+                yield Finding("BL009", directive.span, expected=expected, actual="")

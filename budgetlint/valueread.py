@@ -38,6 +38,13 @@ _DASHES = frozenset("-~至")
 # far fewer: a national budget of 10¹³ 元 written to the fen has 16 digits.  A longer number is
 # read as text, and the reader reports it as BL004 "too-long" at its cell.
 MAX_DIGITS = 28
+# The most characters a value may have to be read at all.  Each character may be a token of the value
+# grammar (a run of 10⁶ comparison signs ≥≥≥… is 10⁶ tokens, and took 577 MB and 45 s), and no value of a
+# real table is near it: a long indicator value is a sentence of a hundred characters.  A longer cell is
+# kept as text, never read for amounts (a capped cell is never half read), and the reader reports it as
+# BL004 "too-large" naming this cap.  A clause of the narrative longer than this is not read for amounts.
+MAX_VALUE = 2000
+_DIGIT_RUN = re.compile(r"[0-9]+")
 
 
 class ValueReader:
@@ -47,7 +54,7 @@ class ValueReader:
         self.vocabulary = vocabulary
         self.units = units
         self._parser = value_parser()
-        self.read = lru_cache(maxsize=65536)(self._read)
+        self.read = lru_cache(maxsize=65536)(self._capped)
         # longest first: "及以上" before "以上"
         self._suffixes = tuple(sorted(vocabulary.suffix_comparators, key=len, reverse=True))
         self._relative = tuple(sorted(vocabulary.relative_dates, key=len, reverse=True))
@@ -56,6 +63,17 @@ class ValueReader:
         self._word = lru_cache(maxsize=4096)(self._split_word)
 
     # ---------------------------------------------------------------- entry
+    def _capped(self, raw: str) -> Value:
+        """The value of `raw` (`read`, memoised): a text of more than MAX_VALUE characters is kept as text,
+        never read; a number too long in it is named as such (BL004 "too-long")."""
+        if len(raw) <= MAX_VALUE:
+            return self._read(raw)
+        digits = max((len(run) for run in _DIGIT_RUN.findall(raw)), default=0)
+        too_long = digits if digits > MAX_DIGITS else 0
+        return Value(
+            raw, texts=(TextPart(0, len(raw), raw),), is_empty=not raw.strip(), too_long=too_long, too_large=len(raw)
+        )
+
     def _read(self, raw: str) -> Value:
         text = normalize_value(raw)
         if len(text) != len(raw):  # normalisation is one char for one char; guard anyway

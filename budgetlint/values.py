@@ -203,6 +203,7 @@ class Value:
     not_applicable: bool = False
     is_empty: bool = False  # nothing but blanks: derived from raw when read, stored (asked by most checks)
     too_long: int = 0  # the digits of the longest number too long to read (valueread.MAX_DIGITS), read as text; 0: none
+    too_large: int = 0  # the characters of a cell too long to read at all (valueread.MAX_VALUE), kept as text; 0: read
 
     @property
     def amount(self) -> Amount | None:
@@ -219,6 +220,7 @@ class Value:
             self.not_applicable,
             self.is_empty,
             self.too_long,
+            self.too_large,
         )
 
     def with_comparator(self, sign: str) -> Value:

@@ -17,6 +17,8 @@ from budgetlint.text import HTML_TAG
 
 TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from budgetlint.model import Indicator, Stated
     from budgetlint.units import Unit
     from budgetlint.values import Amount
@@ -222,19 +224,73 @@ def repeated_paragraph(project, params, ctx):
         if len(_plain_key(sentence.text)) >= params["min_length"]
     ]
     threshold = float(params["similarity"])
-    for index, (start, sentence) in enumerate(sentences):
-        for earlier_start, earlier in sentences[:index]:
-            if similarity(_plain_key(sentence), _plain_key(earlier)) < threshold:
+    for index, earlier_index in _repeats(sentences, threshold):
+        (start, sentence), (earlier_start, earlier) = sentences[index], sentences[earlier_index]
+        yield Finding(
+            "",
+            _span(goal, start, len(sentence)),
+            args={"chars": len(_plain_key(sentence))},
+            expected=words("每段内容只写一次", "each passage once"),
+            actual=_excerpt(sentence),
+            related=(Related(_span(goal, earlier_start, len(earlier)), _excerpt(earlier)),),
+        )
+        return  # one finding a narrative: the first repeat shows where the paste went twice
+
+
+POSTINGS = 32  # earlier sentences a bigram leads to; a bigram in more is too common to find a repeat by
+COMPARED = 64  # earlier sentences a sentence is compared with at most
+
+
+def _repeats(sentences: list[tuple[int, str]], threshold: float) -> Iterator[tuple[int, int]]:
+    """(sentence, the first earlier sentence as similar as `threshold`) for each sentence that repeats one.
+
+    Comparing each sentence with every earlier one is quadratic (a 3 MB narrative of distinct sentences:
+    10⁹ comparisons).  So an index gives, for each bigram, the sentences it is in — until it is in more
+    than POSTINGS, when it is too common to tell sentences apart and is no longer followed.  The earlier
+    sentences compared are those the followed bigrams lead to, in their order, at most COMPARED of them,
+    and only those that may reach `threshold`: two sentences share at most the followed bigrams found
+    in both plus the bigrams no longer followed, which bounds their similarity (`similarity`: equal,
+    one inside the other, else 2·shared / (|a| + |b|)).  Each sentence costs at most a constant times
+    its length.  While no bigram is in more than POSTINGS sentences the answer is exactly that of
+    comparing with every earlier sentence, since similar sentences share a bigram."""
+    # bigram → the one sentence it is in (an int: most bigrams of a long narrative are in one), the
+    # sentences it is in (a list, up to POSTINGS), or None once it is no longer followed
+    index: dict[str, int | list[int] | None] = {}
+    keys = [_plain_key(sentence) for _, sentence in sentences]
+    sizes = [len(bigram_set(key)) for key in keys]
+    for number, key in enumerate(keys):
+        shared: dict[int, int] = {}
+        common = 0  # the bigrams of this sentence no longer followed
+        for gram in bigram_set(key):
+            if gram not in index:
+                index[gram] = number
                 continue
-            yield Finding(
-                "",
-                _span(goal, start, len(sentence)),
-                args={"chars": len(_plain_key(sentence))},
-                expected=words("每段内容只写一次", "each passage once"),
-                actual=_excerpt(sentence),
-                related=(Related(_span(goal, earlier_start, len(earlier)), _excerpt(earlier)),),
-            )
-            return  # one finding a narrative: the first repeat shows where the paste went twice
+            found = index[gram]
+            if found is None:
+                common += 1
+            elif type(found) is int:
+                shared[found] = shared.get(found, 0) + 1
+                index[gram] = [found, number]
+            else:
+                for earlier in found:  # type: ignore[union-attr]
+                    shared[earlier] = shared.get(earlier, 0) + 1
+                if len(found) < POSTINGS:  # type: ignore[arg-type]
+                    found.append(number)  # type: ignore[union-attr]
+                else:
+                    index[gram] = None
+        size = sizes[number]
+        compared = 0
+        for earlier in sorted(shared):
+            most = shared[earlier] + common
+            other = sizes[earlier]
+            if most < min(size, other) and 2 * most < threshold * (size + other):
+                continue  # neither equal nor inside the other, and too few bigrams in common
+            if similarity(key, keys[earlier]) >= threshold:
+                yield number, earlier
+                break
+            compared += 1
+            if compared >= COMPARED:
+                break
 
 
 def _excerpt(text: str) -> str:

@@ -14,8 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from itertools import chain
 
 from budgetlint.findings import format_value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
@@ -28,27 +33,33 @@ def content_key(finding) -> list:
     return [finding.path, finding.code, finding.project, args, finding.expected, finding.actual]
 
 
-def fingerprints(findings) -> list[str]:
+def fingerprints(findings) -> Iterator[str]:
+    """Each finding's fingerprint, in order.  Identical findings are numbered by their order among those
+    of their file; a file's findings stand together in a report (sorted by path), so the numbers seen are
+    forgotten when the path changes: memory for the findings of one file, not of the run."""
     seen: dict[str, int] = {}
-    prints = []
+    path = None
     for finding in findings:
+        if finding.path != path:
+            seen.clear()
+            path = finding.path
         key = json.dumps(content_key(finding), ensure_ascii=False, sort_keys=True, default=str)
         occurrence = seen[key] = seen.get(key, 0) + 1
-        prints.append(hashlib.sha256(f"{key}\n{occurrence}".encode()).hexdigest())
-    return prints
+        yield hashlib.sha256(f"{key}\n{occurrence}".encode()).hexdigest()
 
 
-def issues(result) -> list[dict]:
-    out = [
-        {
-            "description": f"{f.code} {f.message}",
-            "check_name": f.code,
-            "fingerprint": fingerprint,
-            "severity": SEVERITIES.get(f.severity, "minor"),
-            "location": {"path": f.path, "lines": {"begin": f.span.line, "end": f.span.end_line}},
-        }
-        for f, fingerprint in zip(result.findings, fingerprints(result.findings))
-    ]
+def finding_issue(f, fingerprint: str) -> dict:
+    return {
+        "description": f"{f.code} {f.message}",
+        "check_name": f.code,
+        "fingerprint": fingerprint,
+        "severity": SEVERITIES.get(f.severity, "minor"),
+        "location": {"path": f.path, "lines": {"begin": f.span.line, "end": f.span.end_line}},
+    }
+
+
+def error_issues(result) -> list[dict]:
+    out = []
     for error in result.errors:
         key = json.dumps([error.path, "E000", error.message], ensure_ascii=False)
         out.append(
@@ -63,6 +74,24 @@ def issues(result) -> list[dict]:
     return out
 
 
+def issues(result) -> list[dict]:
+    """The whole report as data (what `render` writes issue by issue)."""
+    found = [finding_issue(f, fingerprint) for f, fingerprint in zip(result.findings, fingerprints(result.findings))]
+    return found + error_issues(result)
+
+
 def render(result, stream, options) -> None:
-    json.dump(issues(result), stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    """`json.dump(issues(result), indent=2)` and a newline, byte for byte, written an issue at a time."""
+    everything: Iterator[dict] = chain(
+        (finding_issue(f, fingerprint) for f, fingerprint in zip(result.findings, fingerprints(result.findings))),
+        error_issues(result),
+    )
+    separator = "[\n"
+    out: list[str] = []
+    for issue in everything:
+        out.append(separator + "  " + json.dumps(issue, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+        separator = ",\n"
+        if len(out) >= 256:
+            stream.write("".join(out))
+            out.clear()
+    stream.write("".join(out) + ("[]\n" if separator == "[\n" else "\n]\n"))

@@ -54,10 +54,12 @@ def finding_json(f, docs_url: str | None = None) -> str:
     return text + "}"
 
 
-def envelope(result) -> dict:
-    """Everything but the findings (written a line each by `render`)."""
-    severities = Counter(f.severity for f in result.findings)
-    codes = Counter(f.code for f in result.findings)
+def envelope(result, severities: Counter | None = None, codes: Counter | None = None) -> dict:
+    """Everything but the findings (written a line each by `render`); the counts by severity and code
+    as `render` took them while writing, else counted here."""
+    if severities is None or codes is None:
+        severities = Counter(f.severity for f in result.findings)
+        codes = Counter(f.code for f in result.findings)
     return {
         "version": SCHEMA_VERSION,
         "tool": {"name": "budgetlint", "version": __version__},
@@ -65,7 +67,7 @@ def envelope(result) -> dict:
         "summary": {
             "files": result.files,
             "projects": result.projects,
-            "findings": len(result.findings),
+            "findings": sum(severities.values()),
             "errors": len(result.errors),
             "by_severity": {name: severities.get(name, 0) for name in ("error", "warning", "info")},
             "by_code": dict(sorted(codes.items())),
@@ -74,12 +76,26 @@ def envelope(result) -> dict:
 
 
 def render(result, stream, options) -> None:
-    data = envelope(result)
+    """The envelope, written as the findings are read: a finding a line, then the errors and the summary
+    (counted on the way), so that 10⁶ findings are never held as text (the bytes are those of writing
+    them all at once)."""
     dumps = json.dumps
-    stream.write('{"version": ' + dumps(data["version"]) + ', "tool": ' + dumps(data["tool"]) + ',\n"findings": [')
-    if result.findings:
-        docs_url = getattr(options, "docs_url", None)
-        stream.write("\n" + ",\n".join([finding_json(f, docs_url) for f in result.findings]))
-    stream.write("\n],\n")
+    tool = {"name": "budgetlint", "version": __version__}
+    stream.write('{"version": ' + dumps(SCHEMA_VERSION) + ', "tool": ' + dumps(tool) + ',\n"findings": [')
+    docs_url = getattr(options, "docs_url", None)
+    severities: Counter = Counter()
+    codes: Counter = Counter()
+    out: list[str] = []
+    separator = "\n"
+    for f in result.findings:
+        severities[f.severity] += 1
+        codes[f.code] += 1
+        out.append(separator + finding_json(f, docs_url))
+        separator = ",\n"
+        if len(out) >= 512:
+            stream.write("".join(out))
+            out.clear()
+    stream.write("".join(out) + "\n],\n")
+    data = envelope(result, severities, codes)
     stream.write('"errors": ' + dumps(data["errors"], ensure_ascii=False) + ",\n")
     stream.write('"summary": ' + dumps(data["summary"], ensure_ascii=False) + "}\n")

@@ -112,7 +112,7 @@ def result_object(finding, rule_index: dict[str, int]) -> dict:
     return result
 
 
-def sarif_log(result, options) -> dict:
+def sarif_log(result, options, with_results: bool = True) -> dict:
     from budgetlint.rules import load_catalogue
 
     catalogue = options.catalogue or load_catalogue()
@@ -147,11 +147,34 @@ def sarif_log(result, options) -> dict:
         "invocations": [{"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}],
         "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().resolve().as_uri() + "/"}},
         "columnKind": "unicodeCodePoints",
-        "results": [result_object(finding, rule_index) for finding in result.findings],
+        "results": [result_object(finding, rule_index) for finding in result.findings] if with_results else [],
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
+RESULTS = '"results": []'  # the log's last key, where `render` writes the results one by one
+RESULT_INDENT = " " * 8  # the depth of a result in the log: {"runs": [{"results": [ … ]}]}
+
+
 def render(result, stream, options) -> None:
-    json.dump(sarif_log(result, options), stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
+    """The log `json.dump(sarif_log(…), indent=2)` writes, byte for byte, with its results written one at
+    a time as the findings are read (10⁶ findings are never held as objects or text).  The results are
+    the last key of the run: the log is dumped without them and they go where its `[]` stands."""
+    log = sarif_log(result, options, with_results=False)
+    text = json.dumps(log, ensure_ascii=False, indent=2)
+    at = text.rindex(RESULTS) + len(RESULTS) - 1  # a key in text would have its quotes escaped
+    if not result.findings:
+        stream.write(text + "\n")
+        return
+    stream.write(text[:at] + "\n")
+    rule_index = {rule["id"]: index for index, rule in enumerate(log["runs"][0]["tool"]["driver"]["rules"])}
+    separator = ""
+    out: list[str] = []
+    for finding in result.findings:
+        body = json.dumps(result_object(finding, rule_index), ensure_ascii=False, indent=2)
+        out.append(separator + RESULT_INDENT + body.replace("\n", "\n" + RESULT_INDENT))
+        separator = ",\n"
+        if len(out) >= 256:
+            stream.write("".join(out))
+            out.clear()
+    stream.write("".join(out) + "\n" + " " * 6 + text[at:] + "\n")
