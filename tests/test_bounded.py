@@ -78,10 +78,10 @@ def test_reports_are_the_same_when_the_findings_are_spilled_to_disk(monkeypatch,
     from budgetlint import spill
 
     for target in (str(EXAMPLES), str(SEED)):
-        held = _report([target, "--format", fmt, "--jobs", "1"])
+        held = _report([target, "--format", fmt, "--jobs", "1", "--show-info"])
         monkeypatch.setattr(spill, "HELD", 3)
         monkeypatch.setattr(spill, "BATCH", 2)
-        spilled = _report([target, "--format", fmt, "--jobs", "1"])
+        spilled = _report([target, "--format", fmt, "--jobs", "1", "--show-info"])
         monkeypatch.undo()
         assert spilled == held
         assert held[1].count("BL") > 50
