@@ -58,7 +58,7 @@ def envelope(result) -> dict:
     """Everything but the findings (written a line each by `render`)."""
     severities = Counter(f.severity for f in result.findings)
     codes = Counter(f.code for f in result.findings)
-    return {
+    data = {
         "version": SCHEMA_VERSION,
         "tool": {"name": "budgetlint", "version": __version__},
         "errors": [{"path": e.path, "line": e.line, "message": e.message} for e in result.errors],
@@ -71,6 +71,9 @@ def envelope(result) -> dict:
             "by_code": dict(sorted(codes.items())),
         },
     }
+    if getattr(result, "baselined", 0):  # findings a baseline hid (check --baseline)
+        data["summary"]["baselined"] = result.baselined
+    return data
 
 
 def render(result, stream, options) -> None:

@@ -32,6 +32,7 @@ _LABELS = {
         "related": "相关",
         "fixable": "[*] 其中 {safe} 个可用 `--fix` 自动修复",
         "unsafe_more": "（另有 {unsafe} 个需加 `--unsafe-fixes`）",
+        "baselined": "（另有 {count} 个已记入基线，未显示）",
     },
     "en": {
         "error": "error",
@@ -50,6 +51,7 @@ _LABELS = {
         "related": "related",
         "fixable": "[*] {safe} fixable with `--fix`",
         "unsafe_more": " ({unsafe} more with `--fix --unsafe-fixes`)",
+        "baselined": " ({count} hidden by the baseline)",
     },
 }
 
@@ -151,15 +153,17 @@ def render(result, stream, options) -> None:
         files=_count(result.files, labels["file"], english),
         projects=_count(result.projects, labels["project"], english),
     )
+    baselined = getattr(result, "baselined", 0)
+    hidden = labels["baselined"].format(count=baselined) if baselined else ""
     if result.findings:
         counts = labels["and"].join(
             paint(_STYLE[name], _count(severities[name], labels[name], english))
             for name in ("error", "warning", "info")
             if severities[name]
         )
-        write(summary + counts + "\n")
+        write(summary + counts + hidden + "\n")
     else:
-        write(summary + labels["clean"] + "\n")
+        write(summary + labels["clean"] + hidden + "\n")
     safe = sum(1 for f in result.findings if f.fix is not None and f.fix.safe)
     if safe:
         unsafe = sum(1 for f in result.findings if f.fix is not None and not f.fix.safe)
