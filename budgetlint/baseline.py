@@ -122,7 +122,7 @@ def write(path: Path, findings: Iterable[Finding]) -> None:
         counts[key] = counts.get(key, 0) + 1
     lines = []
     for key in sorted(counts):
-        entry = dict(zip(FIELDS, key))
+        entry: dict[str, object] = dict(zip(FIELDS, key))
         if counts[key] > 1:
             entry["count"] = counts[key]
         lines.append(json.dumps(entry, ensure_ascii=False, sort_keys=True))

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from budgetlint.findings import Edit, Finding, Fix, Related, format_value
 from budgetlint.model import Span
+from budgetlint.record import fields as record_fields
 from budgetlint.resources import _PACKAGE, cache_dir, data_dir, digest, read_entry, write_entry
 
 TYPE_CHECKING = False  # typing is not imported on the check path
@@ -228,7 +229,7 @@ def _unfinding(t: tuple) -> Finding:
 def encode(part: Result) -> tuple:
     return (
         FORMAT,
-        tuple(Finding._fields),
+        record_fields(Finding),
         [_finding(f) for f in part.findings],
         [(e.path, e.message, e.line) for e in part.errors],
         list(part.notes),
@@ -243,7 +244,7 @@ def decode(data: tuple) -> Result | None:
     from budgetlint.runner import FileError, Result
 
     layout, fields, findings, errors, notes, checked, files, projects, sources = data
-    if layout != FORMAT or fields != tuple(Finding._fields):
+    if layout != FORMAT or fields != record_fields(Finding):
         return None
     return Result(
         findings=[_unfinding(t) for t in findings],

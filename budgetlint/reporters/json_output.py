@@ -58,7 +58,7 @@ def envelope(result) -> dict:
     """Everything but the findings (written a line each by `render`)."""
     severities = Counter(f.severity for f in result.findings)
     codes = Counter(f.code for f in result.findings)
-    data = {
+    data: dict = {
         "version": SCHEMA_VERSION,
         "tool": {"name": "budgetlint", "version": __version__},
         "errors": [{"path": e.path, "line": e.line, "message": e.message} for e in result.errors],
