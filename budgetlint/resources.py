@@ -19,14 +19,14 @@ def content_key(data: bytes | str) -> str:
     return digest(data).hex()
 
 
-def digest(data: bytes | str) -> bytes:
-    """16 bytes of BLAKE2b of `data`: from _blake2 itself, which imports in well under a millisecond where
-    hashlib (OpenSSL) costs about ten of every start-up."""
+def digest(data: bytes | str, key: bytes = b"") -> bytes:
+    """16 bytes of BLAKE2b of `data` (keyed by `key`, when given): from _blake2 itself, which imports in
+    well under a millisecond where hashlib (OpenSSL) costs about ten of every start-up."""
     try:
         from _blake2 import blake2b
     except ImportError:  # a Python built without it
         from hashlib import blake2b
-    return blake2b(data.encode("utf-8") if isinstance(data, str) else data, digest_size=16).digest()
+    return blake2b(data.encode("utf-8") if isinstance(data, str) else data, digest_size=16, key=key).digest()
 
 
 def data_dir(name: str) -> Path:
@@ -153,6 +153,51 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 MAGIC = b"budgetlint-cache"  # the first bytes of every cache entry
+_secrets: dict[Path, bytes] = {}
+
+
+def _secret() -> bytes:
+    """This cache folder's own key (32 random bytes in its file `key`, 0600, made once): entries are
+    sealed with it, so that one copied from another cache, or made by anyone who cannot read the
+    folder, is never taken for ours."""
+    folder = cache_dir()
+    if folder is None:
+        return b""
+    found = _secrets.get(folder)
+    if found is None:
+        path = folder / "key"
+        try:
+            found = path.read_bytes()
+        except OSError:
+            found = b""
+        if len(found) != 32:
+            found = _new_secret(path)
+        _secrets[folder] = found
+    return found
+
+
+def _new_secret(path: Path) -> bytes:
+    """A new key at `path`, made whole before it appears there (os.link fails when another process made
+    one meanwhile: then that one is the key)."""
+    import tempfile
+
+    secret = os.urandom(32)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix=".key.")  # 0600
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secret)
+            if path.exists():
+                os.replace(tmp, path)  # a key of the wrong length: replaced
+            else:
+                os.link(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        found = path.read_bytes()
+    except OSError:
+        return secret  # an unwritable folder: entries are neither kept nor read
+    return found if len(found) == 32 else secret
 
 
 def _stamp(source: bytes) -> bytes:
@@ -165,18 +210,20 @@ def _stamp(source: bytes) -> bytes:
 
 def seal(source: bytes, payload: bytes) -> bytes:
     """A cache entry: MAGIC, the stamp of `source` (a digest of what it was derived from), the digest of
-    `payload`, then `payload`."""
-    return MAGIC + _stamp(source) + digest(payload) + payload
+    `payload` keyed by the folder's key (see _secret), then `payload`."""
+    stamp = _stamp(source)
+    return MAGIC + stamp + digest(stamp + payload, _secret()) + payload
 
 
 def unseal(entry: bytes, source: bytes) -> bytes | None:
-    """The payload of a cache entry made from `source` by this version, or None: a foreign, stale,
-    truncated or tampered entry is never used."""
+    """The payload of a cache entry made from `source` by this version in this folder, or None: a
+    foreign, stale, truncated or tampered entry is never used."""
     head = len(MAGIC)
-    if len(entry) < head + 32 or not entry.startswith(MAGIC) or entry[head : head + 16] != _stamp(source):
+    stamp = _stamp(source)
+    if len(entry) < head + 32 or not entry.startswith(MAGIC) or entry[head : head + 16] != stamp:
         return None
     payload = entry[head + 32 :]
-    return payload if entry[head + 16 : head + 32] == digest(payload) else None
+    return payload if entry[head + 16 : head + 32] == digest(stamp + payload, _secret()) else None
 
 
 def read_entry(path: Path, source: bytes) -> bytes | None:
