@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 VERSION = 1
 # The args that name a finding's subject, most specific first: the indicator, the field's label, the group …
-SUBJECT_ARGS = ("subject", "name", "label", "total", "field", "group", "attribute", "child", "quantity_name")
+SUBJECT_ARGS = ("subject", "name", "label", "total", "left", "field", "group", "attribute", "child", "quantity_name")
 FIELDS = ("path", "project", "code", "subject", "expected", "actual")
 
 

@@ -371,12 +371,15 @@ class Runner:
         }
 
     def check_file(self, file: Path, explicit: bool, result: Result) -> None:
-        """Check one file into `result` (its own: the result cache keeps it whole when it has no error)."""
+        """Check one file into `result` (its own: the result cache keeps it whole when it has no error, and
+        the file was the same before and after it was read)."""
+        if self.results is None:
+            self._check_file(file, explicit, result)
+            return
+        before = self._cache_key(file, explicit)
         self._check_file(file, explicit, result)
-        if self.results is not None and not result.errors:
-            key = self._cache_key(file, explicit)
-            if key is not None:
-                self.results.put(key, result)
+        if before is not None and not result.errors and self._cache_key(file, explicit) == before:
+            self.results.put(before, result)
 
     def _check_file(self, file: Path, explicit: bool, result: Result) -> None:
         shown = display_path(file)
