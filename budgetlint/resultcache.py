@@ -144,18 +144,28 @@ class ResultCache:
 
 
 def file_digest(path: Path) -> bytes | None:
-    """BLAKE2b of a file's bytes, read in pieces (a 100 MB document is never held whole); None when unreadable."""
+    """BLAKE2b of a regular file's bytes, read in pieces (a 100 MB document is never held whole); None when
+    it cannot be read or is no regular file (a FIFO, a device: opened without waiting, never read here)."""
+    import stat
+
     try:
         from _blake2 import blake2b
     except ImportError:
         from hashlib import blake2b
     hasher = blake2b(digest_size=16)
     try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                hasher.update(chunk)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except (OSError, ValueError):
         return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        while chunk := os.read(fd, 1 << 20):
+            hasher.update(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     return hasher.digest()
 
 

@@ -373,6 +373,10 @@ class Runner:
     def check_file(self, file: Path, explicit: bool, result: Result) -> None:
         """Check one file into `result` (its own: the result cache keeps it whole when it has no error, and
         the file was the same before and after it was read)."""
+        if self.results is None and self.cache:  # a worker process started afresh (spawn), not forked
+            from budgetlint.resultcache import ResultCache
+
+            self.results = ResultCache.open()
         if self.results is None:
             self._check_file(file, explicit, result)
             return
