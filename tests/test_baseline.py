@@ -6,13 +6,15 @@ import json
 import os
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
-from conftest import CLEAN_TABLE
+from conftest import CLEAN_TABLE, ROOT
 
 from budgetlint.baseline import key_of
 from budgetlint.cli import main
 
+SCHEMA = json.loads((ROOT / "budgetlint" / "schemas" / "findings-1.json").read_text(encoding="utf-8"))
 CLEAN = CLEAN_TABLE + "| 3-满意度指标 | 31-服务对象满意度 | 参训人员满意度 | ≥90% |\n"
 HEAD, BODY = CLEAN.split("| 项目名称", 1)
 BODY = "| 项目名称" + BODY
@@ -73,6 +75,7 @@ def base(tmp_path: Path, doc: Path) -> Path:
 def test_a_written_baseline_hides_todays_findings_and_the_summary_counts_them(doc, base):
     data = report(str(doc), "--baseline", str(base))
     assert data["findings"] == [] and data["summary"]["baselined"] == 4
+    jsonschema.validate(data, SCHEMA)
     assert "(4 hidden by the baseline)" in run(str(doc), "--baseline", str(base)).stdout
 
 
