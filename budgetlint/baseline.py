@@ -10,8 +10,9 @@
   group, attribute … its check names in the finding's args; for a finding that names none, a hash of
   the text it points at (a paragraph, a cell), its spaces and table rules left out, so that `fmt`'s
   realignment does not change it (see `SUBJECT_ARGS`, `add_subjects`);
-- expected and found as the report shows them (in the message language of the run: write and use a
-  baseline in the same language).
+- expected and found as the report shows them, a description in words (rather than a value) in
+  Chinese whatever the message language (Linter.neutral): a baseline written with --lang zh serves
+  a run with --lang en.
 
 Identical keys count: two identical findings recorded and a third appears, the third is reported.
 `check --baseline FILE` hides exactly those recorded.  So moving a table, re-ordering projects or
@@ -104,8 +105,8 @@ def key_of(finding: Finding, folder: Path) -> tuple[str, ...]:
         finding.project or "",
         finding.code,
         named_subject(finding) or "",
-        finding.expected or "",
-        finding.actual or "",
+        finding.args.get("expected_zh") or finding.expected or "",
+        finding.args.get("actual_zh") or finding.actual or "",
     )
 
 

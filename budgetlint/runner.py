@@ -199,6 +199,7 @@ class Runner:
         if linter is None:
             lang = (config.lang or self.lang) if self.config_lang else self.lang
             linter = self.linters[key] = Linter(config, lang)
+            linter.neutral = self.subjects  # a baseline's keys hold expected/found in one language
         return linter
 
     # ---------------------------------------------------------------- walking

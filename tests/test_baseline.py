@@ -198,3 +198,17 @@ def test_keys_ignore_lines_and_columns(doc, base):
     folder = Path(os.getcwd())
     assert [f.span.line + 3 for f in first] == [f.span.line for f in moved]
     assert [key_of(f, folder) for f in first] == [key_of(f, folder) for f in moved]
+
+
+def test_a_baseline_written_in_chinese_serves_a_run_in_english(tmp_path):
+    from conftest import PIPE_SEED
+
+    doc = tmp_path / "seed.md"
+    doc.write_text(PIPE_SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    english = report(str(doc))["findings"]
+    assert any(f["expected"].startswith("a measurable target") for f in english)  # words, not a value
+    base = tmp_path / "base.json"
+    written = CliRunner().invoke(main, ["check", "--lang", "zh", str(doc), "--write-baseline", str(base)])
+    assert written.exit_code == 0
+    data = report(str(doc), "--baseline", str(base))
+    assert data["findings"] == [] and data["summary"]["baselined"] == len(english)
