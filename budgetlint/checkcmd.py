@@ -130,6 +130,30 @@ CHECK_OPTIONS = (
         " a document of 4 MB or more are shared out the same way. 1 = this process only; N = at most N.",
         0,
     ),
+    Opt(
+        ("--baseline",),
+        "baseline",
+        "path",
+        None,
+        (),
+        "Hide the findings this baseline file records (by content, not by line; config `baseline`).",
+    ),
+    Opt(
+        ("--write-baseline",),
+        "write_baseline",
+        "path",
+        None,
+        (),
+        "Record today's findings in this baseline file (JSON); they are hidden from then on.",
+    ),
+    Opt(
+        ("--no-cache",),
+        "no_cache",
+        "flag",
+        False,
+        (),
+        "Check every file afresh: neither use nor fill the result cache (config `cache = false`).",
+    ),
     Opt(("--fix",), "fix", "flag", False, (), "Apply the safe fixes to the files, then report what remains."),
     Opt(
         ("--unsafe-fixes",),
@@ -275,6 +299,9 @@ def run_check(
     show_info=False,
     show_fixes=False,
     diff=False,
+    baseline=None,
+    write_baseline=None,
+    no_cache=False,
 ) -> int:
     """Check PATHS and print the report; the exit code. Raises UsageProblem for a command line that cannot run."""
     from budgetlint.config import ConfigError, parse_overrides
@@ -306,13 +333,25 @@ def run_check(
             config_lang=lang is None,
             config_overrides=parse_overrides(inline) if inline else None,
             respect_gitignore=respect_gitignore,
+            cache=not no_cache,
         )
     except ConfigError as error:
         return _fail(str(error))
     if not targets and not from_stdin:
         targets = [Path(".")]
-    # the report's own words (summary, hints): --lang, else the first target's config, else the locale
     first = targets[0] if targets else (stdin_filename or Path("-"))
+    if baseline is None and write_baseline is None:
+        baseline = _configured(runner, first, "baseline")
+    recorded = None
+    if baseline is not None:
+        from budgetlint.baseline import BaselineError, read
+
+        try:
+            recorded = read(baseline)
+        except BaselineError as error:
+            return _fail(str(error))
+    runner.subjects = baseline is not None or write_baseline is not None
+    # the report's own words (summary, hints): --lang, else the first target's config, else the locale
     report_lang = lang or _configured(runner, first, "lang") or runner.lang
     if diff:
         return _diff(runner, targets, unsafe_fixes, quiet, output)
@@ -335,6 +374,26 @@ def run_check(
             sys.stderr.write(f"budgetlint: {skipped}: skipped, excluded by the config's `exclude`\n")
     if not result.errors and not result.projects:
         _nothing_checked(runner, [path for path in targets if path.is_dir()], result)
+    if os.environ.get("BUDGETLINT_CACHE_STATS") and runner.results is not None:
+        cache = runner.results
+        sys.stderr.write(f"budgetlint: result cache: {cache.hits} hits, {cache.misses} misses\n")
+    if write_baseline is not None:
+        from budgetlint.baseline import write
+
+        try:
+            write(write_baseline, result.findings)
+        except OSError as error:
+            return _fail(f"{write_baseline}: cannot write the baseline ({error.strerror or error})")
+        recorded, baseline = None, write_baseline
+        from budgetlint.spill import Findings
+
+        result.baselined, result.findings = len(result.findings), Findings()
+    if recorded is not None and baseline is not None:
+        from budgetlint.baseline import hide
+        from budgetlint.spill import Findings
+
+        kept, result.baselined = hide(result.findings, recorded, baseline.absolute().parent)
+        result.findings = Findings.in_order(kept)
     catalogue = next(iter(runner.linters.values())).catalogue if runner.linters else None
     if catalogue is None:
         from budgetlint.rules import load_catalogue

@@ -47,6 +47,8 @@ _KNOWN_KEYS = {
     "fail-on",
     "min-severity",
     "docs-url",
+    "cache",
+    "baseline",
     *SHORTCUTS,
 }
 DEFAULT_INCLUDE = (
@@ -96,6 +98,8 @@ class Config:
     fail_on: str | None = None
     min_severity: str | None = None  # the lowest severity rich and concise output show (None: warning)
     docs_url: str | None = None  # where docs/rules/ is published: findings link to <docs_url>BLxxx.md
+    cache: bool = True  # `cache = false`: its files are always checked afresh (budgetlint.resultcache)
+    baseline: Path | None = None  # `check --baseline` when none is given (budgetlint.baseline)
 
     @property
     def catalogue(self) -> Catalogue:
@@ -304,6 +308,12 @@ def parse_config(
     docs_url = data.get("docs-url")
     if docs_url is not None and (not isinstance(docs_url, str) or not docs_url.startswith(("https://", "http://"))):
         raise ConfigError(f"{where}: docs-url: expected the http(s) address of the rules' pages, got {docs_url!r}")
+    cache = data.get("cache", True)
+    if not isinstance(cache, bool):
+        raise ConfigError(f"{where}: cache: expected true or false, got {cache!r}")
+    baseline = data.get("baseline")
+    if baseline is not None and (not isinstance(baseline, str) or not baseline or "\0" in baseline):
+        raise ConfigError(f"{where}: baseline: expected the path of a baseline file, got {baseline!r}")
     return Config(
         path=path,
         root=root,
@@ -322,6 +332,8 @@ def parse_config(
         fail_on=fail_on,
         min_severity=min_severity,
         docs_url=docs_url,
+        cache=cache,
+        baseline=None if baseline is None else root / baseline,
     )
 
 

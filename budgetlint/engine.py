@@ -75,6 +75,9 @@ class Linter:
         self._plans: dict[tuple[str, ...], tuple[frozenset[str], Plan]] = {}  # see _rules_for
         self._last_ignored: tuple[Path, tuple[str, ...]] | None = None  # see _ignored_for
         self._says: dict[tuple[str, str], tuple[str, str, str] | None] = {}  # see _rule_says; None: unknown code
+        # Keep an expected/found said in words in Chinese too (args `expected_zh`, `actual_zh`), whatever the
+        # message language: what a baseline keys findings by (budgetlint.baseline).
+        self.neutral = False
 
     # ---------------------------------------------------------------- reading and checking
     def parse(self, text: str | Iterable[str], path: str = "<text>") -> Document:
@@ -244,6 +247,10 @@ class Linter:
         """Fill path, rule, severity and the message (in place: findings are fresh from a check)."""
         finding.path = path
         lang = self.lang
+        if self.neutral:
+            for name, value in (("expected_zh", finding.expected), ("actual_zh", finding.actual)):
+                if isinstance(value, dict):
+                    finding.args[name] = _said(value, "zh")
         finding.expected, finding.actual = _said(finding.expected, lang), _said(finding.actual, lang)
         related = finding.related
         if related and any(type(row.label) is not str for row in related):

@@ -27,6 +27,8 @@ TYPE_CHECKING = False  # typing is not imported on the check path
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
+    from budgetlint.resultcache import ResultCache
+
 
 @named
 class FileError:
@@ -94,6 +96,7 @@ class Result:
     checked: list[str] = fresh(list)  # the paths of the documents read (for reports that list them: junit)
     files: int = 0
     projects: int = 0
+    baselined: int = 0  # findings hidden by the baseline (budgetlint.baseline)
     # path → text for code frames: only the lines that findings point at are kept (the others are
     # empty), so a clean 100 MB document costs nothing here and line numbers still index it.
     sources: dict[str, str] = fresh(dict)
@@ -121,8 +124,13 @@ class Runner:
         config_lang: bool = False,
         config_overrides: dict | None = None,
         respect_gitignore: bool = True,
+        cache: bool = False,
+        subjects: bool = False,
     ):
         self.lang = lang
+        self.cache = cache  # keep each file's result in the result cache (budgetlint.resultcache)
+        self.results: ResultCache | None = None  # that cache, opened by check_paths
+        self.subjects = subjects  # findings get a content `subject` (budgetlint.baseline)
         self.respect_gitignore = respect_gitignore  # a folder's walk skips what .gitignore and .ignore ignore
         self.gitignored: dict[str, int] = {}  # a walked folder (as shown) → files and folders its walk ignored
         self.config_overrides = config_overrides or {}  # `--config KEY=VALUE`, over every config file's keys
@@ -195,6 +203,7 @@ class Runner:
         if linter is None:
             lang = (config.lang or self.lang) if self.config_lang else self.lang
             linter = self.linters[key] = Linter(config, lang)
+            linter.neutral = self.subjects  # a baseline's keys hold expected/found in one language
         return linter
 
     # ---------------------------------------------------------------- walking
@@ -301,18 +310,48 @@ class Runner:
         a large document), 1 = this process only."""
         result = Result()
         files = list(self.iter_files(paths, result))
-        workers = execute.workers_for(jobs, len(files))
+        found: dict[int, Result] = {}  # a file's index → its result from the cache
+        if self.cache and self.results is None:
+            from budgetlint.resultcache import ResultCache
+
+            self.results = ResultCache.open()
+        if self.results is not None:
+            for index, (file, explicit) in enumerate(files):
+                key = self._cache_key(file, explicit)
+                part = None if key is None else self.results.get(key)
+                if part is not None:
+                    found[index] = part
+        todo = [named for index, named in enumerate(files) if index not in found] if found else files
+        workers = execute.workers_for(jobs, len(todo))
         self.large_workers = execute.large_workers(jobs) if workers == 1 and jobs != 1 else 1
         try:  # the rules of the first file's config loaded once, before any worker starts
-            if files and workers > 1:
-                self.linter_for(self.config_for(files[0][0]))
+            if todo and workers > 1:
+                self.linter_for(self.config_for(todo[0][0]))
         except ConfigError:  # reported when that file is checked
             pass
-        for part in execute.check_files(self, files, workers):
-            _merge(result, part)
+        checked = execute.check_files(self, todo, workers)
+        for index in range(len(files)):
+            _merge(result, found[index] if index in found else next(checked))
+        for _ in checked:  # none is left: ends the pool
+            pass
+        if self.results is not None and self.results.misses:
+            self.results.trim()
         if result.files > 1:  # one document's findings come sorted (Linter.finish): the runs by path
             result.findings.order()
         return result
+
+    def _cache_key(self, file: Path, explicit: bool) -> bytes | None:
+        """The result cache's key for `file` (None: not cached — a config that says `cache = false`, or
+        that cannot be read, which checking the file reports)."""
+        assert self.results is not None
+        try:
+            config = self.config_for(file)
+        except ConfigError:
+            return None
+        if not config.cache:
+            return None
+        lang = (config.lang or self.lang) if self.config_lang else self.lang
+        return self.results.key(file, display_path(file), explicit, config, lang, (self.keep_sources, self.subjects))
 
     def for_worker(self) -> Runner:
         """This runner as a worker process uses it: the same settings and loaded rules, no processes of its own."""
@@ -331,9 +370,27 @@ class Runner:
             "overrides": self.overrides,
             "config_lang": self.config_lang,
             "config_overrides": self.config_overrides,
+            "respect_gitignore": self.respect_gitignore,
+            "cache": self.cache,
+            "subjects": self.subjects,
         }
 
     def check_file(self, file: Path, explicit: bool, result: Result) -> None:
+        """Check one file into `result` (its own: the result cache keeps it whole when it has no error, and
+        the file was the same before and after it was read)."""
+        if self.results is None and self.cache:  # a worker process started afresh (spawn), not forked
+            from budgetlint.resultcache import ResultCache
+
+            self.results = ResultCache.open()
+        if self.results is None:
+            self._check_file(file, explicit, result)
+            return
+        before = self._cache_key(file, explicit)
+        self._check_file(file, explicit, result)
+        if before is not None and not result.errors and self._cache_key(file, explicit) == before:
+            self.results.put(before, result)
+
+    def _check_file(self, file: Path, explicit: bool, result: Result) -> None:
         shown = display_path(file)
         with Guard(shown, result.errors):  # a bug of ours: this file is reported, the others still checked
             try:
@@ -389,6 +446,10 @@ class Runner:
             else:
                 result.notes.append(f"{source.path}: skipped, no project table")
             return []
+        if self.subjects and findings:
+            from budgetlint.baseline import add_subjects
+
+            add_subjects(findings, source.blocks())  # a Stream reads the file again
         result.findings.add_run(source.path, findings)
         if self.keep_sources and findings:
             lines = {f.span.line for f in findings}

@@ -191,6 +191,15 @@ class Findings:
         self.ordered = 0  # the first `ordered` runs are read by path (see `order`)
         self.extend(items)
 
+    @classmethod
+    def in_order(cls, findings: Iterable) -> Findings:
+        """Findings already in the report's order (a report filtered, a cached part): a run for each
+        stretch of one path, read as given."""
+        store = cls()
+        for path, group in groupby(findings, key=lambda finding: finding.path):
+            store.add_run(path, group)
+        return store
+
     def add_run(self, path: str, findings: Iterable, sort_key_ordered: bool = True) -> None:
         """One document's findings, sorted by Finding.sort_key (a Spill is taken as it is)."""
         if isinstance(findings, Spill) and sort_key_ordered:

@@ -60,7 +60,7 @@ def envelope(result, severities: Counter | None = None, codes: Counter | None = 
     if severities is None or codes is None:
         severities = Counter(f.severity for f in result.findings)
         codes = Counter(f.code for f in result.findings)
-    return {
+    data: dict = {
         "version": SCHEMA_VERSION,
         "tool": {"name": "budgetlint", "version": __version__},
         "errors": [{"path": e.path, "line": e.line, "message": e.message} for e in result.errors],
@@ -73,6 +73,9 @@ def envelope(result, severities: Counter | None = None, codes: Counter | None = 
             "by_code": dict(sorted(codes.items())),
         },
     }
+    if getattr(result, "baselined", 0):  # findings a baseline hid (check --baseline)
+        data["summary"]["baselined"] = result.baselined
+    return data
 
 
 def render(result, stream, options) -> None:

@@ -33,6 +33,7 @@ _LABELS = {
         "related": "相关",
         "fixable": "[*] 其中 {safe} 个可用 `--fix` 自动修复",
         "unsafe_more": "（另有 {unsafe} 个需加 `--unsafe-fixes`）",
+        "baselined": "（另有 {count} 个已记入基线，未显示）",
     },
     "en": {
         "error": "error",
@@ -51,6 +52,7 @@ _LABELS = {
         "related": "related",
         "fixable": "[*] {safe} fixable with `--fix`",
         "unsafe_more": " ({unsafe} more with `--fix --unsafe-fixes`)",
+        "baselined": " ({count} hidden by the baseline)",
     },
 }
 
@@ -162,15 +164,17 @@ def render(result, stream, options) -> None:
         files=_count(result.files, labels["file"], english),
         projects=_count(result.projects, labels["project"], english),
     )
+    baselined = getattr(result, "baselined", 0)
+    by_baseline = labels["baselined"].format(count=baselined) if baselined else ""
     if result.findings:
         counts = labels["and"].join(
             paint(_STYLE[name], _count(severities[name], labels[name], english))
             for name in ("error", "warning", "info")
             if severities[name]
         )
-        write(summary + counts + "\n")
+        write(summary + counts + by_baseline + "\n")
     else:
-        write(summary + labels["clean"] + "\n")
+        write(summary + labels["clean"] + by_baseline + "\n")
     left_out = hidden_line(hidden, options.lang)
     if left_out:
         write(paint("dim", left_out) + "\n")
