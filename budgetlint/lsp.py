@@ -72,6 +72,14 @@ class LineIndex:
     def __init__(self, text: str, encoding: str = "utf-16"):
         self.lines = text.split("\n")
         self.encoding = encoding
+        self._text: str | None = text
+
+    @property
+    def text(self) -> str:
+        """The whole text (joined again from the lines after a ranged change, once asked)."""
+        if self._text is None:
+            self._text = "\n".join(self.lines)
+        return self._text
 
     def units(self, text: str) -> int:
         if text.isascii() or self.encoding == "utf-32":
@@ -122,29 +130,28 @@ class LineIndex:
         line0, character = self.point(line0, units)
         return self.line_offset(line0) + character
 
-    def apply(self, text: str, change: Any) -> tuple[str, LineIndex]:
-        """The text after one content change (a whole text, or a text replacing a range; positions past the
-        end clamped to it) and its index, the lines around the range cut again, the others kept."""
+    def apply(self, change: Any) -> LineIndex:
+        """The index of the text after one content change: a whole text, or a text replacing a range
+        (positions past the end clamped to it), the lines it touches cut again, the others kept as they are
+        (a keystroke in a large document costs no copy of its text)."""
         change_range = getattr(change, "range", None)
         inserted = normalize_text(change.text)
         if change_range is None:
-            return inserted, LineIndex(inserted, self.encoding)
+            return LineIndex(inserted, self.encoding)
         first, first_character = self.point(change_range.start.line, change_range.start.character)
         last, last_character = self.point(change_range.end.line, change_range.end.character)
         if (last, last_character) < (first, first_character):
             last, last_character = first, first_character
-        start = self.line_offset(first)
-        end = start + sum(map(len, self.lines[first:last])) + (last - first)
-        text = text[: start + first_character] + inserted + text[end + last_character :]
         middle = (self.lines[first][:first_character] + inserted + self.lines[last][last_character:]).split("\n")
         index = LineIndex("", self.encoding)
         index.lines = self.lines[:first] + middle + self.lines[last + 1 :]
-        return text, index
+        index._text = None
+        return index
 
 
 def apply_change(text: str, change: Any, encoding: str = "utf-16") -> str:
     """The document after one content change: a whole text, or a text replacing a range."""
-    return LineIndex(text, encoding).apply(text, change)[0]
+    return LineIndex(text, encoding).apply(change).text
 
 
 def normalize_text(text: str) -> str:
@@ -681,10 +688,9 @@ class _Open:
     """An open document: its text, its version and what the last complete check found."""
 
     uri: str
-    text: str
     version: int | None
     path: Path | None
-    index: LineIndex
+    index: LineIndex  # its text, as lines
     findings: list = field(default_factory=list)
     checked_version: Any = _NEVER  # the version `findings` belong to: hover and code actions answer only then
     lang: str = "zh"
@@ -696,34 +702,40 @@ class _Open:
     # quick check of the changed tables merges with; and each finding's diagnostic, kept while it lives.
     full_lines: list | None = None
     full_wire: list = field(default_factory=list)
+    full_wire_lines: list = field(default_factory=list)
     wires: dict = field(default_factory=dict)
     wire_key: tuple = ()
     opened: bool = True  # no check published since didOpen: the first lines go first
     out_of_sync: str = ""  # why this copy of the text cannot be trusted (an invalid change): nothing is checked
 
+    @property
+    def text(self) -> str:
+        return self.index.text
+
 
 class _Wire:
     """A diagnostic as sent (JSON), in pieces around its line numbers, so that it moves with its lines cheaply."""
 
-    __slots__ = ("line", "pieces", "lines")
+    __slots__ = ("line", "pieces", "lines", "_json")
 
     def __init__(self, line: int, pieces: tuple[str, ...], lines: tuple[int, ...]):
         self.line = line  # the first line of its range (0-based)
         self.pieces = pieces
         self.lines = lines
+        self._json: str | None = None
 
     def moved(self, delta: int) -> _Wire:
         return _Wire(self.line + delta, self.pieces, tuple(line + delta for line in self.lines))
 
     def json(self) -> str:
-        pieces = self.pieces
-        if len(pieces) == 1:
-            return pieces[0]
-        out = [pieces[0]]
-        for line, piece in zip(self.lines, pieces[1:]):
-            out.append(str(line))
-            out.append(piece)
-        return "".join(out)
+        if self._json is None:
+            pieces = self.pieces
+            out = [pieces[0]]
+            for line, piece in zip(self.lines, pieces[1:]):
+                out.append(str(line))
+                out.append(piece)
+            self._json = "".join(out)
+        return self._json
 
 
 _MARK = "\x01\x02budgetlint-line\x02\x01"
@@ -908,7 +920,7 @@ class Session:
         document: the rest follows).  Raises Interrupted when `should_stop()` says so between two tables."""
         from budgetlint.config import ConfigError
 
-        text, index = document.text, document.index
+        index = document.index
         try:
             config, document.config_signature = self.config_for(document.path)
         except ConfigError as error:
@@ -925,7 +937,7 @@ class Session:
         if document.wire_key != key:
             document.wires, document.wire_key = {}, key
         if not self.incremental:
-            result, findings = linter.check_text(text, shown, document.path, keep_projects=False)
+            result, findings = linter.check_text(index.text, shown, document.path, keep_projects=False)
         else:
             if document.cache is None or document.cache.linter is not linter:
                 document.cache = TableCache(linter, document.path)
@@ -934,12 +946,15 @@ class Session:
                 part = self._quick(document, shown, index)
                 if part is not None:
                     return "part", part
+            text = index.text
             result, findings = document.cache.check(text, shown, keep_projects=False, should_stop=should_stop)
         if not result.project_count:
             findings = []  # not a budget table (a README, notes): nothing to say
         wires = self.wires_of(document, findings, index)
+        wires.sort(key=lambda wire: wire.line)
         document.findings = findings
         document.full_lines, document.full_wire = index.lines, wires
+        document.full_wire_lines = [wire.line for wire in wires]
         return "whole", wires
 
     def _quick(self, document: _Open, shown: str, index: LineIndex) -> list[_Wire] | None:
@@ -970,13 +985,14 @@ class Session:
                 return None
             start, end, state = found
             kept = document.full_wire
+        import bisect
+
         findings = cache.check_stretch(lines, start, end, state, shown)
         fresh = self.wires_of(document, findings, index, keep=False)
-        old_end = end - delta
+        at = document.full_wire_lines  # the lines of `kept`, in order
+        below = kept[bisect.bisect_left(at, end - delta) :] if kept else []
         return (
-            [wire for wire in kept if wire.line < start]
-            + fresh
-            + [wire.moved(delta) if delta else wire for wire in kept if wire.line >= old_end]
+            kept[: bisect.bisect_left(at, start)] + fresh + ([wire.moved(delta) for wire in below] if delta else below)
         )
 
     def wires_of(self, document: _Open, findings: list, index: LineIndex, keep: bool = True) -> list[_Wire]:
@@ -1389,17 +1405,16 @@ def create_server(lang: str | None = None, incremental: bool = True, debounce: f
         return wrap
 
     def open_document(uri: str, text: str, version: int | None, index: LineIndex | None = None) -> _Open:
-        """The document `uri` now holds `text` (normalized already when its `index` is given)."""
+        """The document `uri` now holds `text`, or the text of `index` when it is given."""
         if index is None:
-            text = normalize_text(text)
-            index = LineIndex(text, session.encoding)
+            index = LineIndex(normalize_text(text), session.encoding)
         with session.lock:
             document = session.documents.get(uri)
             if document is None:
-                document = _Open(uri, text, version, _path_of(uri), index)
+                document = _Open(uri, version, _path_of(uri), index)
                 session.documents[uri] = document
             else:
-                document.text, document.version, document.index = text, version, index
+                document.version, document.index = version, index
             document.out_of_sync = ""
         return document
 
@@ -1431,7 +1446,6 @@ def create_server(lang: str | None = None, incremental: bool = True, debounce: f
         uri = params.text_document.uri
         with session.lock:
             document = session.documents.get(uri)
-            text = document.text if document else ""
             index = document.index if document else LineIndex("", session.encoding)
             lost = document.out_of_sync if document else ""
             for change in params.content_changes:
@@ -1439,11 +1453,11 @@ def create_server(lang: str | None = None, incremental: bool = True, debounce: f
                     continue  # a change to a text we no longer know: a whole text is awaited
                 if getattr(change, "range", None) is None:
                     lost = ""
-                text, index = index.apply(text, change)
+                index = index.apply(change)
             if document is not None and lost:
                 document.version = params.text_document.version
                 return
-            document = open_document(uri, text, params.text_document.version, index)
+            document = open_document(uri, "", params.text_document.version, index)
         scheduler.submit(uri, delay=debounce)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))

@@ -70,7 +70,8 @@ class LspProcess:
                 name, _, value = line.decode("ascii").partition(":")
                 headers[name.strip().lower()] = value.strip()
             body = stream.read(int(headers["content-length"]))
-            self.messages.put((time.perf_counter(), json.loads(body.decode("utf-8"))))
+            received = time.perf_counter()  # when it arrived, before this client reads it
+            self.messages.put((received, json.loads(body.decode("utf-8"))))
 
     def _drain_stderr(self) -> None:
         for chunk in iter(lambda: self.process.stderr.read(4096), b""):
@@ -146,8 +147,8 @@ class LspProcess:
         self.notify("initialized")
         return result
 
-    def open(self, uri: str, text: str, version: int = 1) -> None:
-        self.notify(
+    def open(self, uri: str, text: str, version: int = 1) -> float:
+        return self.notify(
             "textDocument/didOpen",
             {"textDocument": {"uri": uri, "languageId": "markdown", "version": version, "text": text}},
         )
@@ -834,7 +835,8 @@ def _change(line, character, end_line, end_character, text):
 def test_a_ranged_change_cuts_only_the_lines_it_touches_and_equals_the_whole_text_way(lines, where, new):
     text = "\n".join(lines)
     index = LineIndex(text)
-    changed, new_index = index.apply(text, _change(*where, new))
+    new_index = index.apply(_change(*where, new))
+    changed = new_index.text
     assert changed == _reference_apply(text, *where, new)
     assert new_index.lines == changed.split("\n")
     assert new_index.lines[: where[0]] == index.lines[: where[0]] or where[0] >= len(lines)
