@@ -382,11 +382,11 @@ class TableCache:
                         chunk = _moved(chunk, first_line, spans, need_projects)
                         self.moved += 1
                     except _Stale:
-                        chunk = self._read(state, spans, texts, segments, index, plan, context)
+                        chunk = self._read(state, spans, texts, segments, index, plan, context, need_projects)
                 else:
                     self.reused += 1
             else:
-                chunk = self._read(state, spans, texts, segments, index, plan, context)
+                chunk = self._read(state, spans, texts, segments, index, plan, context, need_projects)
             used[key] = chunk
             chunks.append(chunk)
             state = chunk.exit_state
@@ -407,7 +407,7 @@ class TableCache:
         self.file_directives = [d for d in document.directives if d.scope == "file"]
         return document, linter.finish(document, raw, self.file)
 
-    def _read(self, state, spans, texts, segments, index, plan, context) -> _Chunk:
+    def _read(self, state, spans, texts, segments, index, plan, context, need_projects: bool = True) -> _Chunk:
         """Read pieces from `index` on, from `state`, until no directive waits for a table to end at a cut."""
         from budgetlint.containers.text import TextBlocks
         from budgetlint.model import Document
@@ -449,7 +449,7 @@ class TableCache:
             entry_spans=spans,
             exit_state=reading.state(),
             project_count=len(projects),
-            projects=projects,
+            projects=projects if need_projects else None,  # a check that needs no model keeps none
             reader_findings=list(document.findings),
             directives=list(document.directives),
             metadata=dict(document.metadata),
