@@ -149,7 +149,7 @@ def large_document(megabytes: float, edits: int) -> dict:
         start = len(lines) * (n + 1) // (edits + 1)
         rows.append(next(i for i in range(start, len(lines)) if "≥" in lines[i]))
     with tempfile.TemporaryDirectory() as folder:
-        client = LspProcess("--debounce-ms", "0", cwd=Path(folder))
+        client = LspProcess("--debounce-ms", "0", "--log-level", "info", cwd=Path(folder))
         try:
             client.initialize(Path(folder), {"lang": "zh"})
             other = (Path(folder) / "other.md").as_uri()
@@ -197,6 +197,20 @@ def large_document(megabytes: float, edits: int) -> dict:
             assert client.close() == 0
         finally:
             client.kill()
+    # the worker thread's CPU time for each publish, as the server logs it (the machine's load aside)
+    cpu = {
+        (kind.decode(), int(version)): float(ms)
+        for kind, version, ms in re.findall(
+            rb"published (part|whole) " + re.escape(uri.encode()) + rb" version (\d+): \d+ diagnostics, (\d+) ms CPU",
+            client.stderr,
+        )
+    }
+    result["open_first_cpu_ms"] = cpu.get(("part", 1))
+    result["open_whole_cpu_ms"] = cpu.get(("whole", 1))
+    edits = [cpu.get(("part", version)) for version in range(2, len(rows) + 2)]
+    result["edit_table_cpu_ms"] = statistics.median(edits) if None not in edits else None
+    wholes = [cpu.get(("whole", version)) for version in range(2, len(rows) + 2)]
+    result["edit_whole_cpu_ms"] = statistics.median(wholes) if None not in wholes else None
     return result
 
 
@@ -234,18 +248,21 @@ def main() -> int:
             print(
                 f"\nlarge document: {large['megabytes']} MB, {large['lines']} lines, {large['whole_diagnostics']} diagnostics"
             )
+            print(f"{'':38}{'wall':>9}{'server CPU':>12}")
             print(
-                f"  didOpen → tables of the first lines  {large['open_first_ms']:>7} ms"
+                f"  didOpen → tables of the first lines  {large['open_first_ms']:>7} ms {large['open_first_cpu_ms']:>7} ms"
                 f"  ({large['open_first_diagnostics']} diagnostics; goal ≤ {LARGE_OPEN_GOAL_MS:.0f} ms)"
             )
-            print(f"  didOpen → the whole document       {large['open_whole_ms']:>7} ms")
+            print(
+                f"  didOpen → the whole document       {large['open_whole_ms']:>7} ms {large['open_whole_cpu_ms']:>7} ms"
+            )
             print(f"  hover on another document meanwhile {large['hover_during_whole_check_ms']:>6} ms")
             print(
-                f"  edit → its table (median, max)     {large['edit_table_ms']['median']:>7} ms {large['edit_table_ms']['max']:>7} ms"
-                f"  (goal ≤ {LARGE_EDIT_GOAL_MS:.0f} ms)"
+                f"  edit → its table (median)          {large['edit_table_ms']['median']:>7} ms {large['edit_table_cpu_ms']:>7} ms"
+                f"  (max {large['edit_table_ms']['max']} ms; goal ≤ {LARGE_EDIT_GOAL_MS:.0f} ms)"
             )
             print(
-                f"  edit → the whole document          {large['edit_whole_ms']['median']:>7} ms {large['edit_whole_ms']['max']:>7} ms"
+                f"  edit → the whole document (median) {large['edit_whole_ms']['median']:>7} ms {large['edit_whole_cpu_ms']:>7} ms"
             )
         print(
             f"\nload average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (wall times grow with load; CPU times less)"
