@@ -964,6 +964,8 @@ class Session:
         """The diagnostics of the tables a change touched (or, just opened, of the first lines' tables), read
         alone, with the last complete check's others moved with their lines; None when that is the whole
         document or nothing is known to merge with."""
+        import bisect
+
         from budgetlint.reader import ReaderState
 
         cache = document.cache
@@ -988,8 +990,6 @@ class Session:
                 return None
             start, end, state = found
             kept = document.full_wire
-        import bisect
-
         findings = cache.check_stretch(lines, start, end, state, shown)
         fresh = self.wires_of(document, findings, index, keep=False)
         at = document.full_wire_lines  # the lines of `kept`, in order
@@ -1303,6 +1303,8 @@ def create_server(lang: str | None = None, incremental: bool = True, debounce: f
                     log_error(f"an invalid change to a document not open ignored ({message.reason})")
                     return
                 lose_step(document, version if isinstance(version, int) else None, message.reason)
+        elif not isinstance(method, str):
+            log.warning("an invalid response from the client ignored (%s)", message.reason)
         elif method != types.CANCEL_REQUEST:
             log_error(f"{method}: an invalid notification ignored ({message.reason})")
 
