@@ -1129,3 +1129,23 @@ def test_a_large_document_publishes_the_tables_in_view_first_and_an_edit_its_tab
 def key_of_column(text: str, finding) -> int:
     line = text.split("\n")[finding.span.line - 1]
     return len(line[: finding.span.column - 1].encode("utf-16-le")) // 2
+
+
+def test_checks_stopped_again_and_again_keep_a_bounded_cache(zh_linter):
+    from budgetlint.lsp import Interrupted
+
+    seed = SEED.read_text(encoding="utf-8")
+    assert "≥5 项" in seed
+    cache = TableCache(zh_linter)
+    cache.check(seed, "doc.md", keep_projects=False)
+    for number in range(300):  # typing in the first table, each check stopped by the next keystroke
+        asked = []
+        with pytest.raises(Interrupted):
+            cache.check(
+                seed.replace("≥5 项", f"≥{number} 项", 1),
+                "doc.md",
+                keep_projects=False,
+                should_stop=lambda asked=asked: asked.append(1) or len(asked) > 5,
+            )
+        assert len(cache._chunks) <= 2 * 20 + 64  # 20 pieces
+    assert_same(cache, zh_linter, seed)
