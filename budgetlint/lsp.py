@@ -828,6 +828,8 @@ class Scheduler:
             job = self.jobs.get(uri)
             if keep_urgent and job is not None:
                 return  # a newer change waits already: it checks the newer text
+            if job is not None:
+                log.debug("the waiting check of %s superseded", uri)
             self.jobs[uri] = [time.monotonic() + delay, urgent]
             self.condition.notify()
             if self.thread is None:

@@ -1110,7 +1110,9 @@ def test_a_large_document_publishes_the_tables_in_view_first_and_an_edit_its_tab
         _ranged(server, uri, 2, {"line": row, "character": character}, {"line": row, "character": character + 1}, "达")
         part = server.diagnostics(uri, timeout=120)
         _ranged(server, uri, 3, {"line": 0, "character": 0}, {"line": 0, "character": 0}, "\n")  # supersedes 2
-        after = [server.diagnostics(uri, timeout=120) for _ in range(2)]
+        after = []
+        while [p["version"] for p in after].count(3) < 2:  # version 3's part and whole, after any of version 2
+            after.append(server.diagnostics(uri, timeout=120))
         assert server.close() == 0
     finally:
         server.kill()
@@ -1120,10 +1122,13 @@ def test_a_large_document_publishes_the_tables_in_view_first_and_an_edit_its_tab
     assert sorted(map(key, part["diagnostics"])) == sorted(  # the changed table's, the others moved: all right
         (f.span.line - 1, key_of_column(edited, f), f.code, f.message) for f in edited_findings
     )
-    assert [p["version"] for p in after] == [3, 3]
     log = _published(server.stderr, uri)
-    assert log[:2] == [("part", 1), ("whole", 1)] and log[2] == ("part", 2) and log[-2:] == [("part", 3), ("whole", 3)]
-    assert ("whole", 2) not in log and b"stopped" in server.stderr  # version 3 stopped the check of version 2
+    assert log[:3] == [("part", 1), ("whole", 1), ("part", 2)] and log[-2:] == [("part", 3), ("whole", 3)]
+    assert [p["version"] for p in after] == [version for _, version in log[3:]]
+    # version 2's whole check was stopped, running or waiting, by version 3 (or, on a stalled machine, was
+    # done before it came): never a version 2 published after version 3
+    superseded = b"stopped" in server.stderr or b"superseded" in server.stderr
+    assert log[3:] == [("part", 3), ("whole", 3)] and superseded or log[3] == ("whole", 2)
 
 
 def key_of_column(text: str, finding) -> int:
