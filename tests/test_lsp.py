@@ -29,6 +29,7 @@ from budgetlint.model import project_signature
 from budgetlint.rules import load_catalogue
 
 TIMEOUT = 30.0  # seconds for any one answer; start-up on a loaded CI machine included
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # ==================================================================== a small LSP client
@@ -42,6 +43,8 @@ class LspProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=cwd,
+            # this checkout's budgetlint, whatever the working folder
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
         )
         self.messages: queue.Queue = queue.Queue()
         self.backlog: list = []  # received, not yet asked for
@@ -67,7 +70,8 @@ class LspProcess:
                 name, _, value = line.decode("ascii").partition(":")
                 headers[name.strip().lower()] = value.strip()
             body = stream.read(int(headers["content-length"]))
-            self.messages.put((time.perf_counter(), json.loads(body.decode("utf-8"))))
+            received = time.perf_counter()  # when it arrived, before this client reads it
+            self.messages.put((received, json.loads(body.decode("utf-8"))))
 
     def _drain_stderr(self) -> None:
         for chunk in iter(lambda: self.process.stderr.read(4096), b""):
@@ -143,8 +147,8 @@ class LspProcess:
         self.notify("initialized")
         return result
 
-    def open(self, uri: str, text: str, version: int = 1) -> None:
-        self.notify(
+    def open(self, uri: str, text: str, version: int = 1) -> float:
+        return self.notify(
             "textDocument/didOpen",
             {"textDocument": {"uri": uri, "languageId": "markdown", "version": version, "text": text}},
         )
@@ -725,3 +729,428 @@ def test_lsp_logs_handler_exceptions_keeps_serving_and_offers_unsafe_fixes_unpre
         assert b"injected hover fault" in server.stderr  # logged with its traceback on stderr, never stdout
     finally:
         server.kill()
+
+
+# ==================================================================== hostile and large input
+def _message(payload: dict) -> bytes:
+    body = json.dumps({"jsonrpc": "2.0", **payload}, ensure_ascii=False).encode("utf-8")
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def _framed(data: bytes) -> list[bytes]:
+    """Every line and body pygls reads from FramedInput over `data`, until the end."""
+    import io
+
+    from budgetlint.lsp import FramedInput
+
+    framed = FramedInput(io.BufferedReader(io.BytesIO(data)))
+    out = []
+    while True:
+        header = framed.readline()
+        if not header:
+            return out
+        blank = framed.readline()
+        out += [header, blank, framed.read(int(header.split(b":")[1]))]
+
+
+def test_framed_input_hands_messages_on_with_one_header_spelling():
+    first = _message({"id": 1, "method": "shutdown"})
+    second = (
+        b'content-length:2\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{"'  # bad JSON, framed
+    )
+    assert _framed(first + second) == [
+        b"Content-Length: %d\r\n" % (len(first) - first.index(b"{")),
+        b"\r\n",
+        first[first.index(b"{") :],
+        b"Content-Length: 2\r\n",
+        b"\r\n",
+        b'{"',
+    ]
+
+
+@pytest.mark.parametrize(
+    "data, says",
+    [
+        (b'Content-Type: application/json\r\n\r\n{"jsonrpc": "2.0"}', "without a Content-Length"),
+        (b'Content-Length: twelve\r\n\r\n{"jsonrpc": "2.0"}', "not a number"),
+        (b"Content-Length: -3\r\n\r\n{}", "not a number"),
+        (b"Content-Length: 0\r\n\r\n", "not between"),
+        (b"Content-Length: 99999999999999\r\n\r\n{}", "not between"),
+        (
+            b"Content-Length: 10\r\n\r\n" + b'{"jsonrpc": "2.0", "method": "x"}' + _message({"method": "x"}),
+            "not a message header",
+        ),
+        (
+            b"Content-Length: 60\r\n\r\n"
+            + b'{"jsonrpc": "2.0", "method": "x"}'
+            + _message({"method": "x", "params": {"a": 1}}),
+            "holds the header",
+        ),
+        (b"Content-Length: 50\r\n\r\n{}", "ended 2 bytes into"),
+        (b"Content-Length: 5\r\n", "ended inside a message header"),
+        (b"X" * 10000 + b"\r\n", "longer than"),
+    ],
+)
+def test_framed_input_raises_on_broken_framing(data, says):
+    from budgetlint.lsp import FramingError
+
+    with pytest.raises(FramingError, match=says):
+        _framed(data)
+
+
+def _reference_apply(text: str, line: int, character: int, end_line: int, end_character: int, new: str) -> str:
+    """A ranged change applied the slow, obvious way: every line's UTF-16 units counted from the start."""
+    lines = text.split("\n")
+
+    def offset(line0: int, units: int) -> int:
+        line0 = min(max(line0, 0), len(lines) - 1)
+        text = lines[line0]
+        position = count = 0
+        while position < len(text) and count < units:
+            count += len(text[position].encode("utf-16-le")) // 2
+            if count > units:
+                break  # inside a surrogate pair: that character
+            position += 1
+        return sum(len(each) + 1 for each in lines[:line0]) + position
+
+    start, end = offset(line, character), offset(end_line, end_character)
+    return text[:start] + new + text[max(start, end) :]
+
+
+def _change(line, character, end_line, end_character, text):
+    from lsprotocol import types
+
+    return types.TextDocumentContentChangePartial(
+        range=types.Range(start=types.Position(line, character), end=types.Position(end_line, end_character)),
+        text=text,
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.text(alphabet="ab中𠀀 |", max_size=6), min_size=1, max_size=6),
+    where=st.tuples(*[st.integers(0, 8)] * 4),
+    new=st.text(alphabet="x中\n𠀀", max_size=5),
+)
+def test_a_ranged_change_cuts_only_the_lines_it_touches_and_equals_the_whole_text_way(lines, where, new):
+    text = "\n".join(lines)
+    index = LineIndex(text)
+    new_index = index.apply(_change(*where, new))
+    changed = new_index.text
+    assert changed == _reference_apply(text, *where, new)
+    assert new_index.lines == changed.split("\n")
+    assert new_index.lines[: where[0]] == index.lines[: where[0]] or where[0] >= len(lines)
+
+
+def test_changed_lines_is_the_block_between_the_common_head_and_tail():
+    from budgetlint.lsp import changed_lines
+
+    old = [str(n) for n in range(10000)]
+    assert changed_lines(old, list(old)) == (10000, 10000, 10000)
+    new = old[:5000] + ["x", "y"] + old[5001:]
+    assert changed_lines(old, new) == (5000, 5001, 5002)
+    assert changed_lines(old, old[:9000]) == (9000, 10000, 9000)
+    assert changed_lines(old, ["a"] + old) == (0, 0, 1)
+
+
+def test_a_wire_diagnostic_moves_with_its_lines_and_falls_back_when_a_text_holds_its_mark():
+    from budgetlint.lsp import _MARK, to_wire
+
+    diagnostic = {
+        "range": {"start": {"line": 4, "character": 1}, "end": {"line": 5, "character": 0}},
+        "message": "第 5 行",
+        "relatedInformation": [
+            {
+                "location": {
+                    "uri": "u",
+                    "range": {"start": {"line": 9, "character": 0}, "end": {"line": 9, "character": 2}},
+                }
+            }
+        ],
+    }
+    wire = to_wire(diagnostic)
+    assert json.loads(wire.json()) == diagnostic and wire.line == 4
+    moved = json.loads(wire.moved(3).json())
+    assert moved["range"]["start"]["line"] == 7 and moved["range"]["end"]["line"] == 8
+    assert moved["relatedInformation"][0]["location"]["range"]["end"]["line"] == 12
+    assert moved["message"] == "第 5 行"  # texts never change
+    odd = {**diagnostic, "message": _MARK}
+    assert json.loads(to_wire(odd).json()) == odd
+
+
+def _repeated_seed(copies: int) -> str:
+    return "\n".join([SEED.read_text(encoding="utf-8")] * copies)
+
+
+def _edited_middle(text: str) -> tuple[str, int]:
+    """`text` with one comparator changed in a table near its middle, and that line's index."""
+    lines = text.split("\n")
+    row = next(i for i in range(len(lines) // 2, len(lines)) if "≥" in lines[i])
+    lines[row] = lines[row].replace("≥", "达", 1)
+    return "\n".join(lines), row
+
+
+def test_the_stretch_of_an_edit_is_its_table_and_finds_what_the_whole_check_finds_there(zh_linter):
+    from budgetlint.lsp import changed_lines
+
+    text = _repeated_seed(3)
+    cache = TableCache(zh_linter)
+    cache.check(text, "doc.md", keep_projects=False)
+    edited, row = _edited_middle(text)
+    old, new = text.split("\n"), edited.split("\n")
+    first, old_stop, new_stop = changed_lines(old, new)
+    assert (first, old_stop, new_stop) == (row, row + 1, row + 1)
+    start, end, state = cache.edit_stretch(new, first, old_stop, new_stop - old_stop)
+    assert start <= row < end
+    assert sum(cache._is_table_start(line) for line in new[start:end]) == 1  # one table
+    part = cache.check_stretch(new, start, end, state, "doc.md")
+    _, whole = zh_linter.check_text(edited, "doc.md")
+    assert part == [f for f in whole if start < f.span.line <= end]
+    assert any(f.span.line == row + 1 for f in part)  # the edit is reported
+
+
+def test_the_first_stretch_holds_the_tables_of_the_first_lines_only(zh_linter):
+    from budgetlint.reader import ReaderState
+
+    text = _repeated_seed(2)
+    lines = text.split("\n")
+    cache = TableCache(zh_linter)
+    end = cache.first_stretch(lines, 80)
+    assert 80 <= end < 200 and cache._is_table_start(next(line for line in lines[end:] if line.strip()))
+    part = cache.check_stretch(lines, 0, end, ReaderState(), "doc.md")
+    _, whole = zh_linter.check_text(text, "doc.md")
+    assert part and part == [f for f in whole if f.span.line <= end]
+    assert cache.first_stretch(lines[:60], 80) is None  # a short document is its own first stretch
+
+
+def test_an_interrupted_check_keeps_the_tables_it_read(zh_linter):
+    from budgetlint.lsp import Interrupted
+
+    seed = SEED.read_text(encoding="utf-8")
+    cache = TableCache(zh_linter)
+    asked = []
+    with pytest.raises(Interrupted):
+        cache.check(seed, "doc.md", should_stop=lambda: asked.append(1) or len(asked) > 8)
+    assert_same(cache, zh_linter, seed)
+    assert (cache.read, cache.reused) == (12, 8)  # 20 pieces: the 8 read before it stopped are reused
+
+
+def _exit_code(client: LspProcess) -> int:
+    try:
+        return client.process.wait(timeout=TIMEOUT)
+    finally:
+        client.kill()
+
+
+INITIALIZE = {"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": None, "capabilities": {}}}
+
+
+@pytest.mark.slow  # a server process
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(
+            b'Content-Type: application/json\r\n\r\n{"jsonrpc": "2.0", "id": 2, "method": "shutdown"}', id="missing"
+        ),
+        pytest.param(b'Content-Length: abc\r\n\r\n{"jsonrpc": "2.0", "id": 2, "method": "shutdown"}', id="non-numeric"),
+        pytest.param(
+            _message({"id": 2, "method": "shutdown"})[:-1].replace(b"Length: ", b"Length: 1") + b"}", id="too-long"
+        ),
+        pytest.param(
+            _message({"id": 2, "method": "shutdown"}).replace(b"Length: ", b"Length: 0", 1)[:0]
+            + b"Content-Length: 20\r\n\r\n"
+            + _message({"id": 2, "method": "shutdown"})[25:],
+            id="too-short",
+        ),
+    ],
+)
+def test_a_framing_error_is_logged_and_the_server_exits_non_zero(raw):
+    client = LspProcess()
+    client.process.stdin.write(_message(INITIALIZE))
+    client.process.stdin.flush()
+    assert client.wait_for(lambda m: m.get("id") == 1)["result"]["capabilities"]
+    client.process.stdin.write(raw + _message({"id": 3, "method": "shutdown"}))
+    client.process.stdin.flush()
+    assert _exit_code(client) == 1
+    assert b"the input is not LSP messages any more" in client.stderr
+
+
+@pytest.mark.slow  # a server process
+def test_hostile_messages_are_answered_or_logged_and_the_server_serves_on(tmp_path, server):
+    server.initialize(tmp_path, {"lang": "en"})
+    uri = (tmp_path / "t.md").as_uri()
+    server.open(uri, BAD)
+    assert server.diagnostics(uri)["diagnostics"]
+    stdin = server.process.stdin
+    stdin.write(b"Content-Length: 9\r\n\r\n{not json")  # malformed JSON, well framed
+    stdin.write(b"Content-Length: 4\r\n\r\n\xff\xfe\xfd\xfc")  # not UTF-8
+    stdin.flush()
+    where = {"textDocument": {"uri": uri}}
+    for position, code in [
+        ({"line": -1, "character": 0}, -32602),  # negative: InvalidParams
+        ({"line": 0, "character": -5}, -32602),
+        ({"line": "x", "character": 0}, -32602),  # a wrong type
+    ]:
+        server.next_id += 1
+        server.send({"id": server.next_id, "method": "textDocument/hover", "params": {**where, "position": position}})
+        answer = server.wait_for(lambda m, ident=server.next_id: m.get("id") == ident)
+        assert answer["error"]["code"] == code and "position" in answer["error"]["message"]
+    server.next_id += 1
+    negative = {"start": {"line": 0, "character": 0}, "end": {"line": -2, "character": 0}}
+    server.send(
+        {
+            "id": server.next_id,
+            "method": "textDocument/codeAction",
+            "params": {**where, "range": negative, "context": {"diagnostics": []}},
+        }
+    )
+    assert server.wait_for(lambda m: m.get("id") == server.next_id)["error"]["code"] == -32602
+    server.next_id += 1
+    server.send({"id": server.next_id, "method": "budgetlint/nothing", "params": {}})
+    assert server.wait_for(lambda m: m.get("id") == server.next_id)["error"]["code"] == -32601
+    # out of range: clamped, answered
+    assert server.request("textDocument/hover", {**where, "position": {"line": 10**6, "character": 10**6}}) is None
+    hover = server.request("textDocument/hover", {**where, "position": {"line": BAD_LINE0, "character": 39}})
+    assert "BL802" in hover["contents"]["value"]
+    assert server.close() == 0
+
+
+def _ranged(server: LspProcess, uri: str, version: int, start: dict, end: dict, text: str) -> None:
+    server.notify(
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": {"start": start, "end": end}, "text": text}],
+        },
+    )
+
+
+@pytest.mark.slow  # a server process
+def test_ranged_changes_are_applied_and_an_invalid_one_stops_diagnostics_until_the_whole_text_comes(tmp_path, server):
+    result = server.initialize(tmp_path, {"lang": "en"})
+    uri = (tmp_path / "t.md").as_uri()
+    server.open(uri, BAD)
+    assert [d["code"] for d in server.diagnostics(uri)["diagnostics"]] == ["BL802"]
+    _ranged(server, uri, 2, BAD_START, BAD_END, "≥90%")  # the quick fix, typed
+    assert server.diagnostics(uri) == {"uri": uri, "version": 2, "diagnostics": []}
+    _ranged(server, uri, 3, BAD_START, {"line": BAD_LINE0, "character": BAD_START["character"] + 4}, "达90%以上")
+    assert [d["code"] for d in server.diagnostics(uri)["diagnostics"]] == ["BL802"]
+
+    _ranged(server, uri, 4, {"line": -1, "character": 0}, {"line": 0, "character": 3}, "x")
+    log = server.wait_for(lambda m: m.get("method") == "window/logMessage")
+    assert log["params"]["type"] == 1 and "cannot be applied" in log["params"]["message"]
+    lost = server.diagnostics(uri)
+    assert lost["version"] == 4 and [d["message"] for d in lost["diagnostics"]] == [
+        "budgetlint lost track of this document's text (the editor sent a change at an invalid position); "
+        "close and reopen it to check it again"
+    ]
+    hover = {"textDocument": {"uri": uri}, "position": {"line": BAD_LINE0, "character": 39}}
+    assert server.request("textDocument/hover", hover) is None  # no answer from a text that may be wrong
+    _ranged(server, uri, 5, BAD_START, BAD_END, "≥90%")  # a range in a text we lost: not applied, not checked
+    server.change(uri, BAD, 6)  # the whole text: in step again
+    published = server.diagnostics(uri)
+    assert published["version"] == 6 and [d["code"] for d in published["diagnostics"]] == ["BL802"]
+    assert "BL802" in server.request("textDocument/hover", hover)["contents"]["value"]
+    assert result["capabilities"]["textDocumentSync"]["change"] == 2  # incremental: a keystroke sends a keystroke
+    assert server.close() == 0
+
+
+def _published(stderr: bytes, uri: str) -> list[tuple[str, int]]:
+    """(part | whole, version) of each publishDiagnostics the server logged for `uri`, in order."""
+    import re
+
+    found = re.findall(rb"published (part|whole) " + re.escape(uri.encode()) + rb" version (\d+)", stderr)
+    return [(kind.decode(), int(version)) for kind, version in found]
+
+
+@pytest.mark.slow  # a server process
+def test_rapid_changes_are_checked_once_and_only_the_newest_version_is_published(tmp_path):
+    server = LspProcess("--log-level", "info", "--debounce-ms", "800")
+    try:
+        server.initialize(tmp_path)
+        uri = (tmp_path / "t.md").as_uri()
+        server.open(uri, BAD)
+        assert server.diagnostics(uri)["version"] == 1
+        for version in range(2, 12):  # ten changes, each a whole text, sent at once
+            server.change(uri, GOOD if version % 2 else BAD, version)
+        published = server.diagnostics(uri)
+        assert published["version"] == 11 and published["diagnostics"] == []
+        assert server.close() == 0
+    finally:
+        server.kill()
+    assert _published(server.stderr, uri) == [("whole", 1), ("whole", 11)]
+
+
+@pytest.mark.slow  # a server process, a document of 1.2 MB
+def test_a_large_document_publishes_the_tables_in_view_first_and_an_edit_its_table_first(tmp_path):
+    big = _repeated_seed(30)
+    server = LspProcess("--log-level", "debug", "--debounce-ms", "0")
+    try:
+        server.initialize(tmp_path, {"lang": "zh"})
+        small = (tmp_path / "small.md").as_uri()
+        server.open(small, BAD)
+        assert server.diagnostics(small)["diagnostics"]
+        uri = (tmp_path / "big.md").as_uri()
+        server.open(uri, big)
+        first = server.diagnostics(uri, timeout=120)
+        # a hover on another document is answered while the large one is checked
+        hover = {"textDocument": {"uri": small}, "position": {"line": BAD_LINE0, "character": 39}}
+        assert "BL802" in server.request("textDocument/hover", hover)["contents"]["value"]
+        answered = len(server.backlog)
+        whole = server.diagnostics(uri, timeout=120)
+        assert answered == 0  # the whole document's diagnostics came after the hover's answer
+        _, findings = Linter(Config(), "zh").check_text(big, "big.md")
+        lines = {d["range"]["start"]["line"] for d in first["diagnostics"]}
+        assert first["version"] == whole["version"] == 1
+        assert first["diagnostics"] and max(lines) < 200  # the tables of the first lines only
+        assert len(whole["diagnostics"]) == len(findings)
+
+        edited, row = _edited_middle(big)
+        character = len(big.split("\n")[row].split("≥")[0].encode("utf-16-le")) // 2
+        _ranged(server, uri, 2, {"line": row, "character": character}, {"line": row, "character": character + 1}, "达")
+        part = server.diagnostics(uri, timeout=120)
+        _ranged(server, uri, 3, {"line": 0, "character": 0}, {"line": 0, "character": 0}, "\n")  # supersedes 2
+        after = []
+        while [p["version"] for p in after].count(3) < 2:  # version 3's part and whole, after any of version 2
+            after.append(server.diagnostics(uri, timeout=120))
+        assert server.close() == 0
+    finally:
+        server.kill()
+    key = lambda d: (d["range"]["start"]["line"], d["range"]["start"]["character"], d["code"], d["message"])  # noqa: E731
+    assert part["version"] == 2 and len(part["diagnostics"]) == len(findings) + 1
+    _, edited_findings = Linter(Config(), "zh").check_text(edited, "big.md")
+    assert sorted(map(key, part["diagnostics"])) == sorted(  # the changed table's, the others moved: all right
+        (f.span.line - 1, key_of_column(edited, f), f.code, f.message) for f in edited_findings
+    )
+    log = _published(server.stderr, uri)
+    assert log[:3] == [("part", 1), ("whole", 1), ("part", 2)] and log[-2:] == [("part", 3), ("whole", 3)]
+    assert [p["version"] for p in after] == [version for _, version in log[3:]]
+    # version 2's whole check was stopped, running or waiting, by version 3 (or, on a stalled machine, was
+    # done before it came): never a version 2 published after version 3
+    superseded = b"stopped" in server.stderr or b"superseded" in server.stderr
+    assert log[3:] == [("part", 3), ("whole", 3)] and superseded or log[3] == ("whole", 2)
+
+
+def key_of_column(text: str, finding) -> int:
+    line = text.split("\n")[finding.span.line - 1]
+    return len(line[: finding.span.column - 1].encode("utf-16-le")) // 2
+
+
+def test_checks_stopped_again_and_again_keep_a_bounded_cache(zh_linter):
+    from budgetlint.lsp import Interrupted
+
+    seed = SEED.read_text(encoding="utf-8")
+    assert "≥5 项" in seed
+    cache = TableCache(zh_linter)
+    cache.check(seed, "doc.md", keep_projects=False)
+    for number in range(300):  # typing in the first table, each check stopped by the next keystroke
+        asked = []
+        with pytest.raises(Interrupted):
+            cache.check(
+                seed.replace("≥5 项", f"≥{number} 项", 1),
+                "doc.md",
+                keep_projects=False,
+                should_stop=lambda asked=asked: asked.append(1) or len(asked) > 5,
+            )
+        assert len(cache._chunks) <= 2 * 20 + 64  # 20 pieces
+    assert_same(cache, zh_linter, seed)
