@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from budgetlint.grid import Block
     from budgetlint.model import Document, Project
+    from budgetlint.places import Places
 
     Plan = list[tuple[Any, Any, dict[str, Any]]]
 
@@ -96,9 +97,14 @@ class Linter:
     ) -> tuple[Document, list[Finding]]:
         """Read and check a document given as blocks (budgetlint.grid); `keep_projects=False` keeps
         memory flat: each table is dropped once checked."""
+        from budgetlint.containers.text import TextBlocks
         from budgetlint.model import Document
 
         document = Document(path=path)
+        if not isinstance(blocks, TextBlocks):  # a container's: its cells' places are kept (budgetlint.places)
+            from budgetlint.places import recorded
+
+            blocks = recorded(blocks, document)
         raw = self.check_tables(self.reader.projects(blocks, document), document, file, keep_projects)
         return document, self.finish(document, raw, file)
 
@@ -217,7 +223,37 @@ class Linter:
         path = document.path
         complete = [f if f.rule and f.path == path else self.complete(f, path) for f in findings]
         complete.sort(key=Finding.sort_key)
+        if document.places:  # a workbook, a Word file, a PDF: each finding's place in the user's terms
+            self.locate(complete, document.places)
         return _dedupe(complete)
+
+    def locate(self, findings: list[Finding], places: Places) -> None:
+        """Give each finding its cell's place and box; a message citing a line (`first on line 12`) cites
+        the line's place instead (`Sheet2!A5`), the container's line numbers being nothing the user sees."""
+        at, line_place = places.at, places.line_place
+        for finding in findings:
+            span = finding.span
+            finding.place, finding.box = at(span.line, span.column)
+            if not finding.place:
+                continue
+            if finding.related:
+                finding.related = tuple(
+                    [row._replace(place=at(row.span.line, row.span.column)[0]) for row in finding.related]
+                )
+            variant = finding.args.get("variant", "default")
+            said = self._says.get((finding.code, variant if type(variant) is str else str(variant)))
+            if said is None or "line}" not in said[2]:
+                continue
+            args = finding.args
+            finding.args = {
+                key: (line_place(value) or value)
+                if type(value) is int and (key == "line" or key.endswith("_line"))
+                else value
+                for key, value in args.items()
+            }
+            finding.args.setdefault("line", line_place(span.line) or span.line)
+            finding.message = render_message(said[2], finding)
+            finding.args = args
 
     # ---------------------------------------------------------------- completion
     def _rule_says(self, code: str, variant: str) -> tuple[str, str, str] | None:

@@ -20,7 +20,9 @@
   past 200 MB or 100× the file (checked before anything is inflated).
 - Layout as a CSV export's: a row of one non-empty cell in the first column is a line of free text (a
   title, `单位：万元`), a row of empty cells a blank line, runs of rows a grid (Grid.place = the sheet).
-- Positions: line = the row number, column = the column number (A = 1); Cell.place is `Sheet1!C12`.
+- Positions: line = a running number, unique and increasing across the workbook (sheet 1's rows, a
+  blank line, sheet 2's rows …: two sheets' findings never share a line), column = the column number
+  (A = 1); Cell.place is the sheet's own `Sheet2!C12`, Text.place `Sheet2!A1` (budgetlint.places).
 """
 
 from __future__ import annotations
@@ -120,9 +122,11 @@ def read(data: bytes, suffix: str) -> Workbook:
     except (KeyError, SyntaxError, ValueError, zipfile.BadZipFile, OSError) as error:  # ParseError is a SyntaxError
         raise Unreadable(f"cannot read the workbook ({type(error).__name__}: {error})") from None
     out = Workbook()
+    first = 1  # the line of the sheet's row 1
     for name, values, merged in sheets:
         formats, formulas, spans = details.get(name, ({}, {}, []))
-        out.extend(_sheet_blocks(name, values, merged or spans, formats, formulas, out.uncached))
+        out.extend(_sheet_blocks(name, values, merged or spans, formats, formulas, out.uncached, first))
+        first += len(values) + 1  # a blank line between sheets
     return out
 
 
@@ -330,7 +334,9 @@ def _sheet_blocks(
     formats: dict[tuple[int, int], str],
     formulas: dict[tuple[int, int], str],
     uncached: list[tuple[int, int, str, str]],
+    first: int = 1,
 ) -> Iterator[Block]:
+    """The blocks of one sheet, its row r (0-based) on line `first + r`."""
     covered: set[tuple[int, int]] = set()  # 0-based positions a merged range covers beyond its first cell
     for (top, left), (bottom, right) in merged:
         for r in range(top, bottom + 1):
@@ -341,27 +347,28 @@ def _sheet_blocks(
     for r, row_values in enumerate(values):
         if row_values.count("") == len(row_values):
             continue  # a row of empty cells (a million formatted ones): a blank line, skipped at C speed
-        number = r + 1
+        number = r + 1  # the sheet's row number
+        line = first + r
         cells = []
         for c, value in enumerate(row_values):
             column = c + 1
             place = f"{name}!{column_name(column)}{number}"
             if (r, c) in covered:
-                cells.append(Cell("", number, column, column + 1, True, None, place))
+                cells.append(Cell("", line, column, column + 1, True, None, place))
                 continue
             if value == "" and (number, column) in formulas:
-                uncached.append((number, column, place, formulas[number, column]))
+                uncached.append((line, column, place, formulas[number, column]))
             text = shown_value(value, formats.get((number, column)))
-            cells.append(Cell(text, number, column, column + 1, False, None if value == "" else value, place))
+            cells.append(Cell(text, line, column, column + 1, False, None if value == "" else value, place))
         while cells and not cells[-1].text and not cells[-1].merged:
             cells.pop()  # the sheet's empty columns on the right
         filled = [cell for cell in cells if cell.text]
         if not filled:
             continue  # a row of empty cells: a blank line
         if len(filled) == 1 and filled[0] is cells[0]:  # a title (merged across the table or not), a unit line
-            items.append(_line_block(cells[0].text, number))
+            items.append(_line_block(cells[0].text, line, cells[0].place))
         else:
-            items.append(Row(number, tuple(cells)))
+            items.append(Row(line, tuple(cells)))
     for is_row, run in groupby(items, key=lambda item: isinstance(item, Row)):
         if is_row:
             yield Grid(iter(list(run)), name)  # type: ignore[arg-type]  # a run of rows
@@ -369,8 +376,8 @@ def _sheet_blocks(
             yield from run  # type: ignore[misc]  # a run of Text
 
 
-def _line_block(text: str, number: int) -> Text:
+def _line_block(text: str, number: int, place: str) -> Text:
     line = classify(text, number)
     if isinstance(line, Text) and line.kind in ("heading", "meta", "text", "directive", "comment"):
-        return line
-    return Text("text", number, text)
+        return line._replace(place=place)
+    return Text("text", number, text, place)

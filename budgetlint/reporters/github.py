@@ -4,7 +4,8 @@
 with `warning` and `notice` for the other severities.  Escaping follows the
 Actions runner: `%`, CR and LF in the message; those and `:` and `,` in the
 properties.  GitHub accepts columns only on a one-line annotation, so a span
-over several lines gives lines only.
+over several lines gives lines only.  A finding in a workbook, Word file or PDF says its place
+(`Sheet2!C5`) in the title and the message, its line being the place's row (no columns: a binary file).
 """
 
 from __future__ import annotations
@@ -31,6 +32,20 @@ def render(result, stream, options) -> None:
         write(command("error", error.message, file=error.path, line=error.line, title="budgetlint") + "\n")
     for f in result.findings:
         span = f.span
+        if f.place:  # a workbook's, Word file's or PDF's cell: its place in the message, its row as the line
+            from budgetlint.places import row_of
+
+            write(
+                command(
+                    COMMANDS.get(f.severity, "warning"),
+                    f"{f.place}: {f.message}",
+                    file=f.path,
+                    line=row_of(f.place) or span.line,
+                    title=f"{f.code} {f.place}",
+                )
+                + "\n"
+            )
+            continue
         one_line = span.end_line == span.line
         write(
             command(
