@@ -122,11 +122,11 @@ def read(data: bytes, suffix: str) -> Workbook:
     except (KeyError, SyntaxError, ValueError, zipfile.BadZipFile, OSError) as error:  # ParseError is a SyntaxError
         raise Unreadable(f"cannot read the workbook ({type(error).__name__}: {error})") from None
     out = Workbook()
-    first = 1  # the line of the sheet's row 1
+    start = 1  # the line of the sheet's row 1
     for name, values, merged in sheets:
         formats, formulas, spans = details.get(name, ({}, {}, []))
-        out.extend(_sheet_blocks(name, values, merged or spans, formats, formulas, out.uncached, first))
-        first += len(values) + 1  # a blank line between sheets
+        out.extend(_sheet_blocks(name, values, merged or spans, formats, formulas, out.uncached, start))
+        start += len(values) + 1  # a blank line between sheets
     return out
 
 
@@ -379,5 +379,5 @@ def _sheet_blocks(
 def _line_block(text: str, number: int, place: str) -> Text:
     line = classify(text, number)
     if isinstance(line, Text) and line.kind in ("heading", "meta", "text", "directive", "comment"):
-        return line._replace(place=place)
+        return Text(line.kind, line.number, line.text, place)
     return Text("text", number, text, place)
