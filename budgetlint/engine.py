@@ -233,8 +233,10 @@ class Linter:
         at, line_place = places.at, places.line_place
         for finding in findings:
             span = finding.span
-            finding.place, finding.box = at(span.line, span.column)
-            if not finding.place:
+            place, box = at(span.line, span.column)
+            if place:
+                finding.place, finding.box = place, box
+            elif not finding.place:  # (a container's own finding may come with its place)
                 continue
             if finding.related:
                 finding.related = tuple(

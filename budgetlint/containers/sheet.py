@@ -28,6 +28,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -39,6 +40,7 @@ from budgetlint.grid import Cell, Grid, Row, Text
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from typing import IO
 
     from budgetlint.grid import Block
 
@@ -114,7 +116,7 @@ def read(data: bytes, suffix: str) -> Workbook:
     details: dict[str, tuple[dict, dict, list]] = {}  # sheet → number formats, formulas, merged ranges
     try:
         if suffix.lower() in _FORMATS:
-            details = _details(data)
+            details = _details(data, {name: len(values) for name, values, _ in sheets})
         elif suffix.lower() == ".ods":
             details = _ods_details(data)
         elif data.startswith(OLE_MAGIC):
@@ -126,7 +128,8 @@ def read(data: bytes, suffix: str) -> Workbook:
     for name, values, merged in sheets:
         formats, formulas, spans = details.get(name, ({}, {}, []))
         out.extend(_sheet_blocks(name, values, merged or spans, formats, formulas, out.uncached, start))
-        start += len(values) + 1  # a blank line between sheets
+        height = max(len(values), max((row for row, _ in formulas), default=0))  # a formula past the values
+        start += height + 1  # a blank line between sheets
     return out
 
 
@@ -218,9 +221,13 @@ def _format_shown(shown: str) -> str:
     )
 
 
-def _details(data: bytes) -> dict[str, tuple[dict, dict, list]]:
+def _details(data: bytes, heights: dict[str, int] | None = None) -> dict[str, tuple[dict, dict, list]]:
     """For each sheet of an xlsx/xlsm: the number format of each numeric cell not in General format,
-    and the formula of each formula cell, by (row, column), both 1-based (openpyxl, read-only)."""
+    and the formula of each formula cell, by (row, column), both 1-based (openpyxl, read-only).
+
+    `heights`: for each sheet, its rows up to the last that holds a value (calamine's).  Rows past both
+    it and the last formula (found by a byte scan of the sheet's XML) are not read: a million empty
+    but formatted rows would cost openpyxl minutes, a cell object each."""
     from openpyxl import load_workbook
 
     try:
@@ -232,7 +239,13 @@ def _details(data: bytes) -> dict[str, tuple[dict, dict, list]]:
         for sheet in book.worksheets:
             formats: dict[tuple[int, int], str] = {}
             formulas: dict[tuple[int, int], str] = {}
-            for row in sheet.iter_rows():
+            last = None
+            if heights is not None and sheet.title in heights:
+                with book._archive.open(sheet._worksheet_path) as xml:  # type: ignore[attr-defined]
+                    formula_row = last_formula_row(xml)
+                if formula_row is not None:
+                    last = max(heights[sheet.title], formula_row, 1)
+            for row in sheet.iter_rows(max_row=last):
                 for cell in row:
                     value = getattr(cell, "value", None)
                     if value is None:
@@ -251,6 +264,52 @@ def _details(data: bytes) -> dict[str, tuple[dict, dict, list]]:
     finally:
         book.close()
     return out
+
+
+_ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+_CHUNK = 1 << 20
+
+
+def _row_number(part: bytes, start: int, end: int) -> int | None:
+    """The number of the last `<row>` opened in part[start:end]: 0 if none, None if it has no `r`."""
+    at = part.rfind(b"<row", start, end)
+    while at >= 0 and part[at + 4 : at + 5] not in (b" ", b">", b"\t", b"\n", b"\r", b"/"):  # <rowBreaks>
+        at = part.rfind(b"<row", start, at)
+    if at < 0:
+        return 0
+    match = _ROW.match(part, at)
+    return int(match.group(1)) if match else None
+
+
+def last_formula_row(xml: IO[bytes]) -> int | None:
+    """The number of the last row of a sheet's XML that holds a formula (0: none), read a chunk at a
+    time at C speed; None when it cannot be told (rows without their `r` number, a prefixed namespace)."""
+    last_row = 0  # the last row opened before the position reached
+    found = 0
+    carry = b""
+    while True:
+        chunk = xml.read(_CHUNK)
+        text = carry + chunk
+        cut = len(text) if not chunk else max(text.rfind(b"<"), 0)  # a tag across two chunks waits for the next
+        part = text[:cut]
+        position = 0
+        for formula in _FORMULA.finditer(part):
+            row = _row_number(part, position, formula.start())
+            if row is None:
+                return None
+            last_row = row or last_row
+            if not last_row:
+                return None  # a formula outside any row that can be told
+            found = last_row
+            position = formula.end()
+        row = _row_number(part, position, len(part))
+        if row is None:
+            return None
+        last_row = row or last_row
+        carry = text[cut:]
+        if not chunk:
+            return found
 
 
 def decimals_of(number_format: str) -> tuple[int, bool, bool] | None:
@@ -336,7 +395,12 @@ def _sheet_blocks(
     uncached: list[tuple[int, int, str, str]],
     first: int = 1,
 ) -> Iterator[Block]:
-    """The blocks of one sheet, its row r (0-based) on line `first + r`."""
+    """The blocks of one sheet, its row r (0-based) on line `first + r`; its formulas without a cached
+    result (wherever they are: in an otherwise empty row, past the last value) into `uncached`."""
+    for (number, column), formula in formulas.items():
+        row = values[number - 1] if number <= len(values) else ()
+        if (row[column - 1] if column <= len(row) else "") == "":
+            uncached.append((first + number - 1, column, f"{name}!{column_name(column)}{number}", formula))
     covered: set[tuple[int, int]] = set()  # 0-based positions a merged range covers beyond its first cell
     for (top, left), (bottom, right) in merged:
         for r in range(top, bottom + 1):
@@ -356,8 +420,6 @@ def _sheet_blocks(
             if (r, c) in covered:
                 cells.append(Cell("", line, column, column + 1, True, None, place))
                 continue
-            if value == "" and (number, column) in formulas:
-                uncached.append((line, column, place, formulas[number, column]))
             text = shown_value(value, formats.get((number, column)))
             cells.append(Cell(text, line, column, column + 1, False, None if value == "" else value, place))
         while cells and not cells[-1].text and not cells[-1].merged:
