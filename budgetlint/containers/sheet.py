@@ -241,7 +241,7 @@ def _details(data: bytes, heights: dict[str, int] | None = None) -> dict[str, tu
             formulas: dict[tuple[int, int], str] = {}
             last = None
             if heights is not None and sheet.title in heights:
-                with book._archive.open(sheet._worksheet_path) as xml:  # type: ignore[attr-defined]
+                with book._archive.open(sheet._worksheet_path) as xml:
                     formula_row = last_formula_row(xml)
                 if formula_row is not None:
                     last = max(heights[sheet.title], formula_row, 1)
