@@ -1,8 +1,10 @@
 """The versioned JSON envelope `{"version", "tool", "findings", "errors", "summary"}`.
 
 Its schema is budgetlint/schemas/findings-1.json; a new optional field raises
-SCHEMA_VERSION's minor version, a change that breaks a consumer its major one.  One finding a line: readable, diffable, and
-fast to write (see `finding_json`).
+SCHEMA_VERSION's minor version, a change that breaks a consumer its major one.
+One finding a line: readable, diffable, and fast to write (see `finding_json`).
+A finding in a workbook, Word file or PDF adds `place` and, as its place names
+them, `sheet` and `cell` or `page` and `box` (1.1); a text file's has none.
 """
 
 from __future__ import annotations
