@@ -266,7 +266,6 @@ def _details(data: bytes, heights: dict[str, int] | None = None) -> dict[str, tu
     return out
 
 
-_ROW = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
 _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
 _CHUNK = 1 << 20
 
@@ -278,8 +277,14 @@ def _row_number(part: bytes, start: int, end: int) -> int | None:
         at = part.rfind(b"<row", start, at)
     if at < 0:
         return 0
-    match = _ROW.match(part, at)
-    return int(match.group(1)) if match else None
+    tag = part[at : part.find(b">", at)]
+    found = tag.find(b'r="')
+    while found > 0 and tag[found - 1 : found] not in (b" ", b"\t", b"\n", b"\r"):  # not `spans="…"`
+        found = tag.find(b'r="', found + 1)
+    if found < 0:
+        return None
+    digits = tag[found + 3 : tag.find(b'"', found + 3)]
+    return int(digits) if digits.isdigit() else None
 
 
 def last_formula_row(xml: IO[bytes]) -> int | None:
