@@ -1,4 +1,4 @@
-"""The command line: check, parse, rules, explain (and fmt, lsp where installed).
+"""The command line: check, parse, rules, explain, convert (and fmt, lsp where installed).
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, config or
 input error.  Heavy modules are imported inside the commands that need them.
@@ -198,4 +198,8 @@ def explain(code, lang):
     click.echo(explain_text(rule, lang or default_lang()))
 
 
-_LAZY_COMMANDS = {"fmt": ("budgetlint.fmt", "fmt_command"), "lsp": ("budgetlint.lsp", "lsp_command")}
+_LAZY_COMMANDS = {
+    "convert": ("budgetlint.convert", "convert_command"),
+    "fmt": ("budgetlint.fmt", "fmt_command"),
+    "lsp": ("budgetlint.lsp", "lsp_command"),
+}

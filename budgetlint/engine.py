@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from budgetlint.grid import Block
     from budgetlint.model import Document, Project
+    from budgetlint.places import Places
 
     Plan = list[tuple[Any, Any, dict[str, Any]]]
 
@@ -99,9 +100,14 @@ class Linter:
     ) -> tuple[Document, list[Finding]]:
         """Read and check a document given as blocks (budgetlint.grid); `keep_projects=False` keeps
         memory flat: each table is dropped once checked."""
+        from budgetlint.containers.text import TextBlocks
         from budgetlint.model import Document
 
         document = Document(path=path)
+        if not isinstance(blocks, TextBlocks):  # a container's: its cells' places are kept (budgetlint.places)
+            from budgetlint.places import recorded
+
+            blocks = recorded(blocks, document)
         raw = self.check_tables(self.reader.projects(blocks, document), document, file, keep_projects)
         return document, self.finish(document, raw, file)
 
@@ -225,9 +231,45 @@ class Linter:
         kept = suppressed(findings, document.directives, lambda code: enabled(code, file), self.catalogue.resolve)
         path = document.path
         complete = (f if f.rule and f.path == path else self.complete(f, path) for f in kept)
+        if document.places:  # a workbook, a Word file, a PDF: each finding's place in the user's terms
+            complete = self.located(complete, document.places)
         # Sorted and deduplicated in bounded memory: a list below spill.HELD findings, else a Spill (on disk).
         report = Spill(_dedupe(sort_spilled(complete, Finding.sort_key)))
         return report.memory if not report.segments else report  # type: ignore[return-value]
+
+    def located(self, findings: Iterable[Finding], places: Places) -> Iterator[Finding]:
+        """Each finding with its cell's place and box; a message citing a line (`first on line 12`) cites
+        the line's place instead (`Sheet2!A5`), the container's line numbers being nothing the user sees."""
+        at, line_place = places.at, places.line_place
+        for finding in findings:
+            self._locate(finding, at, line_place)
+            yield finding
+
+    def _locate(self, finding: Finding, at, line_place) -> None:
+        span = finding.span
+        place, box = at(span.line, span.column)
+        if place:
+            finding.place, finding.box = place, box
+        elif not finding.place:  # (a container's own finding may come with its place)
+            return
+        if finding.related:
+            finding.related = tuple(
+                [row._replace(place=at(row.span.line, row.span.column)[0]) for row in finding.related]
+            )
+        variant = finding.args.get("variant", "default")
+        said = self._says.get((finding.code, variant if type(variant) is str else str(variant)))
+        if said is None or "line}" not in said[2]:
+            return
+        args = finding.args
+        finding.args = {
+            key: (line_place(value) or value)
+            if type(value) is int and (key == "line" or key.endswith("_line"))
+            else value
+            for key, value in args.items()
+        }
+        finding.args.setdefault("line", line_place(span.line) or span.line)
+        finding.message = render_message(said[2], finding)
+        finding.args = args
 
     # ---------------------------------------------------------------- completion
     def _rule_says(self, code: str, variant: str) -> tuple[str, str, str] | None:

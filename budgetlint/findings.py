@@ -46,13 +46,15 @@ class Fix(namedtuple("Fix", "description edits safe")):
     safe: bool
 
 
-class Related(namedtuple("Related", "span label")):
+class Related(namedtuple("Related", "span label place", defaults=("",))):
     """A location that entered the finding (a row of a sum), with a short label: a text, or words in
-    both languages (`words`) until the engine completes the finding in the user's."""
+    both languages (`words`) until the engine completes the finding in the user's; and, in a workbook,
+    Word file or PDF, its place there (`Sheet2!C10`: budgetlint.places)."""
 
     __slots__ = ()
     span: Span
     label: str | dict[str, str]
+    place: str
 
 
 @record
@@ -72,6 +74,9 @@ class Finding:
     rule: str
     severity: str
     message: str
+    # filled for a container's document (budgetlint.places): where the finding is in the user's own terms
+    place: str  # the container's name (`Sheet2!C5`, `page 3`, `table 2, row 3, column 4`); "" for text
+    box: tuple | None  # the cell's box on a PDF page, in points (x0, top, x1, bottom); None elsewhere
 
     def __init__(
         self,
@@ -87,10 +92,13 @@ class Finding:
         rule: str = "",
         severity: str = "warning",
         message: str = "",
+        place: str = "",
+        box: tuple | None = None,
     ):
         self.code, self.span, self.args = code, span, {} if args is None else args
         self.expected, self.actual, self.related, self.fix, self.project = expected, actual, related, fix, project
         self.path, self.rule, self.severity, self.message = path, rule, severity, message
+        self.place, self.box = place, box
 
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.column, self.code, self.message)

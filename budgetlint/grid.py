@@ -23,7 +23,9 @@ class Cell:
     """One cell: its text (stripped), where it is, and what the container knows of it."""
 
     text: str
-    line: int  # 1-based line (the row's line in a text file, the row number in a sheet)
+    line: (
+        int  # 1-based line: the row's line in a text file; in other containers a running number, unique and increasing
+    )
     column: int  # 1-based column of the first character
     end_column: int  # exclusive
     merged: bool = False  # continues a merged cell above or to the left (its text is "")
@@ -95,6 +97,7 @@ class Text:
     kind: str
     number: int  # 1-based line
     text: str
+    place: str = ""  # the container's name of the line's position (`Sheet1!A1`, `page 3`); "" for text
 
 
 class Grid:

@@ -411,6 +411,7 @@ def read_container(path: Path, shown: str, container: str) -> Source:
                 args={"variant": "formula-uncached", "label": place},
                 expected=None,
                 actual=formula,
+                place=place,  # also where no cell was read (past the sheet's last value)
             )
             for line, column, place, formula in book.uncached
         ]

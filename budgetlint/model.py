@@ -281,6 +281,7 @@ class Document:
     encoding: str = "utf-8"
     line_count: int = 0
     project_count: int = 0
+    places: Any = None  # a container's positions (budgetlint.places.Places); None for text, which line/column say
 
 
 _DERIVED = frozenset({"narrative", "decimals"})  # read from what the model already shows

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 MAX_ENTRIES = 20_000  # files' results kept: a large repository's documents, several configs
 MAX_BYTES = 256 * 1024 * 1024  # and at most this much
-FORMAT = 1  # the layout of an entry's payload
+FORMAT = 2  # the layout of an entry's payload
 
 
 class ResultCache:
@@ -208,31 +208,35 @@ def _finding(f: Finding) -> tuple:
         {key: _plain(value) for key, value in f.args.items()},
         f.expected,
         f.actual,
-        tuple([(tuple(r.span), r.label) for r in f.related]),
+        tuple([(tuple(r.span), r.label, r.place) for r in f.related]),
         None if fix is None else (fix.description, tuple([(tuple(e.span), e.text) for e in fix.edits]), fix.safe),
         f.project,
         f.path,
         f.rule,
         f.severity,
         f.message,
+        f.place,
+        None if f.box is None else tuple(f.box),
     )
 
 
 def _unfinding(t: tuple) -> Finding:
-    code, span, args, expected, actual, related, fix, project, path, rule, severity, message = t
+    code, span, args, expected, actual, related, fix, project, path, rule, severity, message, place, box = t
     return Finding(
         code,
         Span(*span),
         args,
         expected,
         actual,
-        tuple([Related(Span(*s), label) for s, label in related]),
+        tuple([Related(Span(*s), label, where) for s, label, where in related]),
         None if fix is None else Fix(fix[0], tuple([Edit(Span(*s), text) for s, text in fix[1]]), fix[2]),
         project,
         path,
         rule,
         severity,
         message,
+        place,
+        box,
     )
 
 

@@ -389,3 +389,55 @@ def _replace(real: str, fd: int, info: os.stat_result, data: bytes, original: Or
         raise
     finally:
         _live.discard(temp)
+
+
+def write_new(path: Path, shown: str, text: str) -> bool:
+    """Write `text` (UTF-8, '\\n' line ends) as the new file `path`, whole or not at all; False, nothing
+    written, when `path` exists (even as a dangling link): an existing file is only ever `rewrite`n.
+
+    The text goes to a temporary file beside it (removed on any error, SIGTERM, SIGINT) that is then
+    hard-linked to `path` — which fails rather than replace a file made meanwhile.  On a filesystem
+    without hard links, `path` is created exclusively and written.  OSError: writing failed."""
+    import secrets
+
+    real = os.path.abspath(path)
+    folder, name = os.path.split(real)
+    if os.path.lexists(real):
+        return False
+    _install_handlers()
+    sweep(folder)
+    data = text.encode("utf-8")
+    temp = os.path.join(folder, f".{name}.~budgetlint-{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    _live.add(temp)  # before it exists: a signal from here on removes it
+    try:
+        _write_all(temp, data)
+        try:
+            os.link(temp, real)
+        except FileExistsError:
+            return False
+        except OSError as error:
+            if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                raise
+            try:  # no hard links here: created exclusively, then written
+                _write_all(real, data)
+            except FileExistsError:
+                return False
+        return True
+    finally:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        _live.discard(temp)
+
+
+def _write_all(path: str, data: bytes) -> None:
+    """Create `path` (never an existing file or link) with `data`, synced to disk; mode 0o666 less the umask."""
+    out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(out, view) :]
+        os.fsync(out)
+    finally:
+        os.close(out)

@@ -426,7 +426,12 @@ class Runner:
         found = encoding_finding(source.encoding)
         if found is not None:
             document.findings.append(found)
-        raw = linter.check_tables(linter.reader.projects(blocks_of(source), document), document, file)
+        blocks = blocks_of(source)
+        if getattr(source, "container", ""):  # a workbook's cells are named `Sheet2!C5`: findings say so
+            from budgetlint.places import recorded
+
+            blocks = recorded(blocks, document)
+        raw = linter.check_tables(linter.reader.projects(blocks, document), document, file)
         findings = linter.finish(document, raw, file)
         if getattr(source, "container", ""):  # a page or a sheet is never rewritten: no text edits offered
             for finding in findings:

@@ -80,12 +80,13 @@ def test_a_finding_names_the_cell_that_holds_its_value(linter, path):
     assert Document(str(path)).tables[table - 1].rows[row - 1].cells[column - 1].text == "860"
 
 
-def test_the_command_line_names_the_line_of_the_cell():
+def test_the_command_line_names_the_place_of_the_cell():
     done = run("check", str(DOCX.relative_to(ROOT)), "--format", "concise")
     assert done.exit_code == 1
-    assert done.output.startswith(
-        "examples/formats/hunan-2025.docx:8:3: BL101 "
-    )  # line 8: 4 paragraphs, then the table's 4th row
+    assert done.output.startswith("examples/formats/hunan-2025.docx:table 1, row 4, column 3: BL101 ")
+    data = json.loads(run("check", str(DOCX.relative_to(ROOT)), "--format", "json").output)
+    (finding,) = [f for f in data["findings"] if f["code"] == "BL101"]
+    assert (finding["line"], finding["column"]) == (8, 3)  # 4 paragraphs, then the table's 4th row
 
 
 def test_line_numbers_are_unique_and_increasing_across_the_document():

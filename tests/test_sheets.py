@@ -92,11 +92,12 @@ def test_merged_ranges_are_merged_cells_at_the_position_of_the_range():
     assert [(c.text, c.merged) for c in level1] == [("", True), ("", True)]
 
 
-def test_the_command_line_names_the_row_and_column():
+def test_the_command_line_names_the_sheet_and_cell():
     done = run("check", str(XLSX), "--format", "concise")
     assert done.exit_code == 1
     assert (
-        done.output.startswith("examples/formats/hunan-2025.xlsx:9:3: BL101 ") or f"{XLSX}:9:3: BL101 " in done.output
+        done.output.startswith("examples/formats/hunan-2025.xlsx:Sheet1!C9: BL101 ")
+        or f"{XLSX}:Sheet1!C9: BL101 " in done.output
     )
 
 
@@ -161,10 +162,12 @@ def test_every_sheet_is_read(tmp_path, linter):
     second["C10"] = 700.0  # 700 + 60 ≠ 860 on this sheet
     book.save(tmp_path / "two.xlsx")
     _, found = linter.check(blocks_of(read_source(tmp_path / "two.xlsx")), "two.xlsx")
-    assert sorted((f.code, f.span.line, f.span.column, f.actual) for f in found) == [
-        ("BL101", 9, 3, "760"),
-        ("BL101", 9, 3, "840"),
+    assert [(f.code, f.place, f.span.column, f.actual) for f in found] == [
+        ("BL101", "Sheet1!C9", 3, "840"),
+        ("BL101", "第二张!C9", 3, "760"),
     ]
+    first, second = (f.span.line for f in found)
+    assert first == 9 < second  # the second sheet's rows run on after the first's: no two share a line
     found_texts = texts((tmp_path / "two.xlsx").read_bytes())
     assert (found_texts["Sheet1!C10"], found_texts["第二张!C10"]) == ("780.00", "700.00")
     assert [b.place for b in blocks_of(read_source(tmp_path / "two.xlsx")) if isinstance(b, Grid)] == [

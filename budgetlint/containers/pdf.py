@@ -150,7 +150,7 @@ class Blocks:
                 for position, item in enumerate(items):
                     if not isinstance(item, _Table):
                         number += 1
-                        yield None, place, _line_block(item[1], number)
+                        yield None, place, _line_block(item[1], number, place)
                         open_grid = None
                         continue
                     self.tables += 1
@@ -163,7 +163,7 @@ class Blocks:
                     for cells in rows:
                         number += 1
                         if item.is_title(cells):
-                            yield None, place, _line_block(cells[0].text, number)  # type: ignore[union-attr]
+                            yield None, place, _line_block(cells[0].text, number, place)  # type: ignore[union-attr]
                             grids += 1  # a title row ends the grid: the rows below it are another
                             open_grid = _Open(grids, item)
                         else:
@@ -410,9 +410,10 @@ def _joined(text: str) -> str:
     return out
 
 
-def _line_block(text: str, number: int) -> Text:
-    """A line of free text, classified as the text container classifies a line (never as a row)."""
+def _line_block(text: str, number: int, place: str) -> Text:
+    """A line of free text on the page `place`, classified as the text container classifies a line (never as
+    a row)."""
     line = classify(text, number)
     if isinstance(line, Text) and line.kind in ("heading", "meta", "text"):
-        return line
-    return Text("text", number, text)
+        return Text(line.kind, number, line.text, place)
+    return Text("text", number, text, place)

@@ -21,12 +21,15 @@
   shared with Word files).
 - Layout as a CSV export's: a row of one non-empty cell in the first column is a line of free text (a
   title, `单位：万元`), a row of empty cells a blank line, runs of rows a grid (Grid.place = the sheet).
-- Positions: line = the row number, column = the column number (A = 1); Cell.place is `Sheet1!C12`.
+- Positions: line = a running number, unique and increasing across the workbook (sheet 1's rows, a
+  blank line, sheet 2's rows …: two sheets' findings never share a line), column = the column number
+  (A = 1); Cell.place is the sheet's own `Sheet2!C12`, Text.place `Sheet2!A1` (budgetlint.places).
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -39,6 +42,7 @@ from budgetlint.grid import Cell, Grid, Row, Text
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from typing import IO
 
     from budgetlint.grid import Block
 
@@ -94,7 +98,7 @@ def read(data: bytes, suffix: str) -> Workbook:
     details: dict[str, tuple[dict, dict, list]] = {}  # sheet → number formats, formulas, merged ranges
     try:
         if suffix.lower() in _FORMATS:
-            details = _details(data)
+            details = _details(data, {name: len(values) for name, values, _ in sheets})
         elif suffix.lower() == ".ods":
             details = _ods_details(data)
         elif data.startswith(OLE_MAGIC):
@@ -102,9 +106,12 @@ def read(data: bytes, suffix: str) -> Workbook:
     except (KeyError, SyntaxError, ValueError, zipfile.BadZipFile, OSError) as error:  # ParseError is a SyntaxError
         raise Unreadable(f"cannot read the workbook ({type(error).__name__}: {error})") from None
     out = Workbook()
+    start = 1  # the line of the sheet's row 1
     for name, values, merged in sheets:
         formats, formulas, spans = details.get(name, ({}, {}, []))
-        out.extend(_sheet_blocks(name, values, merged or spans, formats, formulas, out.uncached))
+        out.extend(_sheet_blocks(name, values, merged or spans, formats, formulas, out.uncached, start))
+        height = max(len(values), max((row for row, _ in formulas), default=0))  # a formula past the values
+        start += height + 1  # a blank line between sheets
     return out
 
 
@@ -196,9 +203,13 @@ def _format_shown(shown: str) -> str:
     )
 
 
-def _details(data: bytes) -> dict[str, tuple[dict, dict, list]]:
+def _details(data: bytes, heights: dict[str, int] | None = None) -> dict[str, tuple[dict, dict, list]]:
     """For each sheet of an xlsx/xlsm: the number format of each numeric cell not in General format,
-    and the formula of each formula cell, by (row, column), both 1-based (openpyxl, read-only)."""
+    and the formula of each formula cell, by (row, column), both 1-based (openpyxl, read-only).
+
+    `heights`: for each sheet, its rows up to the last that holds a value (calamine's).  Rows past both
+    it and the last formula (found by a byte scan of the sheet's XML) are not read: a million empty
+    but formatted rows would cost openpyxl minutes, a cell object each."""
     from openpyxl import load_workbook
 
     try:
@@ -210,7 +221,13 @@ def _details(data: bytes) -> dict[str, tuple[dict, dict, list]]:
         for sheet in book.worksheets:
             formats: dict[tuple[int, int], str] = {}
             formulas: dict[tuple[int, int], str] = {}
-            for row in sheet.iter_rows():
+            last = None
+            if heights is not None and sheet.title in heights:
+                with book._archive.open(sheet._worksheet_path) as xml:
+                    formula_row = last_formula_row(xml)
+                if formula_row is not None:
+                    last = max(heights[sheet.title], formula_row, 1)
+            for row in sheet.iter_rows(max_row=last):
                 for cell in row:
                     value = getattr(cell, "value", None)
                     if value is None:
@@ -229,6 +246,57 @@ def _details(data: bytes) -> dict[str, tuple[dict, dict, list]]:
     finally:
         book.close()
     return out
+
+
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+_CHUNK = 1 << 20
+
+
+def _row_number(part: bytes, start: int, end: int) -> int | None:
+    """The number of the last `<row>` opened in part[start:end]: 0 if none, None if it has no `r`."""
+    at = part.rfind(b"<row", start, end)
+    while at >= 0 and part[at + 4 : at + 5] not in (b" ", b">", b"\t", b"\n", b"\r", b"/"):  # <rowBreaks>
+        at = part.rfind(b"<row", start, at)
+    if at < 0:
+        return 0
+    tag = part[at : part.find(b">", at)]
+    found = tag.find(b'r="')
+    while found > 0 and tag[found - 1 : found] not in (b" ", b"\t", b"\n", b"\r"):  # not `spans="…"`
+        found = tag.find(b'r="', found + 1)
+    if found < 0:
+        return None
+    digits = tag[found + 3 : tag.find(b'"', found + 3)]
+    return int(digits) if digits.isdigit() else None
+
+
+def last_formula_row(xml: IO[bytes]) -> int | None:
+    """The number of the last row of a sheet's XML that holds a formula (0: none), read a chunk at a
+    time at C speed; None when it cannot be told (rows without their `r` number, a prefixed namespace)."""
+    last_row = 0  # the last row opened before the position reached
+    found = 0
+    carry = b""
+    while True:
+        chunk = xml.read(_CHUNK)
+        text = carry + chunk
+        cut = len(text) if not chunk else max(text.rfind(b"<"), 0)  # a tag across two chunks waits for the next
+        part = text[:cut]
+        position = 0
+        for formula in _FORMULA.finditer(part):
+            row = _row_number(part, position, formula.start())
+            if row is None:
+                return None
+            last_row = row or last_row
+            if not last_row:
+                return None  # a formula outside any row that can be told
+            found = last_row
+            position = formula.end()
+        row = _row_number(part, position, len(part))
+        if row is None:
+            return None
+        last_row = row or last_row
+        carry = text[cut:]
+        if not chunk:
+            return found
 
 
 def decimals_of(number_format: str) -> tuple[int, bool, bool] | None:
@@ -312,7 +380,14 @@ def _sheet_blocks(
     formats: dict[tuple[int, int], str],
     formulas: dict[tuple[int, int], str],
     uncached: list[tuple[int, int, str, str]],
+    first: int = 1,
 ) -> Iterator[Block]:
+    """The blocks of one sheet, its row r (0-based) on line `first + r`; its formulas without a cached
+    result (wherever they are: in an otherwise empty row, past the last value) into `uncached`."""
+    for (number, column), formula in formulas.items():
+        row = values[number - 1] if number <= len(values) else ()
+        if (row[column - 1] if column <= len(row) else "") == "":
+            uncached.append((first + number - 1, column, f"{name}!{column_name(column)}{number}", formula))
     covered: set[tuple[int, int]] = set()  # 0-based positions a merged range covers beyond its first cell
     for (top, left), (bottom, right) in merged:
         for r in range(top, bottom + 1):
@@ -323,27 +398,26 @@ def _sheet_blocks(
     for r, row_values in enumerate(values):
         if row_values.count("") == len(row_values):
             continue  # a row of empty cells (a million formatted ones): a blank line, skipped at C speed
-        number = r + 1
+        number = r + 1  # the sheet's row number
+        line = first + r
         cells = []
         for c, value in enumerate(row_values):
             column = c + 1
             place = f"{name}!{column_name(column)}{number}"
             if (r, c) in covered:
-                cells.append(Cell("", number, column, column + 1, True, None, place))
+                cells.append(Cell("", line, column, column + 1, True, None, place))
                 continue
-            if value == "" and (number, column) in formulas:
-                uncached.append((number, column, place, formulas[number, column]))
             text = shown_value(value, formats.get((number, column)))
-            cells.append(Cell(text, number, column, column + 1, False, None if value == "" else value, place))
+            cells.append(Cell(text, line, column, column + 1, False, None if value == "" else value, place))
         while cells and not cells[-1].text and not cells[-1].merged:
             cells.pop()  # the sheet's empty columns on the right
         filled = [cell for cell in cells if cell.text]
         if not filled:
             continue  # a row of empty cells: a blank line
         if len(filled) == 1 and filled[0] is cells[0]:  # a title (merged across the table or not), a unit line
-            items.append(_line_block(cells[0].text, number))
+            items.append(_line_block(cells[0].text, line, cells[0].place))
         else:
-            items.append(Row(number, tuple(cells)))
+            items.append(Row(line, tuple(cells)))
     for is_row, run in groupby(items, key=lambda item: isinstance(item, Row)):
         if is_row:
             yield Grid(iter(list(run)), name)  # type: ignore[arg-type]  # a run of rows
@@ -351,8 +425,8 @@ def _sheet_blocks(
             yield from run  # type: ignore[misc]  # a run of Text
 
 
-def _line_block(text: str, number: int) -> Text:
+def _line_block(text: str, number: int, place: str) -> Text:
     line = classify(text, number)
     if isinstance(line, Text) and line.kind in ("heading", "meta", "text", "directive", "comment"):
-        return line
-    return Text("text", number, text)
+        return Text(line.kind, line.number, line.text, place)
+    return Text("text", number, text, place)

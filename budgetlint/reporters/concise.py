@@ -1,7 +1,9 @@
 """`path:line:col: CODE message` — one line a finding, for editors' error matchers and grep.
 
 Errors and warnings, as the rich output (`--min-severity`, `--show-info`), then one line counting those
-left out; the document's text is shown escaped (budgetlint.reporters.terminal)."""
+left out; the document's text is shown escaped (budgetlint.reporters.terminal).  A finding in a workbook,
+Word file or PDF says its place instead of line and column, as the user finds it there:
+`budget.xlsx:Sheet2!C5: BL201 …`, `report.pdf:page 3: …`."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from budgetlint.reporters.terminal import hidden_line, shown, visible
 
 
 def finding_line(f) -> str:
+    if f.place:  # a workbook's, Word file's or PDF's own name of the cell: `budget.xlsx:Sheet1!C12: BL201 …`
+        return f"{visible(f.path)}:{visible(f.place)}: {f.code} {visible(f.message)}\n"
     return f"{visible(f.path)}:{f.span.line}:{f.span.column}: {f.code} {visible(f.message)}\n"
 
 

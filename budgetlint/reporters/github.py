@@ -7,6 +7,8 @@ properties.  GitHub accepts columns only on a one-line annotation, so a span
 over several lines gives lines only.  The other characters that drive a terminal
 (ESC, BEL, bidi overrides …: a document's text may hold them) are shown escaped,
 `\x1b`, as in the rich output: the log shows the annotation lines as they are.
+A finding in a workbook, Word file or PDF says its place
+(`Sheet2!C5`) in the title and the message, its line being the place's row (no columns: a binary file).
 """
 
 from __future__ import annotations
@@ -35,6 +37,20 @@ def render(result, stream, options) -> None:
         write(command("error", error.message, file=error.path, line=error.line, title="budgetlint") + "\n")
     for f in result.findings:
         span = f.span
+        if f.place:  # a workbook's, Word file's or PDF's cell: its place in the message, its row as the line
+            from budgetlint.places import row_of
+
+            write(
+                command(
+                    COMMANDS.get(f.severity, "warning"),
+                    f"{f.place}: {f.message}",
+                    file=f.path,
+                    line=row_of(f.place) or span.line,
+                    title=f"{f.code} {f.place}",
+                )
+                + "\n"
+            )
+            continue
         one_line = span.end_line == span.line
         write(
             command(

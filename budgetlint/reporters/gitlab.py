@@ -8,6 +8,8 @@ without the line numbers some messages cite) and its expected and found values. 
 its findings' fingerprints; changing a value makes a new one.  Identical findings in one file are told
 apart by their order among themselves (GitLab shows one issue a fingerprint).  Files that could not be
 read are `budgetlint` issues of severity `blocker`, so a broken input is never a green widget.
+A finding in a workbook, Word file or PDF names its place (`Sheet2!C5`) in the description, and its
+lines are the place's row.
 """
 
 from __future__ import annotations
@@ -48,13 +50,24 @@ def fingerprints(findings) -> Iterator[str]:
         yield hashlib.sha256(f"{key}\n{occurrence}".encode()).hexdigest()
 
 
+def _lines(f) -> dict:
+    """The finding's lines; in a workbook, Word file or PDF the place's row (its place is in the description)."""
+    if f.place:
+        from budgetlint.places import row_of
+
+        row = row_of(f.place)
+        if row is not None:
+            return {"begin": row, "end": row}
+    return {"begin": f.span.line, "end": f.span.end_line}
+
+
 def finding_issue(f, fingerprint: str) -> dict:
     return {
-        "description": f"{f.code} {f.message}",
+        "description": f"{f.code} {f.place}: {f.message}" if f.place else f"{f.code} {f.message}",
         "check_name": f.code,
         "fingerprint": fingerprint,
         "severity": SEVERITIES.get(f.severity, "minor"),
-        "location": {"path": f.path, "lines": {"begin": f.span.line, "end": f.span.end_line}},
+        "location": {"path": f.path, "lines": _lines(f)},
     }
 
 

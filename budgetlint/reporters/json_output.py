@@ -1,8 +1,10 @@
 """The versioned JSON envelope `{"version", "tool", "findings", "errors", "summary"}`.
 
-Its schema is budgetlint/schemas/findings-1.json; a change that breaks a
-consumer bumps SCHEMA_VERSION.  One finding a line: readable, diffable, and
-fast to write (see `finding_json`).
+Its schema is budgetlint/schemas/findings-1.json; a new optional field raises
+SCHEMA_VERSION's minor version, a change that breaks a consumer its major one.
+One finding a line: readable, diffable, and fast to write (see `finding_json`).
+A finding in a workbook, Word file or PDF adds `place` and, as its place names
+them, `sheet` and `cell` or `page` and `box` (1.1); a text file's has none.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from json.encoder import encode_basestring  # json's own string encoder (C), as 
 from budgetlint import __version__
 from budgetlint.docs import rule_url
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: a finding in a workbook, Word file or PDF says its place
 
 
 def _text(value: str | None) -> str:
@@ -40,7 +42,13 @@ def finding_json(f, docs_url: str | None = None) -> str:
     if f.related:
         text += (
             ', "related": ['
-            + ", ".join([f'{{{_span(r.span)}, "label": {encode_basestring(r.label)}}}' for r in f.related])
+            + ", ".join(
+                [
+                    f'{{{_span(r.span)}, "label": {encode_basestring(r.label)}'
+                    + (f', "place": {encode_basestring(r.place)}}}' if r.place else "}")
+                    for r in f.related
+                ]
+            )
             + "]"
         )
     if f.fix is not None:
@@ -51,7 +59,19 @@ def finding_json(f, docs_url: str | None = None) -> str:
         )
     if docs_url:
         text += f', "url": {encode_basestring(rule_url(docs_url, f.code) or "")}'
+    if f.place:  # a text file's finding has none of these: its output is as before
+        text += _place(f)
     return text + "}"
+
+
+def _place(f) -> str:
+    """`"place"`, and `"sheet"` and `"cell"` (a workbook's), `"page"` and `"box"` (a PDF's), as JSON fields."""
+    from budgetlint.places import parts
+
+    fields = {"place": f.place, **parts(f.place)}
+    if f.box is not None:
+        fields["box"] = list(f.box)
+    return "".join([f", {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()])
 
 
 def envelope(result, severities: Counter | None = None, codes: Counter | None = None) -> dict:

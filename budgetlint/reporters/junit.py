@@ -28,11 +28,10 @@ def tree(result) -> ET.Element:
     for path, (findings, errors) in _suites(result).items():
         suite = ET.SubElement(root, "testsuite", name=path)
         for f in findings:
-            case = ET.SubElement(
-                suite, "testcase", name=f"{f.code} {f.rule} ({f.span.line}:{f.span.column})", classname=path
-            )
+            where = f.place or f"{f.span.line}:{f.span.column}"  # a workbook's `Sheet2!C5`, a PDF's `page 3`
+            case = ET.SubElement(suite, "testcase", name=f"{f.code} {f.rule} ({where})", classname=path)
             failure = ET.SubElement(case, "failure", message=f.message, type=f.code)
-            details = [f"{f.path}:{f.span.line}:{f.span.column}: {f.code} [{f.severity}] {f.message}"]
+            details = [f"{f.path}:{where}: {f.code} [{f.severity}] {f.message}"]
             if f.project:
                 details.append(f"project: {f.project}")
             failure.text = "\n".join(details)

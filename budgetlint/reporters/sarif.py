@@ -53,6 +53,25 @@ def physical(path: str, span) -> dict:
     return {"artifactLocation": artifact_location(path), "region": region(span)}
 
 
+def location(path: str, span, place: str = "") -> dict:
+    """A finding's location: its region in a text file; in a workbook, Word file or PDF its place as a
+    logical location (`Sheet1!C12`, `page 3`) and a region whose start line is the place's row (a
+    sheet's row 12, a Word table's row 3; a PDF's running line, which has none) and, in a sheet, whose
+    columns are the cell's (A = 1)."""
+    if not place:
+        return {"physicalLocation": physical(path, span)}
+    from budgetlint.places import parts, row_of
+
+    found = parts(place)
+    where: dict = {"startLine": row_of(place) or span.line}
+    if "cell" in found:
+        where["startColumn"], where["endColumn"] = span.column, span.column + 1
+    return {
+        "physicalLocation": {"artifactLocation": artifact_location(path), "region": where},
+        "logicalLocations": [{"name": found.get("cell", place), "fullyQualifiedName": place, "kind": "element"}],
+    }
+
+
 def rule_descriptor(rule, lang: str, docs_url: str | None = None) -> dict:
     from budgetlint.docs import rule_url
     from budgetlint.explain import explain_text
@@ -91,13 +110,13 @@ def result_object(finding, rule_index: dict[str, int]) -> dict:
         "ruleId": finding.code,
         "level": LEVELS.get(finding.severity, "warning"),
         "message": {"text": finding.message or finding.code},
-        "locations": [{"physicalLocation": physical(finding.path, finding.span)}],
+        "locations": [location(finding.path, finding.span, finding.place)],
     }
     if finding.code in rule_index:
         result["ruleIndex"] = rule_index[finding.code]
     if finding.related:
         result["relatedLocations"] = [
-            {"id": number, "physicalLocation": physical(finding.path, related.span), "message": {"text": related.label}}
+            {"id": number, **location(finding.path, related.span, related.place), "message": {"text": related.label}}
             for number, related in enumerate(finding.related, start=1)
         ]
     if finding.fix is not None and finding.fix.edits:
