@@ -405,6 +405,9 @@ def run_structured(text: str, linter, formatter, thorough: bool = True) -> list[
     return problems
 
 
+KNOWN_FMT_REFUSALS = (43, 270)
+
+
 @pytest.fixture(scope="module")
 def formatter():
     from budgetlint.config import Config
@@ -420,7 +423,13 @@ def test_structured_inputs_never_break_check_fix_or_fmt(linter, formatter):
         rng = random.Random(f"structured:{number}")
         text = structured(rng, big=number % 100 == 7)
         problems.extend(f"input {number}: {problem}" for problem in run_structured(text, linter, formatter))
-    assert problems == []
+    refused = [problem for problem in problems if problem.endswith(": fmt refused")]
+    assert [problem for problem in problems if problem not in refused] == []
+    # fmt's guard, known: rows that do not line up with their table — a 项目名称 cell gone, so that the next
+    # table's header rows join the indicator block before it (43); a pipe added in a per-row table (270) —
+    # read otherwise once fmt pads them to the table's columns; fmt refuses and leaves the text unchanged.
+    # These are the inputs it refuses: a new refusal fails here.
+    assert refused == [f"input {number}: fmt refused" for number in KNOWN_FMT_REFUSALS]
 
 
 def test_the_structured_generator_makes_what_it_says():
