@@ -343,6 +343,8 @@ def _check_pack_data(packs: list[Path]) -> None:
             template_params(load_catalogue([pack]), load_templates((pack,)))
         except TemplateError as error:
             raise ConfigError(str(error)) from None
+        except ConfigError as error:  # a template's parameters: the pack's (a built-in template's fit ours)
+            raise ConfigError(f"{pack}: {error}") from None
         try:
             load_vocabulary((pack,))
         except (KeyError, TypeError, ValueError, AttributeError) as error:
@@ -401,7 +403,7 @@ def template_params(catalogue, templates):
             if rule is None:
                 raise ConfigError(f"{where}: no rule {code} to set parameters of")
             for name, value in list(values.items()):
-                values[name] = _param(rule, name, value, f"{where}: {code}")
+                values[name] = _param(rule, name, value, f"{where}: params.{code}.{name}")
     return templates
 
 
@@ -588,6 +590,7 @@ def _dotted(text: str, index: int) -> tuple[tuple[str, ...], int] | None:
 
 _PACK_RULE = re.compile(r"rule (BL\d{3})((?:\.[^:\s]+)*)(?::|\.examples\[)")
 _PACK_AT = re.compile(r"(\d+): ")
+_PACK_TEMPLATE = re.compile(r"template (\S+): (?:(params\.BL\d{3}(?:\.[^:\s]+)?):)?")
 
 
 def pack_error(message: str, packs: Iterable[Path]) -> ConfigError:
@@ -613,14 +616,15 @@ def pack_line(pack: Path, message: str) -> int | None:
         lines = pack.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    rule = _PACK_RULE.match(message)
-    if rule:
-        code, sub = rule.group(1), tuple(part for part in rule.group(2).split(".") if part)
-        starts = [number for number, line in enumerate(lines) if line.strip().startswith("[[rule]]")]
+    entry = _PACK_RULE.match(message) or _PACK_TEMPLATE.match(message)
+    if entry:  # a [[rule]] or [[template]] entry: the one with that code or id, then the key in it
+        table, name = ("rule", "code") if entry.re is _PACK_RULE else ("template", "id")
+        own, sub = entry.group(1), tuple(part for part in (entry.group(2) or "").split(".") if part)
+        starts = [number for number, line in enumerate(lines) if line.strip().startswith(f"[[{table}]]")]
         for start, end in zip(starts, [*starts[1:], len(lines)]):
             block = lines[start:end]
-            if any(re.match(rf"\s*code\s*=\s*[\"']{code}[\"']", line) for line in block):
-                return (_key_line_in(block, ("rule", *sub), start + 1) if sub else None) or start + 1
+            if any(re.match(rf"\s*{name}\s*=\s*[\"']{re.escape(own)}[\"']", line) for line in block):
+                return (_key_line_in(block, (table, *sub), start + 1) if sub else None) or start + 1
         return None
     unknown = _UNKNOWN.match(message)
     name = unknown.group(1) if unknown else message.split(": ", 1)[0]

@@ -395,3 +395,29 @@ def test_the_language_server_shows_a_bad_pack_and_keeps_running(tmp_path):
         assert server.close() == 0
     finally:
         server.kill()
+
+
+@pytest.mark.parametrize(
+    ("pack", "line", "message"),
+    [
+        (
+            '[vocabulary.values.relative_dates]\n"年末末" = 13\n',
+            2,
+            "vocabulary.values.relative_dates.年末末: expected a month 1 to 12 (0: the year), got 13",
+        ),
+        (
+            '[[vocabulary.attribute]]\ncode = "04"\nname = "永久项目"\nyears = [5, 1]\n',
+            4,
+            "vocabulary.attribute[0].years: expected [least, most] years, 1 to 1000, got [5, 1]",
+        ),
+        (
+            '[[template]]\nid = "gansu"\nstarts = ["项目名称"]\n[template.params.BL201]\nmax_terms = 0\n',
+            5,
+            "template gansu: params.BL201.max_terms: expected 1 to 1000, got 0",
+        ),
+    ],
+    ids=["relative date", "attribute years", "template parameter"],
+)
+def test_every_number_a_pack_gives_is_checked(tmp_path, monkeypatch, pack, line, message):
+    project(tmp_path, pack)
+    assert check(tmp_path, monkeypatch) == (2, f"p.toml:{line}:1: E000 {message}\n")
