@@ -588,11 +588,6 @@ def _dotted(text: str, index: int) -> tuple[tuple[str, ...], int] | None:
         return tuple(parts), index
 
 
-_PACK_RULE = re.compile(r"rule (BL\d{3})((?:\.[^:\s]+)*)(?::|\.examples\[)")
-_PACK_AT = re.compile(r"(\d+): ")
-_PACK_TEMPLATE = re.compile(r"template (\S+): (?:(params\.BL\d{3}(?:\.[^:\s]+)?):)?")
-
-
 def pack_error(message: str, packs: Iterable[Path]) -> ConfigError:
     """A rule pack's error (`message` begins with the pack's path), located: the pack, the line of the key
     it names (a [[rule]] entry's own key, found in the entry with its code) and the message without them."""
@@ -601,9 +596,9 @@ def pack_error(message: str, packs: Iterable[Path]) -> ConfigError:
         if not message.startswith(head):
             continue
         rest = message[len(head) :]
-        at = _PACK_AT.match(rest)
-        if at:  # already at its line
-            return ConfigError(rest[at.end() :], pack, int(at.group(1)))
+        number, at, after = rest.partition(": ")
+        if at and number.isdigit():  # already at its line
+            return ConfigError(after, pack, int(number))
         rest = rest.lstrip()
         return ConfigError(rest, pack, pack_line(pack, rest) or 1)
     return ConfigError(message)
@@ -616,10 +611,9 @@ def pack_line(pack: Path, message: str) -> int | None:
         lines = pack.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    entry = _PACK_RULE.match(message) or _PACK_TEMPLATE.match(message)
+    entry = _entry_key(message)
     if entry:  # a [[rule]] or [[template]] entry: the one with that code or id, then the key in it
-        table, name = ("rule", "code") if entry.re is _PACK_RULE else ("template", "id")
-        own, sub = entry.group(1), tuple(part for part in (entry.group(2) or "").split(".") if part)
+        table, name, own, sub = entry
         starts = [number for number, line in enumerate(lines) if line.strip().startswith(f"[[{table}]]")]
         for start, end in zip(starts, [*starts[1:], len(lines)]):
             block = lines[start:end]
@@ -630,6 +624,23 @@ def pack_line(pack: Path, message: str) -> int | None:
     name = unknown.group(1) if unknown else message.split(": ", 1)[0]
     key = tuple(re.sub(r"\[\d+\]$", "", part) for part in name.split("."))
     return _key_line_in(lines, key)
+
+
+def _entry_key(message: str) -> tuple[str, str, str, tuple[str, ...]] | None:
+    """(table, its key, the entry's code or id, the key in it) of an error about a [[rule]] entry
+    (`rule BL990.params.groups: …`, `rule BL990.examples[0]: …`) or a [[template]] entry (`template gansu:
+    params.BL201.max_terms: …`); None for another error.  Read with str methods: a pack's keys are any text."""
+    if message.startswith("rule BL") and message[7:10].isdigit() and message[10:11] in (".", ":"):
+        key = message[10:].partition(": ")[0].partition(".examples[")[0].rstrip(":")
+        return "rule", "code", message[5:10], tuple(part for part in key.split(".") if part)
+    if message.startswith("template "):
+        own, found, rest = message[len("template ") :].partition(": ")
+        if not found:
+            return None
+        key, found, _ = rest.partition(": ")
+        sub = tuple(key.split(".")) if found and key.startswith("params.BL") else ()
+        return "template", "id", own, sub
+    return None
 
 
 @lru_cache(maxsize=256)
