@@ -28,6 +28,7 @@ HEAVY = (
     "openpyxl",
     "xlrd",
     "zipfile",
+    "re2",  # a rule pack's patterns only (budgetlint/vocabulary.py compile_pattern)
 )
 
 PROBE = (
