@@ -51,6 +51,7 @@ _KNOWN_KEYS = {
     "baseline",
     *SHORTCUTS,
 }
+MAX_TOLERANCE = 10**12  # 元: more than any budget, so any larger tolerance is a typo
 DEFAULT_INCLUDE = (
     "*.md",
     "*.txt",
@@ -234,9 +235,9 @@ def parse_config(
         packs.append(pack)
     try:
         catalogue = load_catalogue(tuple(packs))
-    except CatalogueError as error:
-        raise ConfigError(str(error)) from None
-    _check_pack_data(packs)
+        _check_pack_data(packs)
+    except (CatalogueError, ConfigError) as error:
+        raise pack_error(str(error), packs) from None
     select = _codes(data.get("select", ["BL"]), f"{where}: select", catalogue)
     extend_select = _codes(data.get("extend-select", []), f"{where}: extend-select", catalogue)
     ignore = _codes(data.get("ignore", []), f"{where}: ignore", catalogue) + _codes(
@@ -286,11 +287,11 @@ def parse_config(
             if isinstance(tolerance, bool):
                 raise InvalidOperation
             tolerance = Decimal(str(tolerance))
-            if tolerance < 0:
+            if not tolerance.is_finite() or not 0 <= tolerance <= MAX_TOLERANCE:
                 raise InvalidOperation
         except InvalidOperation:
             raise ConfigError(
-                f"{where}: tolerance: expected a non-negative amount in 元, got {data['tolerance']!r}"
+                f"{where}: tolerance: expected a non-negative amount in 元, at most {MAX_TOLERANCE:,}, got {data['tolerance']!r}"
             ) from None
     for key in ("include", "exclude"):
         value = data.get(key)
@@ -340,7 +341,7 @@ def parse_config(
 def _check_pack_data(packs: list[Path]) -> None:
     """A pack's `units` and `[vocabulary]` must be readable: say which pack and why, once, here."""
     from budgetlint.templates import TemplateError, load_templates
-    from budgetlint.units import UnitsError, load_units
+    from budgetlint.units import UnitsError, check_definitions, load_units
     from budgetlint.vocabulary import load_vocabulary
 
     for pack in packs:
@@ -350,20 +351,66 @@ def _check_pack_data(packs: list[Path]) -> None:
             raise ConfigError(f"{pack}: units: expected a string of pint definitions")
         try:
             if units:
-                load_units(units)
+                check_definitions(units, load_units(units))
         except UnitsError as error:  # pint's messages may span lines: a config error is one line
-            raise ConfigError(f"{pack}: units: {' '.join(str(error).split())}") from None
+            line = _units_line(pack, str(error))
+            raise ConfigError(f"{pack}:{line}: units: {' '.join(str(error).split())}") from None
         except Exception as error:  # pint, after the definitions: undefined names, even RecursionError (元 = 2 元)
             detail = " ".join(str(error).split())[:200]
             raise ConfigError(f"{pack}: units: cannot be used ({type(error).__name__}: {detail})") from None
+        _check_pack_kinds(pack, load_catalogue([pack]))
         try:
             template_params(load_catalogue([pack]), load_templates((pack,)))
         except TemplateError as error:
             raise ConfigError(str(error)) from None
+        except ConfigError as error:  # a template's parameters: the pack's (a built-in template's fit ours)
+            raise ConfigError(f"{pack}: {error}") from None
         try:
             load_vocabulary((pack,))
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ConfigError(f"{pack}: vocabulary: cannot be used ({type(error).__name__}: {error})") from None
+
+
+def _check_pack_kinds(pack: Path, catalogue: Catalogue) -> None:
+    """Each [[rule]] of `pack` names a check kind that exists, with the parameters that kind reads (its
+    declaration in budgetlint/checks/): one line naming the rule and the key otherwise."""
+    from budgetlint.checks import BUILT_IN_ONLY, ParamError, check_rule_params
+
+    builtin = load_catalogue(())
+    for rule in catalogue.rules.values():
+        if rule.source != str(pack):
+            continue
+        where = f"{pack}: rule {rule.code}"
+        if rule.kind in BUILT_IN_ONLY:  # the reader's and the suppression comments' own findings
+            known = builtin.rules.get(rule.code)
+            if known is None or known.kind != rule.kind:
+                raise ConfigError(f"{where}.kind: {rule.kind!r} is only for restating the built-in rules of that kind")
+            continue
+        try:
+            check_rule_params(rule.kind, {name: (param.type, param.default) for name, param in rule.params.items()})
+        except ParamError as error:
+            raise ConfigError(f"{where}.{error}") from None
+
+
+def _units_line(pack: Path, message: str) -> int:
+    """The line of `pack` that defines the unit an error `message` names (`零: …`, `unit definition '零 = 0 个'
+    …`), else the line of its `units` key."""
+    name = message.split(":", 1)[0].strip()
+    quoted = re.match(r"unit definition '([^']*)'", message)
+    if quoted:
+        name = quoted.group(1).split("=", 1)[0].strip()
+    try:
+        lines = pack.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    start = _key_line_in(lines, ("units",)) or 1
+    for number, line in enumerate(lines[start - 1 :], start=start):
+        head = line.split("#", 1)[0]
+        if number == start:  # units = """name = …
+            head = head.partition("=")[2].lstrip(" \t\"'")
+        if name and head.split("=", 1)[0].strip() == name:
+            return number
+    return start
 
 
 def template_params(catalogue, templates):
@@ -376,7 +423,7 @@ def template_params(catalogue, templates):
             if rule is None:
                 raise ConfigError(f"{where}: no rule {code} to set parameters of")
             for name, value in list(values.items()):
-                values[name] = _param(rule, name, value, f"{where}: {code}")
+                values[name] = _param(rule, name, value, f"{where}: params.{code}.{name}")
     return templates
 
 
@@ -386,9 +433,17 @@ def _param(rule, name: str, value: Any, where: str) -> Any:
         known = ", ".join(sorted(rule.params)) or "none"
         raise ConfigError(f"{where}: {rule.code} has no parameter {name!r} (it has: {known})")
     try:
-        return spec.coerce(value, where)
+        value = spec.coerce(value, where)
     except CatalogueError as error:
         raise ConfigError(str(error)) from None
+    from budgetlint.checks import BUILT_IN_ONLY, ParamError, check_param
+
+    if rule.kind not in BUILT_IN_ONLY:
+        try:
+            check_param(rule.kind, name, value)
+        except ParamError as error:
+            raise ConfigError(f"{where}: {error}") from None
+    return value
 
 
 def parse_overrides(values: Iterable[str]) -> dict[str, Any]:
@@ -492,9 +547,14 @@ def key_line(path: Path, key: tuple[str, ...]) -> int | None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+    return _key_line_in(text.splitlines(), key)
+
+
+def _key_line_in(lines: list[str], key: tuple[str, ...], first: int = 1) -> int | None:
+    """key_line over `lines`, the first of which is line `first`."""
     best, best_line = 0, None
     table: tuple[str, ...] = ()
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines, start=first):
         stripped = line.strip()
         if stripped.startswith("["):  # a [table] or [[array]] header
             found = _dotted(stripped, 2 if stripped.startswith("[[") else 1)
@@ -546,6 +606,61 @@ def _dotted(text: str, index: int) -> tuple[tuple[str, ...], int] | None:
             index += 1
             continue
         return tuple(parts), index
+
+
+def pack_error(message: str, packs: Iterable[Path]) -> ConfigError:
+    """A rule pack's error (`message` begins with the pack's path), located: the pack, the line of the key
+    it names (a [[rule]] entry's own key, found in the entry with its code) and the message without them."""
+    for pack in packs:
+        head = f"{pack}:"
+        if not message.startswith(head):
+            continue
+        rest = message[len(head) :]
+        number, at, after = rest.partition(": ")
+        if at and number.isdigit():  # already at its line
+            return ConfigError(after, pack, int(number))
+        rest = rest.lstrip()
+        return ConfigError(rest, pack, pack_line(pack, rest) or 1)
+    return ConfigError(message)
+
+
+def pack_line(pack: Path, message: str) -> int | None:
+    """The line of `pack` holding the key an error `message` names: `rule BL990.params.groups: …`,
+    `vocabulary.values.magnitudes.兆: …`, `units: …`, `unknown key 'x'`."""
+    try:
+        lines = pack.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    entry = _entry_key(message)
+    if entry:  # a [[rule]] or [[template]] entry: the one with that code or id, then the key in it
+        table, name, own, sub = entry
+        starts = [number for number, line in enumerate(lines) if line.strip().startswith(f"[[{table}]]")]
+        for start, end in zip(starts, [*starts[1:], len(lines)]):
+            block = lines[start:end]
+            if any(re.match(rf"\s*{name}\s*=\s*[\"']{re.escape(own)}[\"']", line) for line in block):
+                return (_key_line_in(block, (table, *sub), start + 1) if sub else None) or start + 1
+        return None
+    unknown = _UNKNOWN.match(message)
+    name = unknown.group(1) if unknown else message.split(": ", 1)[0]
+    key = tuple(re.sub(r"\[\d+\]$", "", part) for part in name.split("."))
+    return _key_line_in(lines, key)
+
+
+def _entry_key(message: str) -> tuple[str, str, str, tuple[str, ...]] | None:
+    """(table, its key, the entry's code or id, the key in it) of an error about a [[rule]] entry
+    (`rule BL990.params.groups: …`, `rule BL990.examples[0]: …`) or a [[template]] entry (`template gansu:
+    params.BL201.max_terms: …`); None for another error.  Read with str methods: a pack's keys are any text."""
+    if message.startswith("rule BL") and message[7:10].isdigit() and message[10:11] in (".", ":"):
+        key = message[10:].partition(": ")[0].partition(".examples[")[0].rstrip(":")
+        return "rule", "code", message[5:10], tuple(part for part in key.split(".") if part)
+    if message.startswith("template "):
+        own, found, rest = message[len("template ") :].partition(": ")
+        if not found:
+            return None
+        key, found, _ = rest.partition(": ")
+        sub = tuple(key.split(".")) if found and key.startswith("params.BL") else ()
+        return "template", "id", own, sub
+    return None
 
 
 @lru_cache(maxsize=256)

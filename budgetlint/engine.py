@@ -183,8 +183,8 @@ class Linter:
                     continue
                 kind = registry.get(rule.kind)
                 if kind is None:
-                    continue  # a pack naming a kind this version lacks: its rules stay silent
-                plan.append((rule, kind, self.config.params_of(rule.code, rule.defaults())))
+                    continue  # never from a pack read through its config: an unknown kind is a config error
+                plan.append((rule, kind, self.config.params_of(rule.code, {**kind.defaults(), **rule.defaults()})))
             found = self._plans[ignored] = (enabled, plan)
         return found
 
@@ -207,7 +207,7 @@ class Linter:
             recognised = Recognised(template, (), project.templates_tied)
             found = []
             for rule, kind, _ in plan:
-                under = self.templates.params(recognised, rule.code, rule.defaults())
+                under = self.templates.params(recognised, rule.code, {**kind.defaults(), **rule.defaults()})
                 if under is not None:
                     found.append((rule, kind, self.config.params_of(rule.code, under)))
             self._template_plans[key] = found

@@ -32,12 +32,16 @@ def name_key(prefix: re.Pattern[str] | None) -> Callable[[str], str]:
     """`normalize_name` with `prefix` bound, memoised by the name alone.  A check asks for it once and
     calls it for each indicator; the pattern is not part of the cache key because hashing a compiled
     pattern hashes its whole compiled program."""
-    return _name_key(None if prefix is None else prefix.pattern)
+    if prefix is None:
+        return _name_key(None, True)
+    return _name_key(prefix.pattern, isinstance(prefix, re.Pattern))
 
 
 @lru_cache(maxsize=8)
-def _name_key(pattern: str | None) -> Callable[[str], str]:
-    prefix = None if pattern is None else re.compile(pattern)
+def _name_key(pattern: str | None, ours: bool) -> Callable[[str], str]:
+    from budgetlint.vocabulary import compile_pattern
+
+    prefix = None if pattern is None else compile_pattern(pattern, ours)
 
     @lru_cache(maxsize=16384)
     def key(name: str) -> str:

@@ -244,16 +244,100 @@ def parse_rule(data: dict[str, Any], source: str, family: str) -> Rule:
 _PACK_KEYS = {"family", "rule", "vocabulary", "units", "template"}
 
 
+MAX_TOML_BYTES = 1 << 20  # a rule pack or config is a page of settings: 1 MB is far beyond any real one
+MAX_TOML_DEPTH = 32  # tables and arrays within each other: the built-in files need 4
+
+
 def read_toml_file(path: Path, error: type[ValueError], what: str) -> dict[str, Any]:
-    """A TOML file as data; every way it can be unusable is `error` with one line naming the file."""
+    """A TOML file as data; every way it can be unusable is `error` with one line naming the file.
+
+    A pack or config is untrusted data: a file over MAX_TOML_BYTES is refused by its size before
+    it is read, and one nested deeper than MAX_TOML_DEPTH (arrays, inline tables, or tables) is
+    refused at the line where it gets too deep — tomllib's RecursionError included."""
+    import os
+
     try:
-        return read_toml(path)  # cached while the file is unchanged
+        size = os.stat(path).st_size
+        if size > MAX_TOML_BYTES:
+            raise error(f"{path}: {what} is {size:,} bytes, over the limit of {MAX_TOML_BYTES:,} (1 MB)")
+        data = read_toml(path)  # cached while the file is unchanged
     except OSError as problem:
         raise error(f"{path}: cannot read {what} ({problem.strerror or problem})") from None
     except UnicodeDecodeError as problem:
         raise error(f"{path}: not valid TOML (not UTF-8: byte {problem.start + 1})") from None
+    except RecursionError:  # tomllib recurses into arrays and inline tables
+        raise _nested(path, error, what) from None
     except ValueError as problem:  # tomllib.TOMLDecodeError, without importing tomllib for it
+        if isinstance(problem, error) and str(problem).startswith(str(path)):
+            raise
         raise error(f"{path}: not valid TOML ({problem})") from None
+    if _depth(data) > MAX_TOML_DEPTH:
+        raise _nested(path, error, what)
+    return data
+
+
+def _nested(path: Path, error: type[ValueError], what: str) -> ValueError:
+    """The error for a file nested too deep, at the line where it gets too deep (none for tables nested
+    by dotted keys, a.b.c…, which open no bracket)."""
+    try:
+        line = _too_deep(path.read_bytes())
+    except OSError:
+        line = 0
+    return error(
+        f"{path}{f':{line}' if line else ''}: {what} nests arrays or tables deeper than {MAX_TOML_DEPTH} levels"
+    )
+
+
+def _too_deep(raw: bytes) -> int:
+    """The line at which `raw` (TOML) opens more than MAX_TOML_DEPTH brackets and braces within each
+    other, outside strings and comments; 0 if it never does.  Linear, one pass over the bytes."""
+    depth, line, index, length = 0, 1, 0, len(raw)
+    while index < length:
+        byte = raw[index]
+        if byte in b"[{":
+            depth += 1
+            if depth > MAX_TOML_DEPTH:
+                return line
+        elif byte in b"]}":
+            depth = max(depth - 1, 0)
+        elif byte == 0x0A:
+            line += 1
+        elif byte == 0x23:  # a comment: to the end of the line
+            end = raw.find(b"\n", index)
+            index = length if end < 0 else end
+            continue
+        elif byte in b"\"'":
+            quote = raw[index : index + 3] if raw[index : index + 3] in (b'"""', b"'''") else raw[index : index + 1]
+            index += len(quote)
+            while index < length and not raw.startswith(quote, index):
+                if raw[index] == 0x5C and quote[:1] == b'"':  # a backslash escapes the next byte in "…"
+                    index += 1
+                    line += raw[index : index + 1] == b"\n"
+                elif raw[index] == 0x0A:
+                    line += 1
+                    if len(quote) == 1:  # a one-line string ends at the line's end (tomllib will say so)
+                        break
+                index += 1
+            index += len(quote)
+            continue
+        index += 1
+    return 0
+
+
+def _depth(data: Any) -> int:
+    """How deep tables and arrays nest in `data` (counted without recursion)."""
+    deepest, stack = 0, [(data, 0)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        elif not isinstance(value, list):
+            continue
+        deepest = max(deepest, level + 1)
+        if deepest > MAX_TOML_DEPTH:
+            return deepest
+        stack.extend((item, level + 1) for item in value)
+    return deepest
 
 
 def read_rule_file(path: Path, catalogue: Catalogue, replace: bool = False) -> None:
@@ -262,7 +346,7 @@ def read_rule_file(path: Path, catalogue: Catalogue, replace: bool = False) -> N
     A pack is data only: rules, its family title, [vocabulary] extensions and unit definitions
     are read and checked here; nothing in it is imported or evaluated.
     """
-    data = read_toml_file(path, CatalogueError, "rule file")
+    data = read_toml_file(path, CatalogueError, "rule pack" if replace else "rule file")
     if replace:
         _check_pack(data, path)
     family = data.get("family", {})
@@ -280,6 +364,10 @@ def read_rule_file(path: Path, catalogue: Catalogue, replace: bool = False) -> N
         rule = parse_rule(entry, str(path), family_id)
         if rule.code in catalogue.rules and not replace:
             raise CatalogueError(f"{path}: rule {rule.code} is defined twice")
+        replaced = catalogue.rules.get(rule.code)
+        if replace and replaced is not None and replaced.kind == rule.kind:
+            # a pack restating a built-in rule keeps the parameters it does not set
+            rule.params.update((name, param) for name, param in replaced.params.items() if name not in rule.params)
         catalogue.rules[rule.code] = rule
 
 

@@ -118,6 +118,24 @@ class UnitTable:
         return self._foreign[word]
 
 
+FACTOR_RANGE = (Decimal("1E-30"), Decimal("1E30"))  # to the base unit: a unit of 0 is a zero denominator
+
+
+def check_definitions(text: str, table: UnitTable) -> None:
+    """Raise UnitsError unless every unit `text` (a rule pack's definitions) defines is a finite, positive
+    amount of its base unit within FACTOR_RANGE: `零 = 0 个` would divide every rate per 零 by zero."""
+    for name in _definition_names(text):
+        unit = table.get(name)
+        if unit is None:
+            continue
+        factor = unit.factor
+        if not (factor.is_finite() and FACTOR_RANGE[0] <= factor <= FACTOR_RANGE[1]):
+            raise UnitsError(
+                f"{name}: expected a positive amount of its base unit, {FACTOR_RANGE[0]} to {FACTOR_RANGE[1]}, "
+                f"got {factor}"[:300]
+            )
+
+
 @lru_cache(maxsize=1)
 def _pint_default_registry():
     import pint

@@ -67,7 +67,7 @@ class Vocabulary:
     level2_codes: dict[str, Group]  # code → the first level-2 group with it
     cost_kinds: frozenset[str]
     not_applicable: frozenset[str]
-    name_prefix: re.Pattern[str]
+    name_prefix: re.Pattern[str]  # a pack's: an RE2 pattern (see compile_pattern), used the same way
     fragments: frozenset[str]
     magnitudes: dict[str, Decimal]
     approximate: tuple[str, ...]
@@ -248,7 +248,28 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def compile_pattern(pattern: str, ours: bool) -> Any:
+    """`pattern` compiled: ours (rules/vocabulary.toml's own) by Python's `re`; a rule pack's by RE2
+    (google-re2, imported only then), whose matching time is linear in the text whatever the pattern —
+    a pack's `(a+)+$` cannot hang a check.  RE2 has no lookarounds or backreferences: such a pack pattern
+    is refused when the config is read.  Raises ValueError for a pattern that does not compile."""
+    if ours:
+        return re.compile(pattern)
+    import re2  # type: ignore[import-untyped,unused-ignore]
+
+    options = re2.Options()
+    options.log_errors = False  # the error is raised (and reported as one line), not written to stderr
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as error:
+        detail = error.args[0].decode("utf-8", "replace") if error.args and isinstance(error.args[0], bytes) else error
+        raise ValueError(f"{detail} (pack patterns are RE2 syntax: no lookarounds, no backreferences)") from None
+
+
 def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
+    base = read_toml(rules_path("vocabulary.toml"))  # what is ours: its patterns stay in `re`
+    prefix = data["indicator_rules"]["name_prefix"]
+    placeholders = data["words"]["placeholders"]
     header_labels: dict[str, str] = {}
     header_canonical: dict[str, str] = {}
     header_english: dict[str, str] = {}
@@ -299,7 +320,7 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
         level2_codes={g.code: g for g in reversed(level2.values()) if g.code},
         cost_kinds=frozenset(indicator_rules["cost_kinds"]),
         not_applicable=frozenset(indicator_rules["not_applicable"]),
-        name_prefix=re.compile(indicator_rules["name_prefix"]),
+        name_prefix=compile_pattern(prefix, prefix == base["indicator_rules"]["name_prefix"]),
         fragments=frozenset(indicator_rules["fragments"]),
         magnitudes={k: Decimal(v) for k, v in values["magnitudes"].items()},
         approximate=tuple(sorted(values["approximate"], key=len, reverse=True)),
@@ -308,7 +329,7 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
         date_suffixes=dict(values["date_suffixes"]),
         relative_dates={word: int(month) for word, month in values["relative_dates"].items()},
         vague=tuple(sorted(data["words"]["vague"], key=len, reverse=True)),
-        placeholders=re.compile("|".join(data["words"]["placeholders"])),
+        placeholders=compile_pattern("|".join(placeholders), placeholders == base["words"]["placeholders"]),
         metadata_keys={normalize_label(name): key for key, names in data["metadata"].items() for name in names},
         rate_prefixes=tuple(data["narrative"]["rate_prefixes"]),
         rate_words=dict(data["narrative"]["rate_words"]),
@@ -340,6 +361,8 @@ _NEW_ENTRY_KEYS = {
 }
 _REGEX_KEYS = {("indicator_rules", "name_prefix"), ("words", "placeholders")}
 _SIGNS = ("≥", "≤", ">", "<", "=")
+MAGNITUDE_RANGE = (Decimal("0.001"), Decimal("1E16"))  # 毫 to 亿亿: a 万 of 0, NaN or 1e999999 breaks every sum
+MAX_YEARS = 1000  # a 项目期 (99 年 is the longest in use)
 
 
 def check_extension(extra: Any, where: str) -> None:
@@ -355,16 +378,34 @@ def check_extension(extra: Any, where: str) -> None:
         value = _dig(extra, path)
         for pattern in [value] if isinstance(value, str) else value or ():
             try:
-                re.compile(pattern)
-            except re.error as error:
+                compile_pattern(pattern, False)
+            except ValueError as error:
                 raise VocabularyError(
-                    f"{where}: vocabulary.{'.'.join(path)}: {pattern!r} is not a regular expression ({error})"
+                    f"{where}: vocabulary.{'.'.join(path)}: {pattern!r} is not a regular expression ({error})"[:400]
                 ) from None
     for name, number in (_dig(extra, ("values", "magnitudes")) or {}).items():
         try:
-            Decimal(number)
+            magnitude = Decimal(number)
+            valid = magnitude.is_finite() and MAGNITUDE_RANGE[0] <= magnitude <= MAGNITUDE_RANGE[1]
         except ArithmeticError:
-            raise VocabularyError(f"{where}: vocabulary.values.magnitudes.{name}: {number!r} is not a number") from None
+            valid = False
+        if not valid:
+            raise VocabularyError(
+                f"{where}: vocabulary.values.magnitudes.{name}: expected a number from {MAGNITUDE_RANGE[0]} to "
+                f"{MAGNITUDE_RANGE[1]:.0E}, got {number!r}"[:300]
+            )
+    for name, month in (_dig(extra, ("values", "relative_dates")) or {}).items():
+        if not 0 <= month <= 12:
+            raise VocabularyError(
+                f"{where}: vocabulary.values.relative_dates.{name}: expected a month 1 to 12 (0: the year), got {month}"
+            )
+    for index, attribute in enumerate(_dig(extra, ("attribute",)) or ()):
+        years = attribute.get("years")
+        if years is not None and not (len(years) == 2 and 0 < years[0] <= years[1] <= MAX_YEARS):
+            raise VocabularyError(
+                f"{where}: vocabulary.attribute[{index}].years: expected [least, most] years, 1 to {MAX_YEARS}, "
+                f"got {years!r}"[:300]
+            )
     for table in ("comparators", "suffix_comparators"):
         for name, sign in (_dig(extra, ("values", table)) or {}).items():
             if sign not in _SIGNS:

@@ -245,7 +245,7 @@ def test_an_invalid_rule_pack_names_the_file_and_the_rule(project_dir):
     write(project_dir / "budgetlint.toml", 'packs = ["bad-pack.toml"]\n')
     result = run("check", str(project_dir / "docs"))
     assert result.exit_code == 2
-    assert "bad-pack.toml: rule BL950" in result.output
+    assert "bad-pack.toml:1: rule BL950" in result.output
 
 
 def test_a_pack_is_data_only(project_dir, tmp_path):

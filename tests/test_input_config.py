@@ -172,12 +172,13 @@ CASES = [
     (
         _pack("[vocabulary.words]\nplaceholders = ['(']\n"),
         "bad/p.toml",
-        "vocabulary.words.placeholders: '(' is not a regular expression (missing ), unterminated subpattern at position 0)",
+        "vocabulary.words.placeholders: '(' is not a regular expression (missing ): ( "
+        "(pack patterns are RE2 syntax: no lookarounds, no backreferences))",
     ),
     (
         _pack("[vocabulary.values.magnitudes]\n'兆' = 'many'\n"),
         "bad/p.toml",
-        "vocabulary.values.magnitudes.兆: 'many' is not a number",
+        "vocabulary.values.magnitudes.兆: expected a number from 0.001 to 1E+16, got 'many'",
     ),
     (
         _pack("[vocabulary.values.comparators]\n'起码' = 'at least'\n"),
@@ -206,6 +207,17 @@ LINES = {
     "params.BL003.fields: expected list, got int 3": 2,
     "severity.BL998: unknown rule": 2,
     "params.BL003.foo: BL003 has no parameter 'foo' (it has: fields)": 2,
+    # a rule pack's error: at the line of the key in the [[rule]] entry with that code, or in [vocabulary…]
+    "rule BL990.params.limit.default: expected decimal, got str 'nan'": 8,
+    "rule BL990.messages.default.zh: placeholder {expected.__class__} must be a plain name such as {expected}": 7,
+    "rule BL990.messages.default.zh: placeholder {actual:>999999999} must be a plain name such as {expected}": 7,
+    "rule BL990.messages.default.zh: not a valid message template (expected '}' before end of string)": 7,
+    "vocabulary.header.foo: expected a table, got a string 'x'": 2,
+    "vocabulary.header.other.aliases[0]: expected a string, got an integer 3": 2,
+    "vocabulary.words.placeholders: '(' is not a regular expression (missing ): ( "
+    "(pack patterns are RE2 syntax: no lookarounds, no backreferences))": 2,
+    "vocabulary.values.magnitudes.兆: expected a number from 0.001 to 1E+16, got 'many'": 2,
+    "vocabulary.values.comparators.起码: 'at least' is not one of ≥ ≤ > < =": 2,
 }
 
 
@@ -255,7 +267,7 @@ def test_config_error_text_is_one_line_even_when_pint_says_more(tmp_path):
     with pytest.raises(ConfigError) as caught:
         read_config_file(tmp_path / "budgetlint.toml")
     assert "\n" not in str(caught.value)
-    assert str(caught.value).startswith(f"{tmp_path / 'p.toml'}: units: unit definition 'x = [' cannot be read")
+    assert str(caught.value).startswith(f"{tmp_path / 'p.toml'}:1: units: unit definition 'x = [' cannot be read")
 
 
 # ---------------------------------------------------------------- packs are data, never code
@@ -263,12 +275,16 @@ def test_config_error_text_is_one_line_even_when_pint_says_more(tmp_path):
 PYTHON = "__import__('os').system('touch {marker}')"
 
 
-def test_a_pack_full_of_python_looking_strings_is_inert(tmp_path, monkeypatch):
+@pytest.mark.parametrize("evil_kind", [False, True], ids=["known kind", "kind an import path"])
+def test_a_pack_full_of_python_looking_strings_is_inert(tmp_path, monkeypatch, evil_kind):
     from budgetlint.checks import kinds
 
     registered = set(kinds())
     marker = tmp_path / "PWNED"
     code = PYTHON.format(marker=marker)
+    # a kind is a name in budgetlint's registry: an import path is an unknown kind, refused (exit 2)
+    kind = f"budgetlint.checks.os:{code}" if evil_kind else "placeholder"
+    hook = f'params.hook = {{ type = "string", default = "{code}" }}' if evil_kind else ""
     layout(
         tmp_path,
         {
@@ -281,12 +297,12 @@ def test_a_pack_full_of_python_looking_strings_is_inert(tmp_path, monkeypatch):
             [[rule]]
             code = "BL990"
             name = "python-looking"
-            kind = "budgetlint.checks.os:{code}"
+            kind = "{kind}"
             severity = "warning"
             summary = "eval(\\"{code}\\")"
             rationale = "import os; os.system('touch {marker}')"
             messages.default = "{{expected}} eval('{code}')"
-            params.hook = {{ type = "string", default = "{code}" }}
+            {hook}
             [[rule.examples]]
             expect = "bad"
             text = "{code}"
@@ -302,23 +318,27 @@ def test_a_pack_full_of_python_looking_strings_is_inert(tmp_path, monkeypatch):
     )
     exit_code, output = check(tmp_path, monkeypatch, "bad", "good")
     assert not marker.exists()
-    # The pack's placeholder pattern is matched as a pattern (BL605 on the project name), its alias
-    # reads the label (no BL002 on line 9), its kind is an unknown name, so BL990 is silent.
-    assert (exit_code, output) == (
-        1,
-        (
-            f"bad/evil.md:4:10: BL605 template placeholder '__import__('os')' left in: expected real content, "
-            f"found '{code}'\n"
-            "bad/table.md:9:3: BL001 label broken by a line break: expected '其他资金', found '其他资' and a "
-            f"fragment below\n{GOOD}"
-        ),
-    )
-    config = read_config_file(tmp_path / "bad" / "budgetlint.toml")
-    rule = config.catalogue.get("BL990")
-    assert (rule.kind, rule.params["hook"].default, rule.examples[0].text) == (
-        f"budgetlint.checks.os:{code}",
-        code,
-        code,
-    )
+    if evil_kind:
+        assert exit_code == 2
+        assert output.startswith(f"bad/evil.toml:8:1: E000 rule BL990.kind: unknown check kind {kind!r} (the kinds")
+        assert output.endswith(GOOD) and output.count("\n") == 1 + GOOD.count("\n")
+        with pytest.raises(ConfigError):
+            read_config_file(tmp_path / "bad" / "budgetlint.toml")
+    else:
+        # The pack's placeholder pattern is matched as a pattern (BL605 on the project name), its alias
+        # reads the label (no BL002 on line 9); BL990 is a second placeholder rule, its message only text.
+        assert (exit_code, output) == (
+            1,
+            (
+                f"bad/evil.md:4:10: BL605 template placeholder '__import__('os')' left in: expected real content, "
+                f"found '{code}'\n"
+                f"bad/evil.md:4:10: BL990 real content eval('{code}')\n"
+                "bad/table.md:9:3: BL001 label broken by a line break: expected '其他资金', found '其他资' and a "
+                f"fragment below\n{GOOD}"
+            ),
+        )
+        config = read_config_file(tmp_path / "bad" / "budgetlint.toml")
+        rule = config.catalogue.get("BL990")
+        assert (rule.kind, rule.examples[0].text) == ("placeholder", code)
     assert set(kinds()) == registered  # a kind is a name in budgetlint's own registry, never an import path
     assert not marker.exists()

@@ -66,7 +66,7 @@ def messy(tmp_path: Path) -> Path:
 
 MESSY_CONCISE = (  # config errors are found while walking, before any file is read
     "docs/drafts/budgetlint.toml:1:1: E000 not valid TOML (Invalid value (at end of document))\n"
-    "docs/ningxia/pack.toml:1:1: E000 vocabulary.header.other.aliases[0]: expected a string, got an integer 1\n"
+    "docs/ningxia/pack.toml:2:1: E000 vocabulary.header.other.aliases[0]: expected a string, got an integer 1\n"
     "docs/2024/c-scan.md:3:1: E000 binary file (NUL bytes), not a text document\n"
     "docs/2024/d-big5.txt:1:1: E000 not text in UTF-8, UTF-16 or GB18030 (as GB18030 it is mostly rare characters: "
     "another encoding such as Big5 or Shift-JIS, or binary data)\n"
@@ -95,7 +95,7 @@ def test_messy_folder_as_json_counts_files_and_errors(messy, monkeypatch):
         },
         {
             "path": "docs/ningxia/pack.toml",
-            "line": None,
+            "line": 2,
             "message": "vocabulary.header.other.aliases[0]: expected a string, got an integer 1",
         },
         {"path": "docs/2024/c-scan.md", "line": 3, "message": "binary file (NUL bytes), not a text document"},

@@ -32,6 +32,7 @@ HEAVY = (
     "lxml",
     "pdfplumber",
     "pdfminer",
+    "re2",  # a rule pack's patterns only (budgetlint/vocabulary.py compile_pattern)
 )
 
 PROBE = (

@@ -363,7 +363,14 @@ def midterm_view(project, ctx):
     return ctx.cached(("midterm", id(project)), view)
 
 
-@check_kind("cost-sum")
+@check_kind(
+    "cost-sum",
+    params={
+        "max_terms": {"type": "int", "default": 12, "min": 1, "max": 1000},
+        "total": {"type": "string", "default": "annual"},
+        "values": {"type": "string", "default": "annual", "choices": ("annual", "midterm")},
+    },
+)
 def cost_sum(project, params, ctx):
     """BL201: Σ(cost, per-unit costs × quantity) equals 年度资金总额 (or the field `total` names); BL208 the
     same over the 中期 column's values (`values = "midterm"`), against 项目总额 / 中期资金总额."""
@@ -497,7 +504,10 @@ def _ambiguous(cost: CostRow, ambiguity: Ambiguity) -> Finding:
     )
 
 
-@check_kind("cost-lump-per-unit")
+@check_kind(
+    "cost-lump-per-unit",
+    params={"total": {"type": "string", "default": "annual"}},
+)
 def cost_lump_per_unit(project, params, ctx):
     """BL203: a cost written as a lump sum that only balances read per unit (the /站 is missing)."""
     analysis = analyse(project, ctx, params["total"])
@@ -546,7 +556,13 @@ def cost_unit_mismatch(project, params, ctx):
         )
 
 
-@check_kind("cost-name-drift")
+@check_kind(
+    "cost-name-drift",
+    params={
+        "min_similarity": {"type": "decimal", "default": Decimal("0.6"), "min": 0, "max": 1},
+        "max_similarity": {"type": "decimal", "default": Decimal("0.9"), "min": 0, "max": 1},
+    },
+)
 def cost_name_drift(project, params, ctx):
     """BL205: a cost row and a quantity row whose names nearly, but not exactly, match."""
     analysis = analyse(project, ctx)

@@ -17,7 +17,17 @@ _OPS = {
 }
 
 
-@check_kind("funding-sum")
+@check_kind(
+    "funding-sum",
+    params={
+        "total": {"type": "string"},
+        "parts": {"type": "list"},
+        "require_all": {"type": "bool", "default": False},
+        "identities": {"type": "list", "default": ()},
+        "one_year_equal": {"type": "list", "default": ()},
+        "cost_sum_of": {"type": "string", "default": ""},
+    },
+)
 def funding_sum(project, params, ctx):
     """BL101–BL103: a total equals the sum of its parts (missing optional parts count as 0).
 
@@ -256,7 +266,14 @@ def _related(ctx, fields, placed):
     return tuple(field_row(ctx, f) for f in fields if f is not placed)
 
 
-@check_kind("funding-compare")
+@check_kind(
+    "funding-compare",
+    params={
+        "left": {"type": "string"},
+        "right": {"type": "string"},
+        "op": {"type": "string", "default": "<=", "choices": tuple(_OPS)},
+    },
+)
 def funding_compare(project, params, ctx):
     """BL104: one amount must not exceed another (年度资金总额 ≤ 项目总额)."""
     left, right = project.field(params["left"]), project.field(params["right"])

@@ -6,7 +6,10 @@ from budgetlint.checks import check_kind
 from budgetlint.findings import Finding
 
 
-@check_kind("missing-field")
+@check_kind(
+    "missing-field",
+    params={"fields": {"type": "list"}},
+)
 def missing_field(project, params, ctx):
     """BL003: a required header field is absent, or present with no value."""
     canonical = ctx.vocabulary.header_canonical

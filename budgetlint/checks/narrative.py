@@ -9,6 +9,8 @@ only a confident match is compared.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from budgetlint.checks import check_kind
 from budgetlint.checks.common import field_label, field_row, show_money, tolerance
 from budgetlint.findings import Edit, Finding, Fix, Related, words
@@ -109,7 +111,13 @@ def _best(words, candidates, key, threshold, margin):
     return scored[index][1]
 
 
-@check_kind("narrative-counts")
+@check_kind(
+    "narrative-counts",
+    params={
+        "threshold": {"type": "decimal", "default": Decimal("0.6"), "min": 0, "max": 1},
+        "margin": {"type": "decimal", "default": Decimal("0.15"), "min": 0, "max": 1},
+    },
+)
 def narrative_counts(project, params, ctx):
     """BL701: a count in the narrative ("培育…5 个") that contradicts its indicator ("6个")."""
     key_of = name_key(ctx.vocabulary.name_prefix)
@@ -144,7 +152,15 @@ def narrative_counts(project, params, ctx):
         )
 
 
-@check_kind("narrative-money")
+@check_kind(
+    "narrative-money",
+    params={
+        "totals": {"type": "list", "default": ("annual", "total")},
+        "total_words": {"type": "list", "default": ()},
+        "threshold": {"type": "decimal", "default": Decimal("0.6"), "min": 0, "max": 1},
+        "margin": {"type": "decimal", "default": Decimal("0.15"), "min": 0, "max": 1},
+    },
+)
 def narrative_money(project, params, ctx):
     """BL702: an amount in the narrative that contradicts its cost row or the funding (计划2.8万元 vs 2.4).
 
@@ -212,7 +228,13 @@ def narrative_money(project, params, ctx):
         )
 
 
-@check_kind("repeated-paragraph")
+@check_kind(
+    "repeated-paragraph",
+    params={
+        "min_length": {"type": "int", "default": 20, "min": 1, "max": 1_000_000},
+        "similarity": {"type": "decimal", "default": Decimal("0.8"), "min": 0, "max": 1},
+    },
+)
 def repeated_paragraph(project, params, ctx):
     """BL703: a sentence of the narrative that repeats an earlier one (a paste done twice)."""
     goal = project.goal

@@ -51,7 +51,10 @@ def satisfaction_comparator(project, params, ctx):
         )
 
 
-@check_kind("satisfaction-minimum")
+@check_kind(
+    "satisfaction-minimum",
+    params={"minimum": {"type": "decimal", "default": Decimal(80), "min": 0, "max": 100}},
+)
 def satisfaction_minimum(project, params, ctx):
     """BL403: a satisfaction threshold below the configured minimum (default 80%)."""
     minimum = Decimal(params["minimum"])
@@ -67,7 +70,10 @@ def satisfaction_minimum(project, params, ctx):
         )
 
 
-@check_kind("percent-range")
+@check_kind(
+    "percent-range",
+    params={"groups": {"type": "list"}},
+)
 def percent_range(project, params, ctx):
     """BL404: a percentage outside 0–100 where a share is meant (满意度, 完成率 …)."""
     kinds = set(params["groups"])

@@ -11,7 +11,10 @@ if TYPE_CHECKING:
     from budgetlint.model import Indicator
 
 
-@check_kind("group-codes")
+@check_kind(
+    "group-codes",
+    params={"check_names": {"type": "bool", "default": True}},
+)
 def group_codes(project, params, ctx):
     """BL602: a level-2 code at odds with its level 1 (24-… under 1-产出指标) or with its own name."""
     vocab = ctx.vocabulary

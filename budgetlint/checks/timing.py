@@ -22,7 +22,13 @@ def _date_text(point) -> str:
     return "".join(parts)
 
 
-@check_kind("date-in-fiscal-year")
+@check_kind(
+    "date-in-fiscal-year",
+    params={
+        "groups": {"type": "list", "default": ("timeliness",)},
+        "all_groups": {"type": "bool", "default": False},
+    },
+)
 def date_in_fiscal_year(project, params, ctx):
     """BL301: a deadline or period in a time indicator outside the fiscal year."""
     year, where = fiscal_year(project, ctx)
@@ -122,7 +128,10 @@ def time_target_readable(project, params, ctx):
         )
 
 
-@check_kind("group-present")
+@check_kind(
+    "group-present",
+    params={"groups": {"type": "list"}},
+)
 def group_present(project, params, ctx):
     """BL303 / BL401 / BL601: a required level-2 group is missing from the table."""
     if not project.indicators:

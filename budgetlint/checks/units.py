@@ -23,7 +23,13 @@ def _amounts(project, kinds):
             yield indicator, amount
 
 
-@check_kind("unknown-unit")
+@check_kind(
+    "unknown-unit",
+    params={
+        "groups": {"type": "list"},
+        "max_length": {"type": "int", "default": 3, "min": 1, "max": 100},
+    },
+)
 def unknown_unit(project, params, ctx):
     """BL501: a word after a number that reads like a unit but is not defined."""
     kinds = set(params["groups"])

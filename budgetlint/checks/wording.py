@@ -40,7 +40,10 @@ def canonical_comparator_text(raw: str, amount) -> str | None:
     return amount.comparator + body.strip()
 
 
-@check_kind("comparator-spelling")
+@check_kind(
+    "comparator-spelling",
+    params={"accepted": {"type": "list"}},
+)
 def comparator_spelling(project, params, ctx):
     """BL802: a comparator spelled other than ≥ ≤ > < =, with a fix when the rewrite reads the same."""
     accepted = set(params["accepted"])
@@ -76,7 +79,14 @@ def comparator_spelling(project, params, ctx):
             )
 
 
-@check_kind("vague-target")
+@check_kind(
+    "vague-target",
+    params={
+        "groups": {"type": "list", "default": ()},
+        "quantity_groups": {"type": "list", "default": ()},
+        "quantities": {"type": "list", "default": ()},
+    },
+)
 def vague_target(project, params, ctx):
     """BL801: a target that states a direction (明显提升) or a vague quantity (若干次) where the group
     expects a number."""
