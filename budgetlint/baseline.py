@@ -178,7 +178,7 @@ def read(path: Path) -> dict[tuple[str, ...], int]:
     return counts
 
 
-def hide(findings: list[Finding], recorded: dict[tuple[str, ...], int], folder: Path) -> tuple[list[Finding], int]:
+def hide(findings: Iterable[Finding], recorded: dict[tuple[str, ...], int], folder: Path) -> tuple[list[Finding], int]:
     """The findings the baseline does not record (each recorded key hides as many findings as it counts),
     and how many were hidden."""
     left = dict(recorded)

@@ -230,7 +230,7 @@ class Linter:
         findings = chain((f for f in document.findings if enabled(f.code, file)), raw)
         kept = suppressed(findings, document.directives, lambda code: enabled(code, file), self.catalogue.resolve)
         path = document.path
-        complete = (f if f.rule and f.path == path else self.complete(f, path) for f in kept)
+        complete: Iterable[Finding] = (f if f.rule and f.path == path else self.complete(f, path) for f in kept)
         if document.places:  # a workbook, a Word file, a PDF: each finding's place in the user's terms
             complete = self.located(complete, document.places)
         # Sorted and deduplicated in bounded memory: a list below spill.HELD findings, else a Spill (on disk).

@@ -41,6 +41,7 @@ def shell(command: str, cwd: Path) -> subprocess.CompletedProcess:
 def documents(tmp_path: Path) -> Path:
     """A document repository: a.md, docs/ and budgets/ holding tables with findings."""
     shutil.copy(TABLE, tmp_path / "a.md")
+    shutil.copy(EXAMPLES / "formats" / "hunan-2025.xlsx", tmp_path / "budget.xlsx")
     for folder in ("docs", "budgets"):
         (tmp_path / folder).mkdir()
         shutil.copy(TABLE, tmp_path / folder / "a.md")
@@ -59,12 +60,14 @@ def test_the_usage_section_lists_the_commands():
     assert {command.split()[1] for command in commands} >= {"check", "parse", "rules", "explain"}
 
 
-@pytest.mark.parametrize("command", usage_commands())
-def test_every_usage_command_runs_as_written(command, documents):
-    result = shell(command, documents)
-    assert "Traceback" not in result.stderr + result.stdout
-    # a table with real defects: 1 (findings) or 0; never 2 (a usage, config or input error)
-    assert result.returncode in (0, 1), (command, result.stdout[-800:], result.stderr[-800:])
+def test_every_usage_command_runs_as_written_in_order(documents):
+    """The block as a user runs it, line after line in one folder (the baseline written, then used)."""
+    for command in usage_commands():
+        result = shell(command, documents)
+        assert "Traceback" not in result.stderr + result.stdout
+        # a table with real defects: 1 (findings) or 0; never 2 (a usage, config or input error)
+        assert result.returncode in (0, 1), (command, result.stdout[-800:], result.stderr[-800:])
+    assert (documents / "baseline.json").is_file() and (documents / "budget.xlsx.md").is_file()
 
 
 def test_the_config_block_runs_as_written_with_the_pack_it_names(documents):
