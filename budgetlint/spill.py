@@ -89,7 +89,26 @@ def _unpack(values: tuple) -> Any:
     return _FINDING(*values)  # its own __init__, fields by position (tests/test_bounded.py holds them equal)
 
 
-class Spill:
+class _Counted:
+    """What a Spill and the Findings of a run say of their size: they keep the count as items come."""
+
+    __slots__ = ()
+    count: int
+
+    def __iter__(self) -> Iterator:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __getitem__(self, index):
+        return list(self)[index]
+
+
+class Spill(_Counted):
     """A sequence appended to and read in order, any number of times.  Beyond `held` items in memory,
     they go to `tape` in batches of BATCH; iteration reads them back a batch at a time, then the items
     still in memory.  `len`, truth and indexing work as on a list (indexing reads it all: for tests)."""
@@ -136,15 +155,6 @@ class Spill:
             yield from tape.read(offset, length)
         yield from list(self.memory)
 
-    def __len__(self) -> int:
-        return self.count
-
-    def __bool__(self) -> bool:
-        return self.count > 0
-
-    def __getitem__(self, index):
-        return list(self)[index]
-
     def __reduce__(self):  # to another process: the items themselves (a tape is this process's)
         return Spill, (list(self),)
 
@@ -173,7 +183,7 @@ def sort_spilled(items: Iterable, key: Callable[[Any], Any], held: int | None = 
     return heapq.merge(*runs, key=key)
 
 
-class Findings:
+class Findings(_Counted):
     """The findings of a run (`Result.findings`): one run a document, its findings sorted, and the counts
     by severity.  Iteration gives them in the report's order: the runs in the order they were added, or
     after `order()` the runs by path (stable: a file given twice keeps its two runs in order, merged),
@@ -274,15 +284,6 @@ class Findings:
                 yield from heapq.merge(*spills, key=Finding.sort_key)
         for _, run, _ in runs[self.ordered :]:
             yield from run
-
-    def __len__(self) -> int:
-        return self.count
-
-    def __bool__(self) -> bool:
-        return self.count > 0
-
-    def __getitem__(self, index):
-        return list(self)[index]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (Findings, list)):

@@ -277,7 +277,15 @@ def test_a_workbook_encrypted_with_a_password_as_excel_does_is_one_line(tmp_path
     assert "hunan-2025.md:12:23: BL101" in done.output
 
 
-def test_the_zip_directory_is_checked_before_anything_is_inflated(monkeypatch):
+def _read_docx(data: bytes) -> None:
+    from budgetlint.containers import docx
+
+    docx.read(data)
+
+
+@pytest.mark.parametrize("read", [lambda data: sheet.check_container(data, ".xlsx"), _read_docx], ids=["xlsx", "docx"])
+def test_the_zip_directory_is_checked_before_anything_is_inflated(monkeypatch, read):
+    """Workbooks and Word files alike (budgetlint.containers.archive): refused from the directory alone."""
     data = bomb_directory()
 
     def inflate(*args, **kwargs):
@@ -286,7 +294,7 @@ def test_the_zip_directory_is_checked_before_anything_is_inflated(monkeypatch):
     monkeypatch.setattr(zipfile.ZipFile, "read", inflate)
     monkeypatch.setattr(zipfile.ZipFile, "open", inflate)
     with pytest.raises(sheet.Unreadable, match="refused"):
-        sheet.check_container(data, ".xlsx")
+        read(data)
 
 
 def test_a_folder_picks_up_workbooks(tmp_path):
