@@ -47,6 +47,8 @@ xlwt for .xls), for benchmarks/read_formats.py and tests/test_formats.py.
 
 Written here as well, with no office program:
 
+- `hunan-2025.txt`: the document as TAB text, as a PDF extraction or a spreadsheet copy gives it (the
+  seed's layout): each row's cells joined by TABs, the lines of text kept;
 - `hunan-2025.pdf`: the document as Word or WPS exports it to PDF (reportlab, a test dependency): its
   titles and `部门：` lines as paragraphs, each project one ruled table (`GRID`) with the page's spans
   (`SPAN`: level-1 and level-2 indicator cells over their rows, labels over columns), each cell's text
@@ -197,6 +199,19 @@ def csv_sheet(text: str) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(records[1:] if not any(records[0]) else records)
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def tab_text(text: str) -> bytes:
+    """The document as a PDF extraction or a spreadsheet copy gives it: the lines of text kept, each row
+    of a table its cells joined by TABs (merged cells as the page's empty ones), CRLF line ends."""
+    out: list[str] = []
+    for kind, item in sections(text):
+        if kind == "line":
+            out.append(item.text)  # type: ignore[attr-defined]
+            continue
+        out.extend("\t".join(row) for row in item)  # type: ignore[union-attr]
+        out.append("")
+    return ("\r\n".join(out) + "\r\n").encode("utf-8")
 
 
 MONEY = re.compile(r"\d+(?:\.\d+)?")
@@ -484,6 +499,7 @@ def outputs() -> dict[str, bytes]:
     return {
         f"{STEM}.md": text.encode("utf-8"),
         f"{STEM}.html": html_page(text).encode("utf-8"),
+        f"{STEM}.txt": tab_text(text),
         f"{STEM}.csv": csv_sheet(text),
         f"{STEM}.xlsx": xlsx_book(text),
         f"{STEM}.docx": docx_document(text),

@@ -26,7 +26,7 @@ from budgetlint.containers import csv as csvc
 from budgetlint.containers import html
 from budgetlint.containers.text import TextBlocks
 from budgetlint.grid import Grid, Text
-from budgetlint.io import blocks_of, read_source
+from budgetlint.io import blocks_of, container_of, read_source
 from budgetlint.model import to_data
 
 sys.path.insert(0, str(ROOT / "tests"))
@@ -34,7 +34,7 @@ import formats  # noqa: E402  (tests/formats.py)
 
 FORMATS = ROOT / "examples" / "formats"
 PIPE = FORMATS / "hunan-2025.md"
-OTHERS = ["hunan-2025.html", "hunan-2025.csv", "hunan-2025.xlsx", "hunan-2025.ods", "hunan-2025.xls"]
+OTHERS = ["hunan-2025.txt", "hunan-2025.html", "hunan-2025.csv", "hunan-2025.xlsx", "hunan-2025.ods", "hunan-2025.xls"]
 # Word files: written by python-docx, and the same saved by LibreOffice (as are the .ods and .xls above, and
 # an xlsx whose formulas LibreOffice computed); tests/formats.py --libreoffice writes them.
 OTHERS += ["hunan-2025.docx", "hunan-2025-libreoffice.docx", "hunan-2025-libreoffice.xlsx"]
@@ -163,7 +163,7 @@ def test_a_finding_in_a_csv_points_at_its_field(linter):
 def test_the_command_line_reads_every_format_of_a_folder():
     done = run("check", str(FORMATS), "--format", "json", "--fail-on", "never")
     data = json.loads(done.output)
-    assert data["summary"]["files"] == 10 and not data["errors"]
+    assert data["summary"]["files"] == 11 and not data["errors"]
     assert sorted((Path(f["path"]).suffix, f["code"]) for f in data["findings"]) == [
         (".csv", "BL101"),
         (".docx", "BL101"),
@@ -172,6 +172,7 @@ def test_the_command_line_reads_every_format_of_a_folder():
         (".md", "BL101"),
         (".ods", "BL101"),
         (".pdf", "BL101"),
+        (".txt", "BL101"),
         (".xls", "BL101"),
         (".xlsx", "BL101"),
         (".xlsx", "BL101"),
@@ -444,13 +445,15 @@ def test_the_include_config_applies_to_pages_and_sheets(tmp_path):
 
 
 def test_fmt_and_fix_leave_pages_and_sheets_unchanged(tmp_path):
-    for name in OTHERS:
+    containers = [name for name in OTHERS if container_of(name)]  # the TAB text is text: fmt lays it out
+    assert "hunan-2025.txt" not in containers and len(containers) == len(OTHERS) - 1
+    for name in containers:
         (tmp_path / name).write_bytes((FORMATS / name).read_bytes())
     done = run("fmt", str(tmp_path / "hunan-2025.html"))
     assert done.exit_code == 0 and "left unchanged" in done.output
     run("fmt", str(tmp_path))
     run("check", str(tmp_path), "--fix", "--unsafe-fixes")
-    for name in OTHERS:
+    for name in containers:
         assert (tmp_path / name).read_bytes() == (FORMATS / name).read_bytes()
 
 
