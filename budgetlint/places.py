@@ -25,12 +25,12 @@ _WHOLE_LINE = 1 << 30  # a line of free text: its place covers every column
 
 
 class Places:
-    """For each line of a container's document, its cells' (column, end_column, place, box), by column."""
+    """For each line of a container's document, its cells' (column, end_column, place, box, text), by column."""
 
     __slots__ = ("lines",)
 
     def __init__(self) -> None:
-        self.lines: dict[int, list[tuple[int, int, str, tuple | None]]] = {}
+        self.lines: dict[int, list[tuple[int, int, str, tuple | None, str]]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.lines)
@@ -50,6 +50,17 @@ class Places:
             if column < cell[1]:
                 break
         return found[2], found[3]
+
+    def row_text(self, line: int) -> str:
+        """The line as the rich output frames it: its cells' texts in grid order joined by TABs (a cell's own
+        TABs and line breaks as blanks; a missing column empty), or the line of text; "" if unknown."""
+        cells = self.lines.get(line)
+        if not cells:
+            return ""
+        if cells[0][1] == _WHOLE_LINE:
+            return cells[0][4]
+        texts = {cell[0]: " ".join(cell[4].split()) for cell in cells}
+        return "\t".join(texts.get(column, "") for column in range(1, max(texts) + 1))
 
     def line_place(self, line: int) -> str:
         """The place of a line as a message cites it (its first cell's: `Sheet2!A5`), or "" if none."""
@@ -80,7 +91,7 @@ class _Recorded:
                 continue
             place = getattr(block, "place", "")
             if place:
-                lines[block.number] = [(1, _WHOLE_LINE, place, None)]
+                lines[block.number] = [(1, _WHOLE_LINE, place, None, block.text)]
             yield block
 
     def _rows(self, rows: Iterable[Row]) -> Iterator[Row]:
@@ -97,7 +108,7 @@ class _Recorded:
                     entries = lines.get(cell.line)
                     if entries is None:
                         entries = lines[cell.line] = []
-                    entries.append((cell.column, cell.end_column, cell.place, cell.box))
+                    entries.append((cell.column, cell.end_column, cell.place, cell.box, cell.text))
             yield row
 
 

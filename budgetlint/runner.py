@@ -459,7 +459,12 @@ class Runner:
         if self.keep_sources and findings:
             lines = {f.span.line for f in findings}
             lines.update(edit.span.line for f in findings if f.fix is not None for edit in f.fix.edits)  # --show-fixes
-            result.sources[source.path] = frame_lines(source.blocks(), lines)  # a Stream reads the file again
+            if document.places:  # a workbook, Word file or PDF: its rows' cells, as the reader read them
+                last = max(lines, default=0)
+                frames = (document.places.row_text(n) if n in lines else "" for n in range(1, last + 1))
+                result.sources[source.path] = "\n".join(frames)
+            else:
+                result.sources[source.path] = frame_lines(source.blocks(), lines)  # a Stream reads the file again
         return findings
 
 

@@ -198,3 +198,22 @@ def test_a_pdf_place_gives_page_and_box():
     data = json.loads(finding_json(found))
     assert (data["place"], data["page"], data["box"]) == ("page 3", 3, [72.0, 90.5, 140, 104])
     assert "sheet" not in data and "cell" not in data
+
+
+@pytest.mark.parametrize(
+    ("name", "gutter", "value"),
+    [("hunan-2025.xlsx", "9", "860.00"), ("hunan-2025.docx", "4", "860"), ("hunan-2025.pdf", "8", "860")],
+)
+def test_rich_output_frames_the_row_of_cells_with_the_caret_under_the_value(name, gutter, value, monkeypatch):
+    """A finding in a workbook, Word file or PDF: its place in the header, then the row's cells (`a | b`),
+    the gutter the place's row (a PDF's page has none: the line), the caret under the cell of the value."""
+    monkeypatch.setenv("COLUMNS", "100")
+    output = run("check", str(FORMATS / name), "--color", "never", "--lang", "en").output.splitlines()
+    header = next(index for index, line in enumerate(output) if " BL101 " in line)
+    row, carets = output[header + 1], output[header + 2]
+    assert row.startswith(f"{gutter} │ ") and "年度资金总额 | " + value + " |" in row
+    from budgetlint.reporters.terminal import display_width
+
+    start = carets.index("^")  # in display columns: a CJK character takes two
+    assert carets[start:].rstrip() == "^" * len(value)
+    assert display_width(row[: row.index("年度资金总额 | ") + len("年度资金总额 | ")]) == start

@@ -128,12 +128,16 @@ def render(result, stream, options) -> None:
             lines = lines_cache[f.path] = source.split("\n") if source is not None else []
         if 0 < f.span.line <= len(lines):
             number = str(f.span.line)
-            gutter = " " * (len(number) + 1)
             row = lines[f.span.line - 1]
-            end = f.span.end_column if f.span.end_line == f.span.line else len(row) + 1
-            text, before, caret = window(
-                row, f.span.column - 1, max(end - 1, f.span.column), max(width - len(number) - 3, MIN_FRAME)
-            )
+            if f.place and "\t" in row:  # a workbook's, Word file's or PDF's row: its cells, the caret under one
+                row, start, end = _cells(row, f.span.column)
+                number = _row_label(f.place) or number
+            else:
+                start = f.span.column - 1
+                end = (f.span.end_column if f.span.end_line == f.span.line else len(row) + 1) - 1
+                end = max(end, f.span.column)
+            gutter = " " * (len(number) + 1)
+            text, before, caret = window(row, start, end, max(width - len(number) - 3, MIN_FRAME))
             write(f"{paint('dim', number + ' │')} {text}\n")
             write(f"{paint('dim', gutter + '│')} {' ' * before}{paint(style, '^' * caret)}\n")
         for related in f.related[:12]:
@@ -187,6 +191,23 @@ def render(result, stream, options) -> None:
     for note in result.notes:
         write(paint("dim", visible(note)) + "\n")
     stream.write("".join(out))
+
+
+def _cells(row: str, column: int) -> tuple[str, int, int]:
+    """A row of cells (budgetlint.runner.cell_rows: TABs between them) framed as `a | b | c`, and the
+    characters [start, end) of cell `column` (1-based) in it."""
+    cells = row.split("\t")
+    index = min(max(column, 1), len(cells)) - 1
+    start = sum(len(cell) + 3 for cell in cells[:index])
+    return " | ".join(cells), start, start + max(len(cells[index]), 1)
+
+
+def _row_label(place: str) -> str:
+    """The row a place names, for the frame's gutter (`Sheet2!C5` → `5`), or "" (a PDF's page)."""
+    from budgetlint.places import row_of
+
+    row = row_of(place)
+    return "" if row is None else str(row)
 
 
 def _write_preview(f, lines: list[str], write, paint) -> None:
