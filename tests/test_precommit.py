@@ -46,6 +46,18 @@ pytestmark = [
 ]
 
 
+def readme_recipe() -> str:
+    """The `.pre-commit-config.yaml` of the README's CI recipes."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (recipe,) = [
+        block for block in re.findall(r"```yaml\n(.*?)```", readme, re.S) if ".pre-commit-config.yaml" in block
+    ]
+    assert "<URL of this repository>" in recipe and "files: ^budgets/" in recipe
+    return recipe
+
+
 def sh(*args: str, cwd: Path, env: dict, check: bool = True) -> subprocess.CompletedProcess:
     done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
     if check and done.returncode != 0:
@@ -79,13 +91,16 @@ def test_commit_fails_on_an_error_and_passes_after_the_fix(tmp_path):
 
     docs = tmp_path / "docs"
     git_repo(docs, env)
+    # the README's recipe as written, with this checkout as the hook repository
     (docs / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hooks.as_posix()}\n    rev: {rev}\n    hooks:\n"
-        "      - id: budgetlint\n      - id: budgetlint-fmt\n",
+        readme_recipe()
+        .replace("<URL of this repository>", hooks.as_posix())
+        .replace("<a tag or commit of budgetlint>", rev),
         encoding="utf-8",
     )
     sh(sys.executable, "-m", "pre_commit", "install", cwd=docs, env=env)
-    table_file = docs / "预算.txt"
+    (docs / "budgets").mkdir()
+    table_file = docs / "budgets" / "预算.txt"
     table_file.write_text(BROKEN, encoding="utf-8")
     sh("git", "add", "-A", cwd=docs, env=env)
 
@@ -99,7 +114,7 @@ def test_commit_fails_on_an_error_and_passes_after_the_fix(tmp_path):
     assert table_file.read_text(encoding="utf-8").startswith("| 项目名称 ")  # the fmt hook rewrote it
 
     table_file.write_text(BROKEN.replace("一级指标", GOAL + "一级指标"), encoding="utf-8")
-    sh(sys.executable, "-m", "budgetlint", "fmt", table_file.name, cwd=docs, env=env)
+    sh(sys.executable, "-m", "budgetlint", "fmt", str(table_file.relative_to(docs)), cwd=docs, env=env)
     sh("git", "add", "-A", cwd=docs, env=env)
     passing = sh("git", "commit", "-m", "tables", cwd=docs, env=env, check=False)
     output = passing.stdout + passing.stderr
@@ -113,9 +128,9 @@ def test_commit_fails_on_an_error_and_passes_after_the_fix(tmp_path):
     # A file the config excludes is named by the hook like any other: both hooks skip it (ruff's
     # --force-exclude) and the commit passes, the file as written.
     (docs / "budgetlint.toml").write_text('exclude = ["archive/"]\n', encoding="utf-8")
-    (docs / "archive").mkdir()
-    (docs / "archive" / "2019.txt").write_text(BROKEN, encoding="utf-8")
+    (docs / "budgets" / "archive").mkdir()
+    (docs / "budgets" / "archive" / "2019.txt").write_text(BROKEN, encoding="utf-8")
     sh("git", "add", "-A", cwd=docs, env=env)
     excluded = sh("git", "commit", "-m", "archive", cwd=docs, env=env, check=False)
     assert excluded.returncode == 0, excluded.stdout + excluded.stderr
-    assert (docs / "archive" / "2019.txt").read_text(encoding="utf-8") == BROKEN
+    assert (docs / "budgets" / "archive" / "2019.txt").read_text(encoding="utf-8") == BROKEN
