@@ -109,25 +109,16 @@ class Directives:
         self.waiting = []
 
 
-def suppress(
-    findings: list[Finding],
-    directives: list[Directive],
-    report: Callable[[str], bool],
-    resolve: Callable[[str], tuple[str, ...] | None] | None = None,
-) -> list[Finding]:
-    """The findings no directive covers, then a BL009 for each directive that cannot be read, names a
-    rule that does not exist or covered none, when `report("BL009")` says the rule is on.  `resolve`
-    gives the codes of a code, rule name or family (None: no such rule); without it codes are literal."""
-    return list(suppressed(findings, directives, report, resolve))
-
-
 def suppressed(
     findings: Iterable[Finding],
     directives: list[Directive],
     report: Callable[[str], bool],
     resolve: Callable[[str], tuple[str, ...] | None] | None = None,
 ) -> Iterator[Finding]:
-    """`suppress`, one finding at a time (a document of 10⁶ findings is never held whole)."""
+    """The findings no directive covers, then a BL009 for each directive that cannot be read, names a
+    rule that does not exist or covered none, when `report("BL009")` says the rule is on.  `resolve`
+    gives the codes of a code, rule name or family (None: no such rule); without it codes are literal.
+    One finding at a time: a document of 10⁶ findings is never held whole."""
     used = [False] * len(directives)
     codes_of: list[tuple[str, ...]] = []
     unknown: list[list[str]] = []

@@ -194,7 +194,7 @@ def render(result, stream, options) -> None:
 
 
 def _cells(row: str, column: int) -> tuple[str, int, int]:
-    """A row of cells (budgetlint.runner.cell_rows: TABs between them) framed as `a | b | c`, and the
+    """A row of cells (budgetlint.places.Places.row_text: TABs between them) framed as `a | b | c`, and the
     characters [start, end) of cell `column` (1-based) in it."""
     cells = row.split("\t")
     index = min(max(column, 1), len(cells)) - 1
