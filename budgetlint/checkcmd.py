@@ -472,15 +472,20 @@ def _escape(error: UnicodeError) -> tuple[str, int]:
     return escaped, error.end
 
 
-def escape_unwritable(stream) -> None:
-    """Let `stream` (standard output) write what its encoding cannot hold as escapes rather than fail
-    halfway through a report (file names are escaped before they reach it: this is the last resort)."""
+def _register_escape() -> None:
+    """The codec error handler ESCAPE, registered once a process."""
     import codecs
 
     try:
         codecs.lookup_error(ESCAPE)
     except LookupError:
         codecs.register_error(ESCAPE, _escape)
+
+
+def escape_unwritable(stream) -> None:
+    """Let `stream` (standard output) write what its encoding cannot hold as escapes rather than fail
+    halfway through a report (file names are escaped before they reach it: this is the last resort)."""
+    _register_escape()
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None and getattr(stream, "errors", "strict") == "strict":
         reconfigure(errors=ESCAPE)
@@ -498,14 +503,10 @@ class atomic_output:
         self.stream: Any = None
 
     def __enter__(self):
-        import codecs
         import stat
         import tempfile
 
-        try:
-            codecs.lookup_error(ESCAPE)
-        except LookupError:
-            codecs.register_error(ESCAPE, _escape)
+        _register_escape()
         try:
             special = not stat.S_ISREG(os.stat(self.path).st_mode)
         except OSError:
