@@ -279,11 +279,13 @@ def _repeats(sentences: list[tuple[int, str]], threshold: float) -> Iterator[tup
     # sentences it is in (a list, up to POSTINGS), or None once it is no longer followed
     index: dict[str, int | list[int] | None] = {}
     keys = [_plain_key(sentence) for _, sentence in sentences]
-    sizes = [len(bigram_set(key)) for key in keys]
+    sizes: list[int] = []  # each sentence's distinct bigrams, counted as it is met (earlier ones are asked for)
     for number, key in enumerate(keys):
         shared: dict[int, int] = {}
         common = 0  # the bigrams of this sentence no longer followed
-        for gram in bigram_set(key):
+        grams = bigram_set(key)
+        sizes.append(len(grams))
+        for gram in grams:
             if gram not in index:
                 index[gram] = number
                 continue
