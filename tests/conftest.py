@@ -35,6 +35,15 @@ def _in_the_repository():
     os.chdir(before)
 
 
+def ctrl_c_reaches_it() -> None:
+    """For subprocess.Popen(preexec_fn=…) in tests that send SIGINT: the child takes Ctrl-C as a terminal's
+    program does, even when pytest itself was started with SIGINT ignored (a background job of a
+    non-interactive shell, `nohup`), which a child would otherwise inherit."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture(scope="session")
 def linter() -> Linter:
     return Linter(Config(), lang="en")

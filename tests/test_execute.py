@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ctrl_c_reaches_it
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -435,6 +435,7 @@ def test_ctrl_c_stops_every_process_quietly(tmp_path, work):
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=ctrl_c_reaches_it,
     )
     try:
         while not started.exists():  # wait until a worker is at work (it then sleeps: no race with the end)

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CLEAN_TABLE
+from conftest import CLEAN_TABLE, ctrl_c_reaches_it
 
 from budgetlint.fmt import Formatter
 from budgetlint.rewrite import TEMP_NAME, line_ends, with_ends
@@ -37,7 +37,15 @@ def start(folder: Path, command: str, *paths: str, hook: str = "") -> subprocess
         env["BUDGETLINT_TEST_HOOK"] = f"{hook}:{folder / 'hooks'}"
         (folder / "hooks").mkdir(exist_ok=True)
     argv = [sys.executable, "-m", "budgetlint", *COMMANDS[command], *paths]
-    return subprocess.Popen(argv, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        argv,
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=ctrl_c_reaches_it,  # the kill loop sends SIGINT too
+    )
 
 
 def run(folder: Path, command: str, *paths: str) -> tuple[int, str]:
