@@ -39,7 +39,7 @@ from budgetlint.suppression import OPEN, Directives
 from budgetlint.templates import Templates, load_templates
 from budgetlint.text import blank_tags, halfwidth, normalize_label, squeeze
 from budgetlint.units import Unit, UnitTable, make_unit
-from budgetlint.valueread import MAX_DIGITS, MAX_VALUE, ValueReader, unit_in_brackets, unit_stated
+from budgetlint.valueread import MAX_DIGITS, MAX_NARRATIVE, MAX_VALUE, ValueReader, unit_in_brackets, unit_stated
 from budgetlint.values import Amount, UnitStated, Value
 from budgetlint.vocabulary import Vocabulary, split_code
 
@@ -1034,7 +1034,16 @@ class Reading:
             if found is not None and found.text:
                 found.value = self.read_value(found.text)
         goal = project.fields.get("goal")
-        if goal is not None and goal.text:
+        if goal is not None and len(goal.text) > MAX_NARRATIVE:
+            self.report(
+                "BL004",
+                goal.where,
+                variant="too-large",
+                label=goal.label,
+                expected=str(MAX_NARRATIVE),
+                actual=str(len(goal.text)),
+            )
+        elif goal is not None and goal.text:
             project.narrative = self.narrative(goal.text)
 
     def too_long(self, span: Span, label: str, value: Value) -> None:

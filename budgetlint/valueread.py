@@ -44,6 +44,11 @@ MAX_DIGITS = 28
 # kept as text, never read for amounts (a capped cell is never half read), and the reader reports it as
 # BL004 "too-large" naming this cap.  A clause of the narrative longer than this is not read for amounts.
 MAX_VALUE = 2000
+# The most characters of a narrative (年度总体绩效目标) that are read for its amounts and sentences.  The
+# narrative checks are linear, about 2 s a megabyte; a real narrative is a few hundred characters, the
+# longest we have seen about a thousand.  A longer one is not read at all (never in part): the reader
+# reports it as BL004 "too-large" naming this cap, and the narrative checks pass it by.
+MAX_NARRATIVE = 50_000
 _DIGIT_RUN = re.compile(r"[0-9]+")
 
 

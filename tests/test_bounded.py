@@ -55,6 +55,27 @@ def test_a_repeated_sentence_is_still_found_among_many(linter):
     assert found[0].related[0].label.startswith(repeat[:10])
 
 
+def test_a_narrative_over_the_cap_is_one_finding_and_not_read_in_part(linter):
+    """A narrative of more than MAX_NARRATIVE characters is BL004 "too-large" at its line, naming the cap,
+    and none of it is read (its count that contradicts the indicator is not reported); at the cap it is
+    read whole."""
+    from budgetlint.valueread import MAX_NARRATIVE
+
+    filler = "按计划开展工作。"
+    contradicting = "培训人员 9 人次。"  # the indicator says 8 人次
+    under = narrative([filler * ((MAX_NARRATIVE - len(contradicting)) // len(filler)), contradicting])
+    over = narrative([filler * (MAX_NARRATIVE // len(filler) + 1), contradicting])
+
+    _, findings = linter.check_text(under)
+    assert [(f.code, f.span.line) for f in findings if f.code in ("BL004", "BL701")] == [("BL701", 3)]
+
+    _, findings = linter.check_text(over)
+    capped = [f for f in findings if f.code in ("BL004", "BL701")]
+    assert [(f.code, f.span.line, f.expected) for f in capped] == [("BL004", 3, str(MAX_NARRATIVE))]
+    assert capped[0].actual == str(len(filler) * (MAX_NARRATIVE // len(filler) + 1) + len(contradicting))
+    assert "年度总体绩效目标" in capped[0].message
+
+
 # ---------------------------------------------------------------- findings spilled, reports streamed
 
 ALL_FORMATS = ("rich", "concise", "json", "sarif", "github", "gitlab", "junit")
