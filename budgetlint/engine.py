@@ -42,10 +42,23 @@ class _Args(dict):
         return "{" + key + "}"
 
 
+# The most characters of one quoted value in a message: a longer one (a pasted paragraph, a 2,000-character
+# cell) shows its start and its end around "…", so that a message stays one readable line.  The finding's
+# own fields (JSON `expected`/`actual`, fixes) keep the whole text.
+QUOTE_LIMIT = 160
+_QUOTE_TAIL = 30
+
+
+def quoted(text: str) -> str:
+    if len(text) <= QUOTE_LIMIT:
+        return text
+    return text[: QUOTE_LIMIT - _QUOTE_TAIL - 1] + "…" + text[-_QUOTE_TAIL:]
+
+
 def render_message(template: str, finding: Finding) -> str:
-    args = _Args({key: format_value(value) for key, value in finding.args.items()})
-    args.setdefault("expected", format_value(finding.expected) if finding.expected is not None else "")
-    args.setdefault("actual", format_value(finding.actual) if finding.actual is not None else "")
+    args = _Args({key: quoted(format_value(value)) for key, value in finding.args.items()})
+    args.setdefault("expected", quoted(format_value(finding.expected)) if finding.expected is not None else "")
+    args.setdefault("actual", quoted(format_value(finding.actual)) if finding.actual is not None else "")
     args.setdefault("line", str(finding.span.line))
     return template.format_map(args)
 

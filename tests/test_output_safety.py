@@ -119,3 +119,24 @@ def test_a_report_to_a_device_is_written_to_it_never_replacing_it(tmp_path):
     assert result.exit_code == 1
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
     assert not [name for name in os.listdir("/dev") if name.startswith(".null.")]
+
+
+def test_a_long_cell_is_quoted_by_its_ends_in_messages_and_whole_in_json(tmp_path: Path):
+    """A message quoting a 1,200-character cell stays one readable line (its start, "…", its end); the
+    JSON report's `actual` keeps the whole cell."""
+    from budgetlint.engine import QUOTE_LIMIT
+
+    cell = "xxxx" * 299 + "尾巴"  # a template placeholder (BL605), 1,198 characters
+    document = tmp_path / "long.md"
+    document.write_text(
+        f"| 项目名称 | 示例 |\n| 年度资金总额 | 100 |\n| 年度总体绩效目标 | {cell} |\n"
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n| 产出指标 | 数量指标 | 培训人员 | 8 人次 |\n",
+        encoding="utf-8",
+    )
+    concise = run("check", str(document), "--format", "concise", "--lang", "en", "--no-cache").output
+    [line] = [line for line in concise.splitlines() if " BL605 " in line]
+    assert cell not in line and "…" + cell[-30:] in line
+    assert len(line) < len(str(document)) + 3 * QUOTE_LIMIT
+    report = json.loads(run("check", str(document), "--format", "json", "--no-cache").output)
+    [finding] = [f for f in report["findings"] if f["code"] == "BL605"]
+    assert finding["actual"] == cell and finding["line"] == 3
