@@ -351,6 +351,17 @@ def test_the_kept_note_is_in_chinese_too():
     ]
 
 
+def test_a_kept_block_keeps_its_comparators_as_written(formatter, linter):
+    """The comparators of the other tables are rewritten; a kept block is the input's, 达90%以上 included."""
+    bad = PER_ROW.replace("≥90%", "达90%以上")
+    good = bad.replace("某局| |", "某局 |").replace("甲项目", "丙项目").replace("乙项目", "丁项目")
+    result = formatter.format_text(bad + "\n## 下一表\n\n" + good, "t.md")
+    assert result.text.startswith(bad) and "达90%以上" not in result.text[len(bad) :]
+    assert result.comparators == 1
+    assert [(note.code, note.span.line) for note in result.notes] == [("BL007", 1), ("BL802", 4)]
+    assert meaning(linter, result.text) == meaning(linter, bad + "\n## 下一表\n\n" + good)
+
+
 def test_tables_that_line_up_get_no_kept_note(formatter):
     for text in (CANONICAL, TAB_TABLE, LABELS):
         assert kept_notes(formatter.format_text(text, "t.md")) == [], text
