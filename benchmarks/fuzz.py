@@ -13,8 +13,8 @@ Linter.check_text (builder and every check), and every 100th input the whole `bu
 impossible dates (2024年2月30日, 13月), control characters, deep brackets, mixed full/half-width digits,
 one input in 2,000 a 1 MB cell — and goes through check, --fix and fmt as the commands run them
 (`run_structured`: Linter.check_text, fix_text with unsafe fixes, Formatter.format_text), checking that
-the fixed text reads as as many tables and that fmt is idempotent (all of fmt again on every 10th input,
-its layout again on the others); every 1,000th input also runs the commands themselves (`check --fix`
+the fixed text reads as as many tables and that fmt is idempotent (all of fmt again on every 10th input
+and on any where fmt kept a block as written, its layout again on the others); every 1,000th input also runs the commands themselves (`check --fix`
 and `fmt` on a file, in-process through the CLI).
 
 Any exception that escapes is printed with the input that caused it (reproducible from the seed and

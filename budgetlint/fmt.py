@@ -23,9 +23,13 @@ prose, metadata, comments, directives — is kept verbatim.  What it changes:
 Damage whose repair is not certain (a cell split over two lines, a stray line
 inside a table, a comparator whose rewrite would read differently) is kept as
 written and reported as a note.  After formatting, the document is read again
-and its model compared with the original's; a file whose model would change is
-left untouched and reported as an error — this cannot happen by design, and
-the check keeps it so.
+and its model compared with the original's.  Where it would change — rows that
+do not line up with their table read otherwise once padded to its columns —
+the blocks (aligned runs of rows) to blame are found by bisection (`_Keeping`)
+and kept exactly as written, each with a BL007 note at its first line; the
+other blocks are formatted.  The combined text is read again as a whole; if
+even that reads otherwise, the file is left untouched and reported as an error
+— a bug, which the check keeps from reaching the file.
 """
 
 from __future__ import annotations
@@ -39,14 +43,15 @@ from pathlib import Path
 import click
 
 from budgetlint.containers.text import iter_lines
-from budgetlint.findings import Finding
+from budgetlint.findings import Finding, words
 from budgetlint.grid import Cell
-from budgetlint.model import project_signature
+from budgetlint.model import Span, project_signature
 from budgetlint.record import replace
 from budgetlint.text import display_width, normalize_label
 
 ALIGN_LIMIT = 48  # display columns: a wider cell is written as is and does not widen its column
 NOTE_CODES = ("BL001", "BL006", "BL802")  # what fmt reports as kept as written
+KEPT_CODE = "BL007"  # a block kept as written: its rows do not line up with their table (BL007's `kept`)
 COMPARATOR_RULE = "BL802"
 
 
@@ -279,7 +284,8 @@ class Formatter:
         return self.linter.check_text(text, path, file)
 
     def format_text(self, text: str, path: str = "<text>", file: Path | None = None) -> Formatted:
-        """Format `text`; FormatError if the result would not read as the same model (a bug)."""
+        """Format `text`, keeping as written the blocks whose formatting would change what is read (each with
+        a note); FormatError if even the combined result would not read as the same model (a bug)."""
         from budgetlint.fixes import fix_text
 
         before, findings = self.check(text, path, file)
@@ -291,20 +297,193 @@ class Formatter:
             if fixed.applied:
                 candidates.insert(0, (fixed.text, fixed.by_code[COMPARATOR_RULE]))
         expected = [project_signature(project) for project in before.projects]
-        for candidate, comparators in candidates:
-            result, origins = self.layout.format(candidate)
-            after, notes = self.check(result, path, file)
-            if [project_signature(project) for project in after.projects] != expected:
-                continue
-            notes = _notes(notes)
-            still = {
-                (note.code, origins[note.span.line - 1], note.actual)
-                for note in notes
-                if note.span.line <= len(origins)
-            }
-            kept = [f for f in _notes(findings) if (f.code, f.span.line, f.actual) in still]
-            return Formatted(result, result != text, notes, kept, comparators, len(after.projects), origins)
+        searches = []
+        for candidate, comparators in candidates:  # the whole document formatted: one read each
+            keeping = _Keeping(self, text, candidate, before.projects, expected, path, file)
+            if keeping.whole():
+                return self._formatted(text, findings, keeping, comparators, path)
+            searches.append((keeping, comparators))
+        for keeping, comparators in searches:  # then block by block, keeping those that read otherwise
+            if keeping.search():
+                return self._formatted(text, findings, keeping, comparators, path)
         raise FormatError("formatting would change what the document says; left unchanged (please report this)")
+
+    def _formatted(self, text: str, findings: list[Finding], keeping: _Keeping, comparators: int, path: str):
+        result, origins, after, found = keeping.passed
+        notes = _notes(found)
+        if keeping.kept:  # the comparators rewritten are those gone from the text, not the ones in kept blocks
+            comparators = max(0, _count(findings, COMPARATOR_RULE) - _count(found, COMPARATOR_RULE))
+        still = {
+            (note.code, origins[note.span.line - 1], note.actual) for note in notes if note.span.line <= len(origins)
+        }
+        kept = [f for f in _notes(findings) if (f.code, f.span.line, f.actual) in still]
+        at = {source: line for line, source in reversed(list(enumerate(origins, start=1))) if source is not None}
+        written = result.split("\n")
+        for first, last, change in keeping.kept:
+            notes.append(self._kept_note(at[first], written[at[first] - 1], first, last, change, path))
+            kept.append(self._kept_note(first, keeping.physical[first - 1], first, last, change, path))
+        notes.sort(key=Finding.sort_key)
+        kept.sort(key=Finding.sort_key)
+        return Formatted(result, result != text, notes, kept, comparators, len(after.projects), origins)
+
+    def _kept_note(self, line: int, text: str, first: int, last: int, change: dict, path: str) -> Finding:
+        """The note of a block kept as written (lines `first`–`last` of the input), at `line`, which reads `text`."""
+        lines = f"{first}–{last}" if last > first else str(first)
+        width = len(text)
+        note = Finding(
+            KEPT_CODE,
+            Span(line, 1, line, width + 1),
+            {"variant": "kept"},
+            expected=words(
+                "对齐到表格的列后读出的内容不变", "rows that read the same once aligned to the table's columns"
+            ),
+            actual=words(f"第 {lines} 行对齐后，{change['zh']}", f"lines {lines} aligned, {change['en']}"),
+        )
+        return self.linter.complete(note, path)
+
+
+class _Keeping:
+    """`candidate` (the input, or the input with its comparators rewritten) formatted block by block: the blocks
+    (`_Layout.blocks`) whose formatting changes what is read are kept exactly as the input (`original`) has them.
+
+    Every check reads a whole text made of some blocks formatted and the others as written, and compares its
+    projects with the input's.  `whole` formats every block (one check).  `search` bisects: a group of blocks
+    is formatted on top of those accepted so far; if the text reads the same, the group is accepted, else it
+    is halved, down to single blocks, which are kept.  When a group fails and its first half is accepted
+    whole, its second half is known to fail without a check (it gives the text that failed).  So each kept
+    block costs at most two checks on each level of halving: with N blocks and k of them kept, at most
+    2·k·⌈log2 N⌉ + 2 checks in all (the +2: `whole`, and the text with every block kept when none is
+    accepted) — 30 for one bad table among 10,000, not 10,000.  The result is the last text that read the
+    same, so it has been verified whole."""
+
+    def __init__(self, formatter, original, candidate, projects, expected, path, file):
+        self.formatter, self.projects, self.expected, self.path, self.file = formatter, projects, expected, path, file
+        layout = formatter.layout
+        self.items = layout.items(candidate)
+        blocks = layout.blocks(self.items)
+        self.lines: dict[int, str] = {}
+        for block in blocks:
+            self.lines.update(layout.render_block(block))
+        self.physical = original.split("\n")
+        if self.physical and self.physical[-1] == "":
+            self.physical.pop()
+        position = {id(item): index for index, item in enumerate(self.items)}
+        # each block: (its first and last item, its first and last line in the input); a block spans every
+        # item between those, comments inside it and blank lines dropped between its rows included
+        self.spans: list[tuple[int, int, int, int]] = []
+        for block in blocks:
+            sources = [item.source for item in block if item.source is not None]
+            if sources:  # (a block always has a line of the input: only a delimiter row is added, after one)
+                self.spans.append((position[id(block[0])], position[id(block[-1])], min(sources), max(sources)))
+        self.accepted: set[int] = set()  # blocks formatted in the last text that read the same
+        self.kept: list[tuple[int, int, dict]] = []  # (first line, last line, what formatting it changes)
+        self.passed: tuple | None = None  # (text, origins, document, findings) of the last text that read the same
+        self.whole_change: dict | None = None  # what formatting every block changes (`whole`)
+
+    def build(self, formatted: set[int]) -> tuple[str, list[int | None]]:
+        """The text with the blocks in `formatted` formatted and the others as written, and its origins."""
+        kept = {self.spans[block][0]: self.spans[block] for block in range(len(self.spans)) if block not in formatted}
+        out: list[str] = []
+        origins: list[int | None] = []
+        index = 0
+        while index < len(self.items):
+            span = kept.get(index)
+            if span is not None:
+                _, last, first_line, last_line = span
+                out.extend(self.physical[first_line - 1 : last_line])
+                origins.extend(range(first_line, last_line + 1))
+                index = last + 1
+                continue
+            item = self.items[index]
+            out.append(self.lines[id(item)] if item.kind in ("row", "rule") else item.text)
+            origins.append(item.source)
+            index += 1
+        return ("\n".join(out) + "\n" if out else ""), origins
+
+    def reads_otherwise(self, formatted: set[int]) -> dict | None:
+        """None if the text with `formatted` formatted reads as the input (it becomes `passed`), else what
+        changes, in words."""
+        text, origins = self.build(formatted)
+        document, findings = self.formatter.check(text, self.path, self.file)
+        if [project_signature(project) for project in document.projects] == self.expected:
+            self.passed = (text, origins, document, findings)
+            return None
+        return _what_changes(self.projects, document.projects)
+
+    def whole(self) -> bool:
+        """Every block formatted: True if that reads the same."""
+        self.whole_change = self.reads_otherwise(set(range(len(self.spans))))
+        return self.whole_change is None
+
+    def search(self) -> bool:
+        """After `whole` failed: keep the blocks to blame, format the rest; True if a text read the same."""
+        self._settle(list(range(len(self.spans))), self.whole_change)
+        if self.passed is None and self.reads_otherwise(set()) is not None:
+            return False  # even with every block as written the text reads otherwise: not the blocks' doing
+        self.kept.sort()
+        return True
+
+    def _settle(self, group: list[int], change: dict | None) -> None:
+        """Format `group` on top of the accepted blocks, or halve it; `change`: what it changes, when known."""
+        if not group:
+            return
+        if change is None:
+            change = self.reads_otherwise(self.accepted | set(group))
+            if change is None:
+                self.accepted |= set(group)
+                return
+        if len(group) == 1:
+            _, _, first, last = self.spans[group[0]]
+            self.kept.append((first, last, change))
+            return
+        half = len(group) // 2
+        self._settle(group[:half], None)
+        # the first half accepted whole: the second on top of it is the text that just failed
+        self._settle(group[half:], change if self.accepted >= set(group[:half]) else None)
+
+
+def _what_changes(before: list, after: list) -> dict[str, str]:
+    """How `after` (a formatted text's projects) reads otherwise than `before` (the input's): the first project
+    that changes and where in the input, in words."""
+    if len(after) != len(before):
+        return words(
+            f"读成 {len(after)} 张项目表，而非 {len(before)} 张",
+            f"they read as {len(after)} project table{'s' * (len(after) != 1)} instead of {len(before)}",
+        )
+    for old, new in zip(before, after):
+        was, now = project_signature(old), project_signature(new)
+        if was == now:
+            continue
+        name = old.name
+        if was[3] != now[3]:  # the header fields
+            fields = {key: (f.text, f.amount) for key, f in old.fields.items()}
+            changed = [key for key, f in new.fields.items() if fields.get(key) != (f.text, f.amount)]
+            key = next((key for key in old.fields if key not in new.fields), changed[0] if changed else None)
+            field = old.fields.get(key) if key else None
+            if field is not None:
+                return words(
+                    f"项目“{name}”的“{field.label}”（第 {field.where.line} 行）会读成别的值",
+                    f"'{field.label}' of project '{name}' (line {field.where.line}) would read otherwise",
+                )
+            return words(f"项目“{name}”会多出表头字段", f"project '{name}' would gain header fields")
+        if was[4] != now[4]:  # the indicators
+            index = next((i for i, (a, b) in enumerate(zip(was[4], now[4])) if a != b), min(len(was[4]), len(now[4])))
+            if index < len(old.indicators):
+                line = old.indicators[index].row_span.line
+                return words(
+                    f"项目“{name}”第 {line} 行的指标会读成别的",
+                    f"the indicator on line {line} of project '{name}' would read otherwise",
+                )
+            return words(f"项目“{name}”会多出指标", f"project '{name}' would gain indicators")
+        return words(
+            f"项目“{name}”（第 {old.span.line} 行）的名称、年度或金额单位会读成别的",
+            f"the name, year or money unit of project '{name}' (line {old.span.line}) would read otherwise",
+        )
+    return words("读出的内容会改变", "it would read otherwise")
+
+
+def _count(findings: list[Finding], code: str) -> int:
+    return sum(1 for f in findings if f.code == code)
 
 
 def _notes(findings: list[Finding]) -> list[Finding]:

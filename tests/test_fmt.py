@@ -274,14 +274,179 @@ def test_a_document_without_a_project_table_is_left_alone(formatter):
     assert result.text == text and not result.changed and result.projects == 0
 
 
-def test_a_change_of_meaning_is_refused(formatter, monkeypatch):
-    text = table("""
-        项目名称\t示例项目
-        项目总额\t10
-    """)
-    monkeypatch.setattr(formatter.layout, "format", lambda t: (t.replace("10", "12"), [1, 2]))
+# ==================================================================== blocks kept as written
+# Rows that do not line up with their table, of the two shapes the structured fuzzer finds: a 项目名称 cell gone,
+# so that the next table's header rows join the indicator block before it (lines 11–17), and a per-row table
+# with a pipe added (its row 3 has eight cells under seven headings).
+UNHEADED = table("""
+    | 项目名称 | 甲项目 |
+    | 项目总额 | 10 | 年度资金总额 | 10 |
+
+    | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 |
+    |---|---|---|---|---|---|
+    | 产出指标 | 数量指标 | 举办培训 | ＝ | 2 | 期 |
+    | 满意度指标 | 服务对象满意度指标 | 参训人员满意度 | ≥ | 90 | % |
+
+    ## 乙项目
+
+    |  | 乙项目 |
+    | 主管部门 | 某局 | 实施单位 | 某中心 |
+    | 项目总额 | 20 | 年度资金总额 | 20 |
+
+    | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 |
+    |---|---|---|---|---|---|
+    | 产出指标 | 数量指标 | 举办讲座 | ＝ | 3 | 场 |
+""")
+PER_ROW = table("""
+    | 项目名称 | 主管部门 | 年度资金总额（元） | 一级指标 | 二级指标 | 三级指标 | 指标值 |
+    |---|---|---|---|---|---|---|
+    | 甲项目 | 某局| | 100.00 | 产出指标 | 数量指标 | 培训人员 | ≥800人次 |
+    | 甲项目 | 某局 | 100.00 | 满意度指标 | 服务对象满意度指标 | 参训人员满意度 | ≥90% |
+    | 乙项目 | 某局 | 200.00 | 产出指标 | 数量指标 | 举办讲座 | 3场 |
+""")
+LABELS = table("""
+    | 项目名称 | 丙项目 |
+    | 项目总额 | 10 | 年度资金总额 | 10 |
+""")
+LABELS_ALIGNED = table("""
+    | 项目名称 | 丙项目 |
+    | 项目总额 | 10     | 年度资金总额 | 10 |
+""")
+
+
+def kept_notes(result):
+    return [(note.span.line, note.message) for note in result.notes if note.code == "BL007"]
+
+
+def test_rows_that_would_join_the_table_above_are_kept_and_the_rest_formatted(formatter, linter):
+    result = formatter.format_text(UNHEADED, "t.md")
+    before, after = UNHEADED.splitlines(), result.text.splitlines()
+    assert after[10:] == before[10:]  # lines 11–17 as written, the blank line between their rows too
+    assert after[1] == "| 项目总额 | 10     | 年度资金总额 | 10 |" and after[4].startswith("| ---------- |")
+    assert meaning(linter, result.text) == meaning(linter, UNHEADED)
+    assert kept_notes(result) == [
+        (
+            11,
+            "rows that do not line up with their table: expected rows that read the same once aligned to the "
+            "table's columns, found lines 11–17 aligned, the indicator on line 12 of project '甲项目' would read "
+            "otherwise",
+        )
+    ]
+    assert formatter.format_text(result.text, "t.md").text == result.text
+
+
+def test_a_per_row_table_with_a_pipe_added_is_kept_and_the_next_table_formatted(formatter, linter):
+    text = PER_ROW + "\n" + LABELS
+    result = formatter.format_text(text, "t.md")
+    assert result.text == PER_ROW + "\n" + LABELS_ALIGNED and result.projects == 3
+    assert meaning(linter, result.text) == meaning(linter, text)
+    assert [line for line, _ in kept_notes(result)] == [1]
+    assert "found lines 1–5 aligned, they read as 2 project tables instead of 3" in kept_notes(result)[0][1]
+
+
+def test_the_kept_note_is_in_chinese_too():
+    result = Formatter(Config(), lang="zh").format_text(PER_ROW, "t.md")
+    assert [note.message for note in result.notes if note.code == "BL007"] == [
+        "表格行与其表格的列不齐：期望 对齐到表格的列后读出的内容不变，实际 第 1–5 行对齐后，读成 1 张项目表，而非 2 张"
+    ]
+
+
+def test_a_kept_block_keeps_its_comparators_as_written(formatter, linter):
+    """The comparators of the other tables are rewritten; a kept block is the input's, 达90%以上 included."""
+    bad = PER_ROW.replace("≥90%", "达90%以上")
+    good = bad.replace("某局| |", "某局 |").replace("甲项目", "丙项目").replace("乙项目", "丁项目")
+    result = formatter.format_text(bad + "\n## 下一表\n\n" + good, "t.md")
+    assert result.text.startswith(bad) and "达90%以上" not in result.text[len(bad) :]
+    assert result.comparators == 1
+    assert [(note.code, note.span.line) for note in result.notes] == [("BL007", 1), ("BL802", 4)]
+    assert meaning(linter, result.text) == meaning(linter, bad + "\n## 下一表\n\n" + good)
+
+
+def test_tables_that_line_up_get_no_kept_note(formatter):
+    for text in (CANONICAL, TAB_TABLE, LABELS):
+        assert kept_notes(formatter.format_text(text, "t.md")) == [], text
+    result = formatter.format_text(PER_ROW.replace("某局| |", "某局 |"), "t.md")
+    assert kept_notes(result) == [] and result.notes == []
+    assert len({display_width(line) for line in result.text.splitlines()}) == 1  # every row aligned
+
+
+def test_any_block_whose_formatting_changes_a_value_is_kept(formatter, linter, monkeypatch):
+    """Whatever makes a block read otherwise (here a renderer that writes 12 for 10), that block is kept."""
+    text = LABELS + "\n" + LABELS.replace("丙项目", "丁项目").replace("10", "20")
+    render = formatter.layout.render_block
+    monkeypatch.setattr(
+        formatter.layout,
+        "render_block",
+        lambda block: {key: line.replace(" 10 ", " 12 ") for key, line in render(block).items()},
+    )
+    result = formatter.format_text(text, "t.md")
+    assert result.text == LABELS + "\n" + LABELS_ALIGNED.replace("丙项目", "丁项目").replace("10", "20")
+    assert meaning(linter, result.text) == meaning(linter, text)
+    assert [line for line, _ in kept_notes(result)] == [1]
+    assert "'项目总额' of project '丙项目' (line 2) would read otherwise" in kept_notes(result)[0][1]
+
+
+def test_a_change_outside_the_blocks_is_refused(formatter, monkeypatch):
+    """A line fmt adds between the blocks that changes the reading is no block's doing: the file is refused."""
+    from budgetlint.fmt import _Item
+
+    restructure = formatter.layout.restructure
+    monkeypatch.setattr(
+        formatter.layout, "restructure", lambda items: [_Item("keep", "| 项目名称 | 多出的项目 |"), *restructure(items)]
+    )
     with pytest.raises(FormatError):
-        formatter.format_text(text, "t.md")
+        formatter.format_text(UNHEADED, "t.md")
+
+
+def test_the_blocks_to_keep_are_found_in_few_checks(formatter, linter, monkeypatch):
+    """64 tables, of which tables 21 and 50 have a pipe too many: bisection finds them in at most
+    2·k·⌈log2 N⌉ + 2 = 26 reads of the document (k = 2 kept, N = 64 blocks), where one read per block would
+    take 64."""
+    tables = []
+    for number in range(64):
+        rows = PER_ROW.replace("甲项目", f"甲{number}").replace("乙项目", f"乙{number}")
+        tables.append(f"## 表{number}\n\n" + (rows if number in (21, 50) else rows.replace("某局| |", "某局 |")))
+    text = "\n".join(tables)
+    reads = []
+    check = formatter.check
+    monkeypatch.setattr(formatter, "check", lambda *args: reads.append(1) or check(*args))
+    result = formatter.format_text(text, "t.md")
+    assert len(formatter.layout.blocks(formatter.layout.items(text))) == 64
+    starts = [number for number, line in enumerate(text.splitlines(), start=1) if line.startswith("| 项目名称")]
+    assert [line for line, _ in kept_notes(result)] == [starts[21], starts[50]]
+    assert result.text.splitlines().count("|---|---|---|---|---|---|---|") == 2  # the two kept; 62 aligned
+    assert meaning(linter, result.text) == meaning(linter, text)
+    searched = len(reads) - 2  # the read of the input and the one of its comparators rewritten (fix_text)
+    assert searched <= 2 * 2 * 6 + 2, searched
+
+
+def test_check_and_diff_exit_codes_with_a_kept_block(tmp_path):
+    """A kept block is no change: exit 0 with its note if nothing else changes, 1 if another table does."""
+    alone, mixed = tmp_path / "alone.md", tmp_path / "mixed.md"
+    alone.write_text(PER_ROW, encoding="utf-8")
+    mixed.write_text(PER_ROW + "\n" + LABELS, encoding="utf-8")
+    for options in (["--check"], ["--diff"]):
+        result = run("fmt", *options, "--lang", "en", str(alone))
+        assert result.exit_code == 0 and f"{alone}:1:1: BL007 rows that do not line up" in result.stderr
+        assert result.stderr.count("(kept as written)") == 1 and "0 files would be reformatted" in result.stderr
+        assert run("fmt", *options, str(mixed)).exit_code == 1
+    assert run("fmt", "--quiet", str(mixed)).stderr == ""
+    assert mixed.read_text(encoding="utf-8") == PER_ROW + "\n" + LABELS_ALIGNED
+    assert alone.read_text(encoding="utf-8") == PER_ROW
+
+
+def test_a_kept_note_points_at_the_line_of_the_file_on_disk(tmp_path):
+    """Before the kept block fmt adds a delimiter row and a blank line and drops a page break: the note moves
+    down one line with the block."""
+    path = tmp_path / "t.md"
+    text = TAB_TABLE + "\n" + PER_ROW
+    path.write_text(text, encoding="utf-8")
+    first = len(TAB_TABLE.splitlines()) + 2
+    checked = run("fmt", "--check", "--lang", "en", str(path))
+    assert checked.exit_code == 1 and f"{path}:{first}:1: BL007" in checked.stderr
+    written = run("fmt", "--lang", "en", str(path))
+    assert written.exit_code == 0 and f"{path}:{first + 1}:1: BL007" in written.stderr
+    assert path.read_text(encoding="utf-8") == CANONICAL + "\n" + PER_ROW
 
 
 # ==================================================================== the seed

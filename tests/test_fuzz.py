@@ -377,7 +377,8 @@ def run_structured(text: str, linter, formatter, thorough: bool = True) -> list[
     the problems found: a fixed text that reads as another number of tables, fmt not idempotent, and
     "fmt refused" (its guard: the text left unchanged).  An exception escaping (a traceback, what the CLI
     reports as an internal error) is raised.  Not `thorough`: fmt's idempotence is checked on its layout only
-    (the comparator fixes it applies first have been applied until none is left)."""
+    (the comparator fixes it applies first have been applied until none is left), unless fmt kept a block as
+    written (a KEPT_CODE note), which its layout alone would format."""
     from budgetlint.fixes import fix_text
 
     problems = []
@@ -388,16 +389,17 @@ def run_structured(text: str, linter, formatter, thorough: bool = True) -> list[
         after, _ = linter.check_text(outcome.text, "t.md")  # the fixed text checks again, and reads as as many tables
         if len(after.projects) != projects:
             problems.append(f"fix: {projects} tables became {len(after.projects)}")
-    from budgetlint.fmt import FormatError
+    from budgetlint.fmt import KEPT_CODE, FormatError
 
     try:
         formatted = formatter.format_text(text, "t.md")
     except FormatError:  # fmt's guard: the aligned text would read otherwise, so the file is left unchanged
         return [*problems, "fmt refused"]
-    if formatted.changed:  # idempotent: all of fmt again (`thorough`), else its layout again
+    if formatted.changed:  # idempotent: all of fmt again (`thorough`, or a block kept), else its layout again
+        kept = any(note.code == KEPT_CODE for note in formatted.notes)
         again = (
             formatter.format_text(formatted.text, "t.md").text
-            if thorough
+            if thorough or kept
             else formatter.layout.format(formatted.text)[0]
         )
         if again != formatted.text:
@@ -405,7 +407,7 @@ def run_structured(text: str, linter, formatter, thorough: bool = True) -> list[
     return problems
 
 
-KNOWN_FMT_REFUSALS = (43, 270)
+KNOWN_FMT_REFUSALS = ()  # inputs of the seeded few hundred below whose formatting fmt refuses
 
 
 @pytest.fixture(scope="module")
@@ -425,11 +427,44 @@ def test_structured_inputs_never_break_check_fix_or_fmt(linter, formatter):
         problems.extend(f"input {number}: {problem}" for problem in run_structured(text, linter, formatter))
     refused = [problem for problem in problems if problem.endswith(": fmt refused")]
     assert [problem for problem in problems if problem not in refused] == []
-    # fmt's guard, known: rows that do not line up with their table — a 项目名称 cell gone, so that the next
-    # table's header rows join the indicator block before it (43); a pipe added in a per-row table (270) —
-    # read otherwise once fmt pads them to the table's columns; fmt refuses and leaves the text unchanged.
-    # These are the inputs it refuses: a new refusal fails here.
+    # fmt's guard refuses a file only when even the text with the blocks to blame kept as written reads
+    # otherwise (a bug): a new refusal fails here.
     assert refused == [f"input {number}: fmt refused" for number in KNOWN_FMT_REFUSALS]
+
+
+def _structured_input(number: int) -> str:
+    return structured(random.Random(f"structured:{number}"), big=number % 100 == 7)
+
+
+def test_rows_that_do_not_line_up_are_kept_and_the_other_tables_formatted(formatter):
+    """Input 43: the second table's 项目名称 cell is gone, so its header rows (31–35) and its indicators join the
+    first table's indicator block, which aligning would pad to six columns: those lines are kept as written,
+    with a note at line 31; the first table is formatted."""
+    text = _structured_input(43)
+    lines = text.split("\n")
+    assert lines[30] == "|  | 社区老年人助餐服务补贴 |" and lines[35] == ""  # the 项目名称 gone; a blank line kept
+    result = formatter.format_text(text, "t.md")
+    out = result.text.split("\n")
+    assert result.changed and out[:8] == lines[:8] and out[30:46] == lines[30:46]  # lines 31–46 as written
+    assert out[9] == "| 项目名称       | 城区道路照明设施维护         |"  # the first table aligned
+    assert out[16] == "| ---------- | ------------------ | ------------------ | -------- | -------------- | -------- |"
+    kept = [note for note in result.notes if note.code == "BL007"]
+    assert [(note.span.line, note.severity) for note in kept] == [(31, "warning")]
+    assert "lines 31–46 aligned, the indicator on line 32 of project '城区道路照明设施维护'" in kept[0].message
+    assert [(note.code, note.span.line) for note in result.kept if note.code == "BL007"] == [("BL007", 31)]
+    assert formatter.format_text(result.text, "t.md").text == result.text  # idempotent, the block kept again
+
+
+def test_a_per_row_table_with_a_pipe_added_is_kept_whole(formatter):
+    """Input 270: one per-row table (lines 7–23) whose row 9 has a pipe too many; padded to eight columns it
+    would read as one project instead of four: the table is kept as written, the file unchanged, one note."""
+    text = _structured_input(270)
+    assert "| 华容县卫生健康局| | 960,000.00 |" in text.split("\n")[8]
+    result = formatter.format_text(text, "t.md")
+    assert result.text == text and not result.changed and result.projects == 4
+    kept = [note for note in result.notes if note.code == "BL007"]
+    assert [note.span.line for note in kept] == [7]
+    assert "lines 7–23 aligned, they read as 1 project table instead of 4" in kept[0].message
 
 
 def test_the_structured_generator_makes_what_it_says():
