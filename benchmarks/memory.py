@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import deque
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,8 +189,8 @@ def bounds(work: Path, findings: int, narrative_mb: float) -> int:
     document.write_text(ONE_LINE_TABLE * -(-findings // 7), encoding="utf-8")
     report_file = work / "report.json"
     rss, seconds, code = measure(["check", str(document), "--format", "json", "--output", str(report_file)])
-    with report_file.open(encoding="utf-8") as handle:  # the summary is the last line
-        *_, last = handle
+    with report_file.open(encoding="utf-8") as handle:  # the summary is the last line (the others not held:
+        (last,) = deque(handle, maxlen=1)  # a child forked from a large parent starts with its peak RSS)
     found = json.loads("{" + last)["summary"]["findings"]
     verdict = "ok" if rss < FINDINGS_LIMIT_MB else f"OVER {FINDINGS_LIMIT_MB} MB"
     print(f"{found:,} findings (JSON report)  peak RSS {rss:7.1f} MB  {seconds:7.1f} s  exit {code}  {verdict}")
@@ -200,7 +201,8 @@ def bounds(work: Path, findings: int, narrative_mb: float) -> int:
 
     baseline = work / "small.md"
     baseline.write_text(narrative_table(0.001), encoding="utf-8")
-    _, start_up, _ = measure(["check", str(baseline), "--format", "concise"])
+    # --no-cache: the check itself is measured, not a result cache's hit
+    _, start_up, _ = measure(["check", str(baseline), "--format", "concise", "--no-cache"])
     table = work / "narrative.md"
     for label, text in (
         (f"narrative at the cap ({MAX_NARRATIVE:,} characters)", narrative_table(0, characters=MAX_NARRATIVE)),
@@ -208,7 +210,7 @@ def bounds(work: Path, findings: int, narrative_mb: float) -> int:
     ):
         table.write_text(text, encoding="utf-8")
         size = table.stat().st_size / 2**20
-        rss, seconds, code = measure(["check", str(table), "--format", "concise"])
+        rss, seconds, code = measure(["check", str(table), "--format", "concise", "--no-cache"])
         verdict = "ok" if seconds < NARRATIVE_LIMIT_S else f"OVER {NARRATIVE_LIMIT_S:g} s"
         print(
             f"{label}: a table of {len(text):,} characters, {size:.2f} MB  peak RSS {rss:7.1f} MB  {seconds:7.2f} s"

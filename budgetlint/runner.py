@@ -310,7 +310,9 @@ class Runner:
         a large document), 1 = this process only."""
         result = Result()
         files = list(self.iter_files(paths, result))
-        found: dict[int, Result] = {}  # a file's index → its result from the cache
+        # a file's index → the key of its result in the cache, read when its turn comes (one at a time: the
+        # results of ten thousand files are never held together)
+        found: dict[int, bytes] = {}
         if self.cache and self.results is None:
             from budgetlint.resultcache import ResultCache
 
@@ -318,9 +320,8 @@ class Runner:
         if self.results is not None:
             for index, (file, explicit) in enumerate(files):
                 key = self._cache_key(file, explicit)
-                part = None if key is None else self.results.get(key)
-                if part is not None:
-                    found[index] = part
+                if key is not None and self.results.has(key):
+                    found[index] = key
         todo = [named for index, named in enumerate(files) if index not in found] if found else files
         workers = execute.workers_for(jobs, len(todo))
         self.large_workers = execute.large_workers(jobs) if workers == 1 and jobs != 1 else 1
@@ -331,7 +332,7 @@ class Runner:
             pass
         checked = execute.check_files(self, todo, workers)
         for index in range(len(files)):
-            _merge(result, found[index] if index in found else next(checked))
+            _merge(result, self._cached(files[index], found[index]) if index in found else next(checked))
         for _ in checked:  # none is left: ends the pool
             pass
         if self.results is not None and self.results.misses:
@@ -339,6 +340,14 @@ class Runner:
         if result.files > 1:  # one document's findings come sorted (Linter.finish): the runs by path
             result.findings.order()
         return result
+
+    def _cached(self, named: tuple[Path, bool], key: bytes) -> Result:
+        """A file's result from the cache; checked here after all if its entry has gone or is not whole."""
+        assert self.results is not None
+        part = self.results.get(key)
+        if part is None:
+            self.check_file(*named, part := Result())
+        return part
 
     def _cache_key(self, file: Path, explicit: bool) -> bytes | None:
         """The result cache's key for `file` (None: not cached — a config that says `cache = false`, or
