@@ -72,6 +72,40 @@ def test_an_unchanged_file_is_a_hit_with_the_very_same_result(cache, tmp_path):
     assert same(fresh, again)
 
 
+def test_hits_are_read_one_at_a_time_as_their_turn_comes(cache, tmp_path, monkeypatch):
+    """The results of a folder's hits are never held together: each is read when it is merged, so at most
+    one is read and not yet merged; a file whose entry is gone meanwhile is checked after all."""
+    from budgetlint import runner as runner_module
+    from budgetlint.resultcache import ResultCache
+
+    files = docs(tmp_path / "d", 6)
+    _, first = check(*files)
+    outstanding, most = [0], [0]
+    real_get, real_merge = ResultCache.get, runner_module._merge
+
+    def get(self, key):
+        outstanding[0] += 1
+        most[0] = max(most[0], outstanding[0])
+        if key == gone[0]:
+            self._path(key).unlink()  # removed after the pre-pass saw it (another run trimming the folder)
+        return real_get(self, key)
+
+    def merge(into, part):
+        outstanding[0] = 0
+        real_merge(into, part)
+
+    gone = [None]
+    monkeypatch.setattr(ResultCache, "get", get)
+    monkeypatch.setattr(runner_module, "_merge", merge)
+    runner = Runner(lang="en", cache=True)
+    runner.results = ResultCache.open()
+    gone[0] = runner._cache_key(files[3], True)
+    again = runner.check_paths(files, jobs=1)
+    assert most[0] == 1
+    assert (runner.results.hits, runner.results.misses) == (5, 1)
+    assert same(first, again)
+
+
 @pytest.mark.parametrize("fmt", ["rich", "concise", "json", "sarif", "github", "gitlab", "junit"])
 def test_a_hit_prints_what_a_check_prints_in_every_format(cache, fmt):
     args = ["check", "examples/", "--lang", "en", "--format", fmt, "--color", "always"]
