@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import table
+from conftest import table, this_checkout
 
 from budgetlint.cli import main
 from budgetlint.valueread import ValueReader
@@ -313,7 +313,7 @@ def locked():
 def run_unprivileged(folder: Path, *args: str) -> subprocess.CompletedProcess:
     """budgetlint ARGS in `folder`, as a user the folders' modes apply to (this one, or nobody for root)."""
     prefix = _unprivileged()
-    env = {**os.environ, "BUDGETLINT_LANG": "en"}
+    env = this_checkout({**os.environ, "BUDGETLINT_LANG": "en"})
     env.pop("BUDGETLINT_DEBUG", None)
 
     def run(*argv: str) -> subprocess.CompletedProcess:
