@@ -124,6 +124,17 @@ def test_reports_are_the_same_when_the_findings_are_spilled_to_disk(monkeypatch,
         assert held[1].count("BL") > 50
 
 
+# Runs argv[1:] and prints its peak resident memory in KB and its exit code.  A child's ru_maxrss counts
+# the memory of the process it was forked from (kept across exec), so the command is started from this
+# small process, never from pytest's own, which grows to hundreds of MB over a run.
+LAUNCHER = """
+import os, subprocess, sys
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(process.pid, 0)
+print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def peak_rss(folder, *args: str, cache: str = "none") -> float:
     """Peak resident memory in MB of `budgetlint ARGS` in a fresh process run in `folder`: with no cache
     folder any version uses ("none": one others may write, which is refused or holds only small caches),
@@ -138,16 +149,11 @@ def peak_rss(folder, *args: str, cache: str = "none") -> float:
     cache_dir.mkdir(exist_ok=True)
     cache_dir.chmod(0o777 if cache == "none" else 0o700)
     env = this_checkout({**os.environ, "BUDGETLINT_CACHE_DIR": str(cache_dir)})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "budgetlint", *args],
-        cwd=folder,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    assert os.waitstatus_to_exitcode(status) in (0, 1)
-    return usage.ru_maxrss / 1024  # KB on Linux
+    command = [sys.executable, "-c", LAUNCHER, sys.executable, "-m", "budgetlint", *args]
+    done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=600, check=True)
+    peak, code = map(int, done.stdout.split())
+    assert code in (0, 1)
+    return peak / 1024  # KB on Linux
 
 
 ONE_LINE_TABLE = "| 项目名称 | x |\n"  # 7 findings: BL003, the header fields it lacks
@@ -179,9 +185,9 @@ def test_the_findings_of_one_document_cost_bounded_memory(tmp_path):
 @pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
-    reason="the result cache holds a document's findings to store them: about 1 KB a finding (measured at "
-    "e573e60: 112,000 findings 127.6 MB peak with a cache folder, 41 MB with --no-cache; memory.py "
-    "--bounds: 10^6 findings 855 MB)",
+    reason="the result cache holds a document's findings to store them (Runner.check_file -> ResultCache.put "
+    "marshals the whole Result): at e573e60 about 790 B a finding with a private cache folder, 46 B without; "
+    "benchmarks/memory.py --bounds: 10^6 findings 855 MB peak",
 )
 def test_the_findings_of_one_document_cost_bounded_memory_with_the_result_cache(tmp_path):
     per_finding = _memory_per_finding(tmp_path, "private")
