@@ -35,6 +35,13 @@ def _in_the_repository():
     os.chdir(before)
 
 
+def this_checkout(env: dict[str, str]) -> dict[str, str]:
+    """env with this checkout first on PYTHONPATH, for a `python -m budgetlint` subprocess started in
+    another folder: without it the child imports the installed budgetlint (an editable install points
+    at one checkout), not the code under test."""
+    return {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))}
+
+
 def ctrl_c_reaches_it() -> None:
     """For subprocess.Popen(preexec_fn=…) in tests that send SIGINT: the child takes Ctrl-C as a terminal's
     program does, even when pytest itself was started with SIGINT ignored (a background job of a

@@ -276,6 +276,29 @@ def test_a_planted_unit_table_in_a_foreign_owned_fallback_folder_is_not_used(tmp
     )
 
 
+@pytest.mark.skipif(not hasattr(os, "chown") or os.geteuid() != 0, reason="needs root to give a folder away")
+def test_a_folder_another_user_made_at_the_shared_fallback_name_is_left_alone(tmp_path):
+    """Issue 22 item 8 as found, for any version: ~/.cache cannot be made, and $TMPDIR/budgetlint-cache
+    (the fallback then, shared by every user) was made by another user, writable by its owner only, as
+    someone planting a table would.  Nothing in it is read or written, and the clean example stays clean."""
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")
+    temp = tmp_path / "tmp"
+    shared = temp / "budgetlint-cache"
+    shared.mkdir(parents=True)
+    shared.chmod(0o755)
+    os.chown(shared, 65534, 65534)
+    env = {
+        "HOME": str(blocked),
+        "XDG_CACHE_HOME": str(blocked / "sub"),
+        "TMPDIR": str(temp),
+        "BUDGETLINT_CACHE_DIR": "",
+    }
+    result = run(env)
+    assert result.returncode == 0 and result.stdout == "", result.stdout[-500:]
+    assert sorted(os.listdir(shared)) == []
+
+
 def test_a_folder_others_may_write_is_not_used_with_one_note(tmp_path):
     folder = tmp_path / "open"
     planted(folder)

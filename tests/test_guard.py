@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import table
+from conftest import table, this_checkout
 
 from budgetlint.cli import main
 from budgetlint.valueread import ValueReader
@@ -200,6 +200,24 @@ def test_check_of_a_folder_with_link_loops_reports_each_and_checks_the_rest(link
         assert [line.split(":")[:2] for line in result.stdout.splitlines() if "BL802" in line] == [["docs/a.md", "3"]]
 
 
+@pytest.mark.parametrize("fix", [[], ["--fix"]])
+def test_a_folder_with_link_loops_as_json_is_a_whole_report_with_exit_two(links, monkeypatch, fix):
+    """Issue 22's reproduction, with options every version has: `check --format json` of a folder holding
+    a link loop (a RuntimeError traceback, exit 1 and no report at all, before)."""
+    result = invoke(links, monkeypatch, "check", *fix, "docs", "--format", "json", "--lang", "en")
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    assert sorted((e["path"], e["message"]) for e in report["errors"]) == [
+        ("docs/dangling.md", "broken symbolic link"),
+        ("docs/loop.md", "symbolic link loop"),
+    ]
+    if fix:
+        assert (links / "docs" / "a.md").read_text(encoding="utf-8").splitlines()[2] == FIXED_ROW
+    else:
+        found = [(f["path"], f["code"], f["line"]) for f in report["findings"]]
+        assert ("docs/a.md", "BL802", 3) in found and {path for path, _, _ in found} == {"docs/a.md"}
+
+
 @pytest.mark.parametrize("mode", [[], ["--check"], ["--diff"]])
 def test_fmt_of_a_folder_with_link_loops_reports_each_and_formats_the_rest(links, monkeypatch, mode):
     result = invoke(links, monkeypatch, "fmt", *mode, "docs", "--lang", "en")
@@ -313,7 +331,7 @@ def locked():
 def run_unprivileged(folder: Path, *args: str) -> subprocess.CompletedProcess:
     """budgetlint ARGS in `folder`, as a user the folders' modes apply to (this one, or nobody for root)."""
     prefix = _unprivileged()
-    env = {**os.environ, "BUDGETLINT_LANG": "en"}
+    env = this_checkout({**os.environ, "BUDGETLINT_LANG": "en"})
     env.pop("BUDGETLINT_DEBUG", None)
 
     def run(*argv: str) -> subprocess.CompletedProcess:

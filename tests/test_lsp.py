@@ -1154,3 +1154,46 @@ def test_checks_stopped_again_and_again_keep_a_bounded_cache(zh_linter):
             )
         assert len(cache._chunks) <= 2 * 20 + 64  # 20 pieces
     assert_same(cache, zh_linter, seed)
+
+
+@pytest.mark.slow  # a server process, a document of 1.2 MB checked
+def test_quick_changes_to_a_large_document_keep_no_hover_waiting_and_publish_the_newest_only(tmp_path):
+    """Issue 22 item 6 as found, with the options of any version (none): ten whole-text changes sent at once
+    to a large document, then a hover on another one.  The hover is answered before the large document's
+    newest diagnostics, and no version but the newest is published after the changes (each used to be
+    checked in turn, the hover answered after all ten)."""
+    big = _repeated_seed(30)
+    server = LspProcess()
+    try:
+        server.initialize(tmp_path, {"lang": "en"})
+        small = (tmp_path / "small.md").as_uri()
+        server.open(small, BAD)
+        assert server.diagnostics(small)["diagnostics"]
+        uri = (tmp_path / "big.md").as_uri()
+        server.open(uri, big)
+        for version in range(2, 12):
+            server.change(uri, big.replace("达", "达" * (version % 2 + 1), 1), version)
+        server.next_id += 1
+        hover = {"textDocument": {"uri": small}, "position": {"line": BAD_LINE0, "character": 39}}
+        server.send({"id": server.next_id, "method": "textDocument/hover", "params": hover})
+        before: list[int] = []  # the versions of the large document published before the hover's answer
+        while True:
+            message = server.wait_for(
+                lambda m: (
+                    m.get("id") == server.next_id
+                    or (m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)
+                ),
+                timeout=120,
+            )
+            if message.get("id") == server.next_id:
+                break
+            before.append(message["params"]["version"])
+        assert "BL802" in message["result"]["contents"]["value"]
+        assert 11 not in before, before
+        after = [server.diagnostics(uri, timeout=120)["version"]]
+        while after[-1] != 11:
+            after.append(server.diagnostics(uri, timeout=120)["version"])
+        assert server.close() == 0
+    finally:
+        server.kill()
+    assert not [version for version in before + after if 1 < version < 11], (before, after)

@@ -77,3 +77,22 @@ def test_a_number_of_a_million_digits_breaks_no_command(tmp_path, monkeypatch, a
     result = invoke(tmp_path, monkeypatch, *args, "t.md")
     assert result.exit_code in (0, 1), result.output[-500:]
     assert "internal error" not in result.output
+
+
+@pytest.mark.parametrize("args", [["check", "--fix", "--format", "json"], ["fmt"]], ids=["fix", "fmt"])
+def test_a_million_digit_number_in_one_file_leaves_the_next_file_fixed_or_formatted(tmp_path, monkeypatch, args):
+    """Issue 22 item 2 with its trigger, not a planted bug: docs/a.md holds a number of 10⁶ digits (a
+    decimal.Overflow traceback before, exit 1, and docs/b.md after it never rewritten, no report)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    huge = HEADER.replace("| 500 人 |", f"| {HUGE} 人 |").replace("| 项目总额 | 120 |", f"| 项目总额 | {HUGE} |")
+    (docs / "a.md").write_text(huge, encoding="utf-8")
+    fixable = HEADER.replace("| ≥90% |", "| 达90%以上 |")  # BL802: a safe fix that fmt makes too
+    assert "≥" not in fixable
+    (docs / "b.md").write_text(fixable, encoding="utf-8")
+    result = invoke(tmp_path, monkeypatch, *args, "docs", "--lang", "en")
+    assert result.exit_code in (0, 1), result.output[-500:]
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert "≥90%" in (docs / "b.md").read_text(encoding="utf-8")
+    if "json" in args:
+        assert json.loads(result.stdout)["summary"]["files"] == 2

@@ -421,3 +421,50 @@ def test_the_language_server_shows_a_bad_pack_and_keeps_running(tmp_path):
 def test_every_number_a_pack_gives_is_checked(tmp_path, monkeypatch, pack, line, message):
     project(tmp_path, pack)
     assert check(tmp_path, monkeypatch) == (2, f"p.toml:{line}:1: E000 {message}\n")
+
+
+REDOS_PACK = "[vocabulary.words]\nplaceholders = ['(a+)+$']\n[vocabulary.indicator_rules]\nname_prefix = '^(\\d+)+$'\n"
+REDOS_TABLE = CLEAN.replace("| 服务站验收合格率 |", f"| {REDOS_CELL} |").replace(
+    "| 建设社区养老服务站 | 4 个 |", f"| {DIGITS_CELL} | 4 个 |"
+)
+
+
+@pytest.mark.parametrize("command", [["check", "--fix"], ["fmt"]], ids=["fix", "fmt"])
+def test_a_backtracking_pattern_never_hangs_a_rewrite(tmp_path, command):
+    """In a process of its own, bounded: Python's re took longer than any bound on these cells."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import this_checkout
+
+    assert REDOS_TABLE != CLEAN
+    project(tmp_path, REDOS_PACK, REDOS_TABLE)
+    env = this_checkout({**os.environ, "BUDGETLINT_LANG": "en"})
+    done = subprocess.run(
+        [sys.executable, "-m", "budgetlint", *command, "t.md"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,  # a bound against a hang, not a measurement
+    )
+    assert done.returncode in (0, 1), done.stderr
+
+
+@pytest.mark.slow  # a server process
+def test_the_language_server_checks_a_document_under_a_backtracking_pattern(tmp_path):
+    from test_lsp import BAD, LspProcess
+
+    server = LspProcess()
+    try:
+        project(tmp_path, REDOS_PACK)
+        server.initialize(tmp_path, {"lang": "en"})
+        uri = (tmp_path / "a.md").as_uri()
+        text = BAD.replace("示例项目", REDOS_CELL).replace("| 3-满意度指标 |", f"| {DIGITS_CELL} |")
+        assert REDOS_CELL in text and DIGITS_CELL in text
+        server.open(uri, text)
+        assert "BL802" in [found["code"] for found in server.diagnostics(uri)["diagnostics"]]
+        assert server.close() == 0
+    finally:
+        server.kill()

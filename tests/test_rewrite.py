@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CLEAN_TABLE, ctrl_c_reaches_it
+from conftest import CLEAN_TABLE, ctrl_c_reaches_it, this_checkout
 
 from budgetlint.fmt import Formatter
 from budgetlint.rewrite import TEMP_NAME, line_ends, with_ends
@@ -29,14 +29,62 @@ BARE_WAN = CLEAN.replace("| 举办培训 | 5 万元/期 |", "| 举办培训 | 5 
 COMMANDS = {"fix": ["check", "--fix", "--format", "concise"], "fmt": ["fmt"]}
 
 
-def start(folder: Path, command: str, *paths: str, hook: str = "") -> subprocess.Popen:
-    env = {**os.environ, "BUDGETLINT_LANG": "en"}
+# budgetlint with a pause of the test's own rather than at a BUDGETLINT_TEST_HOOK stage, so that a test
+# holds for any version of the code: argv[1] the folder of the marks, argv[2] where to pause — "read",
+# once the document is read (in the first fix_text or Formatter.format_text), or "replace", as a new copy
+# is renamed over a document — then budgetlint's arguments.  Pausing touches MARKS/paused and waits for
+# MARKS/paused.go.
+PAUSED = """
+import os, runpy, sys, time
+from pathlib import Path
+from budgetlint import fixes, fmt
+
+marks, where = Path(sys.argv[1]), sys.argv[2]
+
+
+def pause():
+    if not (marks / "paused").exists():
+        (marks / "paused").touch()
+        while not (marks / "paused.go").exists():
+            time.sleep(0.01)
+
+
+def pausing(fn):
+    def paused(*args, **kwargs):
+        pause()
+        return fn(*args, **kwargs)
+    return paused
+
+
+def replace(source, target, *args, real=os.replace, **kwargs):
+    if str(target).endswith(".md"):
+        pause()
+    return real(source, target, *args, **kwargs)
+
+
+if where == "read":
+    fixes.fix_text = pausing(fixes.fix_text)
+    fmt.Formatter.format_text = pausing(fmt.Formatter.format_text)
+else:
+    os.replace = replace
+sys.argv = ["budgetlint", *sys.argv[3:]]
+runpy.run_module("budgetlint", run_name="__main__")
+"""
+
+
+def start(folder: Path, command: str, *paths: str, hook: str = "", pause: str = "") -> subprocess.Popen:
+    """budgetlint `command` on `paths` in `folder`; paused at a test hook's stage (marks in folder/hooks),
+    or at a PAUSED place (marks in folder/marks)."""
+    env = this_checkout({**os.environ, "BUDGETLINT_LANG": "en"})
     env.pop("BUDGETLINT_DEBUG", None)
     env.pop("BUDGETLINT_TEST_HOOK", None)
     if hook:
         env["BUDGETLINT_TEST_HOOK"] = f"{hook}:{folder / 'hooks'}"
         (folder / "hooks").mkdir(exist_ok=True)
     argv = [sys.executable, "-m", "budgetlint", *COMMANDS[command], *paths]
+    if pause:
+        (folder / "marks").mkdir(exist_ok=True)
+        argv = [sys.executable, "-c", PAUSED, str(folder / "marks"), pause, *argv[3:]]
     return subprocess.Popen(
         argv,
         cwd=folder,
@@ -54,9 +102,9 @@ def run(folder: Path, command: str, *paths: str) -> tuple[int, str]:
     return process.returncode, out + err
 
 
-def reached(folder: Path, stage: str, process: subprocess.Popen) -> None:
+def reached(folder: Path, stage: str, process: subprocess.Popen, marks: str = "hooks") -> None:
     """Wait until `process` is paused at `stage` (fails, never hangs, if it ends first)."""
-    mark = folder / "hooks" / stage
+    mark = folder / marks / stage
     for _ in range(12000):  # a bound against a hang, not a measurement
         if mark.exists():
             return
@@ -67,8 +115,8 @@ def reached(folder: Path, stage: str, process: subprocess.Popen) -> None:
     pytest.fail(f"never reached {stage}")
 
 
-def release(folder: Path, stage: str) -> None:
-    (folder / "hooks" / f"{stage}.go").touch()
+def release(folder: Path, stage: str, marks: str = "hooks") -> None:
+    (folder / marks / f"{stage}.go").touch()
 
 
 def temps(folder: Path) -> list[str]:
@@ -93,6 +141,25 @@ def test_an_edit_saved_during_a_rewrite_is_kept_and_reported(tmp_path, command, 
     assert process.returncode == 2
     assert path.read_text(encoding="utf-8") == edited
     assert temps(tmp_path) == []
+
+
+@pytest.mark.parametrize("command, doing", [("fix", "fixing"), ("fmt", "formatting")])
+def test_an_edit_saved_after_the_file_was_read_is_kept(tmp_path, command, doing):
+    """The same, paused where any version pauses (PAUSED): once the document is read and before its
+    new text is worked out."""
+    path = tmp_path / "a.md"
+    path.write_text(SATISFACTION, encoding="utf-8")
+    process = start(tmp_path, command, "a.md", pause="read")
+    try:
+        reached(tmp_path, "paused", process, "marks")
+        edited = SATISFACTION.replace("示例项目", "用户刚改的名字")
+        path.write_text(edited, encoding="utf-8")
+        release(tmp_path, "paused", "marks")
+        out, err = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert path.read_text(encoding="utf-8") == edited
+    assert (process.returncode, f"a.md: changed while {doing}, not rewritten" in err) == (2, True), err
 
 
 # ---------------------------------------------------------------- two rewriters at once
@@ -125,6 +192,39 @@ def test_fix_and_fmt_at_once_take_turns_and_keep_both_edits(tmp_path):
     assert formatter.returncode == 0, formatted
     assert "fixed 1 finding in 1 file" in fixed[1]
     assert "reformatted a.md" in formatted[1]
+    assert path.read_bytes() == expected  # fmt formatted the fixer's result: both edits are there
+
+
+def test_fmt_started_while_fix_works_on_the_text_keeps_both_edits(tmp_path):
+    """The same with the fixer paused once it has read the file (PAUSED): fmt, started then, either
+    waits for the lock (it says so at the lock-busy stage) or, with no lock, runs to its end."""
+    expected_dir = tmp_path / "sequential"
+    expected_dir.mkdir()
+    (expected_dir / "a.md").write_text(BARE_WAN, encoding="utf-8")
+    assert run(expected_dir, "fix", "a.md")[0] == 0
+    assert run(expected_dir, "fmt", "a.md")[0] == 0
+    expected = (expected_dir / "a.md").read_bytes()
+
+    path = tmp_path / "a.md"
+    path.write_text(BARE_WAN, encoding="utf-8")
+    fixer = start(tmp_path, "fix", "a.md", pause="read")
+    formatter = None
+    try:
+        reached(tmp_path, "paused", fixer, "marks")
+        formatter = start(tmp_path, "fmt", "a.md", hook="lock-busy")
+        for _ in range(12000):  # a bound against a hang, not a measurement
+            if (tmp_path / "hooks" / "lock-busy").exists() or formatter.poll() is not None:
+                break
+            time.sleep(0.01)
+        release(tmp_path, "lock-busy")
+        release(tmp_path, "paused", "marks")
+        fixed = fixer.communicate(timeout=120)
+        formatted = formatter.communicate(timeout=120)
+    finally:
+        fixer.kill()
+        if formatter is not None:
+            formatter.kill()
+    assert (fixer.returncode, formatter.returncode) == (0, 0), (fixed, formatted)
     assert path.read_bytes() == expected  # fmt formatted the fixer's result: both edits are there
 
 
@@ -241,6 +341,21 @@ def test_owner_group_mode_and_extended_attributes_are_kept(tmp_path):
         assert os.getxattr(path, "user.budgetlint.test") == b"kept"
 
 
+@pytest.mark.parametrize("command", ["fix", "fmt"])
+def test_extended_attributes_are_kept_on_a_file_of_ones_own(tmp_path, command):
+    path = tmp_path / "a.md"
+    path.write_text(SATISFACTION, encoding="utf-8")
+    try:
+        os.setxattr(path, "user.budgetlint.test", b"kept")
+    except (AttributeError, OSError):
+        pytest.skip("no extended attributes on this filesystem")
+    code, output = run(tmp_path, command, "a.md")
+    assert code == 0, output
+    assert "≥90%" in path.read_text(encoding="utf-8")
+    assert os.listxattr(path) == ["user.budgetlint.test"]
+    assert os.getxattr(path, "user.budgetlint.test") == b"kept"
+
+
 # ---------------------------------------------------------------- temporary files
 def test_stale_temporary_files_of_ours_are_swept_and_no_others(tmp_path):
     path = tmp_path / "a.md"
@@ -279,6 +394,27 @@ def test_a_killed_rewrite_leaves_no_temporary_file_and_the_file_whole(tmp_path, 
         (tmp_path / "hooks" / stage).unlink()
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("command", ["fix", "fmt"])
+def test_a_rewrite_stopped_as_it_renames_leaves_only_the_document(tmp_path, signum, command):
+    """The same, stopped where any version is (PAUSED): the new copy written, not yet renamed."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    path = docs / "a.md"
+    path.write_text(SATISFACTION, encoding="utf-8")
+    process = start(tmp_path, command, "docs/a.md", pause="replace")
+    try:
+        reached(tmp_path, "paused", process, "marks")
+        assert len(os.listdir(docs)) == 2  # the document and its new copy
+        process.send_signal(signum)
+        process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode != 0
+    assert os.listdir(docs) == ["a.md"]
+    assert path.read_text(encoding="utf-8") == SATISFACTION
+
+
 # ---------------------------------------------------------------- as an unprivileged user
 def _as_nobody() -> list[str]:
     """The prefix that runs a command as nobody (for root with setpriv), else the test is skipped."""
@@ -306,7 +442,7 @@ def test_as_nobody_root_files_are_refused_by_their_mode_bits_and_owner(command):
         for name, mode in (("other-read-only.md", 0o644), ("everyone-writes.md", 0o666)):
             (base / name).write_text(SATISFACTION, encoding="utf-8")
             os.chmod(base / name, mode)
-        env = {**os.environ, "BUDGETLINT_LANG": "en", "BUDGETLINT_CACHE_DIR": str(base / ".cache")}
+        env = this_checkout({**os.environ, "BUDGETLINT_LANG": "en", "BUDGETLINT_CACHE_DIR": str(base / ".cache")})
         env.pop("BUDGETLINT_TEST_HOOK", None)
         argv = [*prefix, sys.executable, "-m", "budgetlint", *COMMANDS[command], "."]
         if subprocess.run([*prefix, sys.executable, "-c", "import budgetlint"], cwd=base, env=env).returncode:

@@ -289,6 +289,21 @@ def test_a_document_never_drives_the_terminal(evil, fmt, color):
     assert "\\x1b]0;pwned\\x07\\x1b[2J\\u202e\\x08\\x9b" in output
 
 
+@pytest.mark.parametrize("fmt", ["rich", "concise"])
+def test_a_document_s_escape_codes_reach_no_terminal_with_the_default_options(tmp_path, fmt):
+    """Issue 22 item 7 as found, with options every version has: the codes in a row's name (which the
+    rich frame shows) and in its money cell (which BL502, a warning, quotes) are shown escaped."""
+    codes = "\x1b]0;pwned\x07\x1b[2J\u202e\x08\x9b"
+    text = MIXED.replace("| 举办培训 | 5 万/期 |", f"| 举办培训{codes} | 5 万/期{codes} |")
+    assert text != MIXED
+    path = tmp_path / "evil.md"
+    path.write_text(text, encoding="utf-8")
+    output = run("check", str(path), "--format", fmt, "--lang", "en").output
+    assert "BL502" in output
+    assert [c for c in output if c != "\n" and (c < " " or "\x7f" <= c <= "\x9f" or c == "\u202e")] == []
+    assert "\\x1b]" in output  # shown, escaped
+
+
 def test_junit_stays_well_formed_xml_with_a_document_s_control_characters(evil):
     from xml.etree import ElementTree as ET
 
