@@ -52,8 +52,9 @@ def cache_dir() -> Path | None:
     """The per-user cache folder (parser tables, unit factors, TOML data, check results), or None when
     there is none we can trust — then every cache is skipped, with one note on stderr.
 
-    `BUDGETLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/budgetlint`, else `~/.cache/budgetlint`; where that
-    cannot be made, `$TMPDIR/budgetlint-cache-UID`.  It is made 0700, and used only when it is a folder
+    `BUDGETLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/budgetlint`, else `~/.cache/budgetlint`; where the
+    latter two cannot be made, `$TMPDIR/budgetlint-cache-UID` (a BUDGETLINT_CACHE_DIR that cannot be made
+    is no cache, with its note).  It is made 0700, and used only when it is a folder
     owned by the current user that neither group nor others may write: a cache written by anyone else
     could make a clean document report errors (a unit table where 万元 = 1 元).  Decided once for each
     environment (a run asks for it many times).
@@ -73,7 +74,10 @@ def _find_cache_dir() -> Path | None:
         path = path / "budgetlint"
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
+    except OSError as error:
+        if own:  # the folder the user named, or none: never a fallback they did not ask for
+            _note(f"BUDGETLINT_CACHE_DIR={own}: {error.strerror or error}: running without a cache")
+            return None
         import tempfile
 
         path = Path(tempfile.gettempdir()) / f"budgetlint-cache-{_uid()}"

@@ -312,6 +312,21 @@ def test_a_folder_others_may_write_is_not_used_with_one_note(tmp_path):
     assert not (folder / "results").exists()
 
 
+def test_a_cache_dir_named_that_cannot_be_made_is_no_cache_with_one_note(tmp_path):
+    """BUDGETLINT_CACHE_DIR naming a file (or a folder under one): no cache and one note, never a fallback
+    folder the user did not name."""
+    taken = tmp_path / "a-file"
+    taken.write_text("", encoding="utf-8")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    for named in (taken, taken / "sub"):
+        result = run({"BUDGETLINT_CACHE_DIR": str(named), "TMPDIR": str(temp)})
+        assert result.returncode == 0 and result.stdout == ""
+        assert result.stderr.startswith(f"budgetlint: cache: BUDGETLINT_CACHE_DIR={named}: ")
+        assert result.stderr.endswith(": running without a cache\n") and result.stderr.count("\n") == 1
+        assert list(temp.iterdir()) == []
+
+
 def test_an_entry_sealed_with_another_key_or_tampered_is_a_miss(tmp_path):
     folder = tmp_path / "ours"
     env = {"BUDGETLINT_CACHE_DIR": str(folder)}
