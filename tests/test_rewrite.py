@@ -163,13 +163,18 @@ def test_an_edit_saved_after_the_file_was_read_is_kept(tmp_path, command, doing)
 
 
 # ---------------------------------------------------------------- two rewriters at once
+def fixed_then_formatted(tmp_path) -> bytes:
+    """BARE_WAN fixed, then formatted, one after the other: what two rewriters at once must also give."""
+    folder = tmp_path / "sequential"
+    folder.mkdir()
+    (folder / "a.md").write_text(BARE_WAN, encoding="utf-8")
+    assert run(folder, "fix", "a.md")[0] == 0
+    assert run(folder, "fmt", "a.md")[0] == 0
+    return (folder / "a.md").read_bytes()
+
+
 def test_fix_and_fmt_at_once_take_turns_and_keep_both_edits(tmp_path):
-    expected_dir = tmp_path / "sequential"
-    expected_dir.mkdir()
-    (expected_dir / "a.md").write_text(BARE_WAN, encoding="utf-8")
-    assert run(expected_dir, "fix", "a.md")[0] == 0
-    assert run(expected_dir, "fmt", "a.md")[0] == 0
-    expected = (expected_dir / "a.md").read_bytes()
+    expected = fixed_then_formatted(tmp_path)
     assert "5 万元/期" in expected.decode() and expected.decode() != BARE_WAN
 
     path = tmp_path / "a.md"
@@ -198,12 +203,7 @@ def test_fix_and_fmt_at_once_take_turns_and_keep_both_edits(tmp_path):
 def test_fmt_started_while_fix_works_on_the_text_keeps_both_edits(tmp_path):
     """The same with the fixer paused once it has read the file (PAUSED): fmt, started then, either
     waits for the lock (it says so at the lock-busy stage) or, with no lock, runs to its end."""
-    expected_dir = tmp_path / "sequential"
-    expected_dir.mkdir()
-    (expected_dir / "a.md").write_text(BARE_WAN, encoding="utf-8")
-    assert run(expected_dir, "fix", "a.md")[0] == 0
-    assert run(expected_dir, "fmt", "a.md")[0] == 0
-    expected = (expected_dir / "a.md").read_bytes()
+    expected = fixed_then_formatted(tmp_path)
 
     path = tmp_path / "a.md"
     path.write_text(BARE_WAN, encoding="utf-8")
