@@ -309,6 +309,7 @@ class Formatter:
         raise FormatError("formatting would change what the document says; left unchanged (please report this)")
 
     def _formatted(self, text: str, findings: list[Finding], keeping: _Keeping, comparators: int, path: str):
+        assert keeping.passed is not None  # whole() or search() said a text read the same
         result, origins, after, found = keeping.passed
         notes = _notes(found)
         if keeping.kept:  # the comparators rewritten are those gone from the text, not the ones in kept blocks
