@@ -245,13 +245,23 @@ class _Layout:
             out[id(item)] = "| " + " | ".join(padded) + " |"
         return out
 
+    def rendered(self, blocks: list[list[_Item]]) -> dict[int, str]:
+        """The formatted line of each row and rule of `blocks`, by its item's id."""
+        lines: dict[int, str] = {}
+        for block in blocks:
+            lines.update(self.render_block(block))
+        return lines
+
+    @staticmethod
+    def line(item: _Item, lines: dict[int, str]) -> str:
+        """`item` as written out: its formatted line (`rendered`) for a row or rule, else as it was."""
+        return lines[id(item)] if item.kind in ("row", "rule") else item.text
+
     def format(self, text: str) -> tuple[str, list[int | None]]:
         """The formatted text, and for each of its lines the input line it comes from (None: added)."""
         items = self.items(text)
-        lines: dict[int, str] = {}
-        for block in self.blocks(items):
-            lines.update(self.render_block(block))
-        out = [lines[id(item)] if item.kind in ("row", "rule") else item.text for item in items]
+        lines = self.rendered(self.blocks(items))
+        out = [self.line(item, lines) for item in items]
         return ("\n".join(out) + "\n" if out else ""), [item.source for item in items]
 
 
@@ -362,9 +372,7 @@ class _Keeping:
         layout = formatter.layout
         self.items = layout.items(candidate)
         blocks = layout.blocks(self.items)
-        self.lines: dict[int, str] = {}
-        for block in blocks:
-            self.lines.update(layout.render_block(block))
+        self.lines = layout.rendered(blocks)
         self.physical = original.split("\n")
         if self.physical and self.physical[-1] == "":
             self.physical.pop()
@@ -396,7 +404,7 @@ class _Keeping:
                 index = last + 1
                 continue
             item = self.items[index]
-            out.append(self.lines[id(item)] if item.kind in ("row", "rule") else item.text)
+            out.append(_Layout.line(item, self.lines))
             origins.append(item.source)
             index += 1
         return ("\n".join(out) + "\n" if out else ""), origins
