@@ -37,9 +37,6 @@ if TYPE_CHECKING:
 
 MAX_ENTRIES = 20_000  # files' results kept: a large repository's documents, several configs
 MAX_BYTES = 256 * 1024 * 1024  # and at most this much
-# A result of more findings than are held in memory (budgetlint.spill.HELD, the rest spilled to disk) is not
-# kept: marshalling it would hold them all (10⁶ findings: 855 MB, against 59 MB spilled).
-MAX_FINDINGS = 20_000
 FORMAT = 2  # the layout of an entry's payload
 
 
@@ -108,10 +105,13 @@ class ResultCache:
 
     def put(self, key: bytes, part: Result) -> None:
         """Store `part` under `key`; a result marshal cannot store, or an unwritable folder, is simply not kept,
-        nor is one of more findings than are held in memory (MAX_FINDINGS): encoding it would hold them all."""
+        nor is one of more findings than are held in memory (spill.HELD, the rest spilled to disk): encoding
+        it would hold them all (10⁶ findings: 855 MB, against 60 MB spilled)."""
         import marshal
 
-        if len(part.findings) > MAX_FINDINGS:
+        from budgetlint import spill
+
+        if len(part.findings) > spill.HELD:
             return
         try:
             payload = marshal.dumps(encode(part))
