@@ -414,23 +414,32 @@ def run_check(
     if statistics:
         options.extra["json"] = fmt == "json"
         fmt = "statistics"
+    failed = _deliver(output, "report", lambda stream: render(fmt, result, stream, options))
+    if failed is not None:
+        return failed
+    threshold = fail_on or _configured_fail_on(runner) or "error"
+    if summary is not None and summary.errors:
+        return 2
+    return result.exit_code(threshold)
+
+
+def _deliver(output: Path | None, what: str, write) -> int | None:
+    """`write(stream)` to `output` (atomic_output), else to standard output (escape_unwritable); None when
+    written, else the exit code of a file that cannot be written."""
     try:
         if output is not None:
             with atomic_output(output) as stream:
-                render(fmt, result, stream, options)
+                write(stream)
         else:
             escape_unwritable(sys.stdout)
-            render(fmt, result, sys.stdout, options)
+            write(sys.stdout)
             sys.stdout.flush()
     except BrokenPipeError:  # `budgetlint check | head`: the reader left; say nothing more
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     except OSError as error:
-        return _fail(f"{output}: cannot write the report ({error.strerror or error})")
-    threshold = fail_on or _configured_fail_on(runner) or "error"
-    if summary is not None and summary.errors:
-        return 2
-    return result.exit_code(threshold)
+        return _fail(f"{output}: cannot write the {what} ({error.strerror or error})")
+    return None
 
 
 def _diff(runner, targets: list[Path], unsafe: bool, quiet: bool, output: Path | None) -> int:
@@ -439,18 +448,9 @@ def _diff(runner, targets: list[Path], unsafe: bool, quiet: bool, output: Path |
 
     summary = fix_paths(runner, targets, unsafe=unsafe, write=False)
     text = "".join(summary.diffs)
-    try:
-        if output is not None:
-            with atomic_output(output) as stream:
-                stream.write(text)
-        else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except OSError as error:
-        return _fail(f"{output}: cannot write the diff ({error.strerror or error})")
+    failed = _deliver(output, "diff", lambda stream: stream.write(text))
+    if failed is not None:
+        return failed
     for problem in [*summary.errors, *(str(error) for error in summary.failed)]:
         sys.stderr.write(f"budgetlint: {problem}\n")
     if not quiet:
