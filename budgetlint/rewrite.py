@@ -357,12 +357,17 @@ def rewrite(
         os.close(fd)  # the lock goes with it
 
 
-def _replace(real: str, fd: int, info: os.stat_result, data: bytes, original: Original, shown: str, doing: str):
+def _temp_path(folder: str, name: str) -> str:
+    """A new temporary file's path beside `name`, named as TEMP_NAME matches (the sweep finds it)."""
     import secrets
 
+    return os.path.join(folder, f".{name}.~budgetlint-{os.getpid()}-{secrets.token_hex(4)}.tmp")
+
+
+def _replace(real: str, fd: int, info: os.stat_result, data: bytes, original: Original, shown: str, doing: str):
     _install_handlers()
     folder, name = os.path.split(real)
-    temp = os.path.join(folder, f".{name}.~budgetlint-{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    temp = _temp_path(folder, name)
     _live.add(temp)  # before it exists: a signal from here on removes it
     try:
         out = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
@@ -398,8 +403,6 @@ def write_new(path: Path, shown: str, text: str) -> bool:
     The text goes to a temporary file beside it (removed on any error, SIGTERM, SIGINT) that is then
     hard-linked to `path` — which fails rather than replace a file made meanwhile.  On a filesystem
     without hard links, `path` is created exclusively and written.  OSError: writing failed."""
-    import secrets
-
     real = os.path.abspath(path)
     folder, name = os.path.split(real)
     if os.path.lexists(real):
@@ -407,7 +410,7 @@ def write_new(path: Path, shown: str, text: str) -> bool:
     _install_handlers()
     sweep(folder)
     data = text.encode("utf-8")
-    temp = os.path.join(folder, f".{name}.~budgetlint-{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    temp = _temp_path(folder, name)
     _live.add(temp)  # before it exists: a signal from here on removes it
     try:
         _write_all(temp, data)
