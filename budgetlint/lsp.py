@@ -121,15 +121,6 @@ class LineIndex:
         line0 = min(max(line0, 0), len(self.lines) - 1)
         return line0, self.column(line0, units) - 1
 
-    def line_offset(self, line0: int) -> int:
-        """The character offset in the whole text of the start of a line."""
-        return sum(map(len, self.lines[:line0])) + line0
-
-    def offset(self, line0: int, units: int) -> int:
-        """The character offset in the whole text of an LSP position (for applying ranged changes)."""
-        line0, character = self.point(line0, units)
-        return self.line_offset(line0) + character
-
     def apply(self, change: Any) -> LineIndex:
         """The index of the text after one content change: a whole text, or a text replacing a range
         (positions past the end clamped to it), the lines it touches cut again, the others kept as they are
