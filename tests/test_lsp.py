@@ -1081,17 +1081,24 @@ def test_rapid_changes_are_checked_once_and_only_the_newest_version_is_published
     assert _published(server.stderr, uri) == [("whole", 1), ("whole", 11)]
 
 
+def _small_then_big(server: LspProcess, tmp_path: Path, lang: str, big: str) -> tuple[str, str]:
+    """Initialise `server`, open a small document (BAD) and wait for its diagnostics, then open `big`
+    without waiting: the two documents' URIs."""
+    server.initialize(tmp_path, {"lang": lang})
+    small = (tmp_path / "small.md").as_uri()
+    server.open(small, BAD)
+    assert server.diagnostics(small)["diagnostics"]
+    uri = (tmp_path / "big.md").as_uri()
+    server.open(uri, big)
+    return small, uri
+
+
 @pytest.mark.slow  # a server process, a document of 1.2 MB
 def test_a_large_document_publishes_the_tables_in_view_first_and_an_edit_its_table_first(tmp_path):
     big = _repeated_seed(30)
     server = LspProcess("--log-level", "debug", "--debounce-ms", "0")
     try:
-        server.initialize(tmp_path, {"lang": "zh"})
-        small = (tmp_path / "small.md").as_uri()
-        server.open(small, BAD)
-        assert server.diagnostics(small)["diagnostics"]
-        uri = (tmp_path / "big.md").as_uri()
-        server.open(uri, big)
+        small, uri = _small_then_big(server, tmp_path, "zh", big)
         first = server.diagnostics(uri, timeout=120)
         # a hover on another document is answered while the large one is checked
         hover = {"textDocument": {"uri": small}, "position": {"line": BAD_LINE0, "character": 39}}
@@ -1165,12 +1172,7 @@ def test_quick_changes_to_a_large_document_keep_no_hover_waiting_and_publish_the
     big = _repeated_seed(30)
     server = LspProcess()
     try:
-        server.initialize(tmp_path, {"lang": "en"})
-        small = (tmp_path / "small.md").as_uri()
-        server.open(small, BAD)
-        assert server.diagnostics(small)["diagnostics"]
-        uri = (tmp_path / "big.md").as_uri()
-        server.open(uri, big)
+        small, uri = _small_then_big(server, tmp_path, "en", big)
         for version in range(2, 12):
             server.change(uri, big.replace("达", "达" * (version % 2 + 1), 1), version)
         server.next_id += 1
